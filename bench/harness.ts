@@ -1,0 +1,28 @@
+// The shape every benchmark file follows, and the helpers they share. `npm run bench` prints one
+// JSON line per benchmark: {"bench": name, "value": n, "unit": u, ...parameters}.
+
+export interface BenchResult {
+  value: number;
+  unit: string;
+  [parameter: string]: string | number | boolean;
+}
+
+export interface Benchmark {
+  name: string;
+  run: () => Promise<BenchResult> | BenchResult;
+}
+
+/** Runs `fn` repeatedly for about `durationMs` (after a short warm-up) and returns calls per second. */
+export function opsPerSecond(fn: () => unknown, durationMs = 1500): number {
+  const warmUntil = performance.now() + Math.min(300, durationMs / 5);
+  while (performance.now() < warmUntil) fn();
+  let calls = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < durationMs) {
+    for (let i = 0; i < 64; i++) fn();
+    calls += 64;
+    now = performance.now();
+  }
+  return Math.round((calls * 1000) / (now - start));
+}

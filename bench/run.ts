@@ -1,0 +1,19 @@
+// npm run bench [-- prefix]: runs every benchmark whose name starts with the prefix and prints one
+// JSON line per benchmark. Benchmark files register here, one import each.
+import { availableParallelism } from "node:os";
+import type { Benchmark } from "./harness.ts";
+
+const files: Array<() => Promise<{ benchmarks: Benchmark[] }>> = [];
+
+const prefix = process.argv[2] ?? "";
+for (const load of files) {
+  const { benchmarks } = await load();
+  for (const bench of benchmarks) {
+    if (!bench.name.startsWith(prefix)) continue;
+    const result = await bench.run();
+    const { value, unit, ...parameters } = result;
+    console.log(
+      JSON.stringify({ bench: bench.name, value, unit, ...parameters, cores: availableParallelism() }),
+    );
+  }
+}
