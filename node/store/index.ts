@@ -1,0 +1,5 @@
+// node/store: durable key-value storage. The only module that imports level.
+export { StoreError, type StoreErrorCode } from "./errors.ts";
+export type { KvStore, WriteOp } from "./kvStore.ts";
+export { LevelStore, type LevelStoreOptions } from "./levelStore.ts";
+export { MemoryStore } from "./memoryStore.ts";

@@ -1,0 +1,20 @@
+// The one storage interface the rest of the node sees. Keys and values are bytes; a batch is
+// atomic (all of it is on disk or none of it), which is what lets a block commit leave no half
+// state behind (DESIGN §8).
+
+export type WriteOp = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
+
+export interface KvStore {
+  get(key: Uint8Array): Promise<Uint8Array | undefined>;
+  /** One lookup per key, answered in the keys' order; much cheaper than many `get` calls. */
+  getMany(keys: readonly Uint8Array[]): Promise<Array<Uint8Array | undefined>>;
+  /** Writes every op or none. */
+  write(ops: readonly WriteOp[]): Promise<void>;
+  /** Entries with `start <= key < end`, in key order. */
+  entries(range: {
+    start: Uint8Array;
+    end: Uint8Array;
+    limit?: number;
+  }): AsyncIterable<[Uint8Array, Uint8Array]>;
+  close(): Promise<void>;
+}

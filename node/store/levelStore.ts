@@ -1,0 +1,101 @@
+// KvStore on LevelDB (the `level` package). The only file in Gram that imports level.
+import { Level } from "level";
+import { StoreError } from "./errors.ts";
+import type { KvStore, WriteOp } from "./kvStore.ts";
+
+export interface LevelStoreOptions {
+  /** LevelDB's memtable size; larger means fewer, bigger flushes under write load. */
+  writeBufferBytes?: number;
+  /** LevelDB's block cache. */
+  cacheBytes?: number;
+}
+
+type Bytes = Uint8Array;
+
+/** LevelDB hands back Buffers; protocol code sees plain Uint8Array views of the same memory. */
+const view = (bytes: Uint8Array | undefined): Uint8Array | undefined =>
+  bytes === undefined ? undefined : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+export class LevelStore implements KvStore {
+  readonly #db: Level<Bytes, Bytes>;
+  #open = true;
+
+  private constructor(db: Level<Bytes, Bytes>) {
+    this.#db = db;
+  }
+
+  static async open(path: string, options: LevelStoreOptions = {}): Promise<LevelStore> {
+    if (typeof path !== "string" || path === "")
+      throw new TypeError(`path must be a non-empty string, got ${String(path)}`);
+    const db = new Level<Bytes, Bytes>(path, {
+      keyEncoding: "view",
+      valueEncoding: "view",
+      // Keys and most values are hashes: compression costs CPU and saves nothing.
+      compression: false,
+      writeBufferSize: options.writeBufferBytes ?? 32 * 1024 * 1024,
+      cacheSize: options.cacheBytes ?? 32 * 1024 * 1024,
+    });
+    try {
+      await db.open();
+    } catch (err) {
+      const locked = /lock/i.test(String((err as Error).cause ?? err));
+      throw new StoreError(
+        locked ? "STORE_LOCKED" : "STORE_OPEN_FAILED",
+        locked
+          ? `the database at ${path} is in use by another process`
+          : `cannot open the database at ${path}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    return new LevelStore(db);
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    this.#assertOpen();
+    return view((await this.#db.get(key)) ?? undefined);
+  }
+
+  async getMany(keys: readonly Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
+    this.#assertOpen();
+    if (keys.length === 0) return [];
+    const values = await this.#db.getMany(keys as Uint8Array[]);
+    return values.map((v) => view(v ?? undefined));
+  }
+
+  async write(ops: readonly WriteOp[]): Promise<void> {
+    this.#assertOpen();
+    if (ops.length === 0) return;
+    // A chained batch skips the per-op object checks of db.batch(array): measured 1.5x faster.
+    const batch = this.#db.batch();
+    for (const op of ops) {
+      if (op.type === "put") batch.put(op.key, op.value);
+      else batch.del(op.key);
+    }
+    await batch.write();
+  }
+
+  async *entries(range: {
+    start: Uint8Array;
+    end: Uint8Array;
+    limit?: number;
+  }): AsyncIterable<[Uint8Array, Uint8Array]> {
+    this.#assertOpen();
+    for await (const entry of this.#db.iterator({
+      gte: range.start,
+      lt: range.end,
+      limit: range.limit ?? -1,
+    })) {
+      yield [view(entry[0])!, view(entry[1])!];
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    await this.#db.close();
+  }
+
+  #assertOpen(): void {
+    if (!this.#open) throw new StoreError("STORE_CLOSED", "the database is closed");
+  }
+}

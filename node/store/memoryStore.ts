@@ -1,0 +1,59 @@
+// KvStore held in memory: the in-process sandbox and unit tests use it where a disk adds nothing.
+// Batches are atomic here too: every op is validated before the first is applied.
+import { StoreError } from "./errors.ts";
+import type { KvStore, WriteOp } from "./kvStore.ts";
+
+const toKey = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+const fromKey = (key: string): Uint8Array => new Uint8Array(Buffer.from(key, "latin1"));
+
+export class MemoryStore implements KvStore {
+  readonly #map = new Map<string, Uint8Array>();
+  #open = true;
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    this.#assertOpen();
+    return this.#map.get(toKey(key))?.slice();
+  }
+
+  async getMany(keys: readonly Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
+    this.#assertOpen();
+    return keys.map((k) => this.#map.get(toKey(k))?.slice());
+  }
+
+  async write(ops: readonly WriteOp[]): Promise<void> {
+    this.#assertOpen();
+    for (const op of ops) {
+      if (!(op.key instanceof Uint8Array) || (op.type === "put" && !(op.value instanceof Uint8Array))) {
+        throw new TypeError("every op needs a Uint8Array key (and value for put)");
+      }
+    }
+    for (const op of ops) {
+      if (op.type === "put") this.#map.set(toKey(op.key), op.value.slice());
+      else this.#map.delete(toKey(op.key));
+    }
+  }
+
+  async *entries(range: {
+    start: Uint8Array;
+    end: Uint8Array;
+    limit?: number;
+  }): AsyncIterable<[Uint8Array, Uint8Array]> {
+    this.#assertOpen();
+    const start = toKey(range.start);
+    const end = toKey(range.end);
+    // latin1 strings compare like the bytes they hold, so this is byte order.
+    const keys = [...this.#map.keys()].filter((k) => k >= start && k < end).sort();
+    const limit = range.limit ?? Number.POSITIVE_INFINITY;
+    for (let i = 0; i < keys.length && i < limit; i++)
+      yield [fromKey(keys[i]), this.#map.get(keys[i])!.slice()];
+  }
+
+  async close(): Promise<void> {
+    this.#open = false;
+  }
+
+  #assertOpen(): void {
+    if (!this.#open) throw new StoreError("STORE_CLOSED", "the store is closed");
+  }
+}

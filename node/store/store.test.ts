@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { type KvStore, LevelStore, MemoryStore, StoreError } from "./index.ts";
+
+const b = (...xs: number[]) => new Uint8Array(xs);
+const dirs: string[] = [];
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "gram-store-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+const kinds: Array<[string, () => Promise<KvStore>]> = [
+  ["LevelStore", async () => LevelStore.open(await tempDir())],
+  ["MemoryStore", async () => new MemoryStore()],
+];
+
+describe.each(kinds)("%s", (_name, make) => {
+  test("reads back what a batch wrote, and undefined for absent keys", async () => {
+    const store = await make();
+    await store.write([
+      { type: "put", key: b(1), value: b(10) },
+      { type: "put", key: b(2), value: b(20) },
+    ]);
+    expect(await store.get(b(1))).toEqual(b(10));
+    expect(await store.get(b(3))).toBeUndefined();
+    expect(await store.getMany([b(2), b(3), b(1)])).toEqual([b(20), undefined, b(10)]);
+    await store.write([{ type: "del", key: b(1) }]);
+    expect(await store.get(b(1))).toBeUndefined();
+    await store.close();
+  });
+
+  test("iterates a key range in byte order", async () => {
+    const store = await make();
+    await store.write(
+      [b(5, 1), b(5), b(4, 255), b(5, 0), b(6)].map((key) => ({ type: "put" as const, key, value: key })),
+    );
+    const keys: Uint8Array[] = [];
+    for await (const [key] of store.entries({ start: b(5), end: b(6) })) keys.push(key);
+    expect(keys).toEqual([b(5), b(5, 0), b(5, 1)]);
+    await store.close();
+  });
+
+  test("a batch with a bad op writes nothing", async () => {
+    const store = await make();
+    const bad = [
+      { type: "put" as const, key: b(7), value: b(7) },
+      { type: "put" as const, key: b(8), value: undefined as unknown as Uint8Array },
+    ];
+    await expect(store.write(bad)).rejects.toThrow();
+    expect(await store.get(b(7))).toBeUndefined();
+    await store.close();
+  });
+
+  test("refuses use after close with a coded error", async () => {
+    const store = await make();
+    await store.close();
+    await expect(store.get(b(1))).rejects.toMatchObject({ code: "STORE_CLOSED" });
+  });
+});
+
+describe("LevelStore on disk", () => {
+  test("keeps committed data across a reopen", async () => {
+    const dir = await tempDir();
+    const first = await LevelStore.open(dir);
+    await first.write([{ type: "put", key: b(9), value: b(90) }]);
+    await first.close();
+    const second = await LevelStore.open(dir);
+    expect(await second.get(b(9))).toEqual(b(90));
+    await second.close();
+  });
+
+  test("a second open of the same directory is refused as locked", async () => {
+    const dir = await tempDir();
+    const first = await LevelStore.open(dir);
+    const err = await LevelStore.open(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).code).toBe("STORE_LOCKED");
+    await first.close();
+  });
+});
