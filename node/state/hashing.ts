@@ -1,0 +1,54 @@
+// The hashes that define a state root (specs/state.md §2). Domain bytes keep a leaf from ever
+// being read as a node and the other way round.
+import { createHash } from "node:crypto";
+
+export const KEY_BYTES = 32;
+export const HASH_BYTES = 32;
+/** The hash of an empty subtree: no known preimage, so no subtree can pose as empty. */
+export const EMPTY_HASH: Uint8Array = new Uint8Array(HASH_BYTES);
+
+/** node:crypto digests are Buffers; protocol code sees plain Uint8Array views. */
+const plain = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+const LEAF_DOMAIN = new Uint8Array([0x00]);
+const NODE_DOMAIN = 0x01;
+
+/** state §2.2: sha256(0x00 ‖ key ‖ valueHash). */
+export function leafHash(key: Uint8Array, valueHash: Uint8Array): Uint8Array {
+  return plain(createHash("sha256").update(LEAF_DOMAIN).update(key).update(valueHash).digest());
+}
+
+/** state §2.3: sha256(0x01 ‖ bitmap(u16, big-endian) ‖ child hashes in nibble order). */
+export function nodeHash(bitmap: number, childHashes: Uint8Array): Uint8Array {
+  const head = new Uint8Array([NODE_DOMAIN, bitmap >>> 8, bitmap & 0xff]);
+  return plain(createHash("sha256").update(head).update(childHashes).digest());
+}
+
+export function valueHashOf(value: Uint8Array): Uint8Array {
+  return plain(createHash("sha256").update(value).digest());
+}
+
+/** The 4-bit digit of `key` at depth `depth` (0 = the high half of the first byte). */
+export function nibbleAt(key: Uint8Array, depth: number): number {
+  const byte = key[depth >> 1];
+  return depth & 1 ? byte & 0x0f : byte >> 4;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+export function popcount16(x: number): number {
+  let n = x - ((x >>> 1) & 0x5555);
+  n = (n & 0x3333) + ((n >>> 2) & 0x3333);
+  n = (n + (n >>> 4)) & 0x0f0f;
+  return (n + (n >>> 8)) & 0x1f;
+}

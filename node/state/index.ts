@@ -1,0 +1,18 @@
+// node/state: the authenticated state every account and contract storage map lives in.
+export { StateError, type StateErrorCode } from "./errors.ts";
+export { EMPTY_HASH, leafHash, nodeHash, valueHashOf } from "./hashing.ts";
+export {
+  MAX_PROOF_LEVELS,
+  type ProofLevel,
+  type ProofResult,
+  type ProofTerminal,
+  type TrieProof,
+  verifyProof,
+} from "./proof.ts";
+export {
+  MAX_VALUE_BYTES,
+  MerkleTrie,
+  type MerkleTrieOptions,
+  type PreparedUpdate,
+  type TrieChange,
+} from "./trie.ts";

@@ -1,0 +1,274 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterEach, describe, expect, test } from "vitest";
+import { type KvStore, LevelStore, MemoryStore, type WriteOp } from "../store/index.ts";
+import { EMPTY_HASH, MerkleTrie, StateError, valueHashOf, verifyProof } from "./index.ts";
+import { referenceRoot } from "./referenceRoot.testkit.ts";
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+const key = (...head: number[]) => {
+  const k = new Uint8Array(32);
+  k.set(head);
+  return k;
+};
+const val = (s: string) => new TextEncoder().encode(s);
+const sortEntries = (m: Map<string, Uint8Array>) =>
+  [...m.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => [Buffer.from(k, "hex"), v] as const);
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+// Keys drawn from a few prefixes so that batches split and merge deep nodes, not just the root.
+const keyArb = fc
+  .tuple(
+    fc.constantFrom(0x00, 0x01, 0x10, 0xff),
+    fc.constantFrom(0x00, 0x0f, 0xab),
+    fc.uint8Array({ minLength: 30, maxLength: 30 }),
+  )
+  .map(([a, b, rest]) => {
+    const k = new Uint8Array(32);
+    k[0] = a;
+    k[1] = b;
+    k.set(rest, 2);
+    return k;
+  });
+const changeArb = fc.record({
+  key: keyArb,
+  value: fc.option(fc.uint8Array({ maxLength: 40 }), { nil: null }),
+});
+
+describe("MerkleTrie", () => {
+  test("roots match the reference definition after any sequence of batches", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(changeArb, { maxLength: 30 }), { maxLength: 6 }),
+        async (batches) => {
+          const trie = new MerkleTrie(new MemoryStore(), { cacheBytes: 4096 });
+          const model = new Map<string, Uint8Array>();
+          let root = EMPTY_HASH;
+          for (const batch of batches) {
+            root = await trie.update(root, batch);
+            for (const c of batch) {
+              if (c.value === null) model.delete(hex(c.key));
+              else model.set(hex(c.key), c.value);
+            }
+            expect(hex(root)).toBe(hex(referenceRoot(sortEntries(model))));
+          }
+          for (const [k, v] of model) expect(await trie.get(root, Buffer.from(k, "hex"))).toEqual(v);
+        },
+      ),
+      { seed: 20261122, numRuns: 150 },
+    );
+  });
+
+  test("the root depends on the contents only, not on the order of writes and deletes", async () => {
+    const trie = new MerkleTrie(new MemoryStore());
+    const keys = Array.from({ length: 200 }, (_, i) => key(i & 0xff, i >> 3, 7));
+    const direct = await trie.update(
+      EMPTY_HASH,
+      keys.filter((_, i) => i % 3 !== 0).map((k, i) => ({ key: k, value: val(`v${i}`) })),
+    );
+    let root = await trie.update(
+      EMPTY_HASH,
+      keys.map((k) => ({ key: k, value: val("temporary") })),
+    );
+    root = await trie.update(
+      root,
+      keys.map((k, i) => ({ key: k, value: i % 3 === 0 ? null : val("x") })),
+    );
+    root = await trie.update(
+      root,
+      keys.filter((_, i) => i % 3 !== 0).map((k, i) => ({ key: k, value: val(`v${i}`) })),
+    );
+    expect(hex(root)).toBe(hex(direct));
+    const emptied = await trie.update(
+      root,
+      keys.map((k) => ({ key: k, value: null })),
+    );
+    expect(hex(emptied)).toBe(hex(EMPTY_HASH));
+  });
+
+  test("every committed root stays readable", async () => {
+    const trie = new MerkleTrie(new MemoryStore(), { cacheBytes: 0 });
+    const k = key(0x42);
+    const r1 = await trie.update(EMPTY_HASH, [{ key: k, value: val("one") }]);
+    const r2 = await trie.update(r1, [
+      { key: k, value: val("two") },
+      { key: key(0x43), value: val("other") },
+    ]);
+    const r3 = await trie.update(r2, [{ key: k, value: null }]);
+    expect(await trie.get(r1, k)).toEqual(val("one"));
+    expect(await trie.get(r2, k)).toEqual(val("two"));
+    expect(await trie.get(r3, k)).toBeUndefined();
+    expect(await trie.get(r3, key(0x43))).toEqual(val("other"));
+    expect(await trie.get(EMPTY_HASH, k)).toBeUndefined();
+  });
+
+  test("a later change to the same key in one batch wins", async () => {
+    const trie = new MerkleTrie(new MemoryStore());
+    const k = key(1);
+    const root = await trie.update(EMPTY_HASH, [
+      { key: k, value: val("a") },
+      { key: k, value: val("b") },
+    ]);
+    expect(await trie.get(root, k)).toEqual(val("b"));
+    expect(hex(root)).toBe(hex(referenceRoot([[k, val("b")]])));
+  });
+
+  test("survives a reopen of the database", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gram-state-"));
+    dirs.push(dir);
+    const store = await LevelStore.open(dir);
+    const changes = Array.from({ length: 500 }, (_, i) => ({
+      key: valueHashOf(val(`k${i}`)),
+      value: val(`v${i}`),
+    }));
+    const root = await new MerkleTrie(store).update(EMPTY_HASH, changes);
+    await store.close();
+    const reopened = await LevelStore.open(dir);
+    const trie = new MerkleTrie(reopened, { cacheBytes: 0 });
+    expect(await trie.hasRoot(root)).toBe(true);
+    for (const c of changes.slice(0, 50)) expect(await trie.get(root, c.key)).toEqual(c.value);
+    const next = await trie.update(root, [{ key: changes[0].key, value: null }]);
+    expect(await trie.get(next, changes[0].key)).toBeUndefined();
+    await reopened.close();
+  });
+});
+
+describe("proofs", () => {
+  async function sample() {
+    const trie = new MerkleTrie(new MemoryStore());
+    const changes = Array.from({ length: 300 }, (_, i) => ({
+      key: valueHashOf(val(`k${i}`)),
+      value: val(`v${i}`),
+    }));
+    changes.push(
+      { key: key(0xab, 0xcd, 1), value: val("near") },
+      { key: key(0xab, 0xcd, 2), value: val("twin") },
+    );
+    const root = await trie.update(EMPTY_HASH, changes);
+    return { trie, changes, root };
+  }
+
+  test("prove inclusion of every present key and absence of others", async () => {
+    const { trie, changes, root } = await sample();
+    for (const c of changes) {
+      const result = verifyProof(root, c.key, await trie.prove(root, c.key));
+      expect(result).toEqual({ included: true, valueHash: valueHashOf(c.value) });
+    }
+    for (let i = 0; i < 100; i++) {
+      const absent = valueHashOf(val(`absent${i}`));
+      expect(verifyProof(root, absent, await trie.prove(root, absent))).toEqual({ included: false });
+    }
+    const nearMiss = key(0xab, 0xcd, 3);
+    expect(verifyProof(root, nearMiss, await trie.prove(root, nearMiss))).toEqual({ included: false });
+  });
+
+  test("proofs for the empty state and a single-leaf state", async () => {
+    const trie = new MerkleTrie(new MemoryStore());
+    const k = key(5);
+    expect(verifyProof(EMPTY_HASH, k, await trie.prove(EMPTY_HASH, k))).toEqual({ included: false });
+    const root = await trie.update(EMPTY_HASH, [{ key: k, value: val("only") }]);
+    expect(verifyProof(root, k, await trie.prove(root, k)).included).toBe(true);
+    expect(verifyProof(root, key(6), await trie.prove(root, key(6))).included).toBe(false);
+  });
+
+  test("a tampered proof or a wrong root is refused", async () => {
+    const { trie, changes, root } = await sample();
+    const target = changes[7].key;
+    const expectBad = (fn: () => unknown) => {
+      expect(fn).toThrow(StateError);
+      try {
+        fn();
+      } catch (e) {
+        expect((e as StateError).code).toBe("STATE_BAD_PROOF");
+      }
+    };
+    const proof = await trie.prove(root, target);
+    const flipped = structuredClone(proof);
+    flipped.levels[0].siblings[0][0] ^= 1;
+    expectBad(() => verifyProof(root, target, flipped));
+    const lying = structuredClone(proof);
+    if (lying.terminal.kind === "leaf") lying.terminal.valueHash = valueHashOf(val("forged"));
+    expectBad(() => verifyProof(root, target, lying));
+    const short = structuredClone(proof);
+    short.levels.pop();
+    expectBad(() => verifyProof(root, target, short));
+    const hidden = { levels: proof.levels.slice(0, 1), terminal: { kind: "empty" as const } };
+    expectBad(() => verifyProof(root, target, hidden));
+    const otherRoot = await trie.update(root, [{ key: changes[8].key, value: val("changed") }]);
+    expectBad(() => verifyProof(otherRoot, target, proof));
+    // A proof for one key does not prove anything about another key on a different path.
+    expectBad(() => verifyProof(root, changes[9].key, proof));
+  });
+});
+
+describe("bad input and damage", () => {
+  test("wrong argument types and sizes are refused", async () => {
+    const trie = new MerkleTrie(new MemoryStore());
+    await expect(trie.get(new Uint8Array(31), key(1))).rejects.toThrow(RangeError);
+    await expect(trie.update(EMPTY_HASH, [{ key: new Uint8Array(33), value: val("x") }])).rejects.toThrow(
+      RangeError,
+    );
+    await expect(
+      trie.update(EMPTY_HASH, [{ key: key(1), value: "x" as unknown as Uint8Array }]),
+    ).rejects.toThrow(TypeError);
+    await expect(
+      trie.update(EMPTY_HASH, [{ key: key(1), value: new Uint8Array((1 << 20) + 1) }]),
+    ).rejects.toThrow(RangeError);
+  });
+
+  test("an unknown root, a missing node and a corrupt node are reported by code", async () => {
+    const store = new MemoryStore();
+    const trie = new MerkleTrie(store, { cacheBytes: 0 });
+    await expect(trie.get(valueHashOf(val("nope")), key(1))).rejects.toMatchObject({
+      code: "STATE_UNKNOWN_ROOT",
+    });
+    const changes = Array.from({ length: 64 }, (_, i) => ({
+      key: valueHashOf(val(`k${i}`)),
+      value: val(`v${i}`),
+    }));
+    const root = await trie.update(EMPTY_HASH, changes);
+    // Damage one record below the root: corrupt one byte of it, then remove it.
+    const records: Array<[Uint8Array, Uint8Array]> = [];
+    for await (const entry of store.entries({ start: new Uint8Array([1]), end: new Uint8Array([2]) }))
+      records.push(entry);
+    const child = records.find(([k]) => hex(k.subarray(1)) !== hex(root))!;
+    const damaged = child[1].slice();
+    damaged[damaged.length - 1] ^= 0xff;
+    await store.write([{ type: "put", key: child[0], value: damaged }]);
+    const reads = () => Promise.all(changes.map((c) => trie.get(root, c.key)));
+    await expect(reads()).rejects.toMatchObject({ code: "STATE_CORRUPT_NODE" });
+    await store.write([{ type: "del", key: child[0] }]);
+    await expect(reads()).rejects.toMatchObject({ code: "STATE_MISSING_NODE" });
+  });
+
+  test("a failed commit writes nothing and leaves the old root readable", async () => {
+    const inner = new MemoryStore();
+    let failNext = false;
+    const store: KvStore = {
+      get: (k) => inner.get(k),
+      getMany: (ks) => inner.getMany(ks),
+      entries: (r) => inner.entries(r),
+      close: () => inner.close(),
+      write: async (ops: readonly WriteOp[]) => {
+        if (failNext) throw new Error("disk full");
+        return inner.write(ops);
+      },
+    };
+    const trie = new MerkleTrie(store, { cacheBytes: 0 });
+    const root = await trie.update(EMPTY_HASH, [{ key: key(1), value: val("kept") }]);
+    failNext = true;
+    await expect(trie.update(root, [{ key: key(2), value: val("lost") }])).rejects.toThrow("disk full");
+    failNext = false;
+    expect(await trie.get(root, key(1))).toEqual(val("kept"));
+    const prepared = await trie.prepare(root, [{ key: key(2), value: val("lost") }]);
+    expect(await trie.hasRoot(prepared.root)).toBe(false);
+  });
+});
