@@ -53,12 +53,23 @@ describe("sha256", () => {
 describe("sha256Concat", () => {
   test("is the hash of the concatenation, for any split", () => {
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 70 }), { maxLength: 6 }), (parts) => {
+      fc.property(fc.array(fc.uint8Array({ maxLength: 400 }), { maxLength: 6 }), (parts) => {
         const joined = Uint8Array.from(parts.flatMap((p) => Array.from(p)));
         expect(sha256Concat(...parts)).toEqual(nobleSha256(joined));
       }),
       { seed: 12, numRuns: 300 },
     );
+  });
+
+  test("is the hash of the concatenation around and past 1 KiB, where it stops copying", () => {
+    for (const total of [1023, 1024, 1025, 5000]) {
+      const joined = Uint8Array.from({ length: total }, (_, i) => i * 7);
+      const parts = [joined.subarray(0, 10), joined.subarray(10, total - 3), joined.subarray(total - 3)];
+      expect(sha256Concat(...parts), String(total)).toEqual(nobleSha256(joined));
+      expect(sha256Concat(Uint8Array.of(1)), "a short call after a long one").toEqual(
+        nobleSha256(Uint8Array.of(1)),
+      );
+    }
   });
 
   test("the Merkle node shape: 1 + 32 + 32 bytes", () => {

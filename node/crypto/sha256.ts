@@ -1,8 +1,14 @@
 // SHA-256 (FIPS 180-4) for the hot paths of Gram: Merkle nodes of 65 bytes, hashes of keys and
 // small records. node:crypto's one-shot `hash` beat both `createHash` and @noble/hashes for 32 to
 // 100-byte inputs (bench/crypto.ts); noble is kept as the cross-check in the tests.
-import { hash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import { assertBytes, fromNodeBuffer } from "./bytes.ts";
+
+// sha256Concat joins small parts here rather than in a new array: V8 allocates arrays over 64
+// bytes outside its heap, which made a fresh 65-byte array cost more than hashing it. `hash` is
+// synchronous, so one scratch area serves every call.
+const SCRATCH_BYTES = 1024;
+const scratch = new Uint8Array(SCRATCH_BYTES);
 
 /** SHA-256 of `data`: 32 bytes. */
 export function sha256(data: Uint8Array): Uint8Array {
@@ -10,21 +16,22 @@ export function sha256(data: Uint8Array): Uint8Array {
   return fromNodeBuffer(hash("sha256", data, "buffer"));
 }
 
-/**
- * SHA-256 of the concatenation of `parts`. Copying small parts into one array and hashing it in
- * one call measured faster than feeding them to an incremental hash one by one.
- */
+/** SHA-256 of the concatenation of `parts`, without building it when the parts are small. */
 export function sha256Concat(...parts: Uint8Array[]): Uint8Array {
   let total = 0;
   for (let i = 0; i < parts.length; i++) {
     assertBytes(parts[i], `parts[${i}]`);
     total += parts[i].length;
   }
-  const joined = new Uint8Array(total);
+  if (total > SCRATCH_BYTES) {
+    const h = createHash("sha256");
+    for (const part of parts) h.update(part);
+    return fromNodeBuffer(h.digest());
+  }
   let offset = 0;
   for (const part of parts) {
-    joined.set(part, offset);
+    scratch.set(part, offset);
     offset += part.length;
   }
-  return fromNodeBuffer(hash("sha256", joined, "buffer"));
+  return fromNodeBuffer(hash("sha256", scratch.subarray(0, total), "buffer"));
 }
