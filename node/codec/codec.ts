@@ -1,0 +1,89 @@
+// encode, decode and hashOf: the bytes side of a schema (specs/codec.md §5). decode accepts a
+// byte string only if it is exactly the encoding encode would produce for the value it holds.
+import { createHash } from "node:crypto";
+import { explainMismatch } from "./diagnose.ts";
+import { CodecError } from "./errors.ts";
+import { rethrowFrom } from "./path.ts";
+import { assertSchema, describe, type Schema } from "./schema.ts";
+import { equalBytes, packWire, unpackFirst } from "./wire.ts";
+
+/** The canonical bytes of `value`, still in msgpackr's buffer (callers copy or hash them). */
+function encodeShared<T>(schema: Schema<T>, value: T): Uint8Array {
+  let wire: ReturnType<Schema<T>["toWire"]>;
+  try {
+    wire = schema.toWire(value);
+  } catch (error) {
+    rethrowFrom(error, schema.name);
+  }
+  const bytes = packWire(wire);
+  if (bytes.length > schema.maxBytes) {
+    throw new RangeError(
+      `${schema.name}: encodes to ${bytes.length} bytes, over its limit of ${schema.maxBytes}`,
+    );
+  }
+  return bytes;
+}
+
+/** The one byte encoding of `value`. Throws TypeError/RangeError, naming the field, if `value` does not fit `schema`. */
+export function encode<T>(schema: Schema<T>, value: T): Uint8Array {
+  assertSchema(schema, "encode: schema");
+  return new Uint8Array(encodeShared(schema, value));
+}
+
+/** sha256 of the canonical encoding: the identity of a protocol object. */
+export function hashOf<T>(schema: Schema<T>, value: T): Uint8Array {
+  assertSchema(schema, "hashOf: schema");
+  return new Uint8Array(createHash("sha256").update(encodeShared(schema, value)).digest());
+}
+
+/**
+ * The value whose canonical encoding is exactly `bytes`. Anything else — too long, malformed,
+ * trailing bytes, a wrong type, out of range, over a cap, not canonical — throws CodecError.
+ */
+export function decode<T>(schema: Schema<T>, bytes: Uint8Array): T {
+  assertSchema(schema, "decode: schema");
+  if (!(bytes instanceof Uint8Array))
+    throw new TypeError(`decode: bytes must be a Uint8Array, got ${describe(bytes)}`);
+  if (bytes.length > schema.maxBytes) {
+    throw new CodecError(
+      "CODEC_TOO_LARGE",
+      `${bytes.length} bytes is over the limit of ${schema.maxBytes}`,
+      schema.name,
+    );
+  }
+  if (bytes.length === 0) throw new CodecError("CODEC_MALFORMED", "no bytes", schema.name);
+
+  let raw: unknown;
+  let end: number;
+  try {
+    ({ value: raw, end } = unpackFirst(bytes));
+  } catch (error) {
+    // msgpackr's own errors (truncation, impossible lengths, stack depth): the bytes are not MessagePack
+    throw new CodecError("CODEC_MALFORMED", `not MessagePack: ${messageOf(error)}`, schema.name);
+  }
+  if (end !== bytes.length) {
+    throw new CodecError(
+      "CODEC_TRAILING_BYTES",
+      `the value ends at offset ${end} but ${bytes.length - end} more bytes follow`,
+      schema.name,
+    );
+  }
+
+  let value: T;
+  try {
+    value = schema.fromWire(raw);
+  } catch (error) {
+    rethrowFrom(error, schema.name);
+  }
+
+  // The proof of canonicality: the value must re-encode to the very same bytes. A throw here is
+  // a bug in the codec (fromWire gave something toWire refuses), not bad input, so it escapes.
+  const wire = schema.toWire(value);
+  const canonical = packWire(wire);
+  if (!equalBytes(canonical, bytes)) throw explainMismatch(schema, wire, bytes, canonical);
+  return value;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200);
+}
