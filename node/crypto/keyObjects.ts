@@ -1,7 +1,7 @@
 // node:crypto wants keys as KeyObjects, built from DER. Building one costs about as much as a
 // fast signature, so the KeyObjects of recently used keys are kept, in bounded caches keyed by
 // the key bytes (content, not identity: a caller may reuse or refill its arrays).
-import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, hash, type KeyObject } from "node:crypto";
 import { LruCache } from "./lruCache.ts";
 
 // The fixed DER prefixes of RFC 8410 for an Ed25519 PKCS#8 private key (the 32-byte seed
@@ -15,7 +15,8 @@ const publicKeys = new LruCache<string, KeyObject>(4096);
 
 /** The KeyObject of a 32-byte seed (length checked by the caller). */
 export function privateKeyObject(seed: Uint8Array): KeyObject {
-  const id = cacheId(seed);
+  // Keyed by a hash of the seed, so the cache keeps no copy of the secret in a JS string.
+  const id = hash("sha256", seed, "base64");
   let key = privateKeys.get(id);
   if (key === undefined) {
     const der = Buffer.concat([PKCS8_PREFIX, seed]);
@@ -28,12 +29,12 @@ export function privateKeyObject(seed: Uint8Array): KeyObject {
 
 /**
  * The KeyObject of a 32-byte public key (length checked by the caller), or `undefined` when
- * OpenSSL will not import it. Today's OpenSSL imports any 32 bytes and fails at verification;
- * a version that checks on import would only refuse keys that do not decode, which the rule
- * refuses anyway (crypto §3.7).
+ * OpenSSL will not import it. OpenSSL 3.5 imports even a key off the curve and refuses it at
+ * verification; a version that checked on import could only refuse keys that do not decode,
+ * which the rule refuses anyway (crypto §3.7).
  */
 export function publicKeyObject(publicKey: Uint8Array): KeyObject | undefined {
-  const id = cacheId(publicKey);
+  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.length).toString("base64");
   let key = publicKeys.get(id);
   if (key === undefined) {
     try {
@@ -50,8 +51,4 @@ export function publicKeyObject(publicKey: Uint8Array): KeyObject | undefined {
 export function rawPublicKey(privateKey: KeyObject): Uint8Array {
   const spki = createPublicKey(privateKey).export({ format: "der", type: "spki" });
   return Uint8Array.from(spki.subarray(SPKI_PREFIX.length));
-}
-
-function cacheId(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64");
 }
