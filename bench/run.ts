@@ -3,7 +3,10 @@
 import { availableParallelism } from "node:os";
 import type { Benchmark } from "./harness.ts";
 
-const files: Array<() => Promise<{ benchmarks: Benchmark[] }>> = [];
+const files: Array<() => Promise<{ benchmarks: Benchmark[] }>> = [
+  () => import("./keys.ts"),
+  () => import("./state.ts"),
+];
 
 const prefix = process.argv[2] ?? "";
 for (const load of files) {

@@ -1,45 +1,37 @@
-// A byte-bounded LRU of decoded trie records, so the hot upper levels of the trie are read from
-// disk once. Map iteration order is insertion order, so re-inserting on a hit keeps the least
-// recently used entry first.
-import type { RootLeaf, TrieNode } from "./trieNode.ts";
-
-export type CachedRecord = TrieNode | RootLeaf;
-
-const costOf = (record: CachedRecord): number => ("slots" in record ? record.costBytes : 200);
+// A byte-bounded LRU of decoded trie nodes, so the hot upper levels of the trie are read from disk
+// once. Map iteration order is insertion order, so re-inserting on a hit keeps the least recently
+// used entry first.
+import { NODE_COST_BYTES, type TrieNode } from "./trieNode.ts";
 
 export class NodeCache {
-  readonly #map = new Map<string, CachedRecord>();
-  readonly #limitBytes: number;
-  #bytes = 0;
+  readonly #map = new Map<string, TrieNode>();
+  readonly #limit: number;
 
   constructor(limitBytes: number) {
-    if (!Number.isSafeInteger(limitBytes) || limitBytes < 0)
-      throw new RangeError(`limitBytes must be a non-negative integer, got ${limitBytes}`);
-    this.#limitBytes = limitBytes;
+    if (!Number.isSafeInteger(limitBytes) || limitBytes < 0) {
+      throw new RangeError(`cacheBytes must be a non-negative integer, got ${limitBytes}`);
+    }
+    this.#limit = Math.floor(limitBytes / NODE_COST_BYTES);
   }
 
-  get(id: string): CachedRecord | undefined {
-    const record = this.#map.get(id);
-    if (record !== undefined) {
+  get(id: string): TrieNode | undefined {
+    const node = this.#map.get(id);
+    if (node !== undefined) {
       this.#map.delete(id);
-      this.#map.set(id, record);
+      this.#map.set(id, node);
     }
-    return record;
+    return node;
   }
 
-  set(id: string, record: CachedRecord): void {
-    const old = this.#map.get(id);
-    if (old !== undefined) {
-      this.#bytes -= costOf(old);
-      this.#map.delete(id);
-    }
-    this.#map.set(id, record);
-    this.#bytes += costOf(record);
-    while (this.#bytes > this.#limitBytes && this.#map.size > 0) {
-      const [oldest, value] = this.#map.entries().next().value as [string, CachedRecord];
-      this.#map.delete(oldest);
-      this.#bytes -= costOf(value);
-    }
+  set(id: string, node: TrieNode): void {
+    this.#map.delete(id);
+    if (this.#limit === 0) return;
+    this.#map.set(id, node);
+    if (this.#map.size > this.#limit) this.#map.delete(this.#map.keys().next().value as string);
+  }
+
+  delete(id: string): void {
+    this.#map.delete(id);
   }
 
   get size(): number {
@@ -47,7 +39,7 @@ export class NodeCache {
   }
 
   get bytes(): number {
-    return this.#bytes;
+    return this.#map.size * NODE_COST_BYTES;
   }
 }
 

@@ -1,31 +1,34 @@
-// The authenticated state: a hexary Merkle trie over 256-bit keys, persisted as content-addressed
-// records in a KvStore (specs/state.md). Records are never overwritten, so every committed root
-// stays readable. An update first loads the paths it touches level by level (one getMany per
-// level), then rebuilds them in memory without awaiting, then writes one atomic batch.
+// The authenticated state: a hexary Merkle trie over 256-bit keys, persisted in a KvStore
+// (specs/state.md). Every update gets a new version; its records are written under that version
+// and never overwritten, so every committed root stays readable. An update loads the paths it
+// touches level by level (one getMany per level), rebuilds them in memory without awaiting, and
+// writes one atomic batch.
 import type { KvStore, WriteOp } from "../store/index.ts";
 import { StateError } from "./errors.ts";
 import {
   bytesEqual,
   compareBytes,
   EMPTY_HASH,
-  HASH_BYTES,
   KEY_BYTES,
   leafHash,
   nibbleAt,
-  popcount16,
   valueHashOf,
 } from "./hashing.ts";
-import { type CachedRecord, hashId, NodeCache } from "./nodeCache.ts";
+import { hashId, NodeCache } from "./nodeCache.ts";
 import type { ProofLevel, TrieProof } from "./proof.ts";
+import { lastVersionKey, nodeKey, rootKey, valueKey } from "./recordKeys.ts";
 import {
-  decodeRecord,
+  decodeNode,
+  decodeRoot,
   encodeNode,
-  encodeRootLeaf,
+  encodeRoot,
   hex,
+  type LeafEntry,
   NodeBuilder,
-  type RootLeaf,
-  SLOT_BYTES,
+  type RootRecord,
+  readVersion,
   TrieNode,
+  writeVersion,
 } from "./trieNode.ts";
 
 /** A value is stored whole; contract storage items and accounts are far smaller. */
@@ -39,32 +42,33 @@ export interface TrieChange {
 
 export interface PreparedUpdate {
   readonly root: Uint8Array;
+  readonly version: number;
   /** The records to write; commit() writes them, or a caller adds them to its own atomic batch. */
   readonly ops: readonly WriteOp[];
-  readonly records: ReadonlyMap<string, CachedRecord>;
+  readonly created: readonly TrieNode[];
+  readonly replaced: readonly TrieNode[];
 }
 
 export interface MerkleTrieOptions {
-  /** Bytes of decoded nodes kept in memory. */
+  /** Bytes of decoded nodes kept in memory (default 256 MiB: a million keys' upper levels). */
   cacheBytes?: number;
   /** Key prefix of this trie's records inside a shared store. */
   prefix?: Uint8Array;
 }
 
-interface Leaf {
-  key: Uint8Array;
-  valueHash: Uint8Array;
-  hash?: Uint8Array;
-}
-type Sub = null | Leaf | TrieNode;
+type Sub = null | LeafEntry | TrieNode;
 
 interface Change {
   key: Uint8Array;
   valueHash: Uint8Array | null;
 }
 
-const RECORD_TAG = 0x01;
-const VALUE_TAG = 0x02;
+interface Work {
+  version: number;
+  local: Map<string, TrieNode>;
+  created: Array<{ node: TrieNode; depth: number; path: Uint8Array }>;
+  replaced: TrieNode[];
+}
 
 export class MerkleTrie {
   static readonly EMPTY_ROOT: Uint8Array = EMPTY_HASH;
@@ -72,39 +76,35 @@ export class MerkleTrie {
   readonly #store: KvStore;
   readonly #cache: NodeCache;
   readonly #prefix: Uint8Array;
+  #nextVersion: Promise<{ value: number }> | undefined;
+  #committedVersion = 0;
 
   constructor(store: KvStore, options: MerkleTrieOptions = {}) {
     this.#store = store;
-    this.#cache = new NodeCache(options.cacheBytes ?? 128 * 1024 * 1024);
+    this.#cache = new NodeCache(options.cacheBytes ?? 256 * 1024 * 1024);
     this.#prefix = options.prefix ?? new Uint8Array(0);
   }
 
   /** The value under `key` in the state with root `root`, or undefined if the key is absent. */
   async get(root: Uint8Array, key: Uint8Array): Promise<Uint8Array | undefined> {
-    const valueHash = await this.getValueHash(root, key);
-    return valueHash === undefined ? undefined : this.#value(valueHash);
+    const leaf = await this.#findLeaf(root, key);
+    if (leaf === undefined) return undefined;
+    const value = await this.#store.get(valueKey(this.#prefix, leaf.valueVersion, leaf.key));
+    if (value === undefined || !bytesEqual(valueHashOf(value), leaf.valueHash)) {
+      throw new StateError("STATE_MISSING_NODE", `the value of key ${hex(key)} is missing or damaged`);
+    }
+    return value;
   }
 
   async getValueHash(root: Uint8Array, key: Uint8Array): Promise<Uint8Array | undefined> {
-    assertHash("root", root);
-    assertHash("key", key);
-    if (bytesEqual(root, EMPTY_HASH)) return undefined;
-    let record = await this.#record(root, true);
-    for (let depth = 0; ; depth++) {
-      if (!(record instanceof TrieNode)) return bytesEqual(record.key, key) ? record.valueHash : undefined;
-      const i = nibbleAt(key, depth);
-      if (!record.has(i)) return undefined;
-      if (record.isLeaf(i))
-        return bytesEqual(record.leafKey(i), key) ? record.leafValueHash(i).slice() : undefined;
-      record = await this.#record(record.childHash(i), false);
-    }
+    return (await this.#findLeaf(root, key))?.valueHash.slice();
   }
 
-  /** Whether the records of `root` are in the store (the empty root always is). */
+  /** Whether `root` is a committed state of this store (the empty root always is). */
   async hasRoot(root: Uint8Array): Promise<boolean> {
     assertHash("root", root);
-    if (bytesEqual(root, EMPTY_HASH) || this.#cache.get(hashId(root))) return true;
-    return (await this.#store.get(this.#recordKey(root))) !== undefined;
+    if (bytesEqual(root, EMPTY_HASH)) return true;
+    return (await this.#store.get(rootKey(this.#prefix, root))) !== undefined;
   }
 
   /** Applies `changes` to the state `root` and writes the result in one atomic batch. */
@@ -121,38 +121,51 @@ export class MerkleTrie {
   async prepare(root: Uint8Array, changes: readonly TrieChange[]): Promise<PreparedUpdate> {
     assertHash("root", root);
     if (!Array.isArray(changes)) throw new TypeError("changes must be an array");
+    const start = await this.#root(root);
+    const version = await this.#allocateVersion();
     const ops: WriteOp[] = [];
-    const sorted = this.#normalize(changes, ops);
-    const start = bytesEqual(root, EMPTY_HASH) ? null : await this.#record(root, true);
-    const local = new Map<string, TrieNode>();
-    if (start instanceof TrieNode) await this.#preload(start, sorted, local);
-    const created: TrieNode[] = [];
-    const startSub: Sub = start === null || start instanceof TrieNode ? start : { ...start };
-    const result =
-      sorted.length === 0 ? startSub : this.#updateSub(startSub, 0, sorted, 0, sorted.length, local, created);
-    const records = new Map<string, CachedRecord>();
-    for (const node of created) {
-      const id = hashId(node.hash);
-      if (records.has(id)) continue;
-      records.set(id, node);
-      ops.push({ type: "put", key: this.#recordKey(node.hash), value: encodeNode(node) });
+    const sorted = this.#normalize(changes, version, ops);
+    const work: Work = { version, local: new Map(), created: [], replaced: [] };
+    if (start instanceof TrieNode) await this.#preload(start, sorted, work.local);
+    const result = sorted.length === 0 ? start : this.#updateSub(start, 0, sorted, 0, sorted.length, work);
+
+    for (const { node, depth, path } of work.created) {
+      ops.push({ type: "put", key: nodeKey(this.#prefix, version, depth, path), value: encodeNode(node) });
     }
-    let newRoot: Uint8Array;
-    if (result === null) newRoot = EMPTY_HASH;
-    else if (result instanceof TrieNode) newRoot = result.hash;
-    else {
+    let newRoot = EMPTY_HASH;
+    let record: RootRecord | undefined;
+    if (result instanceof TrieNode) {
+      newRoot = result.hash;
+      record = { kind: "node", version: result.version };
+    } else if (result !== null) {
       newRoot = result.hash ?? leafHash(result.key, result.valueHash);
-      const leaf: RootLeaf = { key: result.key.slice(), valueHash: result.valueHash.slice() };
-      records.set(hashId(newRoot), leaf);
-      ops.push({ type: "put", key: this.#recordKey(newRoot), value: encodeRootLeaf(leaf) });
+      record = { kind: "leaf", leaf: result };
     }
-    return { root: newRoot.slice(), ops, records };
+    if (record) ops.push({ type: "put", key: rootKey(this.#prefix, newRoot), value: encodeRoot(record) });
+    const last = new Uint8Array(8);
+    writeVersion(last, 0, version);
+    ops.push({ type: "put", key: lastVersionKey(this.#prefix), value: last });
+    return {
+      root: newRoot.slice(),
+      version,
+      ops,
+      created: work.created.map((c) => c.node),
+      replaced: work.replaced,
+    };
   }
 
   /** Writes a prepared update, with `extraOps` in the same atomic batch. */
   async commit(prepared: PreparedUpdate, extraOps: readonly WriteOp[] = []): Promise<void> {
-    await this.#store.write(extraOps.length === 0 ? prepared.ops : [...prepared.ops, ...extraOps]);
-    for (const [id, record] of prepared.records) this.#cache.set(id, record);
+    let ops = extraOps.length === 0 ? prepared.ops : [...prepared.ops, ...extraOps];
+    if (prepared.version < this.#committedVersion) {
+      // Committed out of order: keep the stored high-water mark where it is.
+      ops = ops.filter((op) => !bytesEqual(op.key, lastVersionKey(this.#prefix)));
+    }
+    await this.#store.write(ops);
+    this.#committedVersion = Math.max(this.#committedVersion, prepared.version);
+    // The nodes an update replaced are mostly dead weight now; the new ones are the hot path.
+    for (const node of prepared.replaced) this.#cache.delete(hashId(node.hash));
+    for (const node of prepared.created) this.#cache.set(hashId(node.hash), node);
   }
 
   /** A proof of `key`'s value (or of its absence) that verifyProof checks against `root` alone. */
@@ -160,46 +173,85 @@ export class MerkleTrie {
     assertHash("root", root);
     assertHash("key", key);
     const levels: ProofLevel[] = [];
-    if (bytesEqual(root, EMPTY_HASH)) return { levels, terminal: { kind: "empty" } };
-    let record = await this.#record(root, true);
+    let sub = await this.#root(root);
     for (let depth = 0; ; depth++) {
-      if (!(record instanceof TrieNode)) {
-        return {
-          levels,
-          terminal: { kind: "leaf", key: record.key.slice(), valueHash: record.valueHash.slice() },
-        };
+      if (sub === null) return { levels, terminal: { kind: "empty" } };
+      if (!(sub instanceof TrieNode)) {
+        return { levels, terminal: { kind: "leaf", key: sub.key.slice(), valueHash: sub.valueHash.slice() } };
       }
       const path = nibbleAt(key, depth);
       const siblings: Uint8Array[] = [];
-      for (let i = 0; i < 16; i++)
-        if (i !== path && record.has(i)) siblings.push(record.childHash(i).slice());
-      levels.push({ bitmap: record.bitmap, siblings });
-      if (!record.has(path)) return { levels, terminal: { kind: "empty" } };
-      if (record.isLeaf(path)) {
-        return {
-          levels,
-          terminal: {
-            kind: "leaf",
-            key: record.leafKey(path).slice(),
-            valueHash: record.leafValueHash(path).slice(),
-          },
-        };
-      }
-      record = await this.#record(record.childHash(path), false);
+      for (let i = 0; i < 16; i++) if (i !== path && sub.has(i)) siblings.push(sub.childHash(i).slice());
+      levels.push({ bitmap: sub.bitmap, siblings });
+      sub = await this.#child(sub, path, depth, key);
     }
   }
 
-  get cacheStats(): { records: number; bytes: number } {
-    return { records: this.#cache.size, bytes: this.#cache.bytes };
+  get cacheStats(): { nodes: number; bytes: number } {
+    return { nodes: this.#cache.size, bytes: this.#cache.bytes };
   }
 
-  #normalize(changes: readonly TrieChange[], ops: WriteOp[]): Change[] {
-    const latest = new Map<string, Change>();
-    const written = new Set<string>();
+  async #findLeaf(root: Uint8Array, key: Uint8Array): Promise<LeafEntry | undefined> {
+    assertHash("root", root);
+    assertHash("key", key);
+    let sub = await this.#root(root);
+    for (let depth = 0; sub instanceof TrieNode; depth++)
+      sub = await this.#child(sub, nibbleAt(key, depth), depth, key);
+    return sub !== null && bytesEqual(sub.key, key) ? sub : undefined;
+  }
+
+  /** The child of `node` (at `depth`, on the path of `key`) in slot `i`. */
+  async #child(node: TrieNode, i: number, depth: number, key: Uint8Array): Promise<Sub> {
+    if (!node.has(i)) return null;
+    if (node.isLeaf(i)) return leafAt(node, i);
+    return this.#node(node.childHash(i), node.childVersion(i), depth + 1, key);
+  }
+
+  async #root(root: Uint8Array): Promise<Sub> {
+    if (bytesEqual(root, EMPTY_HASH)) return null;
+    const cached = this.#cache.get(hashId(root));
+    if (cached !== undefined) return cached;
+    const bytes = await this.#store.get(rootKey(this.#prefix, root));
+    if (bytes === undefined)
+      throw new StateError("STATE_UNKNOWN_ROOT", `no committed state has root ${hex(root)}`);
+    const record = decodeRoot(root, bytes);
+    return record.kind === "leaf" ? record.leaf : this.#node(root, record.version, 0, root);
+  }
+
+  async #node(hash: Uint8Array, version: number, depth: number, path: Uint8Array): Promise<TrieNode> {
+    const id = hashId(hash);
+    const cached = this.#cache.get(id);
+    if (cached !== undefined) return cached;
+    const node = this.#decode(
+      hash,
+      version,
+      await this.#store.get(nodeKey(this.#prefix, version, depth, path)),
+    );
+    this.#cache.set(id, node);
+    return node;
+  }
+
+  #decode(hash: Uint8Array, version: number, bytes: Uint8Array | undefined): TrieNode {
+    if (bytes === undefined)
+      throw new StateError("STATE_MISSING_NODE", `state node ${hex(hash)} is missing from the database`);
+    return decodeNode(hash, version, bytes);
+  }
+
+  async #allocateVersion(): Promise<number> {
+    this.#nextVersion ??= this.#store.get(lastVersionKey(this.#prefix)).then((bytes) => {
+      this.#committedVersion = bytes === undefined ? 0 : readVersion(bytes, 0);
+      return { value: this.#committedVersion + 1 };
+    });
+    const next = await this.#nextVersion;
+    return next.value++;
+  }
+
+  #normalize(changes: readonly TrieChange[], version: number, ops: WriteOp[]): Change[] {
+    const latest = new Map<string, { change: TrieChange; n: number }>();
     for (let n = 0; n < changes.length; n++) {
-      const { key, value } = changes[n];
-      assertHash(`changes[${n}].key`, key);
-      let valueHash: Uint8Array | null = null;
+      const change = changes[n];
+      assertHash(`changes[${n}].key`, change.key);
+      const { value } = change;
       if (value !== null) {
         if (!(value instanceof Uint8Array))
           throw new TypeError(`changes[${n}].value must be a Uint8Array or null`);
@@ -208,18 +260,22 @@ export class MerkleTrie {
             `changes[${n}].value is ${value.length} bytes; the limit is ${MAX_VALUE_BYTES}`,
           );
         }
-        valueHash = valueHashOf(value);
-        const vid = hashId(valueHash);
-        if (!written.has(vid)) {
-          written.add(vid);
-          ops.push({ type: "put", key: this.#valueKey(valueHash), value: value.slice() });
-        }
       }
-      const id = hashId(key);
+      const id = hashId(change.key);
       latest.delete(id);
-      latest.set(id, { key: key.slice(), valueHash });
+      latest.set(id, { change, n });
     }
-    return [...latest.values()].sort((a, b) => compareBytes(a.key, b.key));
+    const sorted: Change[] = [];
+    for (const { change } of latest.values()) {
+      const key = change.key.slice();
+      let valueHash: Uint8Array | null = null;
+      if (change.value !== null) {
+        valueHash = valueHashOf(change.value);
+        ops.push({ type: "put", key: valueKey(this.#prefix, version, key), value: change.value.slice() });
+      }
+      sorted.push({ key, valueHash });
+    }
+    return sorted.sort((a, b) => compareBytes(a.key, b.key));
   }
 
   /** Loads, level by level, every stored node on the paths of `changes` into `local`. */
@@ -229,65 +285,63 @@ export class MerkleTrie {
       { node: root, lo: 0, hi: changes.length, depth: 0 },
     ];
     while (frontier.length > 0) {
-      const wanted: Array<{ id: string; hash: Uint8Array; lo: number; hi: number; depth: number }> = [];
+      const wanted: Array<{
+        id: string;
+        hash: Uint8Array;
+        version: number;
+        lo: number;
+        hi: number;
+        depth: number;
+      }> = [];
       for (const { node, lo, hi, depth } of frontier) {
         forEachGroup(changes, lo, hi, depth, (i, gLo, gHi) => {
-          if (node.has(i) && !node.isLeaf(i)) {
-            const hash = node.childHash(i);
-            wanted.push({ id: hashId(hash), hash, lo: gLo, hi: gHi, depth: depth + 1 });
-          }
+          if (!node.has(i) || node.isLeaf(i)) return;
+          const hash = node.childHash(i);
+          wanted.push({
+            id: hashId(hash),
+            hash,
+            version: node.childVersion(i),
+            lo: gLo,
+            hi: gHi,
+            depth: depth + 1,
+          });
         });
       }
-      const missing: Array<{ id: string; hash: Uint8Array }> = [];
+      const missing: typeof wanted = [];
       for (const w of wanted) {
         if (local.has(w.id)) continue;
         const cached = this.#cache.get(w.id);
-        if (cached instanceof TrieNode) local.set(w.id, cached);
+        if (cached !== undefined) local.set(w.id, cached);
         else missing.push(w);
       }
       if (missing.length > 0) {
-        const bytes = await this.#store.getMany(missing.map((m) => this.#recordKey(m.hash)));
+        const keys = missing.map((m) => nodeKey(this.#prefix, m.version, m.depth, changes[m.lo].key));
+        const records = await this.#store.getMany(keys);
         for (let n = 0; n < missing.length; n++) {
-          const record = this.#decode(missing[n].hash, bytes[n], false);
-          if (!(record instanceof TrieNode))
-            throw this.#corrupt(missing[n].hash, "a leaf record where a node belongs");
-          this.#cache.set(missing[n].id, record);
-          local.set(missing[n].id, record);
+          const node = this.#decode(missing[n].hash, missing[n].version, records[n]);
+          this.#cache.set(missing[n].id, node);
+          local.set(missing[n].id, node);
         }
       }
       frontier = wanted.map((w) => ({ node: local.get(w.id)!, lo: w.lo, hi: w.hi, depth: w.depth }));
     }
   }
 
-  #updateSub(
-    sub: Sub,
-    depth: number,
-    changes: Change[],
-    lo: number,
-    hi: number,
-    local: Map<string, TrieNode>,
-    created: TrieNode[],
-  ): Sub {
+  #updateSub(sub: Sub, depth: number, changes: Change[], lo: number, hi: number, work: Work): Sub {
     if (sub instanceof TrieNode) {
       const builder = new NodeBuilder(sub);
       forEachGroup(changes, lo, hi, depth, (i, gLo, gHi) => {
         let child: Sub = null;
-        if (sub.has(i)) {
-          child = sub.isLeaf(i)
-            ? {
-                key: sub.leafKey(i),
-                valueHash: sub.leafValueHash(i),
-                hash: (sub.known >>> i) & 1 ? sub.childHash(i) : undefined,
-              }
-            : local.get(hashId(sub.childHash(i)))!;
-        }
-        place(builder, i, this.#updateSub(child, depth + 1, changes, gLo, gHi, local, created));
+        if (sub.has(i)) child = sub.isLeaf(i) ? leafAt(sub, i) : work.local.get(hashId(sub.childHash(i)))!;
+        place(builder, i, this.#updateSub(child, depth + 1, changes, gLo, gHi, work));
       });
-      return seal(builder, created);
+      const result = seal(builder, depth, changes[lo].key, work);
+      if (!(result instanceof TrieNode) || !bytesEqual(result.hash, sub.hash)) work.replaced.push(sub);
+      return result;
     }
     // An empty slot or a single leaf: the result is that leaf merged with the changes, rebuilt.
-    const entries: Leaf[] = [];
-    let pending: Leaf | null = sub;
+    const entries: LeafEntry[] = [];
+    let pending: LeafEntry | null = sub;
     for (let n = lo; n < hi; n++) {
       const change = changes[n];
       if (pending !== null) {
@@ -295,62 +349,24 @@ export class MerkleTrie {
         if (order < 0) entries.push(pending);
         if (order <= 0) pending = null;
       }
-      if (change.valueHash !== null) entries.push({ key: change.key, valueHash: change.valueHash });
+      if (change.valueHash !== null)
+        entries.push({ key: change.key, valueHash: change.valueHash, valueVersion: work.version });
     }
     if (pending !== null) entries.push(pending);
-    return build(depth, entries, 0, entries.length, created);
-  }
-
-  async #record(hash: Uint8Array, isRoot: boolean): Promise<TrieNode | RootLeaf> {
-    const id = hashId(hash);
-    const cached = this.#cache.get(id);
-    if (cached !== undefined) return cached;
-    const record = this.#decode(hash, await this.#store.get(this.#recordKey(hash)), isRoot);
-    this.#cache.set(id, record);
-    return record;
-  }
-
-  #decode(hash: Uint8Array, bytes: Uint8Array | undefined, isRoot: boolean): TrieNode | RootLeaf {
-    if (bytes === undefined) {
-      throw isRoot
-        ? new StateError("STATE_UNKNOWN_ROOT", `no committed state has root ${hex(hash)}`)
-        : new StateError("STATE_MISSING_NODE", `state node ${hex(hash)} is missing from the database`);
-    }
-    return decodeRecord(hash, bytes);
-  }
-
-  #corrupt(hash: Uint8Array, why: string): StateError {
-    return new StateError("STATE_CORRUPT_NODE", `state node ${hex(hash)} is corrupt: ${why}`);
-  }
-
-  async #value(valueHash: Uint8Array): Promise<Uint8Array> {
-    const value = await this.#store.get(this.#valueKey(valueHash));
-    if (value === undefined)
-      throw new StateError(
-        "STATE_MISSING_NODE",
-        `state value ${hex(valueHash)} is missing from the database`,
-      );
-    return value;
-  }
-
-  #recordKey(hash: Uint8Array): Uint8Array {
-    return this.#key(RECORD_TAG, hash);
-  }
-
-  #valueKey(hash: Uint8Array): Uint8Array {
-    return this.#key(VALUE_TAG, hash);
-  }
-
-  #key(tag: number, hash: Uint8Array): Uint8Array {
-    const out = new Uint8Array(this.#prefix.length + 1 + HASH_BYTES);
-    out.set(this.#prefix);
-    out[this.#prefix.length] = tag;
-    out.set(hash, this.#prefix.length + 1);
-    return out;
+    return build(depth, entries, 0, entries.length, work);
   }
 }
 
-/** Calls `fn(nibble, lo, hi)` for each run of sorted changes sharing the nibble at `depth`. */
+function leafAt(node: TrieNode, i: number): LeafEntry {
+  return {
+    key: node.leafKey(i),
+    valueHash: node.leafValueHash(i),
+    valueVersion: node.childVersion(i),
+    hash: (node.known >>> i) & 1 ? node.childHash(i) : undefined,
+  };
+}
+
+/** Calls `fn(nibble, lo, hi)` for each run of sorted items sharing the nibble at `depth`. */
 function forEachGroup(
   items: ReadonlyArray<{ key: Uint8Array }>,
   lo: number,
@@ -369,37 +385,29 @@ function forEachGroup(
 }
 
 /** The subtree holding exactly `entries[lo..hi)` (sorted, distinct keys) below `depth`. */
-function build(depth: number, entries: Leaf[], lo: number, hi: number, created: TrieNode[]): Sub {
+function build(depth: number, entries: LeafEntry[], lo: number, hi: number, work: Work): Sub {
   if (hi === lo) return null;
   if (hi - lo === 1) return entries[lo];
   const builder = new NodeBuilder();
   forEachGroup(entries, lo, hi, depth, (i, gLo, gHi) =>
-    place(builder, i, build(depth + 1, entries, gLo, gHi, created)),
+    place(builder, i, build(depth + 1, entries, gLo, gHi, work)),
   );
-  return seal(builder, created);
+  return seal(builder, depth, entries[lo].key, work);
 }
 
 function place(builder: NodeBuilder, i: number, sub: Sub): void {
   if (sub === null) builder.clear(i);
-  else if (sub instanceof TrieNode) builder.setNode(i, sub.hash);
-  else builder.setLeaf(i, sub.key, sub.valueHash, sub.hash);
+  else if (sub instanceof TrieNode) builder.setNode(i, sub);
+  else builder.setLeaf(i, sub);
 }
 
 /** state §2.4: no children is empty, one leaf alone is that leaf, anything else is a node. */
-function seal(builder: NodeBuilder, created: TrieNode[]): Sub {
-  const count = popcount16(builder.bitmap);
-  if (count === 0) return null;
-  if (count === 1 && builder.leafMask !== 0) {
-    const i = 31 - Math.clz32(builder.leafMask);
-    const at = i * SLOT_BYTES;
-    return {
-      key: builder.slots.slice(at + 32, at + 64),
-      valueHash: builder.slots.slice(at + 64, at + 96),
-      hash: (builder.known >>> i) & 1 ? builder.slots.slice(at, at + 32) : undefined,
-    };
-  }
-  const node = builder.seal();
-  created.push(node);
+function seal(builder: NodeBuilder, depth: number, path: Uint8Array, work: Work): Sub {
+  if (builder.bitmap === 0) return null;
+  const lone = builder.loneLeaf();
+  if (lone !== undefined) return lone;
+  const node = builder.seal(work.version);
+  work.created.push({ node, depth, path });
   return node;
 }
 

@@ -1,34 +1,60 @@
 // A stored node of the hexary trie and its record format (specs/state.md §3). A node keeps its
 // 16 children in one buffer of fixed slots so that an update copies one array, not 16 objects.
+// A child is found on disk by the version that wrote it and its path, both known to the parent.
 import { StateError } from "./errors.ts";
 import { HASH_BYTES, KEY_BYTES, leafHash, nodeHash, popcount16 } from "./hashing.ts";
 
-/** Slot layout: childHash(32) ‖ key(32) ‖ valueHash(32); key and valueHash only for leaf children. */
-export const SLOT_BYTES = 96;
+/** Slot layout: childHash(32) ‖ key(32) ‖ valueHash(32) ‖ version(8); key and valueHash only for leaves. */
+export const SLOT_BYTES = 104;
 const KEY_AT = 32;
 const VALUE_AT = 64;
+const VERSION_AT = 96;
+export const VERSION_BYTES = 8;
 
 const NODE_TAG = 0x01;
 const LEAF_TAG = 0x00;
 const NODE_HEADER = 5;
-export const LEAF_RECORD_BYTES = 1 + KEY_BYTES + HASH_BYTES;
+const LEAF_ENTRY = KEY_BYTES + HASH_BYTES + VERSION_BYTES;
+const NODE_ENTRY = HASH_BYTES + VERSION_BYTES;
+
+export function readVersion(bytes: Uint8Array, at: number): number {
+  const high = ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
+  const low = ((bytes[at + 4] << 24) | (bytes[at + 5] << 16) | (bytes[at + 6] << 8) | bytes[at + 7]) >>> 0;
+  return high * 0x1_0000_0000 + low;
+}
+
+export function writeVersion(bytes: Uint8Array, at: number, version: number): void {
+  const high = Math.floor(version / 0x1_0000_0000);
+  const low = version >>> 0;
+  bytes[at] = high >>> 24;
+  bytes[at + 1] = high >>> 16;
+  bytes[at + 2] = high >>> 8;
+  bytes[at + 3] = high;
+  bytes[at + 4] = low >>> 24;
+  bytes[at + 5] = low >>> 16;
+  bytes[at + 6] = low >>> 8;
+  bytes[at + 7] = low;
+}
 
 export class TrieNode {
   hash: Uint8Array;
+  /** The update that wrote this node: with the node's path, where its record is stored. */
+  readonly version: number;
   /** Bit i set: child i is present. */
   readonly bitmap: number;
-  /** Bit i set: child i is a leaf (its key and value hash are in the slot). */
+  /** Bit i set: child i is a leaf (its key, value hash and value version are in the slot). */
   readonly leafMask: number;
   readonly slots: Uint8Array;
   /** Bit i set: slot i's child hash is filled in (leaf hashes are computed when first needed). */
   known: number;
 
-  constructor(bitmap: number, leafMask: number, slots: Uint8Array, known: number, hash?: Uint8Array) {
+  constructor(version: number, bitmap: number, leafMask: number, slots: Uint8Array, known: number) {
+    this.version = version;
     this.bitmap = bitmap;
     this.leafMask = leafMask;
     this.slots = slots;
     this.known = known;
-    this.hash = hash ?? this.computeHash();
+    this.hash = this.computeHash();
   }
 
   isLeaf(i: number): boolean {
@@ -46,6 +72,11 @@ export class TrieNode {
       this.known |= 1 << i;
     }
     return this.slots.subarray(at, at + HASH_BYTES);
+  }
+
+  /** For a node child, the version that wrote it; for a leaf, the version that wrote its value. */
+  childVersion(i: number): number {
+    return readVersion(this.slots, i * SLOT_BYTES + VERSION_AT);
   }
 
   leafKey(i: number): Uint8Array {
@@ -69,12 +100,10 @@ export class TrieNode {
     }
     return nodeHash(this.bitmap, hashes);
   }
-
-  /** Approximate heap cost, for the cache's byte budget. */
-  get costBytes(): number {
-    return this.slots.byteLength + 200;
-  }
 }
+
+/** Heap cost of a cached node, for the cache's byte budget: the slots plus object overhead. */
+export const NODE_COST_BYTES = 16 * SLOT_BYTES + 320;
 
 /** Builder for a node's slots: start empty or from an existing node, set children, then seal. */
 export class NodeBuilder {
@@ -101,39 +130,63 @@ export class NodeBuilder {
     this.known &= ~bit;
   }
 
-  setNode(i: number, hash: Uint8Array): void {
+  setNode(i: number, node: TrieNode): void {
     const bit = 1 << i;
-    this.slots.set(hash, i * SLOT_BYTES);
+    const at = i * SLOT_BYTES;
+    this.slots.set(node.hash, at);
+    writeVersion(this.slots, at + VERSION_AT, node.version);
     this.bitmap |= bit;
     this.leafMask &= ~bit;
     this.known |= bit;
   }
 
-  setLeaf(i: number, key: Uint8Array, valueHash: Uint8Array, hash?: Uint8Array): void {
+  setLeaf(i: number, leaf: LeafEntry): void {
     const bit = 1 << i;
     const at = i * SLOT_BYTES;
-    this.slots.set(key, at + KEY_AT);
-    this.slots.set(valueHash, at + VALUE_AT);
+    this.slots.set(leaf.key, at + KEY_AT);
+    this.slots.set(leaf.valueHash, at + VALUE_AT);
+    writeVersion(this.slots, at + VERSION_AT, leaf.valueVersion);
     this.bitmap |= bit;
     this.leafMask |= bit;
-    if (hash) {
-      this.slots.set(hash, at);
+    if (leaf.hash) {
+      this.slots.set(leaf.hash, at);
       this.known |= bit;
     } else {
       this.known &= ~bit;
     }
   }
 
-  seal(): TrieNode {
-    return new TrieNode(this.bitmap, this.leafMask, this.slots, this.known);
+  /** The only child, when it is a leaf (a node holding one leaf collapses into it, state §2.4). */
+  loneLeaf(): LeafEntry | undefined {
+    if (popcount16(this.bitmap) !== 1 || this.leafMask === 0) return undefined;
+    const i = 31 - Math.clz32(this.leafMask);
+    const at = i * SLOT_BYTES;
+    return {
+      key: this.slots.slice(at + KEY_AT, at + VALUE_AT),
+      valueHash: this.slots.slice(at + VALUE_AT, at + VERSION_AT),
+      valueVersion: readVersion(this.slots, at + VERSION_AT),
+      hash: (this.known >>> i) & 1 ? this.slots.slice(at, at + HASH_BYTES) : undefined,
+    };
+  }
+
+  seal(version: number): TrieNode {
+    return new TrieNode(version, this.bitmap, this.leafMask, this.slots, this.known);
   }
 }
 
-/** state §3.1: 0x01 ‖ bitmap u16 ‖ leafMask u16 ‖ per present child: key ‖ valueHash (leaf) or hash (node). */
+export interface LeafEntry {
+  key: Uint8Array;
+  valueHash: Uint8Array;
+  /** The version whose value record holds this leaf's value. */
+  valueVersion: number;
+  hash?: Uint8Array;
+}
+
+/** state §3.1: 0x01 ‖ bitmap u16 ‖ leafMask u16 ‖ per child: key ‖ valueHash ‖ version (leaf) or hash ‖ version. */
 export function encodeNode(node: TrieNode): Uint8Array {
   const leaves = popcount16(node.leafMask);
   const inner = popcount16(node.bitmap) - leaves;
-  const out = new Uint8Array(NODE_HEADER + leaves * 2 * HASH_BYTES + inner * HASH_BYTES);
+  const out = new Uint8Array(NODE_HEADER + leaves * LEAF_ENTRY + inner * NODE_ENTRY);
   out[0] = NODE_TAG;
   out[1] = node.bitmap >>> 8;
   out[2] = node.bitmap & 0xff;
@@ -145,42 +198,22 @@ export function encodeNode(node: TrieNode): Uint8Array {
     const slot = i * SLOT_BYTES;
     if (node.isLeaf(i)) {
       out.set(node.slots.subarray(slot + KEY_AT, slot + SLOT_BYTES), at);
-      at += 2 * HASH_BYTES;
+      at += LEAF_ENTRY;
     } else {
       out.set(node.slots.subarray(slot, slot + HASH_BYTES), at);
-      at += HASH_BYTES;
+      out.set(node.slots.subarray(slot + VERSION_AT, slot + SLOT_BYTES), at + HASH_BYTES);
+      at += NODE_ENTRY;
     }
   }
   return out;
 }
 
-export interface RootLeaf {
-  key: Uint8Array;
-  valueHash: Uint8Array;
-}
-
-/** state §3.2: a root that is a single leaf is stored as 0x00 ‖ key ‖ valueHash. */
-export function encodeRootLeaf(leaf: RootLeaf): Uint8Array {
-  const out = new Uint8Array(LEAF_RECORD_BYTES);
-  out[0] = LEAF_TAG;
-  out.set(leaf.key, 1);
-  out.set(leaf.valueHash, 1 + KEY_BYTES);
-  return out;
-}
-
 /**
- * Decodes a record read under `hash` and checks that it hashes to `hash`, so a damaged database
- * is reported instead of serving a wrong state.
+ * Decodes the node record of `version` and checks that it hashes to `hash`, so a damaged
+ * database is reported instead of serving a wrong state.
  */
-export function decodeRecord(hash: Uint8Array, bytes: Uint8Array): TrieNode | RootLeaf {
-  const fail = (why: string) =>
-    new StateError("STATE_CORRUPT_NODE", `state node ${hex(hash)} is corrupt: ${why}`);
-  if (bytes.length === LEAF_RECORD_BYTES && bytes[0] === LEAF_TAG) {
-    const key = bytes.slice(1, 1 + KEY_BYTES);
-    const valueHash = bytes.slice(1 + KEY_BYTES);
-    if (!sameHash(leafHash(key, valueHash), hash)) throw fail("leaf does not match its hash");
-    return { key, valueHash };
-  }
+export function decodeNode(hash: Uint8Array, version: number, bytes: Uint8Array): TrieNode {
+  const fail = (why: string) => corrupt(hash, why);
   if (bytes.length < NODE_HEADER || bytes[0] !== NODE_TAG) throw fail("unknown record tag");
   const bitmap = (bytes[1] << 8) | bytes[2];
   const leafMask = (bytes[3] << 8) | bytes[4];
@@ -189,7 +222,7 @@ export function decodeRecord(hash: Uint8Array, bytes: Uint8Array): TrieNode | Ro
   if (bitmap === 0 || (leafMask & ~bitmap) !== 0) throw fail("bad child masks");
   // state §2.4: one leaf alone is never wrapped in a node.
   if (popcount16(bitmap) === 1 && leafMask !== 0) throw fail("a node holding one leaf");
-  if (bytes.length !== NODE_HEADER + leaves * 2 * HASH_BYTES + inner * HASH_BYTES) throw fail("bad length");
+  if (bytes.length !== NODE_HEADER + leaves * LEAF_ENTRY + inner * NODE_ENTRY) throw fail("bad length");
   const slots = new Uint8Array(16 * SLOT_BYTES);
   let known = 0;
   let at = NODE_HEADER;
@@ -197,17 +230,59 @@ export function decodeRecord(hash: Uint8Array, bytes: Uint8Array): TrieNode | Ro
     if (!((bitmap >>> i) & 1)) continue;
     const slot = i * SLOT_BYTES;
     if ((leafMask >>> i) & 1) {
-      slots.set(bytes.subarray(at, at + 2 * HASH_BYTES), slot + KEY_AT);
-      at += 2 * HASH_BYTES;
+      slots.set(bytes.subarray(at, at + LEAF_ENTRY), slot + KEY_AT);
+      at += LEAF_ENTRY;
     } else {
       slots.set(bytes.subarray(at, at + HASH_BYTES), slot);
+      slots.set(bytes.subarray(at + HASH_BYTES, at + NODE_ENTRY), slot + VERSION_AT);
       known |= 1 << i;
-      at += HASH_BYTES;
+      at += NODE_ENTRY;
     }
   }
-  const node = new TrieNode(bitmap, leafMask, slots, known);
+  const node = new TrieNode(version, bitmap, leafMask, slots, known);
   if (!sameHash(node.hash, hash)) throw fail("node does not match its hash");
   return node;
+}
+
+/**
+ * state §3.2: the record of a root: a node root is found by its version; a root that is a single
+ * leaf is the leaf itself.
+ */
+export type RootRecord = { kind: "node"; version: number } | { kind: "leaf"; leaf: LeafEntry };
+
+export function encodeRoot(root: RootRecord): Uint8Array {
+  if (root.kind === "node") {
+    const out = new Uint8Array(1 + VERSION_BYTES);
+    out[0] = NODE_TAG;
+    writeVersion(out, 1, root.version);
+    return out;
+  }
+  const out = new Uint8Array(1 + LEAF_ENTRY);
+  out[0] = LEAF_TAG;
+  out.set(root.leaf.key, 1);
+  out.set(root.leaf.valueHash, 1 + KEY_BYTES);
+  writeVersion(out, 1 + KEY_BYTES + HASH_BYTES, root.leaf.valueVersion);
+  return out;
+}
+
+export function decodeRoot(hash: Uint8Array, bytes: Uint8Array): RootRecord {
+  if (bytes.length === 1 + VERSION_BYTES && bytes[0] === NODE_TAG)
+    return { kind: "node", version: readVersion(bytes, 1) };
+  if (bytes.length === 1 + LEAF_ENTRY && bytes[0] === LEAF_TAG) {
+    const leaf: LeafEntry = {
+      key: bytes.slice(1, 1 + KEY_BYTES),
+      valueHash: bytes.slice(1 + KEY_BYTES, 1 + KEY_BYTES + HASH_BYTES),
+      valueVersion: readVersion(bytes, 1 + KEY_BYTES + HASH_BYTES),
+    };
+    if (!sameHash(leafHash(leaf.key, leaf.valueHash), hash))
+      throw corrupt(hash, "root leaf does not match its hash");
+    return { kind: "leaf", leaf };
+  }
+  throw corrupt(hash, "bad root record");
+}
+
+function corrupt(hash: Uint8Array, why: string): StateError {
+  return new StateError("STATE_CORRUPT_NODE", `state node ${hex(hash)} is corrupt: ${why}`);
 }
 
 function sameHash(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,0 +1,149 @@
+// state.*: trie updates/s committed in batches of 1,000 at 10,000 and 1,000,000 keys, on LevelDB,
+// and the size of a proof at 1,000,000 keys.
+import { createHash } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EMPTY_HASH, MerkleTrie, type TrieChange, type TrieProof } from "../node/state/index.ts";
+import { LevelStore } from "../node/store/index.ts";
+import type { Benchmark, BenchResult } from "./harness.ts";
+
+const BATCH = 1000;
+const VALUE_BYTES = 100;
+
+const keyOf = (i: number): Uint8Array => {
+  const buf = new Uint8Array(8);
+  new DataView(buf.buffer).setFloat64(0, i);
+  return new Uint8Array(createHash("sha256").update(buf).digest());
+};
+
+const valueOf = (i: number, round: number): Uint8Array => {
+  const value = new Uint8Array(VALUE_BYTES);
+  new DataView(value.buffer).setUint32(0, i);
+  new DataView(value.buffer).setUint32(4, round);
+  return value;
+};
+
+/** xorshift32: the same "random" keys every run. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x;
+  };
+}
+
+interface Fixture {
+  trie: MerkleTrie;
+  root: Uint8Array;
+  keys: number;
+  close: () => Promise<void>;
+}
+
+async function buildFixture(keys: number): Promise<Fixture> {
+  const dir = await mkdtemp(join(tmpdir(), "gram-bench-state-"));
+  const store = await LevelStore.open(dir);
+  const trie = new MerkleTrie(store);
+  let root = EMPTY_HASH;
+  const chunk = 50_000;
+  for (let start = 0; start < keys; start += chunk) {
+    const changes: TrieChange[] = [];
+    for (let i = start; i < Math.min(keys, start + chunk); i++)
+      changes.push({ key: keyOf(i), value: valueOf(i, 0) });
+    root = await trie.update(root, changes);
+  }
+  return {
+    trie,
+    root,
+    keys,
+    close: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function updatesPerSecond(fixture: Fixture, batches: number): Promise<number> {
+  const next = rng(fixture.keys);
+  const round = (r: number): TrieChange[] =>
+    Array.from({ length: BATCH }, () => {
+      const i = next() % fixture.keys;
+      return { key: keyOf(i), value: valueOf(i, r) };
+    });
+  let root = fixture.root;
+  for (let r = 1; r <= 3; r++) root = await fixture.trie.update(root, round(r)); // warm-up
+  const work = Array.from({ length: batches }, (_, r) => round(r + 4));
+  const start = performance.now();
+  for (const changes of work) root = await fixture.trie.update(root, changes);
+  const elapsed = performance.now() - start;
+  fixture.root = root;
+  return Math.round((batches * BATCH * 1000) / elapsed);
+}
+
+/** Bytes of a proof on the wire: per level a 2-byte bitmap and its sibling hashes, then the end. */
+function proofBytes(proof: TrieProof): number {
+  let bytes = 1;
+  for (const level of proof.levels) bytes += 2 + 32 * level.siblings.length;
+  return bytes + 1 + (proof.terminal.kind === "leaf" ? 64 : 0);
+}
+
+let large: Fixture | undefined;
+async function largeFixture(): Promise<Fixture> {
+  large ??= await buildFixture(1_000_000);
+  return large;
+}
+
+async function withLarge(fn: (f: Fixture) => Promise<BenchResult>, last: boolean): Promise<BenchResult> {
+  const fixture = await largeFixture();
+  try {
+    return await fn(fixture);
+  } finally {
+    if (last) {
+      await fixture.close();
+      large = undefined;
+    }
+  }
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: "state.update_1e4",
+    run: async () => {
+      const fixture = await buildFixture(10_000);
+      try {
+        return { value: await updatesPerSecond(fixture, 50), unit: "update/s", keys: 10_000, batch: BATCH };
+      } finally {
+        await fixture.close();
+      }
+    },
+  },
+  {
+    name: "state.update_1e6",
+    run: () =>
+      withLarge(
+        async (f) => ({
+          value: await updatesPerSecond(f, 50),
+          unit: "update/s",
+          keys: 1_000_000,
+          batch: BATCH,
+        }),
+        false,
+      ),
+  },
+  {
+    name: "state.proof_bytes_1e6",
+    run: () =>
+      withLarge(async (f) => {
+        const next = rng(7);
+        let total = 0;
+        const samples = 200;
+        for (let n = 0; n < samples; n++)
+          total += proofBytes(await f.trie.prove(f.root, keyOf(next() % f.keys)));
+        return { value: Math.round(total / samples), unit: "bytes", keys: 1_000_000, samples };
+      }, true),
+  },
+];
