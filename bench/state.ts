@@ -17,7 +17,7 @@ const keyOf = (i: number): Uint8Array => {
   return new Uint8Array(createHash("sha256").update(buf).digest());
 };
 
-const valueOf = (i: number, round: number): Uint8Array => {
+const accountValue = (i: number, round: number): Uint8Array => {
   const value = new Uint8Array(VALUE_BYTES);
   new DataView(value.buffer).setUint32(0, i);
   new DataView(value.buffer).setUint32(4, round);
@@ -53,7 +53,7 @@ async function buildFixture(keys: number): Promise<Fixture> {
   for (let start = 0; start < keys; start += chunk) {
     const changes: TrieChange[] = [];
     for (let i = start; i < Math.min(keys, start + chunk); i++)
-      changes.push({ key: keyOf(i), value: valueOf(i, 0) });
+      changes.push({ key: keyOf(i), value: accountValue(i, 0) });
     root = await trie.update(root, changes);
   }
   return {
@@ -72,7 +72,7 @@ async function updatesPerSecond(fixture: Fixture, batches: number): Promise<numb
   const round = (r: number): TrieChange[] =>
     Array.from({ length: BATCH }, () => {
       const i = next() % fixture.keys;
-      return { key: keyOf(i), value: valueOf(i, r) };
+      return { key: keyOf(i), value: accountValue(i, r) };
     });
   let root = fixture.root;
   for (let r = 1; r <= 3; r++) root = await fixture.trie.update(root, round(r)); // warm-up
