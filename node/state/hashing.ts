@@ -1,43 +1,26 @@
 // The hashes that define a state root (specs/state.md §2). Domain bytes keep a leaf from ever
 // being read as a node and the other way round.
-import { hash } from "node:crypto";
+import { sha256, sha256Concat } from "../crypto/index.ts";
 
 export const KEY_BYTES = 32;
 export const HASH_BYTES = 32;
 /** The hash of an empty subtree: no known preimage, so no subtree can pose as empty. */
 export const EMPTY_HASH: Uint8Array = new Uint8Array(HASH_BYTES);
 
-const LEAF_DOMAIN = 0x00;
+const LEAF_DOMAIN = new Uint8Array([0x00]);
 const NODE_DOMAIN = 0x01;
-
-// One-shot hashing of a reused input buffer: no Hash object and one allocation (the digest) per
-// call, faster than createHash().update() for these small inputs. Safe to reuse
-// because hashing is synchronous.
-const leafInput = new Uint8Array(1 + KEY_BYTES + HASH_BYTES);
-leafInput[0] = LEAF_DOMAIN;
-const nodeInput = new Uint8Array(3 + 16 * HASH_BYTES);
-nodeInput[0] = NODE_DOMAIN;
-
-function sha256(data: Uint8Array): Uint8Array {
-  const digest = hash("sha256", data, "buffer") as unknown as Buffer;
-  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
-}
 
 /** state §2.2: sha256(0x00 ‖ key ‖ valueHash). */
 export function leafHash(key: Uint8Array, valueHash: Uint8Array): Uint8Array {
-  leafInput.set(key, 1);
-  leafInput.set(valueHash, 1 + KEY_BYTES);
-  return sha256(leafInput);
+  return sha256Concat(LEAF_DOMAIN, key, valueHash);
 }
 
 /** state §2.3: sha256(0x01 ‖ bitmap(u16, big-endian) ‖ child hashes in nibble order). */
 export function nodeHash(bitmap: number, childHashes: Uint8Array): Uint8Array {
-  if (childHashes.length > 16 * HASH_BYTES)
+  if (childHashes.length > 16 * HASH_BYTES) {
     throw new RangeError(`a node has at most 16 children, got ${childHashes.length / HASH_BYTES}`);
-  nodeInput[1] = bitmap >>> 8;
-  nodeInput[2] = bitmap & 0xff;
-  nodeInput.set(childHashes, 3);
-  return sha256(nodeInput.subarray(0, 3 + childHashes.length));
+  }
+  return sha256Concat(new Uint8Array([NODE_DOMAIN, bitmap >>> 8, bitmap & 0xff]), childHashes);
 }
 
 export function valueHashOf(value: Uint8Array): Uint8Array {
