@@ -68,6 +68,7 @@ export function describe(value: unknown): string {
 
 /** What msgpackr produced, in MessagePack's terms, for decode errors. */
 export function describeWire(raw: unknown): string {
+  if (raw instanceof Map) return "a map";
   if (raw === null) return "nil";
   switch (typeof raw) {
     case "boolean":
@@ -81,7 +82,7 @@ export function describeWire(raw: unknown): string {
     case "object":
       if (raw instanceof Uint8Array) return `bin (${raw.length} bytes)`;
       if (Array.isArray(raw)) return `an array of ${raw.length} items`;
-      return "a map or an ext type";
+      return "an ext type";
     default:
       return "an ext type";
   }

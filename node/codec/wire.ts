@@ -15,7 +15,8 @@ const packr = new Packr({
 const unpackr = new Unpackr({
   useRecords: false,
   int64AsType: "bigint",
-  mapsAsObjects: true,
+  // maps (never valid here) come back as Map objects whatever their keys, so the walk refuses them by type
+  mapsAsObjects: false,
   // bins come back as fresh plain Uint8Arrays, never views into the caller's input
   copyBuffers: true,
 });
