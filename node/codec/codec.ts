@@ -1,4 +1,4 @@
-// encode, decode and hashOf: the bytes side of a schema (specs/codec.md §5). decode accepts a
+// encode, decode and hashOf: the bytes side of a schema (specs/codec.md §6). decode accepts a
 // byte string only if it is exactly the encoding encode would produce for the value it holds.
 import { createHash } from "node:crypto";
 import { explainMismatch } from "./diagnose.ts";

@@ -1,4 +1,4 @@
-// Lists, optional values and sorted maps (specs/codec.md §4.3–4.6).
+// Lists, optional values and sorted maps (specs/codec.md §4.3–4.5).
 import { codecError, misuseRange, misuseType, rethrowAt } from "./path.ts";
 import { DEFAULT_MAX_BYTES, describe, describeWire, type Infer, type Schema, type Wire } from "./schema.ts";
 import { compareBytes, packWire } from "./wire.ts";

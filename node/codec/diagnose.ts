@@ -1,4 +1,4 @@
-// Why a decoded value's canonical encoding differs from the input (specs/codec.md §5, step 5).
+// Why a decoded value's canonical encoding differs from the input (specs/codec.md §6.1, step 4).
 // Only runs on refusal: it walks the canonical wire tree to the first differing byte and names
 // the field there, and what it finds there tells a float, invalid UTF-8 and a long form apart.
 import { CodecError } from "./errors.ts";

@@ -49,7 +49,7 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Byte-wise order, a proper prefix first: the order of sortedMap keys (specs/codec.md §4.6). */
+/** Byte-wise order, a proper prefix first: the order of sortedMap keys (specs/codec.md §4.5). */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
