@@ -1,17 +1,18 @@
 // A byte-bounded LRU of decoded trie nodes, so the hot upper levels of the trie are read from disk
 // once. Map iteration order is insertion order, so re-inserting on a hit keeps the least recently
 // used entry first.
-import { NODE_COST_BYTES, type TrieNode } from "./trieNode.ts";
+import { nodeCostBytes, type TrieNode } from "./trieNode.ts";
 
 export class NodeCache {
   readonly #map = new Map<string, TrieNode>();
   readonly #limit: number;
+  #bytes = 0;
 
   constructor(limitBytes: number) {
     if (!Number.isSafeInteger(limitBytes) || limitBytes < 0) {
       throw new RangeError(`cacheBytes must be a non-negative integer, got ${limitBytes}`);
     }
-    this.#limit = Math.floor(limitBytes / NODE_COST_BYTES);
+    this.#limit = limitBytes;
   }
 
   get(id: string): TrieNode | undefined {
@@ -24,14 +25,23 @@ export class NodeCache {
   }
 
   set(id: string, node: TrieNode): void {
-    this.#map.delete(id);
-    if (this.#limit === 0) return;
+    this.delete(id);
+    const cost = nodeCostBytes(node);
+    if (cost > this.#limit) return;
     this.#map.set(id, node);
-    if (this.#map.size > this.#limit) this.#map.delete(this.#map.keys().next().value as string);
+    this.#bytes += cost;
+    while (this.#bytes > this.#limit) {
+      const [oldest, evicted] = this.#map.entries().next().value as [string, TrieNode];
+      this.#map.delete(oldest);
+      this.#bytes -= nodeCostBytes(evicted);
+    }
   }
 
   delete(id: string): void {
+    const node = this.#map.get(id);
+    if (node === undefined) return;
     this.#map.delete(id);
+    this.#bytes -= nodeCostBytes(node);
   }
 
   get size(): number {
@@ -39,7 +49,7 @@ export class NodeCache {
   }
 
   get bytes(): number {
-    return this.#map.size * NODE_COST_BYTES;
+    return this.#bytes;
   }
 }
 

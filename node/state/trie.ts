@@ -18,6 +18,7 @@ import { hashId, NodeCache } from "./nodeCache.ts";
 import type { ProofLevel, TrieProof } from "./proof.ts";
 import { lastVersionKey, nodeKey, rootKey, valueKey } from "./recordKeys.ts";
 import {
+  checkLeaf,
   decodeNode,
   decodeRoot,
   encodeNode,
@@ -329,7 +330,7 @@ export class MerkleTrie {
 
   #updateSub(sub: Sub, depth: number, changes: Change[], lo: number, hi: number, work: Work): Sub {
     if (sub instanceof TrieNode) {
-      const builder = new NodeBuilder(sub);
+      const builder = new NodeBuilder(depth, sub);
       forEachGroup(changes, lo, hi, depth, (i, gLo, gHi) => {
         let child: Sub = null;
         if (sub.has(i)) child = sub.isLeaf(i) ? leafAt(sub, i) : work.local.get(hashId(sub.childHash(i)))!;
@@ -388,7 +389,7 @@ function forEachGroup(
 function build(depth: number, entries: LeafEntry[], lo: number, hi: number, work: Work): Sub {
   if (hi === lo) return null;
   if (hi - lo === 1) return entries[lo];
-  const builder = new NodeBuilder();
+  const builder = new NodeBuilder(depth);
   forEachGroup(entries, lo, hi, depth, (i, gLo, gHi) =>
     place(builder, i, build(depth + 1, entries, gLo, gHi, work)),
   );

@@ -1,6 +1,8 @@
 // A stored node of the hexary trie and its record format (specs/state.md §3). A node keeps its
-// 16 children in one buffer of fixed slots so that an update copies one array, not 16 objects.
-// A child is found on disk by the version that wrote it and its path, both known to the parent.
+// children in one buffer of fixed-size slots, one per present child in nibble order, so that a
+// million-key trie's ~330k nodes (most of the deepest ones holding 2 or 3 leaves) fit in memory
+// and an update copies one array, not 16 objects. A child is found on disk by the version that
+// wrote it and its path, both known to the parent.
 import { StateError } from "./errors.ts";
 import { HASH_BYTES, KEY_BYTES, leafHash, nodeHash, popcount16 } from "./hashing.ts";
 
@@ -14,7 +16,8 @@ export const VERSION_BYTES = 8;
 const NODE_TAG = 0x01;
 const LEAF_TAG = 0x00;
 const NODE_HEADER = 5;
-const LEAF_ENTRY = KEY_BYTES + HASH_BYTES + VERSION_BYTES;
+const LEAF_ENTRY = SLOT_BYTES;
+const ROOT_LEAF = KEY_BYTES + HASH_BYTES + VERSION_BYTES;
 const NODE_ENTRY = HASH_BYTES + VERSION_BYTES;
 
 export function readVersion(bytes: Uint8Array, at: number): number {
@@ -44,8 +47,9 @@ export class TrieNode {
   readonly bitmap: number;
   /** Bit i set: child i is a leaf (its key, value hash and value version are in the slot). */
   readonly leafMask: number;
+  /** One slot per present child, in nibble order. */
   readonly slots: Uint8Array;
-  /** Bit i set: slot i's child hash is filled in (leaf hashes are computed when first needed). */
+  /** Bit i set: child i's hash is filled in (leaf hashes are computed when first needed). */
   known: number;
 
   constructor(version: number, bitmap: number, leafMask: number, slots: Uint8Array, known: number) {
@@ -65,8 +69,13 @@ export class TrieNode {
     return ((this.bitmap >>> i) & 1) === 1;
   }
 
+  /** Where child i's slot starts. */
+  slotAt(i: number): number {
+    return popcount16(this.bitmap & ((1 << i) - 1)) * SLOT_BYTES;
+  }
+
   childHash(i: number): Uint8Array {
-    const at = i * SLOT_BYTES;
+    const at = this.slotAt(i);
     if (!((this.known >>> i) & 1)) {
       this.slots.set(leafHash(this.leafKey(i), this.leafValueHash(i)), at);
       this.known |= 1 << i;
@@ -76,16 +85,16 @@ export class TrieNode {
 
   /** For a node child, the version that wrote it; for a leaf, the version that wrote its value. */
   childVersion(i: number): number {
-    return readVersion(this.slots, i * SLOT_BYTES + VERSION_AT);
+    return readVersion(this.slots, this.slotAt(i) + VERSION_AT);
   }
 
   leafKey(i: number): Uint8Array {
-    const at = i * SLOT_BYTES + KEY_AT;
+    const at = this.slotAt(i) + KEY_AT;
     return this.slots.subarray(at, at + KEY_BYTES);
   }
 
   leafValueHash(i: number): Uint8Array {
-    const at = i * SLOT_BYTES + VALUE_AT;
+    const at = this.slotAt(i) + VALUE_AT;
     return this.slots.subarray(at, at + HASH_BYTES);
   }
 
@@ -102,24 +111,37 @@ export class TrieNode {
   }
 }
 
-/** Heap cost of a cached node, for the cache's byte budget: the slots plus object overhead. */
-export const NODE_COST_BYTES = 16 * SLOT_BYTES + 320;
+/** Heap cost of a cached node, for the cache's byte budget: its slots plus object overhead. */
+export function nodeCostBytes(node: TrieNode): number {
+  return node.slots.byteLength + 320;
+}
+
+// One 16-slot work area per depth: while a node at depth d is rebuilt, only its children (depth
+// d + 1) are rebuilt, so one area per depth is never used twice at once, and updates allocate
+// only the compact slots of the nodes they seal.
+const workAreas: Uint8Array[] = [];
 
 /** Builder for a node's slots: start empty or from an existing node, set children, then seal. */
 export class NodeBuilder {
   bitmap = 0;
   leafMask = 0;
   known = 0;
+  /** Sixteen slots, slot i for child i. */
   readonly slots: Uint8Array;
 
-  constructor(from?: TrieNode) {
+  constructor(depth: number, from?: TrieNode) {
+    workAreas[depth] ??= new Uint8Array(16 * SLOT_BYTES);
+    this.slots = workAreas[depth];
     if (from) {
-      this.slots = from.slots.slice();
       this.bitmap = from.bitmap;
       this.leafMask = from.leafMask;
       this.known = from.known;
-    } else {
-      this.slots = new Uint8Array(16 * SLOT_BYTES);
+      let at = 0;
+      for (let i = 0; i < 16; i++) {
+        if (!from.has(i)) continue;
+        this.slots.set(from.slots.subarray(at, at + SLOT_BYTES), i * SLOT_BYTES);
+        at += SLOT_BYTES;
+      }
     }
   }
 
@@ -170,7 +192,14 @@ export class NodeBuilder {
   }
 
   seal(version: number): TrieNode {
-    return new TrieNode(version, this.bitmap, this.leafMask, this.slots, this.known);
+    const compact = new Uint8Array(popcount16(this.bitmap) * SLOT_BYTES);
+    let at = 0;
+    for (let i = 0; i < 16; i++) {
+      if (!((this.bitmap >>> i) & 1)) continue;
+      compact.set(this.slots.subarray(i * SLOT_BYTES, (i + 1) * SLOT_BYTES), at);
+      at += SLOT_BYTES;
+    }
+    return new TrieNode(version, this.bitmap, this.leafMask, compact, this.known);
   }
 }
 
@@ -182,7 +211,11 @@ export interface LeafEntry {
   hash?: Uint8Array;
 }
 
-/** state §3.1: 0x01 ‖ bitmap u16 ‖ leafMask u16 ‖ per child: key ‖ valueHash ‖ version (leaf) or hash ‖ version. */
+/**
+ * state §3.1: 0x01 ‖ bitmap u16 ‖ leafMask u16 ‖ per child: leafHash ‖ key ‖ valueHash ‖ version
+ * (leaf) or hash ‖ version (node). Leaf hashes are stored so that loading a node costs one hash
+ * (the check of the node's own hash), not one per leaf.
+ */
 export function encodeNode(node: TrieNode): Uint8Array {
   const leaves = popcount16(node.leafMask);
   const inner = popcount16(node.bitmap) - leaves;
@@ -193,11 +226,13 @@ export function encodeNode(node: TrieNode): Uint8Array {
   out[3] = node.leafMask >>> 8;
   out[4] = node.leafMask & 0xff;
   let at = NODE_HEADER;
+  let slot = -SLOT_BYTES;
   for (let i = 0; i < 16; i++) {
     if (!node.has(i)) continue;
-    const slot = i * SLOT_BYTES;
+    slot += SLOT_BYTES;
     if (node.isLeaf(i)) {
-      out.set(node.slots.subarray(slot + KEY_AT, slot + SLOT_BYTES), at);
+      node.childHash(i);
+      out.set(node.slots.subarray(slot, slot + SLOT_BYTES), at);
       at += LEAF_ENTRY;
     } else {
       out.set(node.slots.subarray(slot, slot + HASH_BYTES), at);
@@ -210,7 +245,8 @@ export function encodeNode(node: TrieNode): Uint8Array {
 
 /**
  * Decodes the node record of `version` and checks that it hashes to `hash`, so a damaged
- * database is reported instead of serving a wrong state.
+ * database is reported instead of serving a wrong state. A leaf's key and value hash are checked
+ * against its stored hash when the leaf is read (checkLeaf).
  */
 export function decodeNode(hash: Uint8Array, version: number, bytes: Uint8Array): TrieNode {
   const fail = (why: string) => corrupt(hash, why);
@@ -223,21 +259,22 @@ export function decodeNode(hash: Uint8Array, version: number, bytes: Uint8Array)
   // state §2.4: one leaf alone is never wrapped in a node.
   if (popcount16(bitmap) === 1 && leafMask !== 0) throw fail("a node holding one leaf");
   if (bytes.length !== NODE_HEADER + leaves * LEAF_ENTRY + inner * NODE_ENTRY) throw fail("bad length");
-  const slots = new Uint8Array(16 * SLOT_BYTES);
+  const slots = new Uint8Array(popcount16(bitmap) * SLOT_BYTES);
   let known = 0;
   let at = NODE_HEADER;
+  let slot = -SLOT_BYTES;
   for (let i = 0; i < 16; i++) {
     if (!((bitmap >>> i) & 1)) continue;
-    const slot = i * SLOT_BYTES;
+    slot += SLOT_BYTES;
     if ((leafMask >>> i) & 1) {
-      slots.set(bytes.subarray(at, at + LEAF_ENTRY), slot + KEY_AT);
+      slots.set(bytes.subarray(at, at + LEAF_ENTRY), slot);
       at += LEAF_ENTRY;
     } else {
       slots.set(bytes.subarray(at, at + HASH_BYTES), slot);
       slots.set(bytes.subarray(at + HASH_BYTES, at + NODE_ENTRY), slot + VERSION_AT);
-      known |= 1 << i;
       at += NODE_ENTRY;
     }
+    known |= 1 << i;
   }
   const node = new TrieNode(version, bitmap, leafMask, slots, known);
   if (!sameHash(node.hash, hash)) throw fail("node does not match its hash");
@@ -257,7 +294,7 @@ export function encodeRoot(root: RootRecord): Uint8Array {
     writeVersion(out, 1, root.version);
     return out;
   }
-  const out = new Uint8Array(1 + LEAF_ENTRY);
+  const out = new Uint8Array(1 + ROOT_LEAF);
   out[0] = LEAF_TAG;
   out.set(root.leaf.key, 1);
   out.set(root.leaf.valueHash, 1 + KEY_BYTES);
@@ -268,7 +305,7 @@ export function encodeRoot(root: RootRecord): Uint8Array {
 export function decodeRoot(hash: Uint8Array, bytes: Uint8Array): RootRecord {
   if (bytes.length === 1 + VERSION_BYTES && bytes[0] === NODE_TAG)
     return { kind: "node", version: readVersion(bytes, 1) };
-  if (bytes.length === 1 + LEAF_ENTRY && bytes[0] === LEAF_TAG) {
+  if (bytes.length === 1 + ROOT_LEAF && bytes[0] === LEAF_TAG) {
     const leaf: LeafEntry = {
       key: bytes.slice(1, 1 + KEY_BYTES),
       valueHash: bytes.slice(1 + KEY_BYTES, 1 + KEY_BYTES + HASH_BYTES),
@@ -279,6 +316,13 @@ export function decodeRoot(hash: Uint8Array, bytes: Uint8Array): RootRecord {
     return { kind: "leaf", leaf };
   }
   throw corrupt(hash, "bad root record");
+}
+
+/** Throws STATE_CORRUPT_NODE unless the leaf's key and value hash give its stored hash. */
+export function checkLeaf(leaf: LeafEntry): void {
+  if (leaf.hash !== undefined && !sameHash(leafHash(leaf.key, leaf.valueHash), leaf.hash)) {
+    throw corrupt(leaf.hash, "leaf does not match its hash");
+  }
 }
 
 function corrupt(hash: Uint8Array, why: string): StateError {
