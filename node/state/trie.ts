@@ -196,9 +196,12 @@ export class MerkleTrie {
     assertHash("root", root);
     assertHash("key", key);
     let sub = await this.#root(root);
-    for (let depth = 0; sub instanceof TrieNode; depth++)
+    for (let depth = 0; sub instanceof TrieNode; depth++) {
       sub = await this.#child(sub, nibbleAt(key, depth), depth, key);
-    return sub !== null && bytesEqual(sub.key, key) ? sub : undefined;
+    }
+    if (sub === null) return undefined;
+    checkLeaf(sub);
+    return bytesEqual(sub.key, key) ? sub : undefined;
   }
 
   /** The child of `node` (at `depth`, on the path of `key`) in slot `i`. */
