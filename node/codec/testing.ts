@@ -256,7 +256,8 @@ export function valuesFor(expr: SchemaExpr): fc.Arbitrary<unknown> {
 }
 
 function structValue(expr: StructExpr): fc.Arbitrary<Record<string, unknown>> {
-  return fc.record(Object.fromEntries(expr.fields.map(([name, field]) => [name, valuesFor(field)])));
+  const fields = Object.fromEntries(expr.fields.map(([name, field]) => [name, valuesFor(field)]));
+  return fc.record(fields, { noNullPrototype: true });
 }
 
 /** Sorts entries by encoded key and drops later duplicates, as a sortedMap requires. */
