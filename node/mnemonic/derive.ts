@@ -1,16 +1,13 @@
 // Phrase → ed25519 key, exactly as TON wallets derive it (specs/mnemonic.md §3.2), so one phrase
 // controls the same key in Gram and in TON tools. 100 000 PBKDF2 rounds: ~100 ms per call by design.
 import { pbkdf2Sync } from "node:crypto";
-import { ed25519 } from "@noble/curves/ed25519.js";
+import { type KeyPair, keyPairFromSeed } from "../crypto/index.ts";
 import { assertPhrase, normalizeWords, PBKDF2_ROUNDS, phraseEntropy } from "./phrase.ts";
 
 const SEED_SALT = "TON default seed";
 
-export interface MnemonicKeyPair {
-  publicKey: Uint8Array;
-  /** The 32-byte ed25519 seed (TON's private key), not the 64-byte seed‖public form. */
-  secretKey: Uint8Array;
-}
+/** secretKey is the 32-byte ed25519 seed (TON's private key), not the 64-byte seed‖public form. */
+export type MnemonicKeyPair = KeyPair;
 
 function seedOf(words: string[], caller: string): Uint8Array {
   const normalized = normalizeWords(words, caller);
@@ -25,6 +22,5 @@ export function mnemonicToSeed(words: string[]): Uint8Array {
 }
 
 export function mnemonicToKeyPair(words: string[]): MnemonicKeyPair {
-  const secretKey = seedOf(words, "mnemonicToKeyPair");
-  return { publicKey: ed25519.getPublicKey(secretKey), secretKey };
+  return keyPairFromSeed(seedOf(words, "mnemonicToKeyPair"));
 }
