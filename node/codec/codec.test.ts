@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, expectTypeOf, test } from "vitest";
-import { CodecError, decode, encode, hashOf, type Infer, t } from "./index.ts";
+import { CodecError, decode, encode, hashOf, type Infer, type Schema, t } from "./index.ts";
 
 const Transfer = t.struct("Transfer", {
   from: t.bytes(32),
@@ -129,7 +129,9 @@ describe("decode", () => {
     padded.set(bytes, 5);
     const view = padded.subarray(5, 5 + bytes.length);
     expect(decode(Transfer, view)).toEqual(transfer());
-    expect(decode(Transfer, Buffer.from(bytes))).toEqual(transfer());
+    const fromBuffer = decode(Transfer, Buffer.from(bytes));
+    expect(fromBuffer).toEqual(transfer());
+    expect(fromBuffer.to.constructor).toBe(Uint8Array);
     expect(Object.keys(view)).toHaveLength(view.length);
   });
 
@@ -192,6 +194,19 @@ describe("decode", () => {
     for (const hex of ["d47390", "d6ff00000001", "c70100", "d4ff00"]) {
       const error = codecErrorOf(() => decode(t.list(t.u8, 4), Buffer.from(hex, "hex")));
       expect(["CODEC_TYPE", "CODEC_MALFORMED"]).toContain(error.code);
+    }
+  });
+
+  test("refuses ext types that msgpackr decodes to bytes or bigints as CODEC_TYPE", () => {
+    const cases: Array<[Schema<unknown>, string]> = [
+      [t.bytes(4), "c7057401aabbccdd"], // ext 0x74: a Uint8Array
+      [t.int257, "c702740105"],
+      [t.u64, "d5420500"], // ext 0x42: a bigint
+    ];
+    for (const [schema, hex] of cases) {
+      const error = codecErrorOf(() => decode(schema, Buffer.from(hex, "hex")));
+      expect(error.code).toBe("CODEC_TYPE");
+      expect(error.detail).toMatch(/ext type/);
     }
   });
 

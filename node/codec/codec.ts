@@ -4,12 +4,12 @@ import { createHash } from "node:crypto";
 import { explainMismatch } from "./diagnose.ts";
 import { CodecError } from "./errors.ts";
 import { rethrowFrom } from "./path.ts";
-import { assertSchema, describe, type Schema } from "./schema.ts";
+import { assertSchema, describe, type Schema, type Wire } from "./schema.ts";
 import { equalBytes, packWire, unpackFirst } from "./wire.ts";
 
 /** The canonical bytes of `value`, still in msgpackr's buffer (callers copy or hash them). */
 function encodeShared<T>(schema: Schema<T>, value: T): Uint8Array {
-  let wire: ReturnType<Schema<T>["toWire"]>;
+  let wire: Wire;
   try {
     wire = schema.toWire(value);
   } catch (error) {

@@ -48,6 +48,10 @@ export function explainMismatch(
   }
 
   const found = input[start];
+  if ((found >= 0xc7 && found <= 0xc9) || (found >= 0xd4 && found <= 0xd8)) {
+    // msgpackr turns some ext types into bigints or typed arrays, which the walk cannot tell apart
+    return new CodecError("CODEC_TYPE", `expected ${schema.name}, got an ext type (offset ${start})`, path);
+  }
   if (INTEGER_KINDS.has(schema.kind) && (found === 0xca || found === 0xcb)) {
     return new CodecError("CODEC_TYPE", `expected an integer, got a float (offset ${start})`, path);
   }
