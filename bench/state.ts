@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EMPTY_HASH, MerkleTrie, type TrieChange, type TrieProof } from "../node/state/index.ts";
+import { EMPTY_HASH, encodeProof, MerkleTrie, type TrieChange } from "../node/state/index.ts";
 import { LevelStore } from "../node/store/index.ts";
 import type { Benchmark, BenchResult } from "./harness.ts";
 
@@ -84,13 +84,6 @@ async function updatesPerSecond(fixture: Fixture, batches: number): Promise<numb
   return Math.round((batches * BATCH * 1000) / elapsed);
 }
 
-/** Bytes of a proof on the wire: per level a 2-byte bitmap and its sibling hashes, then the end. */
-function proofBytes(proof: TrieProof): number {
-  let bytes = 1;
-  for (const level of proof.levels) bytes += 2 + 32 * level.siblings.length;
-  return bytes + 1 + (proof.terminal.kind === "leaf" ? 64 : 0);
-}
-
 let large: Fixture | undefined;
 async function largeFixture(): Promise<Fixture> {
   large ??= await buildFixture(1_000_000);
@@ -142,7 +135,7 @@ export const benchmarks: Benchmark[] = [
         let total = 0;
         const samples = 200;
         for (let n = 0; n < samples; n++)
-          total += proofBytes(await f.trie.prove(f.root, keyOf(next() % f.keys)));
+          total += encodeProof(await f.trie.prove(f.root, keyOf(next() % f.keys))).length;
         return { value: Math.round(total / samples), unit: "bytes", keys: 1_000_000, samples };
       }, true),
   },

@@ -9,6 +9,7 @@ export {
   type TrieProof,
   verifyProof,
 } from "./proof.ts";
+export { decodeProof, encodeProof, StateProofSchema } from "./proofCodec.ts";
 export {
   MAX_VALUE_BYTES,
   MerkleTrie,

@@ -3,8 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, describe, expect, test } from "vitest";
+import { CodecError } from "../codec/index.ts";
 import { type KvStore, LevelStore, MemoryStore, type WriteOp } from "../store/index.ts";
-import { EMPTY_HASH, MerkleTrie, StateError, valueHashOf, verifyProof } from "./index.ts";
+import {
+  decodeProof,
+  EMPTY_HASH,
+  encodeProof,
+  MerkleTrie,
+  StateError,
+  valueHashOf,
+  verifyProof,
+} from "./index.ts";
 import { referenceRoot } from "./referenceRoot.testkit.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -170,6 +179,20 @@ describe("proofs", () => {
     expect(verifyProof(root, nearMiss, await trie.prove(root, nearMiss))).toEqual({ included: false });
   });
 
+  test("proofs survive their wire form, and bad proof bytes are refused by the codec", async () => {
+    const { trie, changes, root } = await sample();
+    for (const c of changes.slice(0, 40)) {
+      const bytes = encodeProof(await trie.prove(root, c.key));
+      expect(verifyProof(root, c.key, decodeProof(bytes)).included).toBe(true);
+      expect(() => decodeProof(bytes.subarray(0, bytes.length - 1))).toThrow(CodecError);
+      expect(() => decodeProof(new Uint8Array([...bytes, 0]))).toThrow(CodecError);
+    }
+    const absent = valueHashOf(val("absent"));
+    expect(verifyProof(root, absent, decodeProof(encodeProof(await trie.prove(root, absent))))).toEqual({
+      included: false,
+    });
+  });
+
   test("proofs for the empty state and a single-leaf state", async () => {
     const trie = new MerkleTrie(new MemoryStore());
     const k = key(5);
@@ -247,6 +270,23 @@ describe("bad input and damage", () => {
     await expect(reads()).rejects.toMatchObject({ code: "STATE_CORRUPT_NODE" });
     await store.write([{ type: "del", key: child[0] }]);
     await expect(reads()).rejects.toMatchObject({ code: "STATE_MISSING_NODE" });
+  });
+
+  test("a leaf whose key or value hash no longer matches its stored hash is reported", async () => {
+    const store = new MemoryStore();
+    const trie = new MerkleTrie(store, { cacheBytes: 0 });
+    const changes = Array.from({ length: 3 }, (_, i) => ({ key: key(0x10 * (i + 1)), value: val(`v${i}`) }));
+    const root = await trie.update(EMPTY_HASH, changes);
+    const records: Array<[Uint8Array, Uint8Array]> = [];
+    for await (const entry of store.entries({ start: new Uint8Array([1]), end: new Uint8Array([2]) }))
+      records.push(entry);
+    expect(records.length).toBe(1);
+    const [recordKey, record] = records[0];
+    const damaged = record.slice();
+    damaged[5 + 32 + 5] ^= 0x01; // the first leaf's key, after its stored hash
+    await store.write([{ type: "put", key: recordKey, value: damaged }]);
+    await expect(trie.get(root, changes[0].key)).rejects.toMatchObject({ code: "STATE_CORRUPT_NODE" });
+    expect(await trie.get(root, changes[1].key)).toEqual(val("v1"));
   });
 
   test("a failed commit writes nothing and leaves the old root readable", async () => {
