@@ -1,6 +1,6 @@
 // encode, decode and hashOf: the bytes side of a schema (specs/codec.md §6). decode accepts a
 // byte string only if it is exactly the encoding encode would produce for the value it holds.
-import { createHash } from "node:crypto";
+import { sha256 } from "../crypto/index.ts";
 import { explainMismatch } from "./diagnose.ts";
 import { CodecError } from "./errors.ts";
 import { rethrowFrom } from "./path.ts";
@@ -33,7 +33,7 @@ export function encode<T>(schema: Schema<T>, value: T): Uint8Array {
 /** sha256 of the canonical encoding: the identity of a protocol object. */
 export function hashOf<T>(schema: Schema<T>, value: T): Uint8Array {
   assertSchema(schema, "hashOf: schema");
-  return new Uint8Array(createHash("sha256").update(encodeShared(schema, value)).digest());
+  return sha256(encodeShared(schema, value));
 }
 
 /**
