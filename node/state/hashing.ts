@@ -9,6 +9,9 @@ export const EMPTY_HASH: Uint8Array = new Uint8Array(HASH_BYTES);
 
 const LEAF_DOMAIN = new Uint8Array([0x00]);
 const NODE_DOMAIN = 0x01;
+// Hashing is synchronous, so one input area serves every node hash.
+const nodeInput = new Uint8Array(3 + 16 * HASH_BYTES);
+nodeInput[0] = NODE_DOMAIN;
 
 /** state §2.2: sha256(0x00 ‖ key ‖ valueHash). */
 export function leafHash(key: Uint8Array, valueHash: Uint8Array): Uint8Array {
@@ -20,7 +23,10 @@ export function nodeHash(bitmap: number, childHashes: Uint8Array): Uint8Array {
   if (childHashes.length > 16 * HASH_BYTES) {
     throw new RangeError(`a node has at most 16 children, got ${childHashes.length / HASH_BYTES}`);
   }
-  return sha256Concat(new Uint8Array([NODE_DOMAIN, bitmap >>> 8, bitmap & 0xff]), childHashes);
+  nodeInput[1] = bitmap >>> 8;
+  nodeInput[2] = bitmap & 0xff;
+  nodeInput.set(childHashes, 3);
+  return sha256(nodeInput.subarray(0, 3 + childHashes.length));
 }
 
 export function valueHashOf(value: Uint8Array): Uint8Array {

@@ -20,6 +20,11 @@ const LEAF_ENTRY = SLOT_BYTES;
 const ROOT_LEAF = KEY_BYTES + HASH_BYTES + VERSION_BYTES;
 const NODE_ENTRY = HASH_BYTES + VERSION_BYTES;
 
+/** Copies `n` bytes; for the short runs here a loop beats creating a subarray to `set` from. */
+export function copyBytes(src: Uint8Array, from: number, dst: Uint8Array, to: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
+}
+
 export function readVersion(bytes: Uint8Array, at: number): number {
   const high = ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
   const low = ((bytes[at + 4] << 24) | (bytes[at + 5] << 16) | (bytes[at + 6] << 8) | bytes[at + 7]) >>> 0;
@@ -38,6 +43,8 @@ export function writeVersion(bytes: Uint8Array, at: number, version: number): vo
   bytes[at + 6] = low >>> 8;
   bytes[at + 7] = low;
 }
+
+const childHashes = new Uint8Array(16 * HASH_BYTES);
 
 export class TrieNode {
   hash: Uint8Array;
@@ -100,14 +107,19 @@ export class TrieNode {
 
   /** state §2.3 */
   computeHash(): Uint8Array {
-    const hashes = new Uint8Array(popcount16(this.bitmap) * HASH_BYTES);
+    let at = 0;
     let n = 0;
     for (let i = 0; i < 16; i++) {
       if (!this.has(i)) continue;
-      hashes.set(this.childHash(i), n);
+      if (!((this.known >>> i) & 1)) {
+        this.slots.set(leafHash(this.leafKey(i), this.leafValueHash(i)), at);
+        this.known |= 1 << i;
+      }
+      copyBytes(this.slots, at, childHashes, n, HASH_BYTES);
       n += HASH_BYTES;
+      at += SLOT_BYTES;
     }
-    return nodeHash(this.bitmap, hashes);
+    return nodeHash(this.bitmap, childHashes.subarray(0, n));
   }
 }
 
@@ -139,7 +151,7 @@ export class NodeBuilder {
       let at = 0;
       for (let i = 0; i < 16; i++) {
         if (!from.has(i)) continue;
-        this.slots.set(from.slots.subarray(at, at + SLOT_BYTES), i * SLOT_BYTES);
+        copyBytes(from.slots, at, this.slots, i * SLOT_BYTES, SLOT_BYTES);
         at += SLOT_BYTES;
       }
     }
@@ -155,7 +167,7 @@ export class NodeBuilder {
   setNode(i: number, node: TrieNode): void {
     const bit = 1 << i;
     const at = i * SLOT_BYTES;
-    this.slots.set(node.hash, at);
+    copyBytes(node.hash, 0, this.slots, at, HASH_BYTES);
     writeVersion(this.slots, at + VERSION_AT, node.version);
     this.bitmap |= bit;
     this.leafMask &= ~bit;
@@ -165,13 +177,13 @@ export class NodeBuilder {
   setLeaf(i: number, leaf: LeafEntry): void {
     const bit = 1 << i;
     const at = i * SLOT_BYTES;
-    this.slots.set(leaf.key, at + KEY_AT);
-    this.slots.set(leaf.valueHash, at + VALUE_AT);
+    copyBytes(leaf.key, 0, this.slots, at + KEY_AT, KEY_BYTES);
+    copyBytes(leaf.valueHash, 0, this.slots, at + VALUE_AT, HASH_BYTES);
     writeVersion(this.slots, at + VERSION_AT, leaf.valueVersion);
     this.bitmap |= bit;
     this.leafMask |= bit;
     if (leaf.hash) {
-      this.slots.set(leaf.hash, at);
+      copyBytes(leaf.hash, 0, this.slots, at, HASH_BYTES);
       this.known |= bit;
     } else {
       this.known &= ~bit;
@@ -196,7 +208,7 @@ export class NodeBuilder {
     let at = 0;
     for (let i = 0; i < 16; i++) {
       if (!((this.bitmap >>> i) & 1)) continue;
-      compact.set(this.slots.subarray(i * SLOT_BYTES, (i + 1) * SLOT_BYTES), at);
+      copyBytes(this.slots, i * SLOT_BYTES, compact, at, SLOT_BYTES);
       at += SLOT_BYTES;
     }
     return new TrieNode(version, this.bitmap, this.leafMask, compact, this.known);
@@ -231,12 +243,11 @@ export function encodeNode(node: TrieNode): Uint8Array {
     if (!node.has(i)) continue;
     slot += SLOT_BYTES;
     if (node.isLeaf(i)) {
-      node.childHash(i);
-      out.set(node.slots.subarray(slot, slot + SLOT_BYTES), at);
+      copyBytes(node.slots, slot, out, at, LEAF_ENTRY);
       at += LEAF_ENTRY;
     } else {
-      out.set(node.slots.subarray(slot, slot + HASH_BYTES), at);
-      out.set(node.slots.subarray(slot + VERSION_AT, slot + SLOT_BYTES), at + HASH_BYTES);
+      copyBytes(node.slots, slot, out, at, HASH_BYTES);
+      copyBytes(node.slots, slot + VERSION_AT, out, at + HASH_BYTES, VERSION_BYTES);
       at += NODE_ENTRY;
     }
   }
