@@ -1,10 +1,12 @@
 // Raw form `wc:hex64` (specs/address.md §2): what logs, RPC and the explorer print.
+
+import { toHex } from "../bytes/index.ts";
 import { type Address, assertAddress, isWorkchain, MAX_WORKCHAIN, MIN_WORKCHAIN } from "./address.ts";
 import { AddressError, quote } from "./errors.ts";
 
 export function formatRaw(a: Address): string {
   assertAddress(a, "formatRaw: address");
-  return `${a.workchain}:${Buffer.from(a.hash).toString("hex")}`;
+  return `${a.workchain}:${toHex(a.hash)}`;
 }
 
 /** Parses text known to contain ':'. */

@@ -43,18 +43,8 @@ export function unpackFirst(bytes: Uint8Array): { value: unknown; end: number } 
   return { value, end };
 }
 
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Byte-wise order, a proper prefix first: the order of sortedMap keys (specs/codec.md §4.5). */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
+/** Byte-wise order, a proper prefix first, is the order of sortedMap keys (specs/codec.md §4.5). */
+export { compareBytes, equalBytes } from "../bytes/index.ts";
 
 /** Length of an array header for `count` items. */
 export const arrayHeaderSize = (count: number): number => (count < 16 ? 1 : count < 0x10000 ? 3 : 5);

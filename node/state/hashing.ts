@@ -39,18 +39,6 @@ export function nibbleAt(key: Uint8Array, depth: number): number {
   return depth & 1 ? byte & 0x0f : byte >> 4;
 }
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
 export function popcount16(x: number): number {
   let n = x - ((x >>> 1) & 0x5555);
   n = (n & 0x3333) + ((n >>> 2) & 0x3333);

@@ -1,16 +1,8 @@
 // Proofs of a key's value or absence, checked against a state root alone (specs/state.md §4).
 // The wallet CLI uses them so that a lying RPC node cannot fake a balance.
+import { equalBytes } from "../bytes/index.ts";
 import { StateError } from "./errors.ts";
-import {
-  bytesEqual,
-  EMPTY_HASH,
-  HASH_BYTES,
-  KEY_BYTES,
-  leafHash,
-  nibbleAt,
-  nodeHash,
-  popcount16,
-} from "./hashing.ts";
+import { EMPTY_HASH, HASH_BYTES, KEY_BYTES, leafHash, nibbleAt, nodeHash, popcount16 } from "./hashing.ts";
 
 /** One node on the path from the root: its child bitmap and the hashes of every child but the path's. */
 export interface ProofLevel {
@@ -82,8 +74,8 @@ export function verifyProof(root: Uint8Array, key: Uint8Array, proof: TrieProof)
     hash = nodeHash(bitmap, children);
   }
 
-  if (!bytesEqual(hash, root)) throw bad("it does not lead to the root");
-  if (terminal.kind === "leaf" && bytesEqual(terminal.key, key))
+  if (!equalBytes(hash, root)) throw bad("it does not lead to the root");
+  if (terminal.kind === "leaf" && equalBytes(terminal.key, key))
     return { included: true, valueHash: terminal.valueHash };
   return { included: false };
 }

@@ -3,17 +3,11 @@
 // and never overwritten, so every committed root stays readable. An update loads the paths it
 // touches level by level (one getMany per level), rebuilds them in memory without awaiting, and
 // writes one atomic batch.
+
+import { compareBytes, equalBytes, toHex } from "../bytes/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
 import { StateError } from "./errors.ts";
-import {
-  bytesEqual,
-  compareBytes,
-  EMPTY_HASH,
-  KEY_BYTES,
-  leafHash,
-  nibbleAt,
-  valueHashOf,
-} from "./hashing.ts";
+import { EMPTY_HASH, KEY_BYTES, leafHash, nibbleAt, valueHashOf } from "./hashing.ts";
 import { hashId, NodeCache } from "./nodeCache.ts";
 import type { ProofLevel, TrieProof } from "./proof.ts";
 import { lastVersionKey, nodeKey, rootKey, valueKey } from "./recordKeys.ts";
@@ -23,7 +17,6 @@ import {
   decodeRoot,
   encodeNode,
   encodeRoot,
-  hex,
   type LeafEntry,
   NodeBuilder,
   type RootRecord,
@@ -91,8 +84,8 @@ export class MerkleTrie {
     const leaf = await this.#findLeaf(root, key);
     if (leaf === undefined) return undefined;
     const value = await this.#store.get(valueKey(this.#prefix, leaf.valueVersion, leaf.key));
-    if (value === undefined || !bytesEqual(valueHashOf(value), leaf.valueHash)) {
-      throw new StateError("STATE_MISSING_NODE", `the value of key ${hex(key)} is missing or damaged`);
+    if (value === undefined || !equalBytes(valueHashOf(value), leaf.valueHash)) {
+      throw new StateError("STATE_MISSING_NODE", `the value of key ${toHex(key)} is missing or damaged`);
     }
     return value;
   }
@@ -104,7 +97,7 @@ export class MerkleTrie {
   /** Whether `root` is a committed state of this store (the empty root always is). */
   async hasRoot(root: Uint8Array): Promise<boolean> {
     assertHash("root", root);
-    if (bytesEqual(root, EMPTY_HASH)) return true;
+    if (equalBytes(root, EMPTY_HASH)) return true;
     return (await this.#store.get(rootKey(this.#prefix, root))) !== undefined;
   }
 
@@ -160,7 +153,7 @@ export class MerkleTrie {
     let ops = extraOps.length === 0 ? prepared.ops : [...prepared.ops, ...extraOps];
     if (prepared.version < this.#committedVersion) {
       // Committed out of order: keep the stored high-water mark where it is.
-      ops = ops.filter((op) => !bytesEqual(op.key, lastVersionKey(this.#prefix)));
+      ops = ops.filter((op) => !equalBytes(op.key, lastVersionKey(this.#prefix)));
     }
     await this.#store.write(ops);
     this.#committedVersion = Math.max(this.#committedVersion, prepared.version);
@@ -201,7 +194,7 @@ export class MerkleTrie {
     }
     if (sub === null) return undefined;
     checkLeaf(sub);
-    return bytesEqual(sub.key, key) ? sub : undefined;
+    return equalBytes(sub.key, key) ? sub : undefined;
   }
 
   /** The child of `node` (at `depth`, on the path of `key`) in slot `i`. */
@@ -212,12 +205,12 @@ export class MerkleTrie {
   }
 
   async #root(root: Uint8Array): Promise<Sub> {
-    if (bytesEqual(root, EMPTY_HASH)) return null;
+    if (equalBytes(root, EMPTY_HASH)) return null;
     const cached = this.#cache.get(hashId(root));
     if (cached !== undefined) return cached;
     const bytes = await this.#store.get(rootKey(this.#prefix, root));
     if (bytes === undefined)
-      throw new StateError("STATE_UNKNOWN_ROOT", `no committed state has root ${hex(root)}`);
+      throw new StateError("STATE_UNKNOWN_ROOT", `no committed state has root ${toHex(root)}`);
     const record = decodeRoot(root, bytes);
     return record.kind === "leaf" ? record.leaf : this.#node(root, record.version, 0, root);
   }
@@ -237,7 +230,7 @@ export class MerkleTrie {
 
   #decode(hash: Uint8Array, version: number, bytes: Uint8Array | undefined): TrieNode {
     if (bytes === undefined)
-      throw new StateError("STATE_MISSING_NODE", `state node ${hex(hash)} is missing from the database`);
+      throw new StateError("STATE_MISSING_NODE", `state node ${toHex(hash)} is missing from the database`);
     return decodeNode(hash, version, bytes);
   }
 
@@ -340,7 +333,7 @@ export class MerkleTrie {
         place(builder, i, this.#updateSub(child, depth + 1, changes, gLo, gHi, work));
       });
       const result = seal(builder, depth, changes[lo].key, work);
-      if (!(result instanceof TrieNode) || !bytesEqual(result.hash, sub.hash)) work.replaced.push(sub);
+      if (!(result instanceof TrieNode) || !equalBytes(result.hash, sub.hash)) work.replaced.push(sub);
       return result;
     }
     // An empty slot or a single leaf: the result is that leaf merged with the changes, rebuilt.

@@ -3,6 +3,7 @@
 // million-key trie's ~330k nodes (most of the deepest ones holding 2 or 3 leaves) fit in memory
 // and an update copies one array, not 16 objects. A child is found on disk by the version that
 // wrote it and its path, both known to the parent.
+import { toHex } from "../bytes/index.ts";
 import { StateError } from "./errors.ts";
 import { HASH_BYTES, KEY_BYTES, leafHash, nodeHash, popcount16 } from "./hashing.ts";
 
@@ -337,14 +338,10 @@ export function checkLeaf(leaf: LeafEntry): void {
 }
 
 function corrupt(hash: Uint8Array, why: string): StateError {
-  return new StateError("STATE_CORRUPT_NODE", `state node ${hex(hash)} is corrupt: ${why}`);
+  return new StateError("STATE_CORRUPT_NODE", `state node ${toHex(hash)} is corrupt: ${why}`);
 }
 
 function sameHash(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < HASH_BYTES; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-export function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
