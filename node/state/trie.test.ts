@@ -283,7 +283,7 @@ describe("bad input and damage", () => {
     expect(records.length).toBe(1);
     const [recordKey, record] = records[0];
     const damaged = record.slice();
-    damaged[5 + 32 + 5] ^= 0x01; // the first leaf's key, after its stored hash
+    damaged[3 + 3 * 32 + 2 + 5] ^= 0x01; // the first leaf's key: after the header, 3 child hashes and the leaf mask
     await store.write([{ type: "put", key: recordKey, value: damaged }]);
     await expect(trie.get(root, changes[0].key)).rejects.toMatchObject({ code: "STATE_CORRUPT_NODE" });
     expect(await trie.get(root, changes[1].key)).toEqual(val("v1"));

@@ -12,13 +12,14 @@ import { hashId, NodeCache } from "./nodeCache.ts";
 import type { ProofLevel, TrieProof } from "./proof.ts";
 import { lastVersionKey, nodeKey, rootKey, valueKey } from "./recordKeys.ts";
 import {
+  type Child,
   checkLeaf,
   decodeNode,
   decodeRoot,
-  encodeNode,
   encodeRoot,
   type LeafEntry,
-  NodeBuilder,
+  makeNode,
+  type NodeRef,
   type RootRecord,
   readVersion,
   TrieNode,
@@ -50,7 +51,7 @@ export interface MerkleTrieOptions {
   prefix?: Uint8Array;
 }
 
-type Sub = null | LeafEntry | TrieNode;
+type Sub = Child;
 
 interface Change {
   key: Uint8Array;
@@ -124,7 +125,7 @@ export class MerkleTrie {
     const result = sorted.length === 0 ? start : this.#updateSub(start, 0, sorted, 0, sorted.length, work);
 
     for (const { node, depth, path } of work.created) {
-      ops.push({ type: "put", key: nodeKey(this.#prefix, version, depth, path), value: encodeNode(node) });
+      ops.push({ type: "put", key: nodeKey(this.#prefix, version, depth, path), value: node.bytes });
     }
     let newRoot = EMPTY_HASH;
     let record: RootRecord | undefined;
@@ -200,7 +201,7 @@ export class MerkleTrie {
   /** The child of `node` (at `depth`, on the path of `key`) in slot `i`. */
   async #child(node: TrieNode, i: number, depth: number, key: Uint8Array): Promise<Sub> {
     if (!node.has(i)) return null;
-    if (node.isLeaf(i)) return leafAt(node, i);
+    if (node.isLeaf(i)) return node.leaf(i);
     return this.#node(node.childHash(i), node.childVersion(i), depth + 1, key);
   }
 
@@ -326,14 +327,39 @@ export class MerkleTrie {
 
   #updateSub(sub: Sub, depth: number, changes: Change[], lo: number, hi: number, work: Work): Sub {
     if (sub instanceof TrieNode) {
-      const builder = new NodeBuilder(depth, sub);
+      const results: Array<[number, Child, Child]> = [];
+      let sameShape = true;
+      let changed = false;
       forEachGroup(changes, lo, hi, depth, (i, gLo, gHi) => {
-        let child: Sub = null;
-        if (sub.has(i)) child = sub.isLeaf(i) ? leafAt(sub, i) : work.local.get(hashId(sub.childHash(i)))!;
-        place(builder, i, this.#updateSub(child, depth + 1, changes, gLo, gHi, work));
+        let before: Child = null;
+        if (sub.has(i)) before = sub.isLeaf(i) ? sub.leaf(i) : work.local.get(hashId(sub.childHash(i)))!;
+        const after = this.#updateSub(before, depth + 1, changes, gLo, gHi, work);
+        results.push([i, before, after]);
+        if (kindOf(before) !== kindOf(after)) sameShape = false;
+        if (!sameChild(before, after)) changed = true;
       });
-      const result = seal(builder, depth, changes[lo].key, work);
-      if (!(result instanceof TrieNode) || !equalBytes(result.hash, sub.hash)) work.replaced.push(sub);
+      if (!changed) return sub;
+      let result: Child;
+      if (sameShape) {
+        result = sub.withSameShape(
+          work.version,
+          results
+            .filter(([, b, a]) => !sameChild(b, a))
+            .map(([i, , a]) => [i, a as LeafEntry | TrieNode] as const),
+        );
+      } else {
+        const children: Array<null | LeafEntry | NodeRef> = new Array(16).fill(null);
+        for (let i = 0; i < 16; i++) {
+          if (!sub.has(i)) continue;
+          children[i] = sub.isLeaf(i)
+            ? sub.leaf(i)
+            : { hash: sub.childHash(i), version: sub.childVersion(i) };
+        }
+        for (const [i, , after] of results) children[i] = after;
+        result = makeNode(work.version, children);
+      }
+      if (result instanceof TrieNode) work.created.push({ node: result, depth, path: changes[lo].key });
+      work.replaced.push(sub);
       return result;
     }
     // An empty slot or a single leaf: the result is that leaf merged with the changes, rebuilt.
@@ -352,15 +378,6 @@ export class MerkleTrie {
     if (pending !== null) entries.push(pending);
     return build(depth, entries, 0, entries.length, work);
   }
-}
-
-function leafAt(node: TrieNode, i: number): LeafEntry {
-  return {
-    key: node.leafKey(i),
-    valueHash: node.leafValueHash(i),
-    valueVersion: node.childVersion(i),
-    hash: (node.known >>> i) & 1 ? node.childHash(i) : undefined,
-  };
 }
 
 /** Calls `fn(nibble, lo, hi)` for each run of sorted items sharing the nibble at `depth`. */
@@ -385,27 +402,24 @@ function forEachGroup(
 function build(depth: number, entries: LeafEntry[], lo: number, hi: number, work: Work): Sub {
   if (hi === lo) return null;
   if (hi - lo === 1) return entries[lo];
-  const builder = new NodeBuilder(depth);
-  forEachGroup(entries, lo, hi, depth, (i, gLo, gHi) =>
-    place(builder, i, build(depth + 1, entries, gLo, gHi, work)),
-  );
-  return seal(builder, depth, entries[lo].key, work);
-}
-
-function place(builder: NodeBuilder, i: number, sub: Sub): void {
-  if (sub === null) builder.clear(i);
-  else if (sub instanceof TrieNode) builder.setNode(i, sub);
-  else builder.setLeaf(i, sub);
-}
-
-/** state §2.4: no children is empty, one leaf alone is that leaf, anything else is a node. */
-function seal(builder: NodeBuilder, depth: number, path: Uint8Array, work: Work): Sub {
-  if (builder.bitmap === 0) return null;
-  const lone = builder.loneLeaf();
-  if (lone !== undefined) return lone;
-  const node = builder.seal(work.version);
-  work.created.push({ node, depth, path });
+  const children: Child[] = new Array(16).fill(null);
+  forEachGroup(entries, lo, hi, depth, (i, gLo, gHi) => {
+    children[i] = build(depth + 1, entries, gLo, gHi, work);
+  });
+  const node = makeNode(work.version, children);
+  if (node instanceof TrieNode) work.created.push({ node, depth, path: entries[lo].key });
   return node;
+}
+
+const kindOf = (child: Child): number => (child === null ? 0 : child instanceof TrieNode ? 2 : 1);
+
+/** Whether an update left a slot as it was (same hash; a leaf's hash covers its key and value). */
+function sameChild(before: Child, after: Child): boolean {
+  if (before === null || after === null) return before === after;
+  if (before === after) return true;
+  const a = before instanceof TrieNode ? before.hash : before.hash;
+  const b = after instanceof TrieNode ? after.hash : after.hash;
+  return a !== undefined && b !== undefined && equalBytes(a, b);
 }
 
 function assertHash(name: string, value: Uint8Array): void {
