@@ -67,6 +67,10 @@ async function buildFixture(keys: number): Promise<Fixture> {
   };
 }
 
+/**
+ * Batches of 1,000 random updates of existing keys, each committed in one atomic batch. As a node
+ * does with blocks, the next batch is prepared while the previous one is being written.
+ */
 async function updatesPerSecond(fixture: Fixture, batches: number): Promise<number> {
   const next = rng(fixture.keys);
   const round = (r: number): TrieChange[] =>
@@ -78,9 +82,16 @@ async function updatesPerSecond(fixture: Fixture, batches: number): Promise<numb
   for (let r = 1; r <= 3; r++) root = await fixture.trie.update(root, round(r)); // warm-up
   const work = Array.from({ length: batches }, (_, r) => round(r + 4));
   const start = performance.now();
-  for (const changes of work) root = await fixture.trie.update(root, changes);
+  let pending = await fixture.trie.prepare(root, work[0]);
+  for (const changes of work.slice(1)) {
+    const writing = fixture.trie.commit(pending);
+    const next = await fixture.trie.prepare(pending.root, changes, { parent: pending });
+    await writing;
+    pending = next;
+  }
+  await fixture.trie.commit(pending);
   const elapsed = performance.now() - start;
-  fixture.root = root;
+  fixture.root = pending.root;
   return Math.round((batches * BATCH * 1000) / elapsed);
 }
 

@@ -130,6 +130,49 @@ describe("MerkleTrie", () => {
     expect(hex(root)).toBe(hex(referenceRoot([[k, val("b")]])));
   });
 
+  test("an update built on one still being written gives the same states", async () => {
+    const batches = Array.from({ length: 4 }, (_, b) =>
+      Array.from({ length: 60 }, (_, i) => ({
+        key: valueHashOf(val(`k${(i * 7 + b) % 90}`)),
+        value: val(`v${b}.${i}`),
+      })),
+    );
+    const sequential = new MerkleTrie(new MemoryStore());
+    const roots: Uint8Array[] = [];
+    let root = EMPTY_HASH;
+    for (const batch of batches) roots.push((root = await sequential.update(root, batch)));
+
+    const trie = new MerkleTrie(new MemoryStore(), { cacheBytes: 0 });
+    let pending = await trie.prepare(EMPTY_HASH, batches[0]);
+    for (const batch of batches.slice(1)) {
+      const next = await trie.prepare(pending.root, batch, { parent: pending });
+      await trie.commit(pending);
+      pending = next;
+    }
+    await trie.commit(pending);
+    expect(hex(pending.root)).toBe(hex(roots[3]));
+    for (const [n, r] of roots.entries()) {
+      for (const c of batches[n]) expect(await trie.get(r, c.key)).toEqual(await sequential.get(r, c.key));
+    }
+  });
+
+  test("updates built on one another commit in order, on the right root only", async () => {
+    const trie = new MerkleTrie(new MemoryStore());
+    const first = await trie.prepare(EMPTY_HASH, [{ key: key(1), value: val("a") }]);
+    const second = await trie.prepare(first.root, [{ key: key(2), value: val("b") }], { parent: first });
+    await expect(trie.commit(second)).rejects.toThrow(TypeError);
+    expect(await trie.hasRoot(second.root)).toBe(false);
+    await expect(trie.prepare(EMPTY_HASH, [], { parent: first })).rejects.toThrow(TypeError);
+    // Only one uncommitted update deep: `second` rests on `first`, which is not written yet.
+    await expect(trie.prepare(second.root, [], { parent: second })).rejects.toThrow(TypeError);
+    await trie.commit(first);
+    const third = await trie.prepare(second.root, [{ key: key(3), value: val("c") }], { parent: second });
+    await trie.commit(second);
+    await trie.commit(third);
+    expect(await trie.get(third.root, key(1))).toEqual(val("a"));
+    expect(await trie.get(third.root, key(3))).toEqual(val("c"));
+  });
+
   test("survives a reopen of the database", async () => {
     const dir = await mkdtemp(join(tmpdir(), "gram-state-"));
     dirs.push(dir);

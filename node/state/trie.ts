@@ -38,6 +38,10 @@ export interface TrieChange {
 export interface PreparedUpdate {
   readonly root: Uint8Array;
   readonly version: number;
+  /** The uncommitted update this one was built on, if any (see prepare's `parent`). */
+  readonly parent: PreparedUpdate | undefined;
+  /** The new root as a subtree, so an update built on this one starts without a lookup. */
+  readonly result: Child;
   /** The records to write; commit() writes them, or a caller adds them to its own atomic batch. */
   readonly ops: readonly WriteOp[];
   readonly created: readonly TrieNode[];
@@ -73,6 +77,7 @@ export class MerkleTrie {
   readonly #prefix: Uint8Array;
   #nextVersion: Promise<{ value: number }> | undefined;
   #committedVersion = 0;
+  readonly #committed = new WeakSet<PreparedUpdate>();
 
   constructor(store: KvStore, options: MerkleTrieOptions = {}) {
     this.#store = store;
@@ -113,14 +118,33 @@ export class MerkleTrie {
    * Computes the new root and the records to write, writing nothing. Later changes to the same
    * key win over earlier ones.
    */
-  async prepare(root: Uint8Array, changes: readonly TrieChange[]): Promise<PreparedUpdate> {
+  async prepare(
+    root: Uint8Array,
+    changes: readonly TrieChange[],
+    options: { parent?: PreparedUpdate } = {},
+  ): Promise<PreparedUpdate> {
     assertHash("root", root);
     if (!Array.isArray(changes)) throw new TypeError("changes must be an array");
-    const start = await this.#root(root);
+    const { parent } = options;
+    const work: Work = { version: 0, local: new Map(), created: [], replaced: [] };
+    let start: Child;
+    if (parent !== undefined) {
+      // state §3.3: building on an update that is still being written, so that the next block's
+      // state is computed while the previous one is stored. Its nodes are visible to this update
+      // only; the cache sees a node once its update is committed.
+      if (!equalBytes(parent.root, root)) throw new TypeError("root must be the root of options.parent");
+      if (parent.parent !== undefined && !this.#committed.has(parent.parent)) {
+        throw new TypeError("options.parent must itself be built on committed state");
+      }
+      start = parent.result;
+      for (const node of parent.created) work.local.set(hashId(node.hash), node);
+    } else {
+      start = await this.#root(root);
+    }
     const version = await this.#allocateVersion();
+    work.version = version;
     const ops: WriteOp[] = [];
     const sorted = this.#normalize(changes, version, ops);
-    const work: Work = { version, local: new Map(), created: [], replaced: [] };
     if (start instanceof TrieNode) await this.#preload(start, sorted, work.local);
     const result = sorted.length === 0 ? start : this.#updateSub(start, 0, sorted, 0, sorted.length, work);
 
@@ -136,13 +160,18 @@ export class MerkleTrie {
       newRoot = result.hash ?? leafHash(result.key, result.valueHash);
       record = { kind: "leaf", leaf: result };
     }
-    if (record) ops.push({ type: "put", key: rootKey(this.#prefix, newRoot), value: encodeRoot(record) });
+    // An unchanged root already has its record (written by the update that made it).
+    if (record && !equalBytes(newRoot, root)) {
+      ops.push({ type: "put", key: rootKey(this.#prefix, newRoot), value: encodeRoot(record) });
+    }
     const last = new Uint8Array(8);
     writeVersion(last, 0, version);
     ops.push({ type: "put", key: lastVersionKey(this.#prefix), value: last });
     return {
       root: newRoot.slice(),
       version,
+      parent,
+      result,
       ops,
       created: work.created.map((c) => c.node),
       replaced: work.replaced,
@@ -151,6 +180,9 @@ export class MerkleTrie {
 
   /** Writes a prepared update, with `extraOps` in the same atomic batch. */
   async commit(prepared: PreparedUpdate, extraOps: readonly WriteOp[] = []): Promise<void> {
+    if (prepared.parent !== undefined && !this.#committed.has(prepared.parent)) {
+      throw new TypeError("commit the update this one was built on first");
+    }
     let ops = extraOps.length === 0 ? prepared.ops : [...prepared.ops, ...extraOps];
     if (prepared.version < this.#committedVersion) {
       // Committed out of order: keep the stored high-water mark where it is.
@@ -158,6 +190,7 @@ export class MerkleTrie {
     }
     await this.#store.write(ops);
     this.#committedVersion = Math.max(this.#committedVersion, prepared.version);
+    this.#committed.add(prepared);
     // The nodes an update replaced are mostly dead weight now; the new ones are the hot path.
     for (const node of prepared.replaced) this.#cache.delete(hashId(node.hash));
     for (const node of prepared.created) this.#cache.set(hashId(node.hash), node);
