@@ -52,6 +52,24 @@ export function updateSpec(doc: string): string {
   );
 }
 
+/** The cells of the markdown table between two markers, trimmed, so formatting does not matter. */
+export function parseTable(doc: string, begin: string, end: string): string[][] {
+  const a = doc.indexOf(begin);
+  const b = doc.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`spec: markers ${begin} … ${end} missing`);
+  return doc
+    .slice(a + begin.length, b)
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith("|") && !/^\|[\s|:-]+\|$/.test(l))
+    .map((l) =>
+      l
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim()),
+    );
+}
+
 function replaceBetween(doc: string, begin: string, end: string, body: string): string {
   const a = doc.indexOf(begin);
   const b = doc.indexOf(end);
