@@ -1,10 +1,22 @@
-// A byte-bounded LRU of decoded trie nodes, so the hot upper levels of the trie are read from disk
-// once. Map iteration order is insertion order, so re-inserting on a hit keeps the least recently
-// used entry first.
+// Maps from a node's hash to the node: the byte-bounded LRU cache of decoded nodes, and the exact
+// map an update keeps of the nodes it works on. Both key a Map by the hash's first 48 bits, a
+// number, and check the whole hash on every hit: building a string key per lookup cost about a
+// tenth of an update. Map iteration order is insertion order, so re-inserting on a hit keeps the
+// least recently used entry first.
+import { equalBytes, toHex } from "../bytes/index.ts";
 import { nodeCostBytes, type TrieNode } from "./trieNode.ts";
 
+/** The first 48 bits of a hash, as a number. */
+export function hashKey(hash: Uint8Array): number {
+  return (
+    hash[0] * 0x100_0000_0000 +
+    hash[1] * 0x1_0000_0000 +
+    (((hash[2] << 24) | (hash[3] << 16) | (hash[4] << 8) | hash[5]) >>> 0)
+  );
+}
+
 export class NodeCache {
-  readonly #map = new Map<string, TrieNode>();
+  readonly #map = new Map<number, TrieNode>();
   readonly #limit: number;
   #bytes = 0;
 
@@ -15,32 +27,39 @@ export class NodeCache {
     this.#limit = limitBytes;
   }
 
-  get(id: string): TrieNode | undefined {
-    const node = this.#map.get(id);
-    if (node !== undefined) {
-      this.#map.delete(id);
-      this.#map.set(id, node);
-    }
+  get(hash: Uint8Array): TrieNode | undefined {
+    const key = hashKey(hash);
+    const node = this.#map.get(key);
+    if (node === undefined || !equalBytes(node.hash, hash)) return undefined;
+    this.#map.delete(key);
+    this.#map.set(key, node);
     return node;
   }
 
-  set(id: string, node: TrieNode): void {
-    this.delete(id);
+  /** Caches `node`, evicting the least recently used nodes (and any other node with its key). */
+  set(node: TrieNode): void {
+    this.#remove(hashKey(node.hash));
     const cost = nodeCostBytes(node);
     if (cost > this.#limit) return;
-    this.#map.set(id, node);
+    this.#map.set(hashKey(node.hash), node);
     this.#bytes += cost;
     while (this.#bytes > this.#limit) {
-      const [oldest, evicted] = this.#map.entries().next().value as [string, TrieNode];
+      const [oldest, evicted] = this.#map.entries().next().value as [number, TrieNode];
       this.#map.delete(oldest);
       this.#bytes -= nodeCostBytes(evicted);
     }
   }
 
-  delete(id: string): void {
-    const node = this.#map.get(id);
+  delete(hash: Uint8Array): void {
+    const key = hashKey(hash);
+    const node = this.#map.get(key);
+    if (node !== undefined && equalBytes(node.hash, hash)) this.#remove(key);
+  }
+
+  #remove(key: number): void {
+    const node = this.#map.get(key);
     if (node === undefined) return;
-    this.#map.delete(id);
+    this.#map.delete(key);
     this.#bytes -= nodeCostBytes(node);
   }
 
@@ -53,7 +72,25 @@ export class NodeCache {
   }
 }
 
-/** Map key for a 32-byte hash: a 32-character latin1 string, cheaper to build and compare than hex. */
-export function hashId(hash: Uint8Array): string {
-  return Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString("latin1");
+/** An exact map from hash to node: two nodes whose keys collide both stay reachable. */
+export class NodeMap {
+  readonly #map = new Map<number, TrieNode>();
+  readonly #collided = new Map<string, TrieNode>();
+
+  get(hash: Uint8Array): TrieNode | undefined {
+    const node = this.#map.get(hashKey(hash));
+    if (node === undefined) return undefined;
+    return equalBytes(node.hash, hash) ? node : this.#collided.get(toHex(hash));
+  }
+
+  has(hash: Uint8Array): boolean {
+    return this.get(hash) !== undefined;
+  }
+
+  set(node: TrieNode): void {
+    const key = hashKey(node.hash);
+    const held = this.#map.get(key);
+    if (held === undefined || equalBytes(held.hash, node.hash)) this.#map.set(key, node);
+    else this.#collided.set(toHex(node.hash), node);
+  }
 }

@@ -8,7 +8,7 @@ import { compareBytes, equalBytes, toHex } from "../bytes/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
 import { StateError } from "./errors.ts";
 import { EMPTY_HASH, KEY_BYTES, leafHash, nibbleAt, valueHashOf } from "./hashing.ts";
-import { hashId, NodeCache } from "./nodeCache.ts";
+import { NodeCache, NodeMap } from "./nodeCache.ts";
 import type { ProofLevel, TrieProof } from "./proof.ts";
 import { lastVersionKey, nodeKey, rootKey, valueKey } from "./recordKeys.ts";
 import {
@@ -64,7 +64,7 @@ interface Change {
 
 interface Work {
   version: number;
-  local: Map<string, TrieNode>;
+  local: NodeMap;
   created: Array<{ node: TrieNode; depth: number; path: Uint8Array }>;
   replaced: TrieNode[];
 }
@@ -126,7 +126,7 @@ export class MerkleTrie {
     assertHash("root", root);
     if (!Array.isArray(changes)) throw new TypeError("changes must be an array");
     const { parent } = options;
-    const work: Work = { version: 0, local: new Map(), created: [], replaced: [] };
+    const work: Work = { version: 0, local: new NodeMap(), created: [], replaced: [] };
     let start: Child;
     if (parent !== undefined) {
       // state §3.3: building on an update that is still being written, so that the next block's
@@ -137,7 +137,7 @@ export class MerkleTrie {
         throw new TypeError("options.parent must itself be built on committed state");
       }
       start = parent.result;
-      for (const node of parent.created) work.local.set(hashId(node.hash), node);
+      for (const node of parent.created) work.local.set(node);
     } else {
       start = await this.#root(root);
     }
@@ -192,8 +192,8 @@ export class MerkleTrie {
     this.#committedVersion = Math.max(this.#committedVersion, prepared.version);
     this.#committed.add(prepared);
     // The nodes an update replaced are mostly dead weight now; the new ones are the hot path.
-    for (const node of prepared.replaced) this.#cache.delete(hashId(node.hash));
-    for (const node of prepared.created) this.#cache.set(hashId(node.hash), node);
+    for (const node of prepared.replaced) this.#cache.delete(node.hash);
+    for (const node of prepared.created) this.#cache.set(node);
   }
 
   /** A proof of `key`'s value (or of its absence) that verifyProof checks against `root` alone. */
@@ -240,7 +240,7 @@ export class MerkleTrie {
 
   async #root(root: Uint8Array): Promise<Sub> {
     if (equalBytes(root, EMPTY_HASH)) return null;
-    const cached = this.#cache.get(hashId(root));
+    const cached = this.#cache.get(root);
     if (cached !== undefined) return cached;
     const bytes = await this.#store.get(rootKey(this.#prefix, root));
     if (bytes === undefined)
@@ -250,15 +250,14 @@ export class MerkleTrie {
   }
 
   async #node(hash: Uint8Array, version: number, depth: number, path: Uint8Array): Promise<TrieNode> {
-    const id = hashId(hash);
-    const cached = this.#cache.get(id);
+    const cached = this.#cache.get(hash);
     if (cached !== undefined) return cached;
     const node = this.#decode(
       hash,
       version,
       await this.#store.get(nodeKey(this.#prefix, version, depth, path)),
     );
-    this.#cache.set(id, node);
+    this.#cache.set(node);
     return node;
   }
 
@@ -278,11 +277,10 @@ export class MerkleTrie {
   }
 
   #normalize(changes: readonly TrieChange[], version: number, ops: WriteOp[]): Change[] {
-    const latest = new Map<string, { change: TrieChange; n: number }>();
+    const order: number[] = [];
     for (let n = 0; n < changes.length; n++) {
-      const change = changes[n];
-      assertHash(`changes[${n}].key`, change.key);
-      const { value } = change;
+      const { key, value } = changes[n];
+      assertHash(`changes[${n}].key`, key);
       if (value !== null) {
         if (!(value instanceof Uint8Array))
           throw new TypeError(`changes[${n}].value must be a Uint8Array or null`);
@@ -292,12 +290,14 @@ export class MerkleTrie {
           );
         }
       }
-      const id = hashId(change.key);
-      latest.delete(id);
-      latest.set(id, { change, n });
+      order.push(n);
     }
+    // By key, then by position: the last change of each key is the last of its run.
+    order.sort((a, b) => compareBytes(changes[a].key, changes[b].key) || a - b);
     const sorted: Change[] = [];
-    for (const { change } of latest.values()) {
+    for (let r = 0; r < order.length; r++) {
+      const change = changes[order[r]];
+      if (r + 1 < order.length && equalBytes(changes[order[r + 1]].key, change.key)) continue;
       const key = change.key.slice();
       let valueHash: Uint8Array | null = null;
       if (change.value !== null) {
@@ -306,18 +306,17 @@ export class MerkleTrie {
       }
       sorted.push({ key, valueHash });
     }
-    return sorted.sort((a, b) => compareBytes(a.key, b.key));
+    return sorted;
   }
 
   /** Loads, level by level, every stored node on the paths of `changes` into `local`. */
-  async #preload(root: TrieNode, changes: Change[], local: Map<string, TrieNode>): Promise<void> {
-    local.set(hashId(root.hash), root);
+  async #preload(root: TrieNode, changes: Change[], local: NodeMap): Promise<void> {
+    local.set(root);
     let frontier: Array<{ node: TrieNode; lo: number; hi: number; depth: number }> = [
       { node: root, lo: 0, hi: changes.length, depth: 0 },
     ];
     while (frontier.length > 0) {
       const wanted: Array<{
-        id: string;
         hash: Uint8Array;
         version: number;
         lo: number;
@@ -329,7 +328,6 @@ export class MerkleTrie {
           if (!node.has(i) || node.isLeaf(i)) return;
           const hash = node.childHash(i);
           wanted.push({
-            id: hashId(hash),
             hash,
             version: node.childVersion(i),
             lo: gLo,
@@ -340,9 +338,9 @@ export class MerkleTrie {
       }
       const missing: typeof wanted = [];
       for (const w of wanted) {
-        if (local.has(w.id)) continue;
-        const cached = this.#cache.get(w.id);
-        if (cached !== undefined) local.set(w.id, cached);
+        if (local.has(w.hash)) continue;
+        const cached = this.#cache.get(w.hash);
+        if (cached !== undefined) local.set(cached);
         else missing.push(w);
       }
       if (missing.length > 0) {
@@ -350,11 +348,11 @@ export class MerkleTrie {
         const records = await this.#store.getMany(keys);
         for (let n = 0; n < missing.length; n++) {
           const node = this.#decode(missing[n].hash, missing[n].version, records[n]);
-          this.#cache.set(missing[n].id, node);
-          local.set(missing[n].id, node);
+          this.#cache.set(node);
+          local.set(node);
         }
       }
-      frontier = wanted.map((w) => ({ node: local.get(w.id)!, lo: w.lo, hi: w.hi, depth: w.depth }));
+      frontier = wanted.map((w) => ({ node: local.get(w.hash)!, lo: w.lo, hi: w.hi, depth: w.depth }));
     }
   }
 
@@ -365,7 +363,7 @@ export class MerkleTrie {
       let changed = false;
       forEachGroup(changes, lo, hi, depth, (i, gLo, gHi) => {
         let before: Child = null;
-        if (sub.has(i)) before = sub.isLeaf(i) ? sub.leaf(i) : work.local.get(hashId(sub.childHash(i)))!;
+        if (sub.has(i)) before = sub.isLeaf(i) ? sub.leaf(i) : work.local.get(sub.childHash(i))!;
         const after = this.#updateSub(before, depth + 1, changes, gLo, gHi, work);
         results.push([i, before, after]);
         if (kindOf(before) !== kindOf(after)) sameShape = false;
