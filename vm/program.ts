@@ -148,7 +148,8 @@ export function loadProgram(img: Uint8Array): Program {
   }
   offsets.push(body.length);
   const indexOf = new Map<number, number>();
-  for (let i = 0; i < ops.length; i++) indexOf.set(offsets[i], i);
+  // The end of the body is a valid target too: running there is the implicit RET (vm §3.4).
+  for (let i = 0; i <= ops.length; i++) indexOf.set(offsets[i], i);
   const argArr = Int32Array.from(args);
   for (const t of targets) {
     const i = indexOf.get(t.off);

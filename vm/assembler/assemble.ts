@@ -144,8 +144,6 @@ export function assemble(text: string): Uint8Array {
       case "target": {
         const t = labels.get(x.operand as string);
         if (t === undefined) throw new AsmError("ASM_UNKNOWN_NAME", x.line, `unknown label ${x.operand}`);
-        if (t >= offset)
-          throw new AsmError("ASM_BAD_OPERAND", x.line, `label ${x.operand} is past the last instruction`);
         put16(t);
         break;
       }
@@ -170,9 +168,6 @@ export function assemble(text: string): Uint8Array {
       }
     }
   }
-  for (const e of entries)
-    if (e.offset >= offset)
-      throw new AsmError("ASM_BAD_OPERAND", e.line, `entry ${e.name} has no instruction after it`);
   const seen = new Set<string>();
   for (const e of entries) {
     if (seen.has(e.name)) throw new AsmError("ASM_DUPLICATE", e.line, `entry ${e.name} twice`);

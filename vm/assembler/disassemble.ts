@@ -19,9 +19,10 @@ export function disassemble(image: Uint8Array | Program): string {
     entriesAt.set(i, [...(entriesAt.get(i) ?? []), name]);
   }
   const out: string[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i <= n; i++) {
     for (const name of entriesAt.get(i) ?? []) out.push(`.entry ${name}`);
     if (targets.has(i)) out.push(`L${p.offsets[i]}:`);
+    if (i === n) break;
     const spec = BY_BYTE[p.ops[i]] as OpSpec;
     const a = p.args[i];
     let operand = "";
