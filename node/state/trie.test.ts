@@ -140,7 +140,10 @@ describe("MerkleTrie", () => {
     const sequential = new MerkleTrie(new MemoryStore());
     const roots: Uint8Array[] = [];
     let root = EMPTY_HASH;
-    for (const batch of batches) roots.push((root = await sequential.update(root, batch)));
+    for (const batch of batches) {
+      root = await sequential.update(root, batch);
+      roots.push(root);
+    }
 
     const trie = new MerkleTrie(new MemoryStore(), { cacheBytes: 0 });
     let pending = await trie.prepare(EMPTY_HASH, batches[0]);
