@@ -1,7 +1,7 @@
 // Bit operations and shifts on two's-complement Ints (vm §4.4). AND, OR, XOR and NOT of 257-bit
 // values stay in 257 bits; SHL checks for overflow; SHR rounds toward −∞.
 
-import { big, norm } from "../values.ts";
+import { big, norm, numOrBig } from "../values.ts";
 import { type OpSpec, op } from "./types.ts";
 
 export const bitsOps: OpSpec[] = [
@@ -22,7 +22,9 @@ export const bitsOps: OpSpec[] = [
   }),
   op("NOT", 0x3b, "none", "x -- ~x", 1, 1, 2, "bitwise not (−x − 1); also the negation of a flag", (m) => {
     const a = m.popInt();
-    m.push(typeof a === "number" ? -a - 1 : norm(~a));
+    // −(2^53 − 1) − 1 is exact as a number but outside the safe range, where the next operation
+    // would round: numOrBig moves it to a bigint, as the canonical form of values.ts requires.
+    m.push(typeof a === "number" ? numOrBig(-a - 1, () => ~BigInt(a)) : norm(~a));
   }),
   op(
     "SHL",
