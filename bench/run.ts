@@ -8,6 +8,7 @@ const files: Array<() => Promise<{ benchmarks: Benchmark[] }>> = [
   () => import("./crypto.ts"),
   () => import("./keys.ts"),
   () => import("./state.ts"),
+  () => import("./vm.ts"),
 ];
 
 const prefix = process.argv[2] ?? "";

@@ -1,24 +1,22 @@
 // The interpreter (vm §4, §5): one loop that charges base gas, checks the static stack effect and
 // dispatches through the opcode table. Traps end the run as a result; any other exception is a
 // host bug and is rethrown (STYLE "errors — four kinds").
-import { trap, VmCodeError, VmTrap } from "../errors.ts";
+import { VmCodeError, VmTrap } from "../errors.ts";
 import { EXIT } from "../exitCodes.ts";
 import type { Host, RunContext, StorageReader } from "../host.ts";
 import { EMPTY_STORAGE } from "../host.ts";
-import { MAX_GAS, MAX_STACK, MAX_STEPS } from "../limits.ts";
-import { BY_BYTE } from "../opcodes/table.ts";
-import type { OpSpec } from "../opcodes/types.ts";
+import { MAX_GAS, MAX_STACK } from "../limits.ts";
 import { loadProgram } from "../program.ts";
 import type { Program } from "../programTypes.ts";
 import type { RunResult, StorageChange } from "../result.ts";
 import { type Item, toItem, toValue, type Value } from "../values.ts";
+import { execute } from "./execute.ts";
 import { Machine } from "./machine.ts";
 
 /** The gas an external message may spend before ACCEPT (vm §4.1), unless the caller says otherwise. */
 export const DEFAULT_GAS_CREDIT = 10_000n;
 export const RECV_INTERNAL = "recv_internal";
 export const RECV_EXTERNAL = "recv_external";
-const RET_GAS = 2;
 
 export interface RunOptions {
   /** A program image (vm §3) or one already loaded with `loadProgram`. */
@@ -158,34 +156,6 @@ export function run(opts: RunOptions): RunResult {
     storage: readOnly ? [] : storageChanges(m),
     actions: m.actions,
   };
-}
-
-function execute(m: Machine): void {
-  const { ops, args } = m.program;
-  const n = ops.length;
-  const table = BY_BYTE as readonly OpSpec[];
-  const stack = m.stack;
-  while (!m.halted) {
-    const pc = m.pc;
-    if (++m.steps > MAX_STEPS) trap(EXIT.STEP_LIMIT);
-    if (pc >= n) {
-      // Running off the end of the body is an implicit RET (vm §4.7).
-      m.gasLeft -= RET_GAS;
-      if (m.gasLeft < 0) trap(EXIT.OUT_OF_GAS);
-      const back = m.calls.pop();
-      if (back === undefined) return;
-      m.pc = back;
-      continue;
-    }
-    const spec = table[ops[pc]];
-    m.pc = pc + 1;
-    m.gasLeft -= spec.gas;
-    if (m.gasLeft < 0) trap(EXIT.OUT_OF_GAS);
-    const depth = stack.length;
-    if (depth < spec.pops) trap(EXIT.STACK_UNDERFLOW);
-    if (depth - spec.pops + spec.pushes > MAX_STACK) trap(EXIT.STACK_OVERFLOW);
-    spec.run(m, args[pc]);
-  }
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
