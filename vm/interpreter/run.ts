@@ -84,6 +84,11 @@ function checkContextInts(ctx: RunContext): void {
 
 /** Runs one entry point of a program. Never throws for anything the program or its input does. */
 export function run(opts: RunOptions): RunResult {
+  return runWith(opts, execute);
+}
+
+/** `run` with another dispatch loop: tests hold the inline fast paths to the plain table loop. */
+export function runWith(opts: RunOptions, loop: (m: Machine) => void): RunResult {
   if (typeof opts !== "object" || opts === null) throw new TypeError("run: expected options");
   const gasLimit = checkBig(opts.gasLimit, "gasLimit");
   if (gasLimit < 0n || gasLimit > MAX_GAS)
@@ -139,7 +144,7 @@ export function run(opts: RunOptions): RunResult {
 
   let exitCode: number = EXIT.OK;
   try {
-    execute(m);
+    loop(m);
   } catch (e) {
     if (!(e instanceof VmTrap)) throw e;
     exitCode = e.exitCode;
