@@ -3,6 +3,7 @@
 
 export { assemble } from "./assembler/assemble.ts";
 export { disassemble } from "./assembler/disassemble.ts";
+export * from "./contracts/index.ts";
 export { AsmError, type AsmErrorCode, VmCodeError, type VmCodeErrorCode } from "./errors.ts";
 export { EXIT, type ExitName, MAX_USER_EXIT, MIN_USER_EXIT } from "./exitCodes.ts";
 export type { Host, RunContext, StorageReader } from "./host.ts";
