@@ -4,11 +4,18 @@ import { sha256 } from "../crypto/index.ts";
 import { explainMismatch } from "./diagnose.ts";
 import { CodecError } from "./errors.ts";
 import { rethrowFrom } from "./path.ts";
-import { assertSchema, describe, type Schema, type Wire } from "./schema.ts";
+import { assertSchema, describe, type OwnBytes, type Schema, type Wire } from "./schema.ts";
 import { equalBytes, packWire, unpackFirst } from "./wire.ts";
 
 /** The canonical bytes of `value`, still in msgpackr's buffer (callers copy or hash them). */
 function encodeShared<T>(schema: Schema<T>, value: T): Uint8Array {
+  if (schema.ownBytes !== undefined) {
+    try {
+      return schema.ownBytes.write(value);
+    } catch (error) {
+      rethrowFrom(error, schema.name);
+    }
+  }
   let wire: Wire;
   try {
     wire = schema.toWire(value);
@@ -52,6 +59,7 @@ export function decode<T>(schema: Schema<T>, bytes: Uint8Array): T {
     );
   }
   if (bytes.length === 0) throw new CodecError("CODEC_MALFORMED", "no bytes", schema.name);
+  if (schema.ownBytes !== undefined) return decodeOwn(schema, schema.ownBytes, bytes);
 
   let raw: unknown;
   let end: number;
@@ -81,6 +89,21 @@ export function decode<T>(schema: Schema<T>, bytes: Uint8Array): T {
   const wire = schema.toWire(value);
   const canonical = packWire(wire);
   if (!equalBytes(canonical, bytes)) throw explainMismatch(schema, wire, bytes, canonical);
+  return value;
+}
+
+/** decode for a schema with its own byte codec, which refuses every non-canonical form itself. */
+function decodeOwn<T>(schema: Schema<T>, own: OwnBytes<T>, bytes: Uint8Array): T {
+  let value: T;
+  try {
+    value = own.read(bytes);
+  } catch (error) {
+    rethrowFrom(error, schema.name);
+  }
+  // The same proof as for wire trees; here a difference can only be a bug in that codec, so it escapes.
+  if (!equalBytes(own.write(value), bytes)) {
+    throw new Error(`${schema.name}: decoded a value that does not re-encode to its input (a codec bug)`);
+  }
   return value;
 }
 

@@ -1,6 +1,14 @@
 // Lists, optional values and sorted maps (specs/codec.md §4.3–4.5).
 import { codecError, misuseRange, misuseType, rethrowAt } from "./path.ts";
-import { DEFAULT_MAX_BYTES, describe, describeWire, type Infer, type Schema, type Wire } from "./schema.ts";
+import {
+  assertNestable,
+  DEFAULT_MAX_BYTES,
+  describe,
+  describeWire,
+  type Infer,
+  type Schema,
+  type Wire,
+} from "./schema.ts";
 import { compareBytes, packWire } from "./wire.ts";
 
 function assertMax(value: unknown, argument: string): asserts value is number {
@@ -19,6 +27,7 @@ function assertItemSchema(schema: unknown, argument: string): asserts schema is 
   ) {
     throw new TypeError(`${argument} must be a schema built with t, got ${describe(schema)}`);
   }
+  assertNestable(s as Schema<unknown>, argument);
 }
 
 /** Up to `maxItems` values of one schema, as an array. */

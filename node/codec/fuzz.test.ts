@@ -4,8 +4,9 @@
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { expect, test } from "vitest";
-import { CodecError, decode, encode, type Schema } from "./index.ts";
+import { CodecError, decode, encode, type Schema, t, type VmValue } from "./index.ts";
 import { buildSchema, type SchemaExpr, schemaExpr, valuesFor } from "./testing.ts";
+import { vmValueArb } from "./vmValueTesting.ts";
 
 const SEED = 77_001;
 const INPUTS = 110_000;
@@ -229,4 +230,74 @@ test(`fuzz: ${INPUTS} inputs decode to a value that re-encodes identically or th
 test("the fuzz corpus schemas include every combinator", () => {
   const names = new Set(fixed.map((e) => buildSchema(e).kind));
   for (const kind of ["struct", "variant", "sortedMap", "list"]) expect(names).toContain(kind);
+});
+
+const VM_INPUTS = 60_000;
+
+/** Rewrites a byte that may be a positive fixint as a longer integer form holding the same value. */
+function widenInteger(bytes: Uint8Array, random: () => number): Uint8Array {
+  const out = Array.from(bytes);
+  const i = Math.floor(random() * out.length);
+  if (out[i] >= 0x80) return Uint8Array.from(out);
+  const forms = [[0xcc], [0xcd, 0], [0xce, 0, 0, 0], [0xd0], [0xd3, 0, 0, 0, 0, 0, 0, 0]];
+  out.splice(i, 1, ...forms[Math.floor(random() * forms.length)], out[i]);
+  return Uint8Array.from(out);
+}
+
+test(`fuzz: ${VM_INPUTS} inputs to t.vmValue decode to a value that re-encodes identically or throw CodecError`, () => {
+  const random = prng(SEED + 1);
+  let deep: VmValue = [2n ** 256n - 1n];
+  for (let i = 0; i < 60; i++) deep = [deep, null];
+  const values: VmValue[] = [
+    ...fc.sample(vmValueArb, { seed: SEED, numRuns: 60 }),
+    [2n ** 64n, -(2n ** 63n) - 1n, [2n ** 256n - 1n, -(2n ** 256n)]],
+    [new Array<VmValue>(16).fill(1n), new Uint8Array(300), [[[]]]],
+    deep,
+  ];
+  const encodings = values.map((v) => encode(t.vmValue, v));
+  const failures: string[] = [];
+  const codes = new Map<string, number>();
+  let acceptedMutations = 0;
+
+  for (let n = 0; n < VM_INPUTS && failures.length < 5; n++) {
+    const pick = Math.floor(random() * encodings.length);
+    const original = encodings[pick];
+    const isMutation = random() < 0.85;
+    const other = encodings[Math.floor(random() * encodings.length)];
+    const input = !isMutation
+      ? randomInput(random)
+      : random() < 0.25
+        ? widenInteger(original, random)
+        : mutate(original, other, random);
+    const hex = Buffer.from(input).toString("hex");
+    let value: VmValue;
+    try {
+      value = decode(t.vmValue, input);
+    } catch (error) {
+      if (error instanceof CodecError) codes.set(error.code, (codes.get(error.code) ?? 0) + 1);
+      else failures.push(`${hex}: threw ${String(error)}`);
+      continue;
+    }
+    const again = encode(t.vmValue, value);
+    if (!Buffer.from(again).equals(input))
+      failures.push(`${hex}: re-encodes as ${Buffer.from(again).toString("hex")}`);
+    if (Buffer.from(input).equals(original)) {
+      if (!isDeepStrictEqual(value, values[pick])) failures.push(`${hex}: decodes to another value`);
+    } else if (isMutation) {
+      acceptedMutations++;
+    }
+  }
+
+  expect(failures).toEqual([]);
+  for (const code of [
+    "CODEC_MALFORMED",
+    "CODEC_TRAILING_BYTES",
+    "CODEC_TYPE",
+    "CODEC_RANGE",
+    "CODEC_LENGTH",
+    "CODEC_NOT_CANONICAL",
+  ]) {
+    expect(codes.get(code) ?? 0, code).toBeGreaterThan(0);
+  }
+  expect(acceptedMutations).toBeGreaterThan(100);
 });

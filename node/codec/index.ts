@@ -6,3 +6,4 @@ export { CodecError, type CodecErrorCode } from "./errors.ts";
 export type { Infer, Schema } from "./schema.ts";
 export type { Cases, Fields, InferFields, InferVariant, SchemaOptions, StructSchema } from "./struct.ts";
 export { t } from "./t.ts";
+export type { VmValue } from "./vmLimits.ts";

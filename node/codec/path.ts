@@ -47,3 +47,21 @@ export function rethrowFrom(error: unknown, root: string): never {
   }
   throw error;
 }
+
+/**
+ * The path of an item `depth` Tuples deep, `[i][j]…`, from the index at each level; a deep path
+ * (values may nest 32,767 deep) keeps its first and last levels and counts the ones between.
+ */
+export function indexPath(depth: number, indexAt: (level: number) => number): string {
+  const KEEP = 8;
+  let path = "";
+  for (let d = 0; d < depth; d++) {
+    if (d === KEEP && depth > 2 * KEEP) {
+      path += `…(${depth - 2 * KEEP} levels)…`;
+      d = depth - KEEP - 1;
+      continue;
+    }
+    path += `[${indexAt(d)}]`;
+  }
+  return path;
+}

@@ -20,6 +20,20 @@ export interface Schema<T> {
   element?(wire: readonly Wire[], index: number): readonly [segment: string, schema: Schema<unknown>];
   /** Internal, diagnostics only: set on `optional`, the schema a present value uses. */
   readonly item?: Schema<unknown>;
+  /**
+   * Internal: set on a schema that writes and reads its own bytes instead of a wire tree, because
+   * its values nest deeper than msgpackr's recursion reaches (t.vmValue). Such a schema is only
+   * ever a root: the combinators refuse it as an item (assertNestable).
+   */
+  readonly ownBytes?: OwnBytes<T>;
+}
+
+/** The byte codec of a schema that does not go through msgpackr (Schema.ownBytes). */
+export interface OwnBytes<T> {
+  /** The canonical bytes of `value`, in a buffer the next call overwrites; TypeError/RangeError on misuse. */
+  write(value: unknown): Uint8Array;
+  /** The value whose canonical encoding is exactly `bytes`; CodecError for anything else. */
+  read(bytes: Uint8Array): T;
 }
 
 /** The decoded type of a schema. */
@@ -41,6 +55,15 @@ export function assertSchema(schema: unknown, argument: string): asserts schema 
     typeof s.kind !== "string"
   ) {
     throw new TypeError(`${argument} must be a schema built with t (e.g. t.u64), got ${describe(schema)}`);
+  }
+}
+
+/** Refuses, as an item of a combinator, a schema that only works as a root (Schema.ownBytes). */
+export function assertNestable(schema: Schema<unknown>, argument: string): void {
+  if (schema.ownBytes !== undefined) {
+    throw new TypeError(
+      `${argument} cannot be ${schema.name}, which is only encoded on its own: carry its encoding as t.varBytes`,
+    );
   }
 }
 

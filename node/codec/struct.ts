@@ -2,6 +2,7 @@
 // travel and an unknown field shows up as a wrong item count.
 import { codecError, misuseRange, misuseType, rethrowAt } from "./path.ts";
 import {
+  assertNestable,
   DEFAULT_MAX_BYTES,
   describe,
   describeWire,
@@ -72,6 +73,7 @@ export function struct<F extends Fields>(name: string, fields: F, options?: Sche
         `t.struct(${name}): field ${field} must be a schema built with t, got ${describe(schema)}`,
       );
     }
+    assertNestable(schema, `t.struct(${name}): field ${field}`);
     list.push([field, schema]);
   }
   const names = list.map(([field]) => field);

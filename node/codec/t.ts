@@ -4,6 +4,7 @@ import { list, optional, sortedMap } from "./collections.ts";
 import { int257 } from "./int257.ts";
 import { bool, i64, u8, u16, u32, u64 } from "./scalars.ts";
 import { struct, variant } from "./struct.ts";
+import { vmValue } from "./vmValue.ts";
 
 export const t = {
   u8,
@@ -21,4 +22,5 @@ export const t = {
   struct,
   variant,
   sortedMap,
+  vmValue,
 } as const;

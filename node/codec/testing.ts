@@ -5,9 +5,10 @@ import { encode } from "./codec.ts";
 import type { Schema } from "./schema.ts";
 import type { StructSchema } from "./struct.ts";
 import { t } from "./t.ts";
+import { type VmValueJson, vmValueArb, vmValueFromJson } from "./vmValueTesting.ts";
 import { compareBytes } from "./wire.ts";
 
-export type ScalarExpr = "u8" | "u16" | "u32" | "u64" | "i64" | "int257" | "bool";
+export type ScalarExpr = "u8" | "u16" | "u32" | "u64" | "i64" | "int257" | "bool" | "vmValue";
 export type StructExpr = { struct: string; fields: Array<[string, SchemaExpr]>; maxBytes?: number };
 export type SchemaExpr =
   | ScalarExpr
@@ -28,6 +29,7 @@ const SCALARS: Record<ScalarExpr, Schema<unknown>> = {
   i64: t.i64,
   int257: t.int257,
   bool: t.bool,
+  vmValue: t.vmValue,
 };
 const BIG = new Set<string>(["u64", "i64", "int257"]);
 
@@ -96,6 +98,7 @@ export function valueFromJson(expr: SchemaExpr, json: unknown): unknown {
   const e = expr as unknown as Record<string, never>; // formOf has checked the shape
   const form = formOf(expr);
   if (BIG.has(form)) return BigInt(json as string);
+  if (form === "vmValue") return vmValueFromJson(json as VmValueJson);
   switch (form) {
     case "bytes":
     case "varBytes":
@@ -224,6 +227,8 @@ export function valuesFor(expr: SchemaExpr): fc.Arbitrary<unknown> {
       return bigIntValue(-(2n ** 256n), 2n ** 256n - 1n);
     case "bool":
       return fc.boolean();
+    case "vmValue":
+      return vmValueArb;
     case "bytes":
       return fc.uint8Array({ minLength: e.bytes, maxLength: e.bytes });
     case "varBytes":

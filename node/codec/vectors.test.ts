@@ -25,6 +25,7 @@ test("the vector directory holds the files this runner expects", () => {
     "sortedMap.json",
     "transfer.json",
     "variant.json",
+    "vmValue.json",
   ]);
 });
 
