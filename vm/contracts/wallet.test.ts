@@ -303,3 +303,22 @@ describe("wallet: gas", () => {
     expect(gasToAccept(account, body)).toBeLessThan(DEFAULT_GAS_CREDIT);
   });
 });
+
+describe("wallet: helpers", () => {
+  test("refuse what the wallet would refuse for its form, naming the argument", () => {
+    const key = makeKey();
+    expect(() => walletStorage({ publicKey: new Uint8Array(33), subwalletId: 0n })).toThrow(/publicKey/);
+    expect(() => walletStorage({ publicKey: key.publicKey, subwalletId: 1n << 32n })).toThrow(/subwalletId/);
+    expect(() => walletSigned(transfer({ messages: [...MESSAGES, MESSAGES[0]] }))).toThrow(/messages: 5/);
+    expect(() =>
+      walletSigned(transfer({ messages: [{ ...MESSAGES[0], dest: new Uint8Array(32) }] })),
+    ).toThrow(/messages\[0\]\.dest/);
+    expect(() => walletSigned(transfer({ messages: [{ ...MESSAGES[0], valueNano: -1n }] }))).toThrow(
+      /valueNano/,
+    );
+    expect(() => walletSigned(transfer({ messages: [{ ...MESSAGES[0], mode: 4 }] }))).toThrow(/mode/);
+    expect(() => walletSigned(transfer({ validUntil: -1n }))).toThrow(/validUntil/);
+    const short = { hashValue: key.signer.hashValue, sign: () => new Uint8Array(32) };
+    expect(() => walletTransferBody(transfer(), short)).toThrow(/signature/);
+  });
+});
