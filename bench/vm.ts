@@ -2,9 +2,19 @@
 // writes, side by side with @ethereumjs/evm running the same loops in the same process, so the
 // ratio is measured under the same load.
 import { createEVM } from "@ethereumjs/evm";
-import { sha256 } from "../node/crypto/index.ts";
-import { assemble, type Host, loadProgram, type Program, run } from "../vm/index.ts";
-import { testHost } from "../vm/testing.ts";
+import { keyPairFromSeed, sha256, sign } from "../node/crypto/index.ts";
+import { vmHost } from "../node/vmhost/index.ts";
+import {
+  assemble,
+  loadProgram,
+  type Program,
+  RECV_EXTERNAL,
+  run,
+  type Value,
+  walletCode,
+  walletStorage,
+  walletTransferBody,
+} from "../vm/index.ts";
 import type { Benchmark, BenchResult } from "./harness.ts";
 
 const COUNT = 1_000_000;
@@ -12,7 +22,7 @@ const HASHES = 100_000;
 const WRITES = 10_000;
 const REPEATS = 5;
 
-const host: Host = { ...testHost, sha256 };
+const host = vmHost;
 
 /** The median of `REPEATS` timed calls, in ms, after one warm-up call. */
 async function medianMs(fn: () => unknown): Promise<number> {
@@ -131,10 +141,87 @@ async function storageRate(): Promise<BenchResult> {
   return { value: Math.round((WRITES * 1000) / ms), unit: "writes/s", writes: WRITES };
 }
 
+const WALLET_ROUNDS = 7;
+const WALLET_CALLS = 400;
+
+/**
+ * One whole wallet transfer (one message), its signature check included, and one bare ed25519
+ * verification of the same hash with the same key, timed in alternating rounds so both see the
+ * same machine load. The storage is never applied, so every run is the same valid transfer.
+ */
+function walletFigures(): { runUs: number; verifyUs: number } {
+  const key = keyPairFromSeed(sha256(new TextEncoder().encode("gram bench wallet")));
+  const storage = new Map<string, Value>();
+  for (const e of walletStorage({ publicKey: key.publicKey, subwalletId: 698983191n }))
+    storage.set(Buffer.from(e.key).toString("hex"), e.value);
+  const reader = { get: (k: Uint8Array) => storage.get(Buffer.from(k).toString("hex")) };
+  const transfer = {
+    subwalletId: 698983191n,
+    validUntil: 1_800_000_000n,
+    seqno: 0n,
+    messages: [{ dest: new Uint8Array(36).fill(7), valueNano: 1_000_000_000n, body: null, mode: 3 }],
+  };
+  const signer = { hashValue: host.hashValue, sign: (h: Uint8Array) => sign(h, key.secretKey) };
+  const body = walletTransferBody(transfer, signer);
+  const [signature, signed] = body as [Uint8Array, Value];
+  const hash = host.hashValue(signed);
+  const context = { now: 1_700_000_000n, balance: 10_000_000_000n };
+  const once = () => {
+    const r = run({
+      code: walletCode.program,
+      entry: RECV_EXTERNAL,
+      stack: [body],
+      host,
+      storage: reader,
+      context,
+      gasLimit: 100_000n,
+    });
+    if (r.exitCode !== 0 || !r.accepted || r.actions.length !== 1)
+      throw new Error(`wallet: exit ${r.exitCode}`);
+  };
+  const verifyOnce = () => {
+    if (!host.ed25519Verify(hash, key.publicKey, signature)) throw new Error("wallet: signature refused");
+  };
+  const timed = (fn: () => void) => {
+    const start = performance.now();
+    for (let i = 0; i < WALLET_CALLS; i++) fn();
+    return ((performance.now() - start) * 1000) / WALLET_CALLS;
+  };
+  timed(once);
+  timed(verifyOnce);
+  const runs: number[] = [];
+  const verifies: number[] = [];
+  for (let i = 0; i < WALLET_ROUNDS; i++) {
+    runs.push(timed(once));
+    verifies.push(timed(verifyOnce));
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  return { runUs: median(runs), verifyUs: median(verifies) };
+}
+
 export const benchmarks: Benchmark[] = [
   { name: "vm.counter_loop", run: () => gramRate(counterLoop, "counter", { count: COUNT }) },
   { name: "vm.evm_counter_loop", run: () => evmRate(evmCounter, "evm counter", { count: COUNT }) },
   { name: "vm.sha256_loop", run: () => gramRate(sha256Loop, "sha256", { hashes: HASHES, bytes: 32 }) },
   { name: "vm.evm_hash_loop", run: () => evmRate(evmHash, "evm keccak", { hashes: HASHES, bytes: 32 }) },
   { name: "vm.storage_writes", run: storageRate },
+  {
+    name: "vm.wallet_run",
+    run: () => {
+      const { runUs } = walletFigures();
+      return { value: Math.round(runUs * 10) / 10, unit: "µs", messages: 1 };
+    },
+  },
+  {
+    name: "vm.wallet_overhead",
+    run: () => {
+      const { runUs, verifyUs } = walletFigures();
+      return {
+        value: Math.round((runUs / verifyUs) * 100) / 100,
+        unit: "ratio",
+        walletUs: Math.round(runUs * 10) / 10,
+        verifyUs: Math.round(verifyUs * 10) / 10,
+      };
+    },
+  },
 ];
