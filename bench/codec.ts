@@ -1,6 +1,7 @@
 // The canonical codec on a transfer-sized object (specs/codec.md §5): encode, and decode with
-// its full checks (type walk plus the re-encode comparison).
-import { decode, encode, type Infer, t } from "../node/codec/index.ts";
+// its full checks (type walk plus the re-encode comparison); and the hash of a wallet-body-like
+// VM value (codec §8), which the wallet's HASH takes once per transfer.
+import { decode, encode, hashOf, type Infer, t, type VmValue } from "../node/codec/index.ts";
 import { type Benchmark, opsPerSecond } from "./harness.ts";
 
 const Transfer = t.struct("Transfer", {
@@ -22,6 +23,12 @@ const transfer: Infer<typeof Transfer> = {
 };
 const bytes = encode(Transfer, transfer);
 
+// signature, then [subwallet, validUntil, seqno, [[destination, amount, body, mode]]]
+const walletBody: VmValue = [
+  new Uint8Array(64).fill(0x5a),
+  [698_983_191n, 1_700_000_000n, 42n, [[new Uint8Array(36).fill(0x22), 5_000_000_000n, null, 3n]]],
+];
+
 export const benchmarks: Benchmark[] = [
   {
     name: "codec.encode",
@@ -39,6 +46,15 @@ export const benchmarks: Benchmark[] = [
       unit: "op/s",
       object: "Transfer",
       bytes: bytes.length,
+    }),
+  },
+  {
+    name: "codec.vm_value_hash",
+    run: () => ({
+      value: opsPerSecond(() => hashOf(t.vmValue, walletBody)),
+      unit: "hash/s",
+      object: "wallet body",
+      bytes: encode(t.vmValue, walletBody).length,
     }),
   },
 ];
