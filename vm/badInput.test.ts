@@ -5,7 +5,16 @@
 import { describe, expect, test } from "vitest";
 import { Rng } from "./fuzzGen.testkit.ts";
 import { assemble, EXIT, encodeProgram, type RunOptions, type RunResult, run } from "./index.ts";
-import { INT_MAX, INT_MIN, MAX_ACTIONS, MAX_CALL_DEPTH, MAX_GAS, MAX_STACK, MAX_STEPS } from "./limits.ts";
+import {
+  INT_MAX,
+  INT_MIN,
+  MAX_ACTIONS,
+  MAX_CALL_DEPTH,
+  MAX_GAS,
+  MAX_STACK,
+  MAX_STEPS,
+  MAX_TUPLE_DEPTH,
+} from "./limits.ts";
 import { testHost } from "./testing.ts";
 import type { Value } from "./values.ts";
 
@@ -60,13 +69,38 @@ describe("limits of vm §6, each past its edge", () => {
     expectFailure(exec(`${full}\nPUSHNULL\nTPUSH`), EXIT.RANGE);
   });
 
-  test("nesting by doubling and by 32,767 single wraps ends with VALUE_TOO_LARGE", () => {
+  test("nesting by doubling passes the size limit, by single wraps the depth limit: VALUE_TOO_LARGE", () => {
     expectFailure(exec("PUSH 1\nl:\nDUP\nTUPLE 2\nJMP l"), EXIT.VALUE_TOO_LARGE);
-    // Null is 1 unit, each wrap adds 2: the 32,768th wrap would make 65,537.
+    // 256 wraps of a Null make depth 256 (vm §2.4); the 257th fails after its gas is charged.
     const r = exec("PUSHNULL\nl:\nTUPLE 1\nJMP l");
     expectFailure(r, EXIT.VALUE_TOO_LARGE);
-    expect(r.steps).toBe(1 + 2 * 32_767 + 1);
-    expect(r.gasUsed).toBe(1n + 32_767n * (3n + 2n) + 3n);
+    expect(r.steps).toBe(1 + 2 * MAX_TUPLE_DEPTH + 1);
+    expect(r.gasUsed).toBe(1n + BigInt(MAX_TUPLE_DEPTH) * (3n + 2n) + 3n);
+  });
+
+  test("a Tuple as deep as allowed is returned, hashed, emitted, stored, and read back by the next run", () => {
+    const deepest = `PUSHNULL\nPUSH ${MAX_TUPLE_DEPTH}\nl:\nSWAP\nTUPLE 1\nSWAP\nNEXT l`;
+    for (const tail of ["", "HASH", "EMIT", 'PUSH x"01"\nSSTORE'])
+      expect(exec(`${deepest}\n${tail}`).exitCode, tail).toBe(EXIT.OK);
+    const stored = exec(`${deepest}\nPUSH x"01"\nSSTORE`).storage[0].value;
+    const next = exec('PUSH x"01"\nSLOAD\nISTUPLE', { storage: { get: () => stored } });
+    expect(next.stack).toEqual([-1n]);
+    // Tupling it once more is refused, however it is done.
+    for (const more of [
+      "TUPLE 1",
+      "PUSHNULL\nTUPLE 2",
+      "TUPLE 0\nSWAP\nTPUSH",
+      "PUSH 1\nTUPLE 1\nSWAP\nPUSH 0\nSETINDEXV",
+    ])
+      expectFailure(exec(`${deepest}\n${more}`), EXIT.VALUE_TOO_LARGE);
+  });
+
+  test("TUPLE takes its items before it makes the Tuple: it fits on a full stack, TUPLE 0 does not", () => {
+    const stack: Value[] = Array.from({ length: MAX_STACK }, () => 0n);
+    const two = exec("TUPLE 2", { stack });
+    expect(two.exitCode).toBe(EXIT.OK);
+    expect(two.stack).toHaveLength(MAX_STACK - 1);
+    expectFailure(exec("TUPLE 0", { stack }), EXIT.STACK_OVERFLOW);
   });
 
   test("an endless loop with a large gas limit runs out of gas and is charged the whole limit", () => {
@@ -89,6 +123,9 @@ describe("limits of vm §6, each past its edge", () => {
     const jumps = exec("l:\nJMP l", { gasLimit: MAX_GAS });
     expectFailure(jumps, EXIT.STEP_LIMIT, MAX_GAS);
     expect(jumps.gasUsed).toBe(2n * BigInt(MAX_STEPS));
+    // The instruction past the limit never started, so it is not counted.
+    expect(jumps.steps).toBe(MAX_STEPS);
+    expect(full.steps).toBe(MAX_STEPS);
   });
 
   test("storage floods of large and of many values run out of gas, and nothing is written", () => {

@@ -10,6 +10,8 @@ export const MAX_STACK = 1024;
 export const MAX_CALL_DEPTH = 256;
 /** Items in one Tuple. */
 export const MAX_TUPLE_ITEMS = 255;
+/** Tuples nested in one value: a Tuple of no Tuples has depth 1. Bounds every walk over a value. */
+export const MAX_TUPLE_DEPTH = 256;
 /** Size of one value in size units (vm §2.5). */
 export const MAX_VALUE_SIZE = 65_536;
 /** Bytes of the instruction stream of a program (jump targets are u16). */

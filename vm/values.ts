@@ -5,7 +5,7 @@
 import { trap } from "./errors.ts";
 import { EXIT } from "./exitCodes.ts";
 import { toHex } from "./hex.ts";
-import { INT_MAX, INT_MIN, MAX_TUPLE_ITEMS, MAX_VALUE_SIZE } from "./limits.ts";
+import { INT_MAX, INT_MIN, MAX_TUPLE_DEPTH, MAX_TUPLE_ITEMS, MAX_VALUE_SIZE } from "./limits.ts";
 
 /** A VM value as the host sees it. */
 export type Value = bigint | Uint8Array | readonly Value[] | null;
@@ -13,13 +13,15 @@ export type Value = bigint | Uint8Array | readonly Value[] | null;
 /** An Int inside the VM: a number when it is a safe integer, else a bigint. */
 export type Int = number | bigint;
 
-/** A Tuple inside the VM: immutable items and its size (vm §2.5), computed once. */
+/** A Tuple inside the VM: immutable items, its size (vm §2.5) and its depth (vm §2.4), computed once. */
 export class Tuple {
   readonly items: readonly Item[];
   readonly size: number;
-  constructor(items: readonly Item[], size: number) {
+  readonly depth: number;
+  constructor(items: readonly Item[], size: number, depth: number) {
     this.items = items;
     this.size = size;
+    this.depth = depth;
   }
 }
 
@@ -57,13 +59,17 @@ export function sizeOf(v: Item): number {
   return v.size;
 }
 
-/** A new Tuple; VALUE_TOO_LARGE past the size limit, RANGE past 255 items. */
+/** A new Tuple; RANGE past 255 items, VALUE_TOO_LARGE past the size or depth limit. */
 export function makeTuple(items: readonly Item[]): Tuple {
   if (items.length > MAX_TUPLE_ITEMS) trap(EXIT.RANGE);
   let size = 2;
-  for (const it of items) size += sizeOf(it);
-  if (size > MAX_VALUE_SIZE) trap(EXIT.VALUE_TOO_LARGE);
-  return new Tuple(items, size);
+  let inner = 0;
+  for (const it of items) {
+    size += sizeOf(it);
+    if (it instanceof Tuple && it.depth > inner) inner = it.depth;
+  }
+  if (size > MAX_VALUE_SIZE || inner >= MAX_TUPLE_DEPTH) trap(EXIT.VALUE_TOO_LARGE);
+  return new Tuple(items, size, inner + 1);
 }
 
 /** New Bytes; VALUE_TOO_LARGE past the size limit. */
@@ -96,12 +102,17 @@ function toItemRec(v: Value, what: string, depth: number): Item {
   }
   if (Array.isArray(v)) {
     if (v.length > MAX_TUPLE_ITEMS) throw new RangeError(`${what}: Tuple of ${v.length} items`);
-    if (depth > 256) throw new RangeError(`${what}: Tuple nested too deep`);
+    if (depth >= MAX_TUPLE_DEPTH)
+      throw new RangeError(`${what}: Tuples nested deeper than ${MAX_TUPLE_DEPTH}`);
     const items = v.map((x: Value) => toItemRec(x, what, depth + 1));
     let size = 2;
-    for (const it of items) size += sizeOf(it);
+    let inner = 0;
+    for (const it of items) {
+      size += sizeOf(it);
+      if (it instanceof Tuple && it.depth > inner) inner = it.depth;
+    }
     if (size > MAX_VALUE_SIZE) throw new RangeError(`${what}: larger than ${MAX_VALUE_SIZE} size units`);
-    return new Tuple(items, size);
+    return new Tuple(items, size, inner + 1);
   }
   throw new TypeError(`${what}: not a VM value (bigint, Uint8Array, array or null): ${String(v)}`);
 }

@@ -13,6 +13,8 @@ export const SIZE_TUPLE_HEADER = 2;
 
 /** Items of one Tuple (vm §2.4). */
 export const MAX_TUPLE_ITEMS = 255;
+/** Tuples nested in one value (vm §2.4): a Tuple of no Tuples has depth 1. */
+export const MAX_TUPLE_DEPTH = 256;
 /** The longest Bytes the size rule leaves room for. */
 export const MAX_BYTES_LENGTH = MAX_VALUE_SIZE - SIZE_BYTES_HEADER;
 

@@ -179,27 +179,29 @@ describe("the limits of vm §2.5", () => {
     expect(error.path).toBe("vmValue[0]");
   });
 
-  test("Tuples nest as deep as the size rule allows, without recursion; one level more is refused", () => {
-    const deepest = nested(32_767); // 65,536 units
+  test("Tuples nest 256 deep, without recursion; one level more is refused (vm §2.4)", () => {
+    const deepest = nested(255); // 255 one-item Tuples around an empty one: depth 256
     const bytes = encode(t.vmValue, deepest);
-    expect(bytes.length).toBe(32_768);
+    expect(bytes.length).toBe(256);
     expect(bytes[0]).toBe(0x91);
-    expect(bytes[32_767]).toBe(0x90);
+    expect(bytes[255]).toBe(0x90);
     let back = decode(t.vmValue, bytes);
     let depth = 0;
     while (Array.isArray(back) && back.length === 1) {
       back = back[0];
       depth++;
     }
-    expect(depth).toBe(32_767);
+    expect(depth).toBe(255);
     expect(hashOf(t.vmValue, deepest)).toEqual(new Uint8Array(createHash("sha256").update(bytes).digest()));
 
-    expect(() => encode(t.vmValue, nested(32_768))).toThrow(RangeError);
-    const deeper = new Uint8Array(32_769).fill(0x91);
-    deeper[32_768] = 0x90;
+    expect(() => encode(t.vmValue, nested(256))).toThrow(RangeError);
+    const deeper = new Uint8Array(257).fill(0x91);
+    deeper[256] = 0x90;
     const error = refusal(deeper);
     expect(error.code).toBe("CODEC_LENGTH");
-    expect(error.path).toMatch(/^vmValue\[0\]\[0\].*levels.*\[0\]$/);
+    expect(error.message).toMatch(/256 deep/);
+    // a deep input is refused where it passes the limit, long before the size rule would
+    expect(refusal(new Uint8Array(32_769).fill(0x91)).code).toBe("CODEC_LENGTH");
   });
 
   test("no value encodes to more than the byte limit: the densest forms stay under it", () => {
@@ -251,10 +253,10 @@ describe("refusals", () => {
     expect(hex(encode(t.vmValue, [1n]))).toBe("9101");
   });
 
-  test("a Tuple that contains itself ends at the size limit rather than looping", () => {
+  test("a Tuple that contains itself ends at the depth limit rather than looping", () => {
     const cycle: VmValue[] = [];
     cycle.push(cycle);
-    expect(() => encode(t.vmValue, cycle)).toThrow(/size units/);
+    expect(() => encode(t.vmValue, cycle)).toThrow(/256 deep/);
   });
 
   test("t.vmValue is a root schema only: the combinators refuse it as an item", () => {

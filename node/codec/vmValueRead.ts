@@ -6,6 +6,7 @@ import { int257 } from "./int257.ts";
 import { codecError, indexPath, rethrowAt } from "./path.ts";
 import {
   MAX_BYTES_LENGTH,
+  MAX_TUPLE_DEPTH,
   MAX_TUPLE_ITEMS,
   MAX_VALUE_SIZE,
   NARROW_MAX,
@@ -82,6 +83,12 @@ class Reader {
           this.count(SIZE_INT);
         } else {
           this.count(SIZE_TUPLE_HEADER);
+          if (this.depth >= MAX_TUPLE_DEPTH) {
+            throw codecError(
+              "CODEC_LENGTH",
+              `Tuples nest at most ${MAX_TUPLE_DEPTH} deep in a VM value (vm §2.4); this one is deeper`,
+            );
+          }
           if (items > 0) {
             this.parents[this.depth] = new Array<VmValue>(items);
             this.filled[this.depth] = 0;

@@ -9,6 +9,7 @@ import {
   INT_MAX,
   INT_MIN,
   MAX_BYTES_LENGTH,
+  MAX_TUPLE_DEPTH,
   MAX_TUPLE_ITEMS,
   MAX_VALUE_SIZE,
   NARROW_MIN,
@@ -74,6 +75,8 @@ export function writeVmValue(root: unknown): Uint8Array {
           throw misuseRange(`a Tuple holds at most ${MAX_TUPLE_ITEMS} items, got ${n}`);
         size += SIZE_TUPLE_HEADER;
         if (size > MAX_VALUE_SIZE) throw tooLarge(size);
+        if (depth >= MAX_TUPLE_DEPTH)
+          throw misuseRange(`Tuples nest at most ${MAX_TUPLE_DEPTH} deep in a VM value (vm §2.4)`);
         if (n < 16) {
           out[at++] = 0x90 | n;
         } else {

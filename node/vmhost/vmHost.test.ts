@@ -64,22 +64,23 @@ describe("hashValue", () => {
     }
   });
 
-  test("the VM's HASH of a Tuple the program nests 1,000 deep is the codec hash of that value", () => {
+  test("the VM's HASH of a Tuple the program nests 256 deep is the codec hash of that value", () => {
     const [hash] = runWithHost(
-      "  TUPLE 0\n  PUSH 1000\nloop:\n  SWAP\n  TUPLE 1\n  SWAP\n  DEC\n  DUP\n  JMPIF loop\n  DROP\n  HASH",
+      "  TUPLE 0\n  PUSH 255\nloop:\n  SWAP\n  TUPLE 1\n  SWAP\n  DEC\n  DUP\n  JMPIF loop\n  DROP\n  HASH",
     );
     let value: Value = [];
-    for (let i = 0; i < 1000; i++) value = [value];
+    for (let i = 0; i < 255; i++) value = [value];
     expect(hash).toEqual(hashOf(t.vmValue, value));
-    expect(toHex(hash as Uint8Array)).toBe(sha256Hex(Uint8Array.from([...new Array(1000).fill(0x91), 0x90])));
+    expect(toHex(hash as Uint8Array)).toBe(sha256Hex(Uint8Array.from([...new Array(255).fill(0x91), 0x90])));
   });
 
-  test("hashes every value the size rule allows, however deep", () => {
+  test("hashes every value as deep as the VM allows, and refuses one level more as the VM does", () => {
     let deepest: Value = [];
-    for (let i = 0; i < 32_767; i++) deepest = [deepest];
-    const bytes = new Uint8Array(32_768).fill(0x91);
-    bytes[32_767] = 0x90;
+    for (let i = 1; i < limits.MAX_TUPLE_DEPTH; i++) deepest = [deepest];
+    const bytes = new Uint8Array(limits.MAX_TUPLE_DEPTH).fill(0x91);
+    bytes[limits.MAX_TUPLE_DEPTH - 1] = 0x90;
     expect(toHex(vmHost.hashValue(deepest))).toBe(sha256Hex(bytes));
+    expect(() => vmHost.hashValue([deepest])).toThrow(RangeError);
   });
 
   test("refuses exactly what the VM's limits refuse", () => {

@@ -79,7 +79,9 @@ export function execute(m: Machine): void {
   let gas = m.gasLeft;
   let steps = m.steps;
   for (;;) {
-    if (++steps > MAX_STEPS) stop(m, pc, gas, steps, EXIT.STEP_LIMIT);
+    // The instruction past the limit never starts, so it is not counted (vm §4.7).
+    if (steps === MAX_STEPS) stop(m, pc, gas, steps, EXIT.STEP_LIMIT);
+    steps++;
     if (pc >= n) {
       // Running off the end of the body is an implicit RET (vm §4.1).
       gas -= RET_GAS;

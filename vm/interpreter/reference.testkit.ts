@@ -10,7 +10,8 @@ import type { Machine } from "./machine.ts";
 export function referenceLoop(m: Machine): void {
   const { ops, args } = m.program;
   while (!m.halted) {
-    if (++m.steps > MAX_STEPS) trap(EXIT.STEP_LIMIT);
+    if (m.steps === MAX_STEPS) trap(EXIT.STEP_LIMIT);
+    m.steps++;
     if (m.pc >= ops.length) {
       m.charge(2);
       const back = m.calls.pop();

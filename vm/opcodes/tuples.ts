@@ -12,11 +12,13 @@ export const tuplesOps: OpSpec[] = [
     "u8",
     "x1 .. xn -- t",
     0,
-    1,
+    0,
     2,
     "a Tuple of the top n items, x1 first",
     (m, n) => {
+      // n items go before one comes back, so only TUPLE 0 can overflow (vm §4.2)
       m.need(n);
+      if (n === 0) m.room(1);
       m.charge(n);
       const items = m.stack.splice(m.stack.length - n, n);
       m.push(makeTuple(items));
