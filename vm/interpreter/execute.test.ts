@@ -1,24 +1,11 @@
 import { describe, expect, test } from "vitest";
 import { assemble } from "../assembler/assemble.ts";
 import { EXIT } from "../exitCodes.ts";
+import { Rng } from "../fuzzGen.testkit.ts";
 import { testHost } from "../testing.ts";
 import { execute } from "./execute.ts";
 import { referenceLoop } from "./reference.testkit.ts";
 import { RECV_EXTERNAL, RECV_INTERNAL, runWith } from "./run.ts";
-
-// A small seeded generator (xorshift32): the same seed gives the same programs on every machine.
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-  return { int: (n: number) => next() % n, pick: <T>(xs: readonly T[]) => xs[next() % xs.length] };
-}
 
 const EDGES = [
   "0",
@@ -63,22 +50,22 @@ const PLAIN = [
 ];
 
 /** A random program over the instructions that have inline fast paths, with edge Ints and jumps. */
-function program(r: ReturnType<typeof rng>): string {
-  const length = 1 + r.int(40);
-  const labels = 1 + r.int(4);
+function program(r: Rng): string {
+  const length = 1 + r.below(40);
+  const labels = 1 + r.below(4);
   const lines = [r.pick([".entry recv_internal", ".entry recv_external"])];
-  const at = new Set(Array.from({ length: labels }, () => r.int(length + 1)));
+  const at = new Set(Array.from({ length: labels }, () => r.below(length + 1)));
   for (let i = 0; i <= length; i++) {
     if (at.has(i)) lines.push(`L${i}:`);
     if (i === length) break;
     const label = `L${r.pick([...at])}`;
-    switch (r.int(8)) {
+    switch (r.below(8)) {
       case 0:
       case 1:
         lines.push(`PUSH ${r.pick(EDGES)}`);
         break;
       case 2:
-        lines.push(r.pick([`PICK ${r.int(4)}`, `ADDINT ${r.pick(EDGES)}`, 'PUSH x"01"', "ACCEPT"]));
+        lines.push(r.pick([`PICK ${r.below(4)}`, `ADDINT ${r.pick(EDGES)}`, 'PUSH x"01"', "ACCEPT"]));
         break;
       case 3:
         lines.push(`${r.pick(["JMP", "JMPIF", "JMPIFNOT", "NEXT", "CALL"])} ${label}`);
@@ -92,14 +79,14 @@ function program(r: ReturnType<typeof rng>): string {
 
 describe("execute: the inline fast paths", () => {
   test("agree with the plain table loop on 20,000 random programs: exit code, gas, steps, stack", () => {
-    const r = rng(0x5eed);
+    const r = new Rng(0x5eed);
     let ok = 0;
     const exits = new Set<number>();
     for (let i = 0; i < 20_000; i++) {
       const text = program(r);
       const code = assemble(text);
       const entry = text.startsWith(".entry recv_internal") ? RECV_INTERNAL : RECV_EXTERNAL;
-      const opts = { code, entry, host: testHost, gasLimit: BigInt(r.int(3000)), gasCredit: 200n };
+      const opts = { code, entry, host: testHost, gasLimit: BigInt(r.below(3000)), gasCredit: 200n };
       const fast = runWith(opts, execute);
       const plain = runWith(opts, referenceLoop);
       if (JSON.stringify(fast, big) !== JSON.stringify(plain, big))
