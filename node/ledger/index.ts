@@ -1,0 +1,14 @@
+// node/ledger: what an account, a message and a fee are (specs/ledger.md). Execution of
+// transactions builds on these.
+export { accountId } from "./accountId.ts";
+export { forwardFee, gasBought, gasFee, storageFee } from "./fees.ts";
+export {
+  Account,
+  AccountStatus,
+  Fees,
+  LedgerAddress,
+  MAX_CODE_BYTES,
+  MAX_VALUE_ENCODING_BYTES,
+  Message,
+  StateInit,
+} from "./schemas.ts";
