@@ -1,10 +1,12 @@
 // What a run returns (vm §9): always a value, never an exception.
 import type { Value } from "./values.ts";
 
-/** Send modes a message may carry (vm §4.11), as in TON. */
+/** Send modes a message may carry (vm §4.11): TON's, and +4 for a message that must not bounce. */
 export const SEND_MODE = {
   PAY_FEES_SEPARATELY: 1,
   IGNORE_ERRORS: 2,
+  /** Gram's own bit: the message does not bounce (TON carries this in the address form). */
+  NON_BOUNCEABLE: 4,
   BOUNCE_ON_ACTION_FAIL: 16,
   DESTROY_IF_ZERO: 32,
   CARRY_INBOUND_VALUE: 64,

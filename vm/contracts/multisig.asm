@@ -22,8 +22,8 @@
 .const MAX_MESSAGES 4
 ; No more signatures than owners can be valid; the cap bounds the form check below.
 .const MAX_SIGNATURES 16
-; ~0xf3 and 64|128: the send-mode rule of vm §4.11, as in the wallet.
-.const MODE_BAD_BITS -244
+; ~0xf7 and 64|128: the send-mode rule of vm §4.11, as in the wallet.
+.const MODE_BAD_BITS -248
 .const MODE_64_128 0xc0
 
 .entry recv_internal

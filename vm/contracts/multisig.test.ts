@@ -142,7 +142,7 @@ describe("multisig: refusals leave no trace", () => {
     ["seventeen pairs", ([p, ord]) => [Array.from({ length: 17 }, () => p[0]), ord]],
     ["an order of three items", ([p]) => [p, [WALLET_ID, NOW, 0n]]],
     ["a seqno that is Null", ([p]) => [p, [WALLET_ID, NOW + 600n, null, []]]],
-    ["a message with mode 4", ([p]) => [p, [WALLET_ID, NOW + 600n, 0n, [[address(1), 1n, null, 4n]]]]],
+    ["a message with mode 8", ([p]) => [p, [WALLET_ID, NOW + 600n, 0n, [[address(1), 1n, null, 8n]]]]],
   ])("malformed: %s", (_name, make) => {
     const good = multisigBody(o, sigs(o, [0, 1])) as [Value[], Value];
     expectRefused(deploy(3, 2), make(good), MULTISIG_EXIT.BAD_BODY);

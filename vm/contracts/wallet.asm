@@ -17,9 +17,9 @@
 .const E_TOO_MANY_MESSAGES 37
 
 .const MAX_MESSAGES 4
-; ~0xf3: the bits no send mode may carry (vm §4.11 allows 1, 2, 16, 32, 64, 128); also catches
+; ~0xf7: the bits no send mode may carry (vm §4.11 allows 1, 2, 4, 16, 32, 64, 128); also catches
 ; negative modes and modes above 255.
-.const MODE_BAD_BITS -244
+.const MODE_BAD_BITS -248
 .const MODE_64_128 0xc0
 
 ; A plain top-up: the value is credited by the node before the run, so there is nothing to do.

@@ -194,7 +194,7 @@ describe("wallet: malformed bodies are refused with BAD_BODY before ACCEPT", () 
     ["a negative value", signedWith([msg({ 1: -1n })])],
     ["a value of 2^120", signedWith([msg({ 1: 1n << 120n })])],
     ["a value that is Bytes", signedWith([msg({ 1: Uint8Array.of(1) })])],
-    ["mode 4", signedWith([msg({ 3: 4n })])],
+    ["mode 8", signedWith([msg({ 3: 8n })])],
     ["mode 64 + 128", signedWith([msg({ 3: 192n })])],
     ["mode 256", signedWith([msg({ 3: 256n })])],
     ["mode -1", signedWith([msg({ 3: -1n })])],
@@ -316,7 +316,7 @@ describe("wallet: helpers", () => {
     expect(() => walletSigned(transfer({ messages: [{ ...MESSAGES[0], valueNano: -1n }] }))).toThrow(
       /valueNano/,
     );
-    expect(() => walletSigned(transfer({ messages: [{ ...MESSAGES[0], mode: 4 }] }))).toThrow(/mode/);
+    expect(() => walletSigned(transfer({ messages: [{ ...MESSAGES[0], mode: 8 }] }))).toThrow(/mode/);
     expect(() => walletSigned(transfer({ validUntil: -1n }))).toThrow(/validUntil/);
     const short = { hashValue: key.signer.hashValue, sign: () => new Uint8Array(32) };
     expect(() => walletTransferBody(transfer(), short)).toThrow(/signature/);

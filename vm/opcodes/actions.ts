@@ -7,7 +7,7 @@ import { big, sizeOf, toValue } from "../values.ts";
 import { type OpSpec, op } from "./types.ts";
 
 /** Send-mode bits the VM accepts (vm §4.11); 64 and 128 exclude each other. */
-const SEND_MODE_BITS = 1 | 2 | 16 | 32 | 64 | 128;
+const SEND_MODE_BITS = 1 | 2 | 4 | 16 | 32 | 64 | 128;
 const MAX_AMOUNT = (1n << 120n) - 1n;
 export const ADDRESS_BYTES = 36;
 
