@@ -37,6 +37,7 @@ export const Account = t.struct("Account", {
   status: AccountStatus,
   storageBytes: t.u32,
   lastPaid: t.u64,
+  storageDue: t.u64,
   lastLt: t.u64,
   lastTxHash: t.bytes(32),
 });

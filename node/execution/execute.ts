@@ -1,0 +1,304 @@
+// One transaction (ledger §6): one account, one inbound message, TON's phases in order. Pure:
+// the account, its code and storage, the message and the block's environment come in; the new
+// account, the storage writes, the messages sent and the transaction record go out. Applying
+// them (and refreshing the account's storage root and size) is the caller's.
+
+import {
+  EXIT,
+  type Host,
+  RECV_EXTERNAL,
+  RECV_INTERNAL,
+  run,
+  type StorageChange,
+  type StorageReader,
+  type Value,
+} from "../../vm/index.ts";
+import { equalBytes } from "../bytes/index.ts";
+import { decode, hashOf, t } from "../codec/index.ts";
+import {
+  type Account,
+  accountId,
+  type Fees,
+  gasBought,
+  gasFee,
+  type LedgerAddress,
+  Message,
+  storageFee,
+} from "../ledger/index.ts";
+import { type ActionOutcome, runActions } from "./actions.ts";
+import { toVmAddress } from "./addresses.ts";
+import { bounceMessage } from "./bounce.ts";
+import { COMPUTE_SKIPPED, type ComputePhase, PHASE, Transaction } from "./transaction.ts";
+
+export interface ExecEnv {
+  /** Block time, unix seconds. */
+  now: bigint;
+  /** This transaction's logical time (ledger §7); its messages take lt + 1, lt + 2, … */
+  lt: bigint;
+  seed: Uint8Array;
+  fees: Fees;
+  host: Host;
+  config?: (id: bigint) => Value | null;
+}
+
+export interface AccountState {
+  address: LedgerAddress;
+  /** null: the account does not exist (ledger §3.2). */
+  account: Account | null;
+  /** The code of an active account. */
+  code: Uint8Array | null;
+  storage: StorageReader;
+}
+
+/** Why a message leaves no transaction (only external messages can be refused). */
+export type Refusal = "NO_CODE" | "NOT_ACCEPTED" | "BAD_BODY" | "FROZEN";
+
+export type ExecResult =
+  | { kind: "refused"; reason: Refusal; exitCode: number | null; gasUsed: bigint }
+  | {
+      kind: "done";
+      transaction: Transaction;
+      hash: Uint8Array;
+      /** The account after the transaction, null when deleted. Its storage root and size are the caller's to refresh. */
+      account: Account | null;
+      /** New code when the transaction deployed the account or ran SETCODE. */
+      code: Uint8Array | null;
+      /** Storage writes, sorted by key; on deployment the initial data first. */
+      storage: StorageChange[];
+      outMessages: Message[];
+      /** Everything the account paid: rent, gas, forwarding. */
+      fees: bigint;
+    };
+
+const ZERO_HASH = new Uint8Array(32);
+
+function newAccount(now: bigint): Account {
+  return {
+    balance: 0n,
+    status: { kind: "uninit" },
+    storageBytes: 0,
+    lastPaid: now,
+    storageDue: 0n,
+    lastLt: 0n,
+    lastTxHash: ZERO_HASH,
+  };
+}
+
+export function executeTransaction(state: AccountState, msg: Message, env: ExecEnv): ExecResult {
+  if (msg.kind === "externalOut") throw new TypeError("an outbound external message is not delivered");
+  const internal = msg.kind === "internal";
+  const { fees, now, lt } = env;
+  const before = state.account ?? newAccount(now);
+  let status = before.status;
+  let balance = before.balance;
+
+  // Storage phase (ledger §6.1).
+  const due = before.storageDue + storageFee(fees, BigInt(before.storageBytes), before.lastPaid, now);
+  const rent = due < balance ? due : balance;
+  balance -= rent;
+  const storageDue = due - rent;
+  if (status.kind === "active" && storageDue >= fees.freezeDue) {
+    status = { kind: "frozen", stateHash: env.host.sha256(concat(status.codeHash, status.storageRoot)) };
+  }
+
+  // Credit phase (ledger §6.2).
+  const credit = internal ? msg.value : 0n;
+  balance += credit;
+
+  // Deployment (ledger §6.3): part of what a failed compute or action phase undoes.
+  const statusBeforeDeploy = status;
+  let code = status.kind === "active" ? state.code : null;
+  let storage = state.storage;
+  let deployed: { code: Uint8Array; entries: StorageChange[] } | null = null;
+  if (status.kind === "uninit" && msg.init !== null && equalBytes(accountId(msg.init), state.address.id)) {
+    const entries = initEntries(msg.init.data);
+    if (entries !== null) {
+      deployed = { code: msg.init.code, entries };
+      code = msg.init.code;
+      const byKey = new Map(entries.map((e) => [hex(e.key), e.value as Value]));
+      storage = { get: (key) => byKey.get(hex(key)) };
+      status = { kind: "active", codeHash: env.host.sha256(msg.init.code), storageRoot: ZERO_HASH };
+    }
+  }
+
+  // Compute phase (ledger §6.4).
+  let body: Value = null;
+  let skipped: number | null = null;
+  try {
+    body = decode(t.vmValue, msg.body);
+  } catch {
+    skipped = COMPUTE_SKIPPED.BAD_BODY;
+  }
+  if (skipped === null && code === null)
+    skipped = status.kind === "frozen" ? COMPUTE_SKIPPED.FROZEN : COMPUTE_SKIPPED.NO_CODE;
+  if (!internal && skipped !== null) {
+    const reason =
+      skipped === COMPUTE_SKIPPED.BAD_BODY
+        ? "BAD_BODY"
+        : skipped === COMPUTE_SKIPPED.FROZEN
+          ? "FROZEN"
+          : "NO_CODE";
+    return { kind: "refused", reason, exitCode: null, gasUsed: 0n };
+  }
+
+  let compute: ComputePhase;
+  let storageChanges: StorageChange[] = [];
+  let gasPaid = 0n;
+  let action: ActionOutcome | null = null;
+  let bounceReason: { phase: number; exitCode: number } | null = null;
+  if (skipped !== null || code === null) {
+    compute = { kind: "skipped", reason: skipped ?? COMPUTE_SKIPPED.NO_CODE };
+    bounceReason = { phase: PHASE.COMPUTE, exitCode: 0 };
+  } else {
+    const bought = gasBought(fees, balance);
+    const gasLimit = internal ? min(gasBought(fees, msg.value), bought) : bought;
+    const r = run({
+      code,
+      entry: internal ? RECV_INTERNAL : RECV_EXTERNAL,
+      stack: [body],
+      host: env.host,
+      storage,
+      context: {
+        address: toVmAddress(state.address),
+        balance,
+        msgValue: credit,
+        sender: internal ? toVmAddress(msg.src) : null,
+        now,
+        lt,
+        seed: env.seed,
+        config: env.config ?? (() => null),
+      },
+      gasLimit,
+      gasCredit: fees.gasCredit,
+    });
+    if (!r.accepted)
+      return { kind: "refused", reason: "NOT_ACCEPTED", exitCode: r.exitCode, gasUsed: r.gasUsed };
+    const fee = gasFee(fees, r.gasUsed);
+    gasPaid = min(fee, balance);
+    balance -= gasPaid;
+    const success = r.exitCode === EXIT.OK;
+    compute = { kind: "vm", success, exitCode: r.exitCode, gasUsed: r.gasUsed, gasFee: gasPaid };
+    if (!success) bounceReason = { phase: PHASE.COMPUTE, exitCode: r.exitCode };
+    else {
+      // Action phase (ledger §6.5).
+      action = runActions({
+        actions: r.actions,
+        balance,
+        inboundLeft: internal ? max(0n, msg.value - gasPaid) : 0n,
+        self: state.address,
+        now,
+        lt,
+        fees,
+      });
+      if (action.phase.success) {
+        balance = action.balance;
+        if (action.code !== null) code = action.code;
+      } else if (action.bounce) bounceReason = { phase: PHASE.ACTION, exitCode: action.phase.resultCode };
+    }
+    if (success && action?.phase.success) storageChanges = mergeStorage(deployed?.entries ?? [], r.storage);
+  }
+  const committed = compute.kind === "vm" && compute.success && action?.phase.success === true;
+  if (deployed !== null && !committed) {
+    status = statusBeforeDeploy;
+    deployed = null;
+  }
+
+  const outMessages: Message[] = action?.phase.success ? [...action.messages] : [];
+  let fwdPaid = action?.phase.success ? action.phase.fwdFees : 0n;
+  let bounced = false;
+  // Bounce phase (ledger §6.6).
+  if (internal && msg.bounce && !msg.bounced && bounceReason !== null) {
+    const b = bounceMessage(msg, bounceReason, min(max(0n, msg.value - gasPaid), balance), {
+      lt: lt + 1n + BigInt(outMessages.length),
+      now,
+      fees,
+    });
+    if (b !== null) {
+      balance -= b.message.value + b.fwdFee;
+      fwdPaid += b.fwdFee;
+      outMessages.push(b.message);
+      bounced = true;
+    }
+  }
+
+  const totalFees = rent + gasPaid + fwdPaid;
+  const transaction: Transaction = {
+    account: state.address,
+    lt,
+    now,
+    prevTxHash: before.lastTxHash,
+    inMsg: hashOf(Message, msg),
+    outMsgs: outMessages.map((m) => hashOf(Message, m)),
+    storageFee: rent,
+    credit,
+    compute,
+    action: action?.phase ?? null,
+    bounced,
+    totalFees,
+    endBalance: balance,
+  };
+  const hash = hashOf(Transaction, transaction);
+  const destroyed = action?.phase.success === true && action.destroy;
+  const after: Account | null =
+    destroyed || (status.kind === "uninit" && balance === 0n)
+      ? null
+      : {
+          ...before,
+          balance,
+          status,
+          lastPaid: now,
+          storageDue,
+          lastLt: lt,
+          lastTxHash: hash,
+        };
+  const newCode = action?.phase.success && action.code !== null ? action.code : (deployed?.code ?? null);
+  return {
+    kind: "done",
+    transaction,
+    hash,
+    account: after,
+    code: newCode,
+    storage: storageChanges,
+    outMessages,
+    fees: totalFees,
+  };
+}
+
+function min(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
+function max(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex");
+
+/** A StateInit's data as storage writes, or null when a value is not a VM value's encoding. */
+function initEntries(data: readonly (readonly [Uint8Array, Uint8Array])[]): StorageChange[] | null {
+  const out: StorageChange[] = [];
+  for (const [key, bytes] of data) {
+    try {
+      out.push({ key, value: decode(t.vmValue, bytes) });
+    } catch {
+      return null;
+    }
+  }
+  return out;
+}
+
+/** Initial data overwritten by the run's own writes; sorted by key bytes as the VM sorts. */
+function mergeStorage(initial: readonly StorageChange[], writes: readonly StorageChange[]): StorageChange[] {
+  if (initial.length === 0) return [...writes];
+  const byKey = new Map<string, StorageChange>();
+  for (const c of initial) byKey.set(hex(c.key), c);
+  for (const c of writes) byKey.set(hex(c.key), c);
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
+}

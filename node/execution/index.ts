@@ -1,0 +1,18 @@
+// node/execution: one transaction at a time (ledger §6): the phases, the action rules, bounces.
+export { fromVmAddress, toVmAddress } from "./addresses.ts";
+export { BOUNCE_TAG } from "./bounce.ts";
+export {
+  type AccountState,
+  type ExecEnv,
+  type ExecResult,
+  executeTransaction,
+  type Refusal,
+} from "./execute.ts";
+export {
+  ACTION_FAIL,
+  ActionPhase,
+  COMPUTE_SKIPPED,
+  ComputePhase,
+  PHASE,
+  Transaction,
+} from "./transaction.ts";
