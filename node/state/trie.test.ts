@@ -358,3 +358,45 @@ describe("bad input and damage", () => {
     expect(await trie.hasRoot(prepared.root)).toBe(false);
   });
 });
+
+describe("commitMany", () => {
+  /** A store whose next write fails, as a full disk would make it. */
+  class FailOnce extends MemoryStore {
+    fail = false;
+    override async write(ops: readonly WriteOp[]): Promise<void> {
+      if (this.fail) {
+        this.fail = false;
+        throw new Error("disk full");
+      }
+      return super.write(ops);
+    }
+  }
+
+  test("updates of several roots land in one batch, or none of them does", async () => {
+    const store = new FailOnce();
+    const trie = new MerkleTrie(store);
+    const a = await trie.update(EMPTY_HASH, [{ key: key(1), value: val("a") }]);
+    const b = await trie.update(EMPTY_HASH, [{ key: key(2), value: val("b") }]);
+    const ua = await trie.prepare(a, [{ key: key(1), value: val("a2") }]);
+    const ub = await trie.prepare(b, [{ key: key(3), value: val("b3") }]);
+    const extra: WriteOp = { type: "put", key: val("block"), value: val("1") };
+
+    store.fail = true;
+    await expect(trie.commitMany([ua, ub], [extra])).rejects.toThrow("disk full");
+    expect(await trie.hasRoot(ua.root)).toBe(false);
+    expect(await trie.hasRoot(ub.root)).toBe(false);
+    expect(await store.get(val("block"))).toBeUndefined();
+
+    await trie.commitMany([ua, ub], [extra]);
+    expect(await trie.get(ua.root, key(1))).toEqual(val("a2"));
+    expect(await trie.get(ub.root, key(3))).toEqual(val("b3"));
+    expect(await trie.get(a, key(1))).toEqual(val("a"));
+    expect(await store.get(val("block"))).toEqual(val("1"));
+    await expect(trie.commitMany([ua])).rejects.toThrow(TypeError);
+
+    // a reopened trie allocates versions past everything committed
+    const reopened = new MerkleTrie(store, { cacheBytes: 0 });
+    const next = await reopened.prepare(ub.root, [{ key: key(4), value: val("c") }]);
+    expect(next.version).toBeGreaterThan(Math.max(ua.version, ub.version));
+  });
+});

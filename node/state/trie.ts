@@ -180,20 +180,43 @@ export class MerkleTrie {
 
   /** Writes a prepared update, with `extraOps` in the same atomic batch. */
   async commit(prepared: PreparedUpdate, extraOps: readonly WriteOp[] = []): Promise<void> {
-    if (prepared.parent !== undefined && !this.#committed.has(prepared.parent)) {
-      throw new TypeError("commit the update this one was built on first");
+    await this.commitMany([prepared], extraOps);
+  }
+
+  /**
+   * Writes several prepared updates and `extraOps` in one atomic batch: a block's account trie
+   * and the storage of every contract it touched land together or not at all (state §3.4).
+   */
+  async commitMany(updates: readonly PreparedUpdate[], extraOps: readonly WriteOp[] = []): Promise<void> {
+    const ops: WriteOp[] = [];
+    let highest = 0;
+    for (const prepared of updates) {
+      if (
+        prepared.parent !== undefined &&
+        !this.#committed.has(prepared.parent) &&
+        !updates.includes(prepared.parent)
+      ) {
+        throw new TypeError("commit the update this one was built on first");
+      }
+      if (this.#committed.has(prepared)) throw new TypeError("this update is already committed");
+      highest = Math.max(highest, prepared.version);
+      for (const op of prepared.ops) if (!equalBytes(op.key, lastVersionKey(this.#prefix))) ops.push(op);
     }
-    let ops = extraOps.length === 0 ? prepared.ops : [...prepared.ops, ...extraOps];
-    if (prepared.version < this.#committedVersion) {
-      // Committed out of order: keep the stored high-water mark where it is.
-      ops = ops.filter((op) => !equalBytes(op.key, lastVersionKey(this.#prefix)));
+    if (highest > this.#committedVersion) {
+      // The stored high-water mark only moves up, whatever order updates are committed in.
+      const last = new Uint8Array(8);
+      writeVersion(last, 0, highest);
+      ops.push({ type: "put", key: lastVersionKey(this.#prefix), value: last });
     }
+    ops.push(...extraOps);
     await this.#store.write(ops);
-    this.#committedVersion = Math.max(this.#committedVersion, prepared.version);
-    this.#committed.add(prepared);
-    // The nodes an update replaced are mostly dead weight now; the new ones are the hot path.
-    for (const node of prepared.replaced) this.#cache.delete(node.hash);
-    for (const node of prepared.created) this.#cache.set(node);
+    this.#committedVersion = Math.max(this.#committedVersion, highest);
+    for (const prepared of updates) {
+      this.#committed.add(prepared);
+      // The nodes an update replaced are mostly dead weight now; the new ones are the hot path.
+      for (const node of prepared.replaced) this.#cache.delete(node.hash);
+      for (const node of prepared.created) this.#cache.set(node);
+    }
   }
 
   /** A proof of `key`'s value (or of its absence) that verifyProof checks against `root` alone. */
