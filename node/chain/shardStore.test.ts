@@ -1,0 +1,133 @@
+import { describe, expect, test } from "vitest";
+import { decode, encode, t } from "../codec/index.ts";
+import { sha256 } from "../crypto/index.ts";
+import { Account } from "../ledger/index.ts";
+import { EMPTY_HASH, valueHashOf, verifyProof } from "../state/index.ts";
+import { MemoryStore, type WriteOp } from "../store/index.ts";
+import { type AccountWrite, ShardStore } from "./shardStore.ts";
+
+const code = Uint8Array.of(1, 2, 3, 4, 5);
+const addr = (n: number) => ({ workchain: 0n, id: new Uint8Array(32).fill(n) });
+const key = (n: number) => Uint8Array.of(n);
+
+function active(balance: bigint, storageRoot: Uint8Array = EMPTY_HASH, storageBytes = 0): Account {
+  return {
+    balance,
+    status: { kind: "active", codeHash: sha256(code), storageRoot },
+    storageBytes,
+    lastPaid: 0n,
+    storageDue: 0n,
+    lastLt: 1n,
+    lastTxHash: new Uint8Array(32),
+  };
+}
+
+function deploy(n: number, balance: bigint, storage: [number, bigint][]): AccountWrite {
+  return {
+    address: addr(n),
+    before: null,
+    account: active(balance),
+    code,
+    storage: storage.map(([k, v]) => ({ key: key(k), value: v })),
+  };
+}
+
+async function applied(shard: ShardStore, root: Uint8Array, writes: AccountWrite[]) {
+  const prepared = await shard.prepare(root, writes);
+  await shard.commit(prepared);
+  return prepared.root;
+}
+
+describe("ShardStore", () => {
+  test("a deployment stores code once, storage in its own root and a size of code plus items", async () => {
+    const shard = new ShardStore(new MemoryStore());
+    const root = await applied(shard, EMPTY_HASH, [
+      deploy(1, 100n, [
+        [1, 7n],
+        [2, 300n],
+      ]),
+      deploy(2, 5n, []),
+    ]);
+    const a = await shard.account(root, addr(1).id);
+    if (a?.status.kind !== "active") throw new Error("expected an active account");
+    const items = [...(await shard.storageOf(addr(1).id)).values()];
+    const itemBytes = items.reduce((s, i) => s + i.bytes, 0);
+    expect(items.map((i) => i.value)).toEqual([7n, 300n]);
+    expect(a.storageBytes).toBe(code.length + itemBytes);
+    expect(a.status.storageRoot).not.toEqual(EMPTY_HASH);
+    expect(await shard.code(sha256(code))).toEqual(code);
+    // The storage root proves each item: the value names its key (ledger §3.3).
+    const value = await shard.trie.get(a.status.storageRoot, sha256(key(1)));
+    expect(value?.subarray(2)).toEqual(encode(t.vmValue, 7n));
+    const b = await shard.account(root, addr(2).id);
+    expect(b?.storageBytes).toBe(code.length);
+    expect(b?.status.kind === "active" && b.status.storageRoot).toEqual(EMPTY_HASH);
+  });
+
+  test("later blocks move the size by what each change adds or removes, and proofs hold", async () => {
+    const shard = new ShardStore(new MemoryStore());
+    const r1 = await applied(shard, EMPTY_HASH, [
+      deploy(1, 100n, [
+        [1, 7n],
+        [2, 300n],
+      ]),
+    ]);
+    const before = (await shard.account(r1, addr(1).id)) as Account;
+    const after = { ...before, balance: 90n };
+    const r2 = await applied(shard, r1, [
+      {
+        address: addr(1),
+        before,
+        account: after,
+        code: null,
+        storage: [
+          { key: key(1), value: null },
+          { key: key(3), value: new Uint8Array(40) },
+        ],
+      },
+    ]);
+    const a = (await shard.account(r2, addr(1).id)) as Account;
+    const items = [...(await shard.storageOf(addr(1).id)).values()];
+    expect(items.map((i) => i.key)).toEqual([key(2), key(3)]);
+    expect(a.storageBytes).toBe(code.length + items.reduce((s, i) => s + i.bytes, 0));
+    expect(a.balance).toBe(90n);
+    // The old root still answers with the old account; a proof checks against the new root.
+    expect((await shard.account(r1, addr(1).id))?.balance).toBe(100n);
+    const proof = await shard.trie.prove(r2, addr(1).id);
+    const checked = verifyProof(r2, addr(1).id, proof);
+    const bytes = (await shard.trie.get(r2, addr(1).id)) as Uint8Array;
+    expect(checked).toEqual({ included: true, valueHash: valueHashOf(bytes) });
+    expect(decode(Account, bytes).balance).toBe(90n);
+  });
+
+  test("deleting an account removes it and its flat storage", async () => {
+    const shard = new ShardStore(new MemoryStore());
+    const r1 = await applied(shard, EMPTY_HASH, [deploy(1, 1n, [[1, 7n]])]);
+    const before = await shard.account(r1, addr(1).id);
+    const r2 = await applied(shard, r1, [
+      { address: addr(1), before, account: null, code: null, storage: [] },
+    ]);
+    expect(await shard.account(r2, addr(1).id)).toBe(null);
+    expect((await shard.storageOf(addr(1).id)).size).toBe(0);
+  });
+
+  test("a failed batch leaves state, storage and the caller's records as they were", async () => {
+    const store = new MemoryStore();
+    const shard = new ShardStore(store);
+    const r1 = await applied(shard, EMPTY_HASH, [deploy(1, 1n, [[1, 7n]])]);
+    const write = store.write.bind(store);
+    store.write = async () => {
+      throw new Error("disk full");
+    };
+    const before = await shard.account(r1, addr(1).id);
+    const prepared = await shard.prepare(r1, [
+      { address: addr(1), before, account: before, code: null, storage: [{ key: key(1), value: 8n }] },
+    ]);
+    const extra: WriteOp = { type: "put", key: Uint8Array.of(0x42), value: Uint8Array.of(1) };
+    await expect(shard.commit(prepared, [extra])).rejects.toThrow("disk full");
+    store.write = write;
+    expect([...(await shard.storageOf(addr(1).id)).values()].map((i) => i.value)).toEqual([7n]);
+    expect(await store.get(Uint8Array.of(0x42))).toBeUndefined();
+    expect(await shard.trie.hasRoot(prepared.root)).toBe(false);
+  });
+});
