@@ -18,3 +18,11 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
+
+const HEX = /^(?:[0-9a-fA-F]{2})*$/;
+
+/** The bytes of an even-length hex string, or null when it is not one. */
+export function fromHex(text: string): Uint8Array | null {
+  if (typeof text !== "string" || !HEX.test(text)) return null;
+  return new Uint8Array(Buffer.from(text, "hex"));
+}

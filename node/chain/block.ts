@@ -39,6 +39,8 @@ export const BlockHeader = t.struct("BlockHeader", {
   startLt: t.u64,
   endLt: t.u64,
   stateRoot: t.bytes(32),
+  /** Masterchain: the hash of the config in force (chain §3); zeros in shard blocks. */
+  configHash: t.bytes(32),
   txRoot: t.bytes(32),
   inMsgRoot: t.bytes(32),
   outMsgRoot: t.bytes(32),

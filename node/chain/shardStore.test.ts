@@ -50,7 +50,7 @@ describe("ShardStore", () => {
     ]);
     const a = await shard.account(root, addr(1).id);
     if (a?.status.kind !== "active") throw new Error("expected an active account");
-    const items = [...(await shard.storageOf(addr(1).id)).values()];
+    const items = [...(await shard.storageOf(addr(1))).values()];
     const itemBytes = items.reduce((s, i) => s + i.bytes, 0);
     expect(items.map((i) => i.value)).toEqual([7n, 300n]);
     expect(a.storageBytes).toBe(code.length + itemBytes);
@@ -87,7 +87,7 @@ describe("ShardStore", () => {
       },
     ]);
     const a = (await shard.account(r2, addr(1).id)) as Account;
-    const items = [...(await shard.storageOf(addr(1).id)).values()];
+    const items = [...(await shard.storageOf(addr(1))).values()];
     expect(items.map((i) => i.key)).toEqual([key(2), key(3)]);
     expect(a.storageBytes).toBe(code.length + items.reduce((s, i) => s + i.bytes, 0));
     expect(a.balance).toBe(90n);
@@ -108,7 +108,7 @@ describe("ShardStore", () => {
       { address: addr(1), before, account: null, code: null, storage: [] },
     ]);
     expect(await shard.account(r2, addr(1).id)).toBe(null);
-    expect((await shard.storageOf(addr(1).id)).size).toBe(0);
+    expect((await shard.storageOf(addr(1))).size).toBe(0);
   });
 
   test("a failed batch leaves state, storage and the caller's records as they were", async () => {
@@ -126,7 +126,7 @@ describe("ShardStore", () => {
     const extra: WriteOp = { type: "put", key: Uint8Array.of(0x42), value: Uint8Array.of(1) };
     await expect(shard.commit(prepared, [extra])).rejects.toThrow("disk full");
     store.write = write;
-    expect([...(await shard.storageOf(addr(1).id)).values()].map((i) => i.value)).toEqual([7n]);
+    expect([...(await shard.storageOf(addr(1))).values()].map((i) => i.value)).toEqual([7n]);
     expect(await store.get(Uint8Array.of(0x42))).toBeUndefined();
     expect(await shard.trie.hasRoot(prepared.root)).toBe(false);
   });

@@ -12,7 +12,9 @@ import type { KvStore, WriteOp } from "../store/index.ts";
 
 const TRIE_PREFIX = Uint8Array.of(0x54); // "T"
 const CODE_PREFIX = 0x43; // "C" ‖ code hash → code
-const FLAT_PREFIX = 0x46; // "F" ‖ account id ‖ storage key → value encoding
+const FLAT_PREFIX = 0x46; // "F" ‖ workchain ‖ account id ‖ storage key → value encoding
+
+const wcByte = (wc: bigint) => Uint8Array.of(Number(wc) + 128);
 
 /** What one block did to one account: the result of its transactions, in order, folded. */
 export interface AccountWrite {
@@ -85,8 +87,10 @@ export class ShardStore {
   }
 
   /** A contract's whole storage at the newest committed state, for the VM's synchronous reads. */
-  async storageOf(id: Uint8Array): Promise<Map<string, { key: Uint8Array; value: Value; bytes: number }>> {
-    const start = prefixed(FLAT_PREFIX, id);
+  async storageOf(
+    address: LedgerAddress,
+  ): Promise<Map<string, { key: Uint8Array; value: Value; bytes: number }>> {
+    const start = prefixed(FLAT_PREFIX, wcByte(address.workchain), address.id);
     const out = new Map<string, { key: Uint8Array; value: Value; bytes: number }>();
     for await (const [k, v] of this.#store.entries({ start, end: rangeEnd(start) })) {
       const key = k.slice(start.length);
@@ -111,8 +115,8 @@ export class ShardStore {
         ops.push({ type: "put", key: prefixed(CODE_PREFIX, sha256(w.code)), value: w.code });
       if (w.account === null) {
         accountChanges.push({ key: id, value: null });
-        for (const item of (await this.storageOf(id)).values())
-          ops.push({ type: "del", key: prefixed(FLAT_PREFIX, id, item.key) });
+        for (const item of (await this.storageOf(w.address)).values())
+          ops.push({ type: "del", key: prefixed(FLAT_PREFIX, wcByte(w.address.workchain), id, item.key) });
         continue;
       }
       let account = w.account;
@@ -126,7 +130,7 @@ export class ShardStore {
               : undefined;
           size += BigInt(w.code.length - (old?.length ?? 0));
         }
-        const flatKeys = w.storage.map((c) => prefixed(FLAT_PREFIX, id, c.key));
+        const flatKeys = w.storage.map((c) => prefixed(FLAT_PREFIX, wcByte(w.address.workchain), id, c.key));
         const olds = await this.#store.getMany(flatKeys);
         const changes: TrieChange[] = [];
         w.storage.forEach((c, i) => {

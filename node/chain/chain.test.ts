@@ -1,0 +1,135 @@
+import { describe, expect, test } from "vitest";
+import { hashOf } from "../codec/index.ts";
+import { Message } from "../ledger/index.ts";
+import { MemoryStore } from "../store/index.ts";
+import { createCachingHost } from "../vmhost/index.ts";
+import { Chain, keySigner } from "./chain.ts";
+import type { ExternalMessage } from "./collate.ts";
+import { GENESIS_TIME, GRAM, keyOf, testGenesis, transfer, validatorKey, walletOf } from "./testkit.ts";
+
+const options = () => ({ host: createCachingHost(), signer: keySigner(validatorKey) });
+const ext = (m: Message): ExternalMessage => ({
+  hash: hashOf(Message, m),
+  message: m as ExternalMessage["message"],
+});
+const none = { shard: [], mc: [] };
+
+async function fresh(
+  wallets: { seed: string; balance: bigint; workchain?: bigint }[] = [
+    { seed: "alice", balance: 10n * GRAM },
+    { seed: "bob", balance: GRAM },
+  ],
+) {
+  const store = new MemoryStore();
+  const chain = await Chain.init(store, testGenesis(wallets), options());
+  return { store, chain };
+}
+
+describe("Chain", () => {
+  test("genesis makes block 0 of both chains with the funded wallets, and refuses a second init", async () => {
+    const { store, chain } = await fresh();
+    expect(chain.head.mc.header.seqno).toBe(0n);
+    expect(chain.head.mc.header.shards[0].hash).toEqual(chain.head.shard.hash);
+    const alice = await chain.account(walletOf("alice"));
+    expect(alice.account?.balance).toBe(10n * GRAM);
+    expect(alice.account?.status.kind).toBe("active");
+    expect(chain.head.supply.initial).toBe(11n * GRAM);
+    await expect(Chain.init(store, testGenesis([]), options())).rejects.toThrow("already holds a chain");
+  });
+
+  test("a transfer runs in one round: both transactions final, fees to the pool, supply kept", async () => {
+    const { chain } = await fresh();
+    const m = transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: 2n * GRAM }]);
+    const round = await chain.produceRound(GENESIS_TIME + 5n, { shard: [ext(m)], mc: [] });
+    expect(round.shard.header.seqno).toBe(1n);
+    expect(round.mc.header.shards[0].hash).toEqual(round.shard.hash);
+    expect(round.txs.length).toBe(2);
+    const [status] = round.statuses;
+    expect(status.status.kind).toBe("final");
+    const alice = (await chain.account(walletOf("alice"))).account;
+    const bob = (await chain.account(walletOf("bob"))).account;
+    expect(bob?.balance).toBe(3n * GRAM - round.txs[1].record.transaction.totalFees);
+    const paid = round.txs.reduce((s, x) => s + x.record.transaction.totalFees, 0n);
+    expect((alice?.balance ?? 0n) + (bob?.balance ?? 0n) + paid).toBe(11n * GRAM);
+    expect(chain.head.supply.rewardPool).toBe(paid);
+    // History, transaction lookup and the stored status agree.
+    const history = await chain.history(walletOf("alice"), 10);
+    expect(history.map((h) => h.hash)).toEqual([round.txs[0].hash]);
+    expect((await chain.transaction(round.txs[1].hash))?.blockHash).toEqual(round.shard.hash);
+    expect((await chain.messageStatus(status.hash))?.kind).toBe("final");
+    // lt grows along the chain of causes.
+    const [t1, t2] = round.txs.map((x) => x.record.transaction.lt);
+    expect(t2).toBeGreaterThan(t1);
+  });
+
+  test("a replayed transfer is refused with a reason and leaves no transaction", async () => {
+    const { chain } = await fresh();
+    const m = transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }]);
+    await chain.produceRound(GENESIS_TIME + 5n, { shard: [ext(m)], mc: [] });
+    const again = await chain.produceRound(GENESIS_TIME + 6n, { shard: [ext(m)], mc: [] });
+    expect(again.txs.length).toBe(0);
+    const s = again.statuses[0].status;
+    expect(s.kind === "refused" && s.reason).toMatch(/did not accept.*exit code 33/);
+  });
+
+  test("a message to the masterchain crosses through the queue in the next round", async () => {
+    const { chain } = await fresh([
+      { seed: "alice", balance: 10n * GRAM },
+      { seed: "mc", balance: GRAM, workchain: -1n },
+    ]);
+    const to = walletOf("mc", -1n);
+    const r1 = await chain.produceRound(GENESIS_TIME + 1n, {
+      shard: [ext(transfer("alice", 0n, [{ to, valueNano: GRAM }]))],
+      mc: [],
+    });
+    expect(r1.shard.header.valueExported).toBe(GRAM);
+    expect(chain.head.supply.queued).toBe(GRAM);
+    const r2 = await chain.produceRound(GENESIS_TIME + 2n, none);
+    expect(r2.mc.header.valueImported).toBe(GRAM);
+    expect(chain.head.supply.queued).toBe(0n);
+    const mc = (await chain.account(to)).account;
+    expect(mc?.balance).toBe(2n * GRAM - r2.txs[0].record.transaction.totalFees);
+    // Imported once: a third round finds the queue empty.
+    const r3 = await chain.produceRound(GENESIS_TIME + 3n, none);
+    expect(r3.txs.length).toBe(0);
+  });
+
+  test("reopening finds the last round; a failed write leaves the previous one", async () => {
+    const { store, chain } = await fresh();
+    await chain.produceRound(GENESIS_TIME + 1n, {
+      shard: [ext(transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }]))],
+      mc: [],
+    });
+    const reopened = await Chain.open(store, options());
+    expect(reopened.head.mc.hash).toEqual(chain.head.mc.hash);
+    expect((await reopened.account(walletOf("bob"))).account?.balance).toBe(
+      (await chain.account(walletOf("bob"))).account?.balance,
+    );
+    const write = store.write.bind(store);
+    store.write = async () => {
+      throw new Error("power cut");
+    };
+    await expect(
+      reopened.produceRound(GENESIS_TIME + 2n, {
+        shard: [ext(transfer("alice", 1n, [{ to: walletOf("bob"), valueNano: GRAM }]))],
+        mc: [],
+      }),
+    ).rejects.toThrow("power cut");
+    store.write = write;
+    const after = await Chain.open(store, options());
+    expect(after.head.mc.header.seqno).toBe(1n);
+    expect((await after.history(walletOf("alice"), 10)).length).toBe(1);
+  });
+
+  test("a node whose key is not the validator's cannot make a final block", async () => {
+    const store = new MemoryStore();
+    await Chain.init(store, testGenesis([]), options());
+    const other = await Chain.open(store, {
+      host: createCachingHost(),
+      signer: keySigner(keyOf("intruder")),
+    });
+    await expect(other.produceRound(GENESIS_TIME + 1n, none)).rejects.toThrow(
+      "does not make the block final",
+    );
+  });
+});

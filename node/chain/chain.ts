@@ -1,0 +1,447 @@
+// The chain a node keeps (chain §4–§6): its head, block 0 from genesis, one round of blocks at a
+// time, and every read the RPC needs. A round builds the basechain block, then the masterchain
+// block that names it, signs the masterchain block and writes both, their transactions, queue
+// changes, message statuses and the new head in ONE batch: after a kill at any moment the node
+// reopens at the last round that was written whole. Who proposes and who signs is behind
+// `BlockSigner`, the seam consensus will drive.
+import type { Host } from "../../vm/index.ts";
+import { equalBytes, toHex } from "../bytes/index.ts";
+import { decode, encode, hashOf } from "../codec/index.ts";
+import { type KeyPair, sign, verify } from "../crypto/index.ts";
+import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
+import type { TrieProof } from "../state/index.ts";
+import type { KvStore, WriteOp } from "../store/index.ts";
+import {
+  Block,
+  type BlockHeader,
+  type BlockSignature,
+  BlockSignatures,
+  blockHash,
+  merkleRoot,
+  SHARD_ALL,
+  type ShardDescr,
+} from "./block.ts";
+import { type Collated, collate, type ExternalMessage, type QueuedMessage } from "./collate.ts";
+import { ChainConfig } from "./config.ts";
+import { ChainError } from "./errors.ts";
+import { type Genesis, genesisWrites } from "./genesis.ts";
+import { Head, keys, MessageStatus, prefixEnd, type Supply, TxRecord } from "./records.ts";
+import { ShardStore } from "./shardStore.ts";
+
+export const BASECHAIN = 0n;
+export const MASTERCHAIN = -1n;
+
+/** Signs masterchain blocks for this node (one validator now; consensus later). */
+export interface BlockSigner {
+  publicKey: Uint8Array;
+  sign(hash: Uint8Array): Uint8Array;
+}
+
+export function keySigner(key: KeyPair): BlockSigner {
+  return { publicKey: key.publicKey, sign: (h) => sign(h, key.secretKey) };
+}
+
+export interface RoundResult {
+  mc: { header: BlockHeader; hash: Uint8Array };
+  shard: { header: BlockHeader; hash: Uint8Array };
+  /** Transactions of the round, both chains. */
+  txs: { hash: Uint8Array; record: TxRecord }[];
+  statuses: { hash: Uint8Array; status: MessageStatus }[];
+}
+
+interface Tip {
+  header: BlockHeader;
+  hash: Uint8Array;
+}
+
+export interface ChainOptions {
+  host: Host;
+  signer: BlockSigner;
+  cacheBytes?: number;
+}
+
+function emptyHeader(
+  workchain: bigint,
+  time: bigint,
+  stateRoot: Uint8Array,
+  configHash: Uint8Array,
+): BlockHeader {
+  const zero = new Uint8Array(32);
+  return {
+    workchain,
+    shard: SHARD_ALL,
+    seqno: 0n,
+    prevHash: zero,
+    mcRef: { seqno: 0n, hash: zero },
+    time,
+    startLt: 0n,
+    endLt: 0n,
+    stateRoot,
+    configHash: workchain === MASTERCHAIN ? configHash : zero,
+    txRoot: merkleRoot([]),
+    inMsgRoot: merkleRoot([]),
+    outMsgRoot: merkleRoot([]),
+    txCount: 0,
+    fees: 0n,
+    valueImported: 0n,
+    valueExported: 0n,
+    shards: [],
+    producer: zero,
+  };
+}
+
+function descr(tip: Tip): ShardDescr {
+  return {
+    workchain: tip.header.workchain,
+    shard: tip.header.shard,
+    seqno: tip.header.seqno,
+    hash: tip.hash,
+    stateRoot: tip.header.stateRoot,
+    endLt: tip.header.endLt,
+  };
+}
+
+function checkSupply(s: Supply, where: string): void {
+  // chain §4.4: nothing is minted yet, so what genesis made is all there is.
+  if (s.balances + s.queued + s.rewardPool !== s.initial) {
+    throw new Error(
+      `supply broken at ${where}: ${s.balances} + ${s.queued} + ${s.rewardPool} ≠ ${s.initial}`,
+    );
+  }
+}
+
+export class Chain {
+  readonly store: KvStore;
+  readonly state: ShardStore;
+  readonly config: ChainConfig;
+  readonly configHash: Uint8Array;
+  readonly genesisHash: Uint8Array;
+  #head: Head;
+  #mc: Tip;
+  #shard: Tip;
+  readonly #host: Host;
+  readonly #signer: BlockSigner;
+  readonly #codeCache = new Map<string, Uint8Array>();
+
+  private constructor(
+    store: KvStore,
+    state: ShardStore,
+    config: ChainConfig,
+    head: Head,
+    mc: Tip,
+    shard: Tip,
+    options: ChainOptions,
+  ) {
+    this.store = store;
+    this.state = state;
+    this.config = config;
+    this.configHash = hashOf(ChainConfig, config);
+    this.genesisHash = head.genesis;
+    this.#head = head;
+    this.#mc = mc;
+    this.#shard = shard;
+    this.#host = options.host;
+    this.#signer = options.signer;
+  }
+
+  /** Writes block 0 of both chains from `genesis`; refuses a store that already holds a chain. */
+  static async init(store: KvStore, genesis: Genesis, options: ChainOptions): Promise<Chain> {
+    if ((await store.get(keys.head())) !== undefined)
+      throw new ChainError("CHAIN_ALREADY_INITIALIZED", "this data directory already holds a chain");
+    const state = new ShardStore(store, { cacheBytes: options.cacheBytes });
+    const configBytes = encode(ChainConfig, genesis.config);
+    const configHash = hashOf(ChainConfig, genesis.config);
+    const zero = new Uint8Array(32);
+    const shardState = await state.prepare(zero, genesisWrites(genesis, BASECHAIN));
+    const mcState = await state.prepare(zero, genesisWrites(genesis, MASTERCHAIN));
+    const shardHeader = emptyHeader(BASECHAIN, genesis.time, shardState.root, configHash);
+    const shard = { header: shardHeader, hash: blockHash(shardHeader) };
+    const mcHeader = {
+      ...emptyHeader(MASTERCHAIN, genesis.time, mcState.root, configHash),
+      shards: [descr(shard)],
+    };
+    const mc = { header: mcHeader, hash: blockHash(mcHeader) };
+    let initial = 0n;
+    for (const a of genesis.accounts) initial += a.balance;
+    const head: Head = {
+      mc: { seqno: 0n, hash: mc.hash },
+      genesis: mc.hash,
+      supply: { initial, balances: initial, queued: 0n, rewardPool: 0n },
+    };
+    const signatures: BlockSignature[] = [
+      { publicKey: options.signer.publicKey, signature: options.signer.sign(mc.hash) },
+    ];
+    const ops: WriteOp[] = [
+      { type: "put", key: keys.config(configHash), value: configBytes },
+      ...blockOps(shard, [], [], []),
+      ...blockOps(mc, [], [], []),
+      { type: "put", key: keys.signatures(mc.hash), value: encode(BlockSignatures, signatures) },
+      { type: "put", key: keys.head(), value: encode(Head, head) },
+    ];
+    await state.trie.commitMany(
+      [...shardState.updates, ...mcState.updates],
+      [...shardState.ops, ...mcState.ops, ...ops],
+    );
+    return new Chain(store, state, genesis.config, head, mc, shard, options);
+  }
+
+  /** Opens the chain at its last committed round. */
+  static async open(store: KvStore, options: ChainOptions): Promise<Chain> {
+    const headBytes = await store.get(keys.head());
+    if (headBytes === undefined)
+      throw new ChainError(
+        "CHAIN_NOT_INITIALIZED",
+        "this data directory holds no chain; run `gram node init` first",
+      );
+    const head = decode(Head, headBytes);
+    const mcBlock = await readBlock(store, head.mc.hash);
+    if (mcBlock === null)
+      throw new ChainError("CHAIN_CORRUPT", "the head names a block the store does not hold");
+    const d = mcBlock.header.shards[0];
+    const shardBlock = await readBlock(store, d.hash);
+    const configBytes = await store.get(keys.config(mcBlock.header.configHash));
+    if (shardBlock === null || configBytes === undefined)
+      throw new ChainError("CHAIN_CORRUPT", "the head's shard block or config is missing");
+    const state = new ShardStore(store, { cacheBytes: options.cacheBytes });
+    return new Chain(
+      store,
+      state,
+      decode(ChainConfig, configBytes),
+      head,
+      { header: mcBlock.header, hash: head.mc.hash },
+      { header: shardBlock.header, hash: d.hash },
+      options,
+    );
+  }
+
+  get head(): { mc: Tip; shard: Tip; supply: Supply } {
+    return { mc: this.#mc, shard: this.#shard, supply: this.#head.supply };
+  }
+
+  get producerKey(): Uint8Array {
+    return this.#signer.publicKey;
+  }
+
+  /** The account at the newest final state, and the root it was read at. */
+  async account(address: LedgerAddress): Promise<{ account: Account | null; root: Uint8Array; tip: Tip }> {
+    const tip = address.workchain === MASTERCHAIN ? this.#mc : this.#shard;
+    return {
+      account: await this.state.account(tip.header.stateRoot, address.id),
+      root: tip.header.stateRoot,
+      tip,
+    };
+  }
+
+  async accountProof(address: LedgerAddress): Promise<{ proof: TrieProof; tip: Tip; mc: Tip }> {
+    const tip = address.workchain === MASTERCHAIN ? this.#mc : this.#shard;
+    return { proof: await this.state.trie.prove(tip.header.stateRoot, address.id), tip, mc: this.#mc };
+  }
+
+  async code(codeHash: Uint8Array): Promise<Uint8Array | null> {
+    const h = toHex(codeHash);
+    const cached = this.#codeCache.get(h);
+    if (cached !== undefined) return cached;
+    const code = (await this.state.code(codeHash)) ?? null;
+    if (code !== null) this.#codeCache.set(h, code);
+    return code;
+  }
+
+  async #queue(destWorkchain: bigint, limit: number): Promise<QueuedMessage[]> {
+    const start = keys.queueStart(destWorkchain);
+    const out: QueuedMessage[] = [];
+    for await (const [key, value] of this.store.entries({ start, end: prefixEnd(start), limit })) {
+      const message = decode(Message, value);
+      if (message.kind !== "internal") throw new Error("state corrupt: a queue holds a non-internal message");
+      out.push({ key, message });
+    }
+    return out;
+  }
+
+  /**
+   * One round: the basechain block with `externals` for it, then the masterchain block that
+   * names it, signed and written with everything else in one batch.
+   */
+  async produceRound(
+    now: bigint,
+    externals: { shard: ExternalMessage[]; mc: ExternalMessage[] },
+  ): Promise<RoundResult> {
+    const limit = this.config.maxBlockTransactions;
+    const mcRef = { seqno: this.#mc.header.seqno, hash: this.#mc.hash };
+    const common = {
+      now,
+      config: this.config,
+      configHash: this.configHash,
+      store: this.state,
+      host: this.#host,
+      producer: this.#signer.publicKey,
+      codeCache: this.#codeCache,
+    };
+    const shard = await collate({
+      ...common,
+      workchain: BASECHAIN,
+      shard: SHARD_ALL,
+      prev: this.#shard.header,
+      prevHash: this.#shard.hash,
+      mcRef,
+      mcEndLt: this.#mc.header.endLt,
+      imports: await this.#queue(BASECHAIN, limit),
+      externals: externals.shard,
+      shards: [],
+    });
+    const shardTip = { header: shard.header, hash: shard.hash };
+    const mc = await collate({
+      ...common,
+      workchain: MASTERCHAIN,
+      shard: SHARD_ALL,
+      prev: this.#mc.header,
+      prevHash: this.#mc.hash,
+      mcRef,
+      mcEndLt: this.#mc.header.endLt,
+      imports: await this.#queue(MASTERCHAIN, limit),
+      externals: externals.mc,
+      shards: [descr(shardTip)],
+    });
+    const signatures: BlockSignature[] = [
+      { publicKey: this.#signer.publicKey, signature: this.#signer.sign(mc.hash) },
+    ];
+    if (!isFinal(this.config, mc.hash, signatures))
+      throw new Error("this node's signature does not make the block final: is its key the validator's?");
+
+    const supply = { ...this.#head.supply };
+    const ops: WriteOp[] = [];
+    const txs: RoundResult["txs"] = [];
+    const statuses: RoundResult["statuses"] = [];
+    for (const [c, tip] of [
+      [shard, shardTip],
+      [mc, { header: mc.header, hash: mc.hash }],
+    ] as const) {
+      for (const x of c.txs) txs.push({ hash: x.hash, record: { ...x.record, blockHash: c.hash } });
+      ops.push(
+        ...blockOps(
+          tip,
+          c.txs.map((x) => x.hash),
+          c.inMsgs,
+          c.outMsgs,
+        ),
+      );
+      ops.push(...roundOps(c, txs.slice(txs.length - c.txs.length)));
+      for (const s of c.statuses) {
+        const status: MessageStatus =
+          s.status.kind === "final" ? { ...s.status, mcSeqno: mc.header.seqno } : s.status;
+        statuses.push({ hash: s.hash, status });
+        ops.push({ type: "put", key: keys.status(s.hash), value: encode(MessageStatus, status) });
+      }
+      supply.balances += c.balanceDelta;
+      supply.rewardPool += c.header.fees;
+      supply.queued += c.header.valueExported - c.header.valueImported;
+    }
+    // Imported queue entries leave their queue in the same batch.
+    for (const c of [shard, mc]) for (const key of c.importedKeys) ops.push({ type: "del", key });
+    checkSupply(supply, `masterchain block ${mc.header.seqno}`);
+    const head: Head = { mc: { seqno: mc.header.seqno, hash: mc.hash }, genesis: this.#head.genesis, supply };
+    ops.push({ type: "put", key: keys.signatures(mc.hash), value: encode(BlockSignatures, signatures) });
+    ops.push({ type: "put", key: keys.head(), value: encode(Head, head) });
+    await this.state.trie.commitMany(
+      [...shard.state.updates, ...mc.state.updates],
+      [...shard.state.ops, ...mc.state.ops, ...ops],
+    );
+    this.#head = head;
+    this.#shard = shardTip;
+    this.#mc = { header: mc.header, hash: mc.hash };
+    return { mc: this.#mc, shard: shardTip, txs, statuses };
+  }
+
+  async block(hash: Uint8Array): Promise<Block | null> {
+    return readBlock(this.store, hash);
+  }
+
+  async blockHashAt(workchain: bigint, seqno: bigint): Promise<Uint8Array | null> {
+    return (await this.store.get(keys.seqno(workchain, seqno))) ?? null;
+  }
+
+  async signatures(hash: Uint8Array): Promise<BlockSignature[]> {
+    const bytes = await this.store.get(keys.signatures(hash));
+    return bytes === undefined ? [] : decode(BlockSignatures, bytes);
+  }
+
+  async transaction(hash: Uint8Array): Promise<TxRecord | null> {
+    const bytes = await this.store.get(keys.tx(hash));
+    return bytes === undefined ? null : decode(TxRecord, bytes);
+  }
+
+  /** An account's transactions, newest first, before `beforeLt` when given. */
+  async history(
+    address: LedgerAddress,
+    limit: number,
+    beforeLt?: bigint,
+  ): Promise<{ hash: Uint8Array; record: TxRecord }[]> {
+    const start = keys.historyStart(address.workchain, address.id);
+    const end =
+      beforeLt === undefined ? prefixEnd(start) : keys.history(address.workchain, address.id, beforeLt);
+    const hashes: Uint8Array[] = [];
+    for await (const [, v] of this.store.entries({ start, end })) hashes.push(v);
+    const picked = hashes.slice(-limit).reverse();
+    const out: { hash: Uint8Array; record: TxRecord }[] = [];
+    for (const h of picked) {
+      const record = await this.transaction(h);
+      if (record === null) throw new Error(`store corrupt: history names a missing transaction ${toHex(h)}`);
+      out.push({ hash: h, record });
+    }
+    return out;
+  }
+
+  async messageStatus(hash: Uint8Array): Promise<MessageStatus | null> {
+    const bytes = await this.store.get(keys.status(hash));
+    return bytes === undefined ? null : decode(MessageStatus, bytes);
+  }
+}
+
+/** chain §2.5: more than 2/3 of the validators' stake signed `hash`. */
+export function isFinal(
+  config: ChainConfig,
+  hash: Uint8Array,
+  signatures: readonly BlockSignature[],
+): boolean {
+  let total = 0n;
+  for (const v of config.validators) total += v.stake;
+  let signed = 0n;
+  const seen = new Set<string>();
+  for (const s of signatures) {
+    const v = config.validators.find((x) => equalBytes(x.publicKey, s.publicKey));
+    const k = toHex(s.publicKey);
+    if (v === undefined || seen.has(k) || !verify(s.signature, hash, s.publicKey)) continue;
+    seen.add(k);
+    signed += v.stake;
+  }
+  return signed * 3n > total * 2n;
+}
+
+async function readBlock(store: KvStore, hash: Uint8Array): Promise<Block | null> {
+  const bytes = await store.get(keys.block(hash));
+  return bytes === undefined ? null : decode(Block, bytes);
+}
+
+function blockOps(tip: Tip, txs: Uint8Array[], inMsgs: Uint8Array[], outMsgs: Uint8Array[]): WriteOp[] {
+  const block: Block = { header: tip.header, transactions: txs, inMsgs, outMsgs };
+  return [
+    { type: "put", key: keys.block(tip.hash), value: encode(Block, block) },
+    { type: "put", key: keys.seqno(tip.header.workchain, tip.header.seqno), value: tip.hash },
+  ];
+}
+
+function roundOps(c: Collated, txs: { hash: Uint8Array; record: TxRecord }[]): WriteOp[] {
+  const ops: WriteOp[] = [];
+  for (const { hash, record } of txs) {
+    ops.push({ type: "put", key: keys.tx(hash), value: encode(TxRecord, record) });
+    const tx = record.transaction;
+    ops.push({ type: "put", key: keys.history(tx.account.workchain, tx.account.id, tx.lt), value: hash });
+  }
+  for (const e of c.exported) {
+    ops.push({
+      type: "put",
+      key: keys.queue(e.destWorkchain, e.lt, e.hash),
+      value: encode(Message, e.message),
+    });
+  }
+  return ops;
+}

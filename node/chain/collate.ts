@@ -1,0 +1,310 @@
+// Building one block of one chain (chain §4): the messages it imports from queues first, then
+// the external messages the mempool hands over, then the internal messages its own transactions
+// send within the chain, while the block has room. Every account it touches is read once and
+// kept in an overlay; at the end the overlay becomes the block's account writes and the state
+// update, checked against the supply rule before anyone may commit it.
+import type { Host, StorageChange, StorageReader, Value } from "../../vm/index.ts";
+import { toHex } from "../bytes/index.ts";
+import { hashOf } from "../codec/index.ts";
+import { type ExecResult, executeTransaction } from "../execution/index.ts";
+import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
+import { type BlockHeader, type BlockRef, blockHash, merkleRoot, type ShardDescr } from "./block.ts";
+import type { ChainConfig } from "./config.ts";
+import type { MessageStatus, TxRecord } from "./records.ts";
+import type { AccountWrite, PreparedState, ShardStore } from "./shardStore.ts";
+
+export interface QueuedMessage {
+  /** The store key of the queue entry, deleted when the message is imported. */
+  key: Uint8Array;
+  message: Extract<Message, { kind: "internal" }>;
+}
+
+export interface ExternalMessage {
+  hash: Uint8Array;
+  message: Extract<Message, { kind: "externalIn" }>;
+}
+
+export interface CollateInput {
+  workchain: bigint;
+  shard: bigint;
+  prev: BlockHeader;
+  prevHash: Uint8Array;
+  mcRef: BlockRef;
+  /** The lt the block must start after: the referenced masterchain block's end lt. */
+  mcEndLt: bigint;
+  /** Unix seconds from the node's clock; the block never goes back in time. */
+  now: bigint;
+  config: ChainConfig;
+  configHash: Uint8Array;
+  store: ShardStore;
+  imports: readonly QueuedMessage[];
+  externals: readonly ExternalMessage[];
+  host: Host;
+  producer: Uint8Array;
+  /** Masterchain blocks: the shard descriptors to record. */
+  shards: readonly ShardDescr[];
+  /** Code by hash across blocks: most accounts run one of a few programs. */
+  codeCache: Map<string, Uint8Array>;
+}
+
+export interface CollatedTx {
+  hash: Uint8Array;
+  record: Omit<TxRecord, "blockHash">;
+  result: Extract<ExecResult, { kind: "done" }>;
+}
+
+export interface Collated {
+  header: BlockHeader;
+  hash: Uint8Array;
+  txs: CollatedTx[];
+  inMsgs: Uint8Array[];
+  outMsgs: Uint8Array[];
+  writes: AccountWrite[];
+  state: PreparedState;
+  /** Internal messages left for a queue: other chains', and this chain's beyond the block's room. */
+  exported: { destWorkchain: bigint; lt: bigint; hash: Uint8Array; message: Message }[];
+  statuses: { hash: Uint8Array; status: MessageStatus }[];
+  /** Queue entries this block imported, to delete with it. */
+  importedKeys: Uint8Array[];
+  /** Σ(balance after − balance before) over the touched accounts. */
+  balanceDelta: bigint;
+}
+
+interface Entry {
+  address: LedgerAddress;
+  before: Account | null;
+  account: Account | null;
+  code: Uint8Array | null;
+  newCode: Uint8Array | null;
+  storage: Map<string, Value>;
+  writes: Map<string, StorageChange>;
+}
+
+const REFUSAL_TEXT: Record<string, string> = {
+  NO_CODE: "the destination has no code and the message carries no matching state init",
+  NOT_ACCEPTED: "the contract did not accept the message",
+  BAD_BODY: "the message body is not a VM value",
+  FROZEN: "the destination account is frozen",
+};
+
+export function refusalText(r: Extract<ExecResult, { kind: "refused" }>): string {
+  const base = REFUSAL_TEXT[r.reason] ?? r.reason;
+  return r.exitCode === null ? base : `${base} (exit code ${r.exitCode})`;
+}
+
+async function loadEntry(input: CollateInput, address: LedgerAddress): Promise<Entry> {
+  const account = await input.store.account(input.prev.stateRoot, address.id);
+  let code: Uint8Array | null = null;
+  const storage = new Map<string, Value>();
+  if (account?.status.kind === "active") {
+    const h = toHex(account.status.codeHash);
+    code = input.codeCache.get(h) ?? (await input.store.code(account.status.codeHash)) ?? null;
+    if (code === null) throw new Error(`state corrupt: no code ${h} for account ${toHex(address.id)}`);
+    input.codeCache.set(h, code);
+    for (const [k, item] of await input.store.storageOf(address)) storage.set(k, item.value);
+  }
+  return { address, before: account, account, code, newCode: null, storage, writes: new Map() };
+}
+
+function reader(entry: Entry): StorageReader {
+  return { get: (key) => entry.storage.get(toHex(key)) };
+}
+
+export async function collate(input: CollateInput): Promise<Collated> {
+  const { workchain, config } = input;
+  let time = input.now;
+  if (time < input.prev.time) time = input.prev.time;
+  let startLt = input.prev.endLt + 1n;
+  if (startLt <= input.mcEndLt) startLt = input.mcEndLt + 1n;
+  const seed = input.host.sha256(input.prevHash);
+  const entries = new Map<string, Entry>();
+
+  const dests = [...input.imports.map((q) => q.message.dest), ...input.externals.map((e) => e.message.dest)];
+  const unique = new Map(dests.map((d) => [toHex(d.id), d]));
+  await Promise.all(
+    [...unique.values()].map(async (d) => entries.set(toHex(d.id), await loadEntry(input, d))),
+  );
+  const entryOf = async (a: LedgerAddress): Promise<Entry> => {
+    const k = toHex(a.id);
+    let e = entries.get(k);
+    if (e === undefined) {
+      e = await loadEntry(input, a);
+      entries.set(k, e);
+    }
+    return e;
+  };
+
+  const txs: CollatedTx[] = [];
+  const inMsgs: Uint8Array[] = [];
+  const outMsgs: Uint8Array[] = [];
+  const exported: Collated["exported"] = [];
+  const statuses: Collated["statuses"] = [];
+  const local: Extract<Message, { kind: "internal" }>[] = [];
+  let lt = startLt;
+  let fees = 0n;
+  let valueImported = 0n;
+  let valueExported = 0n;
+
+  const apply = async (message: Message, msgHash: Uint8Array): Promise<ExecResult> => {
+    if (message.kind === "externalOut") throw new Error("an outbound external message is never delivered");
+    const entry = await entryOf(message.dest);
+    let txLt = lt;
+    if (entry.account !== null && entry.account.lastLt >= txLt) txLt = entry.account.lastLt + 1n;
+    if (message.kind === "internal" && message.createdLt >= txLt) txLt = message.createdLt + 1n;
+    const result = executeTransaction(
+      { address: entry.address, account: entry.account, code: entry.code, storage: reader(entry) },
+      message,
+      { now: time, lt: txLt, seed, fees: config.fees, host: input.host },
+    );
+    if (result.kind === "refused") return result;
+    lt = txLt + 1n + BigInt(result.outMessages.length);
+    entry.account = result.account;
+    if (result.code !== null) {
+      entry.code = result.code;
+      entry.newCode = result.code;
+    }
+    for (const c of result.storage) {
+      const k = toHex(c.key);
+      if (c.value === null) entry.storage.delete(k);
+      else entry.storage.set(k, c.value);
+      entry.writes.set(k, c);
+    }
+    if (result.account === null) {
+      entry.storage.clear();
+      entry.writes.clear();
+    }
+    fees += result.fees;
+    inMsgs.push(msgHash);
+    const outHashes: Uint8Array[] = [];
+    for (const m of result.outMessages) {
+      const h = hashOf(Message, m);
+      outHashes.push(h);
+      outMsgs.push(h);
+      if (m.kind !== "internal") continue;
+      if (m.dest.workchain === workchain) local.push(m);
+      else {
+        exported.push({ destWorkchain: m.dest.workchain, lt: m.createdLt, hash: h, message: m });
+        valueExported += m.value;
+      }
+    }
+    txs.push({
+      hash: result.hash,
+      record: {
+        transaction: result.transaction,
+        inMsg: message,
+        outMsgs: result.outMessages,
+        workchain,
+        blockSeqno: input.prev.seqno + 1n,
+        index: txs.length,
+      },
+      result,
+    });
+    return result;
+  };
+
+  const room = () => txs.length < config.maxBlockTransactions;
+  const importedKeys: Uint8Array[] = [];
+  for (const q of input.imports) {
+    if (!room()) break;
+    importedKeys.push(q.key);
+    valueImported += q.message.value;
+    await apply(q.message, hashOf(Message, q.message));
+  }
+  for (const e of input.externals) {
+    if (!room()) {
+      statuses.push({
+        hash: e.hash,
+        status: { kind: "refused", reason: "the block was full; send it again", exitCode: null },
+      });
+      continue;
+    }
+    const r = await apply(e.message, e.hash);
+    if (r.kind === "refused") {
+      statuses.push({
+        hash: e.hash,
+        status: { kind: "refused", reason: refusalText(r), exitCode: r.exitCode },
+      });
+    } else {
+      const compute = r.transaction.compute;
+      statuses.push({
+        hash: e.hash,
+        status: {
+          kind: "final",
+          txHash: r.hash,
+          workchain,
+          blockSeqno: input.prev.seqno + 1n,
+          mcSeqno: 0n, // filled in when the masterchain block is known
+          exitCode: compute.kind === "vm" ? compute.exitCode : null,
+          success: compute.kind === "vm" && compute.success && (r.transaction.action?.success ?? true),
+        },
+      });
+    }
+  }
+  // Messages sent within the chain run in this block while it has room, in the order they were made.
+  for (let i = 0; i < local.length; i++) {
+    const m = local[i];
+    const h = hashOf(Message, m);
+    if (!room()) {
+      exported.push({ destWorkchain: workchain, lt: m.createdLt, hash: h, message: m });
+      valueExported += m.value;
+      continue;
+    }
+    await apply(m, h);
+  }
+
+  const writes: AccountWrite[] = [];
+  let balanceDelta = 0n;
+  for (const key of [...entries.keys()].sort()) {
+    const e = entries.get(key) as Entry;
+    if (e.account === e.before) continue;
+    balanceDelta += (e.account?.balance ?? 0n) - (e.before?.balance ?? 0n);
+    writes.push({
+      address: e.address,
+      before: e.before,
+      account: e.account,
+      code: e.newCode,
+      storage: [...e.writes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c),
+    });
+  }
+  // chain §4.4: what came in from queues is what the accounts gained, paid in fees, or queued again.
+  if (valueImported !== balanceDelta + fees + valueExported) {
+    throw new Error(
+      `supply broken in ${workchain}:${input.prev.seqno + 1n}: imported ${valueImported}, balances ${balanceDelta}, fees ${fees}, exported ${valueExported}`,
+    );
+  }
+  const state = await input.store.prepare(input.prev.stateRoot, writes);
+  const header: BlockHeader = {
+    workchain,
+    shard: input.shard,
+    seqno: input.prev.seqno + 1n,
+    prevHash: input.prevHash,
+    mcRef: input.mcRef,
+    time,
+    startLt,
+    endLt: lt,
+    stateRoot: state.root,
+    configHash: workchain === -1n ? input.configHash : new Uint8Array(32),
+    txRoot: merkleRoot(txs.map((x) => x.hash)),
+    inMsgRoot: merkleRoot(inMsgs),
+    outMsgRoot: merkleRoot(outMsgs),
+    txCount: txs.length,
+    fees,
+    valueImported,
+    valueExported,
+    shards: [...input.shards],
+    producer: input.producer,
+  };
+  return {
+    header,
+    hash: blockHash(header),
+    txs,
+    inMsgs,
+    outMsgs,
+    writes,
+    state,
+    exported,
+    statuses,
+    importedKeys,
+    balanceDelta,
+  };
+}

@@ -1,0 +1,29 @@
+// node/chain: blocks, genesis, the collator and the chain a node keeps (specs/chain.md).
+export {
+  Block,
+  BlockHeader,
+  type BlockRef,
+  type BlockSignature,
+  blockHash,
+  MAX_BLOCK_TRANSACTIONS,
+  merklePath,
+  merkleRoot,
+  merkleRootOfPath,
+  SHARD_ALL,
+  type ShardDescr,
+} from "./block.ts";
+export {
+  BASECHAIN,
+  type BlockSigner,
+  Chain,
+  type ChainOptions,
+  isFinal,
+  keySigner,
+  MASTERCHAIN,
+  type RoundResult,
+} from "./chain.ts";
+export { type ExternalMessage, refusalText } from "./collate.ts";
+export { ChainConfig, type Validator } from "./config.ts";
+export { ChainError, type ChainErrorCode } from "./errors.ts";
+export { type Genesis, type GenesisAccount, genesisToJson, parseGenesis, WORKCHAINS } from "./genesis.ts";
+export type { MessageStatus, TxRecord } from "./records.ts";

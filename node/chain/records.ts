@@ -1,0 +1,109 @@
+// What the chain keeps in its store besides the state trie (chain §6): blocks and their index,
+// transactions with their messages, each account's history, the message queues, the status of
+// sent messages, the config and the head. Every key starts with its record's one-letter prefix.
+import { type Infer, t } from "../codec/index.ts";
+import { Transaction } from "../execution/index.ts";
+import { Message } from "../ledger/index.ts";
+import { BlockRef } from "./block.ts";
+
+export const PREFIX = {
+  BLOCK: 0x42, // "B" ‖ hash → Block
+  SIGNATURES: 0x53, // "S" ‖ hash → BlockSignatures
+  SEQNO: 0x4e, // "N" ‖ wc ‖ seqno → hash
+  TX: 0x58, // "X" ‖ tx hash → TxRecord
+  HISTORY: 0x41, // "A" ‖ wc ‖ id ‖ lt → tx hash
+  QUEUE: 0x51, // "Q" ‖ dest wc ‖ created lt ‖ message hash → Message
+  STATUS: 0x4d, // "M" ‖ message hash → MessageStatus
+  CONFIG: 0x4b, // "K" ‖ hash → ChainConfig
+  HEAD: 0x48, // "H" → Head
+} as const;
+
+/** A transaction as stored: the record, its messages, and where it sits. */
+export const TxRecord = t.struct(
+  "TxRecord",
+  {
+    transaction: Transaction,
+    inMsg: Message,
+    outMsgs: t.list(Message, 256),
+    workchain: t.i64,
+    blockSeqno: t.u64,
+    blockHash: t.bytes(32),
+    index: t.u32,
+  },
+  { maxBytes: 32 * 1024 * 1024 },
+);
+export type TxRecord = Infer<typeof TxRecord>;
+
+/** chain §7: the end of a sent external message's life. */
+export const MessageStatus = t.variant("MessageStatus", {
+  refused: t.struct("Refused", { reason: t.string(256), exitCode: t.optional(t.u32) }),
+  final: t.struct("Final", {
+    txHash: t.bytes(32),
+    workchain: t.i64,
+    blockSeqno: t.u64,
+    mcSeqno: t.u64,
+    exitCode: t.optional(t.u32),
+    success: t.bool,
+  }),
+});
+export type MessageStatus = Infer<typeof MessageStatus>;
+
+/** chain §4.4: the supply ledger, checked after every block. */
+export const Supply = t.struct("Supply", {
+  initial: t.u64,
+  balances: t.u64,
+  queued: t.u64,
+  rewardPool: t.u64,
+});
+export type Supply = Infer<typeof Supply>;
+
+export const Head = t.struct("Head", { mc: BlockRef, genesis: t.bytes(32), supply: Supply });
+export type Head = Infer<typeof Head>;
+
+/** A workchain (−128..127) as one byte that sorts as the workchain does. */
+const wcByte = (wc: bigint) => Uint8Array.of(Number(wc) + 128);
+
+function u64be(n: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, n);
+  return out;
+}
+
+function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
+  let n = 1;
+  for (const p of parts) n += p.length;
+  const k = new Uint8Array(n);
+  k[0] = prefix;
+  let at = 1;
+  for (const p of parts) {
+    k.set(p, at);
+    at += p.length;
+  }
+  return k;
+}
+
+export const keys = {
+  block: (hash: Uint8Array) => key(PREFIX.BLOCK, hash),
+  signatures: (hash: Uint8Array) => key(PREFIX.SIGNATURES, hash),
+  seqno: (wc: bigint, seqno: bigint) => key(PREFIX.SEQNO, wcByte(wc), u64be(seqno)),
+  tx: (hash: Uint8Array) => key(PREFIX.TX, hash),
+  history: (wc: bigint, id: Uint8Array, lt: bigint) => key(PREFIX.HISTORY, wcByte(wc), id, u64be(lt)),
+  historyStart: (wc: bigint, id: Uint8Array) => key(PREFIX.HISTORY, wcByte(wc), id),
+  queue: (destWc: bigint, lt: bigint, hash: Uint8Array) => key(PREFIX.QUEUE, wcByte(destWc), u64be(lt), hash),
+  queueStart: (destWc: bigint) => key(PREFIX.QUEUE, wcByte(destWc)),
+  status: (hash: Uint8Array) => key(PREFIX.STATUS, hash),
+  config: (hash: Uint8Array) => key(PREFIX.CONFIG, hash),
+  head: () => Uint8Array.of(PREFIX.HEAD),
+};
+
+/** The first key after every key that starts with `start`. */
+export function prefixEnd(start: Uint8Array): Uint8Array {
+  const end = start.slice();
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i] < 0xff) {
+      end[i]++;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return Uint8Array.of(0xff, 0xff, 0xff);
+}

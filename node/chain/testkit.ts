@@ -1,0 +1,61 @@
+// Builders for chain tests: a genesis with funded wallets from string seeds, and transfers.
+import { keyPairFromSeed, sha256 } from "../crypto/index.ts";
+import type { Fees, LedgerAddress } from "../ledger/index.ts";
+import { type Payment, transferMessage, walletAddress } from "../wallet/index.ts";
+import type { Genesis } from "./genesis.ts";
+
+export const GRAM = 1_000_000_000n;
+export const GENESIS_TIME = 1_700_000_000n;
+
+export const testFees: Fees = {
+  gasPrice: 26_214_400n,
+  gasLimit: 1_000_000n,
+  gasCredit: 10_000n,
+  storagePrice: 1n,
+  fwdLump: 400_000n,
+  fwdBytePrice: 26_214_400n,
+  freezeDue: GRAM,
+  deleteDue: 10n * GRAM,
+};
+
+export const keyOf = (seed: string) => keyPairFromSeed(sha256(new TextEncoder().encode(seed)));
+export const validatorKey = keyOf("chain test validator");
+
+export function testGenesis(
+  wallets: { seed: string; balance: bigint; workchain?: bigint }[],
+  over: Partial<Genesis["config"]> = {},
+): Genesis {
+  return {
+    network: "test",
+    time: GENESIS_TIME,
+    config: {
+      fees: testFees,
+      maxBlockTransactions: 1_000,
+      getMethodGasLimit: 100_000n,
+      validators: [{ publicKey: validatorKey.publicKey, stake: 1n }],
+      ...over,
+    },
+    accounts: wallets.map((w) => {
+      const key = keyOf(w.seed);
+      return {
+        address: walletAddress(key.publicKey, 0n, w.workchain ?? 0n),
+        balance: w.balance,
+        wallet: { publicKey: key.publicKey, subwalletId: 0n },
+      };
+    }),
+  };
+}
+
+export function walletOf(seed: string, workchain = 0n): LedgerAddress {
+  return walletAddress(keyOf(seed).publicKey, 0n, workchain);
+}
+
+export function transfer(
+  seed: string,
+  seqno: bigint,
+  payments: Payment[],
+  validUntil = GENESIS_TIME + 3_600n,
+  workchain = 0n,
+) {
+  return transferMessage({ key: keyOf(seed), subwalletId: 0n, seqno, validUntil, payments, workchain });
+}
