@@ -1,0 +1,140 @@
+import { describe, expect, test } from "vitest";
+import { Chain, keySigner } from "../chain/index.ts";
+import {
+  GENESIS_TIME,
+  GRAM,
+  keyOf,
+  testGenesis,
+  transfer,
+  validatorKey,
+  walletOf,
+} from "../chain/testkit.ts";
+import { encode } from "../codec/index.ts";
+import { Message } from "../ledger/index.ts";
+import { MemoryStore } from "../store/index.ts";
+import { createCachingHost } from "../vmhost/index.ts";
+import { transferMessage } from "../wallet/index.ts";
+import { Mempool } from "./mempool.ts";
+
+async function setup(options = {}) {
+  const host = createCachingHost();
+  const chain = await Chain.init(
+    new MemoryStore(),
+    testGenesis([
+      { seed: "alice", balance: 10n * GRAM },
+      { seed: "bob", balance: GRAM },
+    ]),
+    { host, signer: keySigner(validatorKey) },
+  );
+  const mempool = new Mempool(options, { chain, host, now: () => GENESIS_TIME + 10n });
+  return { chain, mempool, host };
+}
+
+const pay = [{ to: walletOf("bob"), valueNano: GRAM }];
+const bytes = (m: Message) => encode(Message, m);
+
+describe("Mempool", () => {
+  test("takes a good transfer once, and blocks take it in arrival order", async () => {
+    const { mempool, chain } = await setup();
+    const a = await mempool.submit(bytes(transfer("alice", 0n, pay)));
+    const b = await mempool.submit(bytes(transfer("bob", 0n, [{ to: walletOf("alice"), valueNano: 1n }])));
+    expect(await mempool.submit(bytes(transfer("alice", 0n, pay)))).toEqual(a);
+    expect(mempool.size).toBe(2);
+    const taken = mempool.take(10);
+    expect(taken.shard.map((m) => m.hash)).toEqual([a, b]);
+    expect(mempool.size).toBe(0);
+    const round = await chain.produceRound(GENESIS_TIME + 10n, taken);
+    expect(round.statuses.map((s) => s.status.kind)).toEqual(["final", "final"]);
+    // Once final, the same message is refused as done rather than run again.
+    await expect(mempool.submit(bytes(transfer("alice", 0n, pay)))).rejects.toMatchObject({
+      code: "MEMPOOL_ALREADY_DONE",
+    });
+  });
+
+  const refusals: [string, () => Uint8Array, string, number | null][] = [
+    ["garbage bytes", () => Uint8Array.of(1, 2, 3), "MEMPOOL_BAD_MESSAGE", null],
+    [
+      "a wrong signature",
+      () =>
+        bytes(
+          transferMessage({
+            key: keyOf("mallory"),
+            subwalletId: 0n,
+            seqno: 0n,
+            validUntil: GENESIS_TIME + 60n,
+            payments: pay,
+            workchain: 0n,
+          }),
+        ),
+      "MEMPOOL_REFUSED",
+      null,
+    ],
+    ["a replayed seqno", () => bytes(transfer("alice", 5n, pay)), "MEMPOOL_REFUSED", 33],
+    ["an expired message", () => bytes(transfer("alice", 0n, pay, GENESIS_TIME)), "MEMPOOL_REFUSED", 36],
+    [
+      "an internal message",
+      () =>
+        bytes({
+          kind: "internal",
+          src: walletOf("bob"),
+          dest: walletOf("alice"),
+          value: 1n,
+          fwdFee: 0n,
+          bounce: false,
+          bounced: false,
+          body: Uint8Array.of(0xc0),
+          init: null,
+          createdLt: 0n,
+          createdAt: 0n,
+        }),
+      "MEMPOOL_NOT_EXTERNAL",
+      null,
+    ],
+    [
+      "an unknown workchain",
+      () =>
+        bytes({ ...transfer("alice", 0n, pay), dest: { workchain: 5n, id: new Uint8Array(32) } } as Message),
+      "MEMPOOL_UNKNOWN_WORKCHAIN",
+      null,
+    ],
+    [
+      "an address with no code",
+      () =>
+        bytes({
+          kind: "externalIn",
+          dest: { workchain: 0n, id: new Uint8Array(32) },
+          body: Uint8Array.of(0xc0),
+          init: null,
+        }),
+      "MEMPOOL_REFUSED",
+      null,
+    ],
+  ];
+  test.each(refusals)("refuses %s and says why", async (_, make, code, exitCode) => {
+    const { mempool } = await setup();
+    const e = await mempool.submit(make()).catch((x) => x);
+    expect(e).toMatchObject({ code });
+    expect(e.message.length).toBeGreaterThan(10);
+    if (exitCode !== null) expect(e.exitCode).toBe(exitCode);
+    expect(mempool.size).toBe(0);
+  });
+
+  test("a wrong signature names the wallet's signature exit code", async () => {
+    const { mempool } = await setup();
+    const m = transfer("alice", 0n, pay) as Extract<Message, { kind: "externalIn" }>;
+    const body = m.body.slice();
+    body[body.length - 1] ^= 1; // the signed part changes, so the signature no longer matches it
+    const e = await mempool.submit(bytes({ ...m, body })).catch((x) => x);
+    expect(e).toMatchObject({ code: "MEMPOOL_REFUSED", exitCode: 35 });
+  });
+
+  test("refuses oversized messages before decoding and a full pool with a reason", async () => {
+    const { mempool } = await setup({ maxMessageBytes: 100, maxPending: 1 });
+    await expect(mempool.submit(new Uint8Array(101))).rejects.toMatchObject({ code: "MEMPOOL_TOO_LARGE" });
+    const small = await setup({ maxPending: 1 });
+    await small.mempool.submit(bytes(transfer("alice", 0n, pay)));
+    await expect(small.mempool.submit(bytes(transfer("bob", 0n, pay)))).rejects.toMatchObject({
+      code: "MEMPOOL_FULL",
+    });
+  });
+});

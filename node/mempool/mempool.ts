@@ -1,0 +1,122 @@
+// The mempool (chain §7.1): external messages wait here for a block. A message is checked before
+// it is taken — its encoding and size, then the contract's own acceptance: the destination's code
+// runs against the newest final state, and a message the contract would not ACCEPT is refused
+// with the contract's reason. The check runs the message whole, as the block will, so the
+// signature it verifies is remembered by the node's caching host and not checked again.
+
+import type { Host, Value } from "../../vm/index.ts";
+import { toHex } from "../bytes/index.ts";
+import { type Chain, type ExternalMessage, refusalText, WORKCHAINS } from "../chain/index.ts";
+import { CodecError, decode, hashOf } from "../codec/index.ts";
+import { executeTransaction } from "../execution/index.ts";
+import { Message } from "../ledger/index.ts";
+import { MempoolError } from "./errors.ts";
+
+export interface MempoolOptions {
+  /** Longest accepted message encoding. */
+  maxMessageBytes?: number;
+  /** Most messages waiting at once. */
+  maxPending?: number;
+}
+
+export interface MempoolDeps {
+  chain: Chain;
+  host: Host;
+  /** Unix seconds. */
+  now: () => bigint;
+}
+
+export class Mempool {
+  readonly maxMessageBytes: number;
+  readonly maxPending: number;
+  readonly #deps: MempoolDeps;
+  // Insertion order is arrival order, which is the order blocks take messages in.
+  readonly #pending = new Map<string, ExternalMessage>();
+
+  constructor(options: MempoolOptions, deps: MempoolDeps) {
+    this.maxMessageBytes = options.maxMessageBytes ?? 64 * 1024;
+    this.maxPending = options.maxPending ?? 50_000;
+    this.#deps = deps;
+  }
+
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  has(hash: Uint8Array): boolean {
+    return this.#pending.has(toHex(hash));
+  }
+
+  /** Checks a message and takes it; returns its hash, or throws a MempoolError saying why not. */
+  async submit(bytes: Uint8Array): Promise<Uint8Array> {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError("bytes: expected a Uint8Array");
+    if (bytes.length > this.maxMessageBytes)
+      throw new MempoolError(
+        "MEMPOOL_TOO_LARGE",
+        `the message is ${bytes.length} bytes, over the limit of ${this.maxMessageBytes}`,
+      );
+    let message: Message;
+    try {
+      message = decode(Message, bytes);
+    } catch (e) {
+      if (e instanceof CodecError)
+        throw new MempoolError("MEMPOOL_BAD_MESSAGE", `the message does not decode: ${e.message}`);
+      throw e;
+    }
+    if (message.kind !== "externalIn")
+      throw new MempoolError("MEMPOOL_NOT_EXTERNAL", "only external inbound messages can be sent to a node");
+    if (!WORKCHAINS.includes(message.dest.workchain as -1n | 0n))
+      throw new MempoolError(
+        "MEMPOOL_UNKNOWN_WORKCHAIN",
+        `workchain ${message.dest.workchain} does not exist`,
+      );
+    const hash = hashOf(Message, message);
+    const key = toHex(hash);
+    if (this.#pending.has(key)) return hash;
+    const chain = this.#deps.chain;
+    const done = await chain.messageStatus(hash);
+    if (done?.kind === "final")
+      throw new MempoolError("MEMPOOL_ALREADY_DONE", "this message is already in a final block");
+    if (this.#pending.size >= this.maxPending)
+      throw new MempoolError("MEMPOOL_FULL", "the node has too many messages waiting; try again shortly");
+
+    const { account, tip } = await chain.account(message.dest);
+    let code: Uint8Array | null = null;
+    let storage = new Map<string, Value>();
+    if (account?.status.kind === "active") {
+      code = await chain.code(account.status.codeHash);
+      storage = new Map([...(await chain.state.storageOf(message.dest))].map(([k, v]) => [k, v.value]));
+    }
+    let now = this.#deps.now();
+    if (now < tip.header.time) now = tip.header.time;
+    const result = executeTransaction(
+      { address: message.dest, account, code, storage: { get: (k) => storage.get(toHex(k)) } },
+      message,
+      {
+        now,
+        lt: tip.header.endLt + 1n,
+        seed: new Uint8Array(32),
+        fees: chain.config.fees,
+        host: this.#deps.host,
+      },
+    );
+    if (result.kind === "refused")
+      throw new MempoolError("MEMPOOL_REFUSED", refusalText(result), result.exitCode);
+    // A second check may have taken the same message while this one ran.
+    if (!this.#pending.has(key)) this.#pending.set(key, { hash, message });
+    return hash;
+  }
+
+  /** Removes and returns up to `max` waiting messages per chain, oldest first. */
+  take(max: number): { shard: ExternalMessage[]; mc: ExternalMessage[] } {
+    const shard: ExternalMessage[] = [];
+    const mc: ExternalMessage[] = [];
+    for (const [k, m] of this.#pending) {
+      const list = m.message.dest.workchain === -1n ? mc : shard;
+      if (list.length >= max) continue;
+      list.push(m);
+      this.#pending.delete(k);
+    }
+    return { shard, mc };
+  }
+}
