@@ -14,6 +14,9 @@ import { type Connection, refuse, WsGateway } from "./ws.ts";
 /** Time an HTTP request may take to arrive whole; a slow sender is cut after it. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/** How long calls in flight at close() may take to answer before their sockets are cut. */
+const CLOSE_GRACE_MS = 2000;
+
 /** Starts listening and resolves once the port is bound. */
 export async function createRpcServer(options: RpcServerOptions, deps: RpcServerDeps): Promise<RpcServer> {
   const opts = resolveOptions(options);
@@ -41,6 +44,13 @@ export async function createRpcServer(options: RpcServerOptions, deps: RpcServer
       maxBodyBytes: opts.maxBodyBytes,
     }),
   );
+  let closing: Promise<void> | undefined;
+  // While closing, a connection is cut as soon as its last answer has gone out.
+  http.on("request", (_req, res) => {
+    res.once("finish", () => {
+      if (closing !== undefined) setImmediate(() => http.closeIdleConnections());
+    });
+  });
   http.on("upgrade", (req, socket, head) => {
     if ((req.url ?? "").split("?", 1)[0] === "/ws") gateway.upgrade(req, socket, head);
     else {
@@ -61,7 +71,6 @@ export async function createRpcServer(options: RpcServerOptions, deps: RpcServer
   const url = `http://${host}:${port}`;
   log.info({ url }, "rpc listening");
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     port,
@@ -81,7 +90,7 @@ export async function createRpcServer(options: RpcServerOptions, deps: RpcServer
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeIdleConnections();
         await gateway.closeAll();
-        const cut = setTimeout(() => http.closeAllConnections(), 2000);
+        const cut = setTimeout(() => http.closeAllConnections(), CLOSE_GRACE_MS);
         cut.unref();
         await stopped;
         clearTimeout(cut);
