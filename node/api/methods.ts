@@ -1,0 +1,305 @@
+// The node's JSON-RPC methods (specs/rpc.md §2): a table of param checks and handlers over the
+// chain, the mempool and the VM. Reads answer from the newest final state; every answer that a
+// client may want to check carries what it needs to check it.
+
+import { type Host, run, type Value } from "../../vm/index.ts";
+import { parseAddress } from "../address/index.ts";
+import { toHex } from "../bytes/index.ts";
+import { BlockHeader, type Chain, ChainConfig, WORKCHAINS } from "../chain/index.ts";
+import { decode, encode } from "../codec/index.ts";
+import { executeTransaction, toVmAddress } from "../execution/index.ts";
+import { type LedgerAddress, Message } from "../ledger/index.ts";
+import { type Mempool, MempoolError } from "../mempool/index.ts";
+import { type MethodTable, method, p, RpcError } from "../rpc/index.ts";
+import { encodeProof } from "../state/index.ts";
+import { accountView, headerView, rawAddress, txView } from "./views.ts";
+import { vmFromJson, vmToJson } from "./vmJson.ts";
+
+/** Application error codes (rpc §4). */
+export const API_ERROR = {
+  NOT_FOUND: -32004,
+  BAD_ADDRESS: -32001,
+  MESSAGE_REFUSED: -32010,
+  BAD_MESSAGE: -32011,
+} as const;
+
+export interface ApiDeps {
+  chain: Chain;
+  mempool: Mempool;
+  host: Host;
+  network: string;
+  /** Unix seconds. */
+  now: () => bigint;
+}
+
+const addressParam = p.string({ minLength: 1, maxLength: 100 });
+const hash32 = p.hex(32);
+
+function address(text: string): LedgerAddress {
+  try {
+    const { address } = parseAddress(text);
+    const workchain = BigInt(address.workchain);
+    if (!WORKCHAINS.includes(workchain as -1n | 0n)) throw new Error(`workchain ${workchain} does not exist`);
+    return { workchain, id: address.hash };
+  } catch (e) {
+    throw new RpcError(API_ERROR.BAD_ADDRESS, `bad address: ${(e as Error).message}`);
+  }
+}
+
+function messageBytes(hex: string): Uint8Array {
+  const bytes = /^([0-9a-fA-F]{2})*$/.test(hex) ? new Uint8Array(Buffer.from(hex, "hex")) : null;
+  if (bytes === null)
+    throw new RpcError(API_ERROR.BAD_MESSAGE, "message: expected the message's encoding in hex");
+  return bytes;
+}
+
+export function apiMethods(deps: ApiDeps): MethodTable {
+  const { chain, mempool } = deps;
+
+  const runGet = async (addr: LedgerAddress, name: string, args: Value[]) => {
+    const { account } = await chain.account(addr);
+    if (account === null || account.status.kind !== "active")
+      throw new RpcError(API_ERROR.NOT_FOUND, `${rawAddress(addr)} has no code to run`);
+    const code = await chain.code(account.status.codeHash);
+    if (code === null) throw new Error("state corrupt: missing code");
+    const storage = await chain.state.storageOf(addr);
+    const tip = chain.head.shard.header;
+    const r = run({
+      code,
+      entry: name,
+      stack: args,
+      host: deps.host,
+      storage: { get: (k) => storage.get(toHex(k))?.value },
+      context: { address: toVmAddress(addr), balance: account.balance, now: tip.time, lt: tip.endLt },
+      gasLimit: chain.config.getMethodGasLimit,
+    });
+    return { exitCode: r.exitCode, gasUsed: r.gasUsed.toString(), stack: r.stack.map(vmToJson) };
+  };
+
+  return {
+    getChainInfo: method({
+      params: p.none,
+      handler: () => {
+        const { mc, shard, supply } = chain.head;
+        return {
+          network: deps.network,
+          genesis: toHex(chain.genesisHash),
+          masterchain: {
+            seqno: Number(mc.header.seqno),
+            hash: toHex(mc.hash),
+            time: Number(mc.header.time),
+            stateRoot: toHex(mc.header.stateRoot),
+          },
+          basechain: {
+            seqno: Number(shard.header.seqno),
+            hash: toHex(shard.hash),
+            time: Number(shard.header.time),
+            stateRoot: toHex(shard.header.stateRoot),
+          },
+          supply: {
+            initial: supply.initial.toString(),
+            balances: supply.balances.toString(),
+            queued: supply.queued.toString(),
+            rewardPool: supply.rewardPool.toString(),
+          },
+          pendingMessages: mempool.size,
+        };
+      },
+    }),
+
+    getConfig: method({
+      params: p.none,
+      handler: () => {
+        const c = chain.config;
+        return {
+          hash: toHex(chain.configHash),
+          encoded: toHex(encode(ChainConfig, c)),
+          fees: Object.fromEntries(Object.entries(c.fees).map(([k, v]) => [k, v.toString()])),
+          maxBlockTransactions: c.maxBlockTransactions,
+          getMethodGasLimit: c.getMethodGasLimit.toString(),
+          validators: c.validators.map((v) => ({ publicKey: toHex(v.publicKey), stake: v.stake.toString() })),
+        };
+      },
+    }),
+
+    getBlock: method({
+      params: p.object({
+        workchain: p.optional(p.uint({ min: 0, max: 1 })),
+        masterchain: p.optional(p.boolean),
+        seqno: p.optional(p.uint()),
+        hash: p.optional(hash32),
+      }),
+      handler: async ({ masterchain, seqno, hash }) => {
+        const wc = masterchain === false ? 0n : -1n;
+        let h = hash ?? null;
+        if (h === null)
+          h =
+            seqno === undefined
+              ? wc === -1n
+                ? chain.head.mc.hash
+                : chain.head.shard.hash
+              : await chain.blockHashAt(wc, BigInt(seqno));
+        const block = h === null ? null : await chain.block(h);
+        if (block === null || h === null) throw new RpcError(API_ERROR.NOT_FOUND, "no such block");
+        return {
+          ...headerView(block.header, h),
+          encodedHeader: toHex(encode(BlockHeader, block.header)),
+          transactions: block.transactions.map(toHex),
+          signatures: (await chain.signatures(h)).map((s) => ({
+            publicKey: toHex(s.publicKey),
+            signature: toHex(s.signature),
+          })),
+        };
+      },
+    }),
+
+    getAccount: method({
+      params: p.object({ address: addressParam }),
+      handler: async ({ address: text }) => {
+        const addr = address(text);
+        const { proof, tip, mc } = await chain.accountProof(addr);
+        const bytes = await chain.state.trie.get(tip.header.stateRoot, addr.id);
+        const account = bytes === undefined ? null : (await chain.account(addr)).account;
+        return {
+          ...accountView(addr, account),
+          proof: {
+            account: bytes === undefined ? null : toHex(bytes),
+            trie: toHex(encodeProof(proof)),
+            block: { hash: toHex(tip.hash), header: toHex(encode(BlockHeader, tip.header)) },
+            masterchain: {
+              hash: toHex(mc.hash),
+              header: toHex(encode(BlockHeader, mc.header)),
+              signatures: (await chain.signatures(mc.hash)).map((s) => ({
+                publicKey: toHex(s.publicKey),
+                signature: toHex(s.signature),
+              })),
+            },
+          },
+        };
+      },
+    }),
+
+    getTransactions: method({
+      params: p.object({
+        address: addressParam,
+        limit: p.optional(p.uint({ min: 1, max: 100 })),
+        beforeLt: p.optional(p.bigintString({ min: 1n })),
+      }),
+      handler: async ({ address: text, limit, beforeLt }) => {
+        const list = await chain.history(address(text), limit ?? 20, beforeLt);
+        return list.map((x) => txView(x.hash, x.record));
+      },
+    }),
+
+    getTransaction: method({
+      params: p.object({ hash: hash32 }),
+      handler: async ({ hash }) => {
+        const r = await chain.transaction(hash);
+        if (r === null) throw new RpcError(API_ERROR.NOT_FOUND, `no transaction ${toHex(hash)}`);
+        return txView(hash, r);
+      },
+    }),
+
+    sendMessage: method({
+      params: p.object({ message: p.string({ maxLength: 2 * mempool.maxMessageBytes + 2 }) }),
+      handler: async ({ message }) => {
+        try {
+          const hash = await mempool.submit(messageBytes(message));
+          return { hash: toHex(hash), status: "accepted" };
+        } catch (e) {
+          if (e instanceof MempoolError)
+            throw new RpcError(
+              e.code === "MEMPOOL_REFUSED" ? API_ERROR.MESSAGE_REFUSED : API_ERROR.BAD_MESSAGE,
+              e.message,
+              { reason: e.code, exitCode: e.exitCode },
+            );
+          throw e;
+        }
+      },
+    }),
+
+    getMessageStatus: method({
+      params: p.object({ hash: hash32 }),
+      handler: async ({ hash }) => messageStatusView(deps, hash),
+    }),
+
+    runGetMethod: method({
+      params: p.object({
+        address: addressParam,
+        method: p.string({ minLength: 1, maxLength: 64 }),
+        args: p.optional(p.array((x: unknown) => x, { maxLength: 32 })),
+      }),
+      handler: async ({ address: text, method: name, args }) => {
+        let stack: Value[];
+        try {
+          stack = ((args ?? []) as unknown[]).map((a: unknown, i: number) => vmFromJson(a, `args[${i}]`));
+        } catch (e) {
+          throw new RpcError(-32602, (e as Error).message);
+        }
+        return runGet(address(text), name, stack);
+      },
+    }),
+
+    estimateFee: method({
+      params: p.object({ message: p.string({ maxLength: 2 * mempool.maxMessageBytes + 2 }) }),
+      handler: async ({ message: hex }) => {
+        let m: Message;
+        try {
+          m = decode(Message, messageBytes(hex));
+        } catch (e) {
+          if (e instanceof RpcError) throw e;
+          throw new RpcError(API_ERROR.BAD_MESSAGE, `the message does not decode: ${(e as Error).message}`);
+        }
+        if (m.kind !== "externalIn")
+          throw new RpcError(API_ERROR.BAD_MESSAGE, "only external inbound messages can be estimated");
+        const { account, tip } = await chain.account(m.dest);
+        let code: Uint8Array | null = null;
+        let storage = new Map<string, Value>();
+        if (account?.status.kind === "active") {
+          code = await chain.code(account.status.codeHash);
+          storage = new Map([...(await chain.state.storageOf(m.dest))].map(([k, v]) => [k, v.value]));
+        }
+        let now = deps.now();
+        if (now < tip.header.time) now = tip.header.time;
+        const r = executeTransaction(
+          { address: m.dest, account, code, storage: { get: (k) => storage.get(toHex(k)) } },
+          m,
+          {
+            now,
+            lt: tip.header.endLt + 1n,
+            seed: new Uint8Array(32),
+            fees: chain.config.fees,
+            host: deps.host,
+          },
+        );
+        if (r.kind === "refused")
+          return { accepted: false, reason: r.reason, exitCode: r.exitCode, fee: "0" };
+        const c = r.transaction.compute;
+        return {
+          accepted: true,
+          fee: r.fees.toString(),
+          gasUsed: c.kind === "vm" ? c.gasUsed.toString() : "0",
+          exitCode: c.kind === "vm" ? c.exitCode : null,
+          forwardFees: (r.transaction.action?.fwdFees ?? 0n).toString(),
+          messages: r.outMessages.length,
+        };
+      },
+    }),
+  };
+}
+
+export async function messageStatusView(deps: ApiDeps, hash: Uint8Array) {
+  const s = await deps.chain.messageStatus(hash);
+  if (s === null) return { hash: toHex(hash), status: deps.mempool.has(hash) ? "accepted" : "unknown" };
+  if (s.kind === "refused")
+    return { hash: toHex(hash), status: "refused", reason: s.reason, exitCode: s.exitCode };
+  return {
+    hash: toHex(hash),
+    status: "final",
+    transaction: toHex(s.txHash),
+    block: { workchain: Number(s.workchain), seqno: Number(s.blockSeqno) },
+    masterchainSeqno: Number(s.mcSeqno),
+    exitCode: s.exitCode,
+    success: s.success,
+  };
+}

@@ -1,0 +1,91 @@
+// A node's data directory (chain §6.1): `genesis.json`, the validator key in `validator.json`
+// (mode 0600), and the LevelDB database in `db/`. Files are written whole (temp file + rename),
+// so a kill never leaves half a key or half a genesis behind.
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fromHex, toHex } from "../bytes/index.ts";
+import { Chain, ChainError, type Genesis, genesisToJson, keySigner, parseGenesis } from "../chain/index.ts";
+import { generateKeyPair, type KeyPair, keyPairFromSeed } from "../crypto/index.ts";
+import { LevelStore } from "../store/index.ts";
+import { createCachingHost } from "../vmhost/index.ts";
+
+export const FILES = { genesis: "genesis.json", key: "validator.json", db: "db" } as const;
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function writeFileAtomic(path: string, text: string, mode = 0o644): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text, { mode });
+  await rename(tmp, path);
+}
+
+export async function readKey(dir: string): Promise<KeyPair> {
+  const path = join(dir, FILES.key);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(path, "utf8"));
+  } catch (e) {
+    throw new ChainError(
+      "CHAIN_NOT_INITIALIZED",
+      `cannot read the validator key ${path}: ${(e as Error).message}`,
+    );
+  }
+  const seed =
+    typeof (doc as { seed?: unknown })?.seed === "string" ? fromHex((doc as { seed: string }).seed) : null;
+  if (seed === null || seed.length !== 32)
+    throw new ChainError("CHAIN_CORRUPT", `${path}: "seed" must be 64 hex digits`);
+  return keyPairFromSeed(seed);
+}
+
+export async function readGenesis(path: string): Promise<Genesis> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(path, "utf8"));
+  } catch (e) {
+    throw new ChainError("GENESIS_INVALID", `cannot read genesis ${path}: ${(e as Error).message}`);
+  }
+  return parseGenesis(doc);
+}
+
+/** True when `dir` already holds an initialized node. */
+export async function isInitialized(dir: string): Promise<boolean> {
+  return (
+    (await exists(join(dir, FILES.key))) &&
+    (await exists(join(dir, FILES.genesis))) &&
+    (await exists(join(dir, FILES.db)))
+  );
+}
+
+/**
+ * Makes a node's data directory: the key (given, or generated), the genesis file and block 0.
+ * Refuses a directory that already holds a node.
+ */
+export async function initDataDir(
+  dir: string,
+  genesis: Genesis,
+  key: KeyPair = generateKeyPair(),
+): Promise<{ publicKey: Uint8Array }> {
+  if (await exists(join(dir, FILES.db)))
+    throw new ChainError("CHAIN_ALREADY_INITIALIZED", `${dir} already holds a node`);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFileAtomic(
+    join(dir, FILES.key),
+    `${JSON.stringify({ publicKey: toHex(key.publicKey), seed: toHex(key.secretKey) }, null, 2)}\n`,
+    0o600,
+  );
+  await writeFileAtomic(join(dir, FILES.genesis), `${JSON.stringify(genesisToJson(genesis), null, 2)}\n`);
+  const store = await LevelStore.open(join(dir, FILES.db));
+  try {
+    await Chain.init(store, genesis, { host: createCachingHost(), signer: keySigner(key) });
+  } finally {
+    await store.close();
+  }
+  return { publicKey: key.publicKey };
+}

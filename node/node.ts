@@ -1,0 +1,191 @@
+// The one composition root (DESIGN §1): a node is its data directory's store and chain, the
+// mempool in front of it, the block loop, and the JSON-RPC server — wired here, once, with the
+// clock, the logger and the metrics handed in. Everything below takes (options, deps).
+import { join } from "node:path";
+import { type Logger, pino } from "pino";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { apiMethods, messageStatusView, rawAddress } from "./api/index.ts";
+import { toHex } from "./bytes/index.ts";
+import { Chain, keySigner, type RoundResult } from "./chain/index.ts";
+import { FILES, readGenesis, readKey } from "./datadir/index.ts";
+import { Mempool } from "./mempool/index.ts";
+import { Producer } from "./producer/index.ts";
+import { createRpcServer, type RpcServer } from "./rpc/index.ts";
+import { LevelStore } from "./store/index.ts";
+import { createCachingHost } from "./vmhost/index.ts";
+
+export interface NodeOptions {
+  dataDir: string;
+  rpcHost?: string;
+  /** 0 picks a free port. */
+  rpcPort?: number;
+  minBlockIntervalMs?: number;
+  idleBlockIntervalMs?: number;
+  logger?: Logger;
+  /** Unix seconds; the system clock by default. */
+  now?: () => bigint;
+}
+
+export interface RunningNode {
+  rpcUrl: string;
+  chain: Chain;
+  logger: Logger;
+  /** Resolves when the node stops by itself after a fatal error. */
+  failed: Promise<unknown>;
+  close(): Promise<void>;
+}
+
+const systemNow = () => BigInt(Math.floor(Date.now() / 1000));
+
+export async function startNode(options: NodeOptions): Promise<RunningNode> {
+  const logger = options.logger ?? pino({ level: "info" });
+  const now = options.now ?? systemNow;
+  const genesis = await readGenesis(join(options.dataDir, FILES.genesis));
+  const key = await readKey(options.dataDir);
+  const store = await LevelStore.open(join(options.dataDir, FILES.db));
+  const host = createCachingHost();
+  let chain: Chain;
+  try {
+    chain = await Chain.open(store, { host, signer: keySigner(key) });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const mempool = new Mempool({}, { chain, host, now });
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const m = {
+    rounds: new Counter({
+      name: "chain_rounds_total",
+      help: "Rounds of blocks committed",
+      registers: [metrics],
+    }),
+    txs: new Counter({
+      name: "chain_transactions_total",
+      help: "Transactions in committed blocks",
+      registers: [metrics],
+    }),
+    roundSeconds: new Histogram({
+      name: "chain_round_seconds",
+      help: "Time to build and write one round",
+      registers: [metrics],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    }),
+    height: new Gauge({
+      name: "chain_masterchain_seqno",
+      help: "Newest final masterchain block",
+      registers: [metrics],
+    }),
+    pending: new Gauge({
+      name: "mempool_messages",
+      help: "Messages waiting for a block",
+      registers: [metrics],
+      collect() {
+        this.set(mempool.size);
+      },
+    }),
+  };
+  m.height.set(Number(chain.head.mc.header.seqno));
+
+  let rpc: RpcServer | null = null;
+  let resolveFailed: (e: unknown) => void = () => {};
+  const failed = new Promise<unknown>((resolve) => {
+    resolveFailed = resolve;
+  });
+  const deps = { chain, mempool, host, network: genesis.network, now };
+  const publish = (round: RoundResult) => {
+    if (rpc === null) return;
+    rpc.publish("blocks", undefined, {
+      masterchain: { seqno: Number(round.mc.header.seqno), hash: toHex(round.mc.hash) },
+      basechain: { seqno: Number(round.shard.header.seqno), hash: toHex(round.shard.hash) },
+      transactions: round.txs.length,
+    });
+    for (const tx of round.txs)
+      rpc.publish("account", rawAddress(tx.record.transaction.account), {
+        transaction: toHex(tx.hash),
+        lt: tx.record.transaction.lt.toString(),
+      });
+    for (const s of round.statuses) {
+      void messageStatusView(deps, s.hash).then((view) => rpc?.publish("message", toHex(s.hash), view));
+    }
+  };
+  const producer = new Producer(
+    { minIntervalMs: options.minBlockIntervalMs, idleIntervalMs: options.idleBlockIntervalMs },
+    {
+      chain,
+      mempool,
+      now,
+      onRound: (round, ms) => {
+        m.rounds.inc();
+        m.txs.inc(round.txs.length);
+        m.roundSeconds.observe(ms / 1000);
+        m.height.set(Number(round.mc.header.seqno));
+        if (round.txs.length > 0)
+          logger.info(
+            { mc: Number(round.mc.header.seqno), txs: round.txs.length, ms: Math.round(ms) },
+            "round",
+          );
+        publish(round);
+      },
+      onFatal: (e) => {
+        logger.fatal({ err: e }, "a round failed; the node stops so that nothing half-done is served");
+        resolveFailed(e);
+      },
+    },
+  );
+  const methods = apiMethods(deps);
+  const sendMessage = methods.sendMessage;
+  const wrapped = {
+    ...methods,
+    sendMessage: {
+      params: sendMessage.params,
+      handler: async (params: unknown, ctx: Parameters<typeof sendMessage.handler>[1]) => {
+        const r = await sendMessage.handler(params, ctx);
+        producer.poke();
+        return r;
+      },
+    },
+  };
+  try {
+    rpc = await createRpcServer(
+      {
+        host: options.rpcHost ?? "127.0.0.1",
+        port: options.rpcPort ?? 8645,
+        topics: {
+          blocks: { keyed: false },
+          account: { keyed: true, normalizeKey: (k) => k.toLowerCase() },
+          message: { keyed: true, normalizeKey: (k) => k.toLowerCase() },
+        },
+      },
+      {
+        methods: wrapped,
+        logger,
+        metrics,
+        health: () => ({ masterchain: Number(chain.head.mc.header.seqno), pendingMessages: mempool.size }),
+      },
+    );
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  producer.start();
+  logger.info(
+    { rpc: rpc.url, validator: toHex(key.publicKey), seqno: Number(chain.head.mc.header.seqno) },
+    "node started",
+  );
+  let closing: Promise<void> | null = null;
+  return {
+    rpcUrl: rpc.url,
+    chain,
+    logger,
+    failed,
+    close() {
+      closing ??= (async () => {
+        await producer.stop();
+        await rpc?.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
