@@ -42,6 +42,14 @@ module.exports = {
       to: { path: "^node/[^/]+/(?!index\\.ts$)" },
     },
     {
+      name: "rpcclient-carries-none-of-the-server",
+      comment:
+        "node/rpcclient is for the CLI: it speaks the JSON-RPC wire only, without node/rpc, pino or prom-client (its tests may start a node/rpc server).",
+      severity: "error",
+      from: { path: "^node/rpcclient/", pathNot: "\\.test\\.ts$" },
+      to: { path: ["^node/rpc/", "node_modules/(pino|prom-client)/"] },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: {},
