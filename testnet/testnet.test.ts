@@ -25,7 +25,7 @@ describe("testnet", () => {
     try {
       const first = await testnetUp({ dir, port: 0 });
       expect(first.fresh).toBe(true);
-      const info = await fetch(`${first.node.rpcUrl}/health`).then((r) => r.json());
+      const info = (await fetch(`${first.node.rpcUrl}/health`).then((r) => r.json())) as { status: string };
       expect(info.status).toBe("ok");
       const genesis = first.node.chain.genesisHash;
       await first.node.close();

@@ -1,0 +1,91 @@
+import { describe, expect, test } from "vitest";
+import { apiMethods } from "../api/index.ts";
+import { toHex } from "../bytes/index.ts";
+import { Chain, keySigner } from "../chain/index.ts";
+import {
+  GENESIS_TIME,
+  GRAM,
+  keyOf,
+  testGenesis,
+  transfer,
+  validatorKey,
+  walletOf,
+} from "../chain/testkit.ts";
+import { decode, encode, hashOf } from "../codec/index.ts";
+import { Account, Message } from "../ledger/index.ts";
+import { Mempool } from "../mempool/index.ts";
+import { MemoryStore } from "../store/index.ts";
+import { createCachingHost } from "../vmhost/index.ts";
+import { type AccountProofJson, verifyAccountProof } from "./verify.ts";
+
+async function answer(address: string) {
+  const host = createCachingHost();
+  const chain = await Chain.init(
+    new MemoryStore(),
+    testGenesis([
+      { seed: "alice", balance: 10n * GRAM },
+      { seed: "bob", balance: GRAM },
+    ]),
+    {
+      host,
+      signer: keySigner(validatorKey),
+    },
+  );
+  const m = transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }]);
+  await chain.produceRound(GENESIS_TIME + 1n, {
+    shard: [{ hash: hashOf(Message, m), message: m as never }],
+    mc: [],
+  });
+  const mempool = new Mempool({}, { chain, host, now: () => GENESIS_TIME });
+  const methods = apiMethods({ chain, mempool, host, network: "test", now: () => GENESIS_TIME });
+  const ctx = {} as never;
+  const r = (await methods.getAccount.handler(methods.getAccount.params({ address }), ctx)) as {
+    balance: string;
+    proof: AccountProofJson;
+  };
+  return { r, chain };
+}
+
+const validators = [{ publicKey: validatorKey.publicKey, stake: 1n }];
+const raw = (a: { workchain: bigint; id: Uint8Array }) => `${a.workchain}:${toHex(a.id)}`;
+
+describe("verifyAccountProof", () => {
+  test("accepts a node's honest answer and gives the proved balance", async () => {
+    const { r } = await answer(raw(walletOf("bob")));
+    const v = verifyAccountProof(r.proof, walletOf("bob"), validators);
+    expect(v.account?.balance.toString()).toBe(r.balance);
+    expect(v.mcSeqno).toBe(1n);
+  });
+
+  test("proves that an account does not exist", async () => {
+    const nobody = { workchain: 0n, id: new Uint8Array(32).fill(7) };
+    const { r } = await answer(raw(nobody));
+    expect(verifyAccountProof(r.proof, nobody, validators).account).toBe(null);
+  });
+
+  test("catches a lying node: a changed balance, another account, untrusted signers, a swapped block", async () => {
+    const { r } = await answer(raw(walletOf("bob")));
+    const bob = walletOf("bob");
+    const lies: [string, AccountProofJson, typeof validators, RegExp][] = [];
+    const acct = decode(Account, Buffer.from(r.proof.account as string, "hex"));
+    const richer = toHex(encode(Account, { ...acct, balance: acct.balance * 10n }));
+    lies.push(["balance", { ...r.proof, account: richer }, validators, /not the one the proof commits to/]);
+    lies.push([
+      "signers",
+      r.proof,
+      [{ publicKey: keyOf("someone").publicKey, stake: 1n }],
+      /not signed by 2\/3/,
+    ]);
+    lies.push([
+      "block",
+      { ...r.proof, block: { ...r.proof.block, hash: "00".repeat(32) } },
+      validators,
+      /does not hash/,
+    ]);
+    lies.push(["absence", { ...r.proof, account: null }, validators, /no account was sent/]);
+    for (const [, proof, vs, message] of lies)
+      expect(() => verifyAccountProof(proof, bob, vs)).toThrow(message);
+    // The proof of bob is no proof of alice.
+    expect(() => verifyAccountProof(r.proof, walletOf("alice"), validators)).toThrow(/does not check out/);
+  });
+});

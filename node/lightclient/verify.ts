@@ -1,0 +1,96 @@
+// What a client checks before it believes a node (rpc §5): an account's state is proved by a
+// trie proof against a block's state root; a basechain block by the masterchain header that
+// names it; the masterchain header by the signatures of more than 2/3 of the stake of a
+// validator set the client already trusts. A node that lies about any of it is caught here.
+import { equalBytes, fromHex } from "../bytes/index.ts";
+import { BlockHeader, isFinal, type Validator } from "../chain/index.ts";
+import { CodecError, decode, hashOf } from "../codec/index.ts";
+import { Account, type LedgerAddress } from "../ledger/index.ts";
+import { decodeProof, valueHashOf, verifyProof } from "../state/index.ts";
+
+/** The `proof` field of a getAccount answer. */
+export interface AccountProofJson {
+  account: string | null;
+  trie: string;
+  block: { hash: string; header: string };
+  masterchain: { hash: string; header: string; signatures: { publicKey: string; signature: string }[] };
+}
+
+export class ProofError extends Error {
+  constructor(message: string) {
+    super(`the node's answer does not check out: ${message}`);
+    this.name = "ProofError";
+  }
+}
+
+function bytes(hex: unknown, what: string, length?: number): Uint8Array {
+  const b = typeof hex === "string" ? fromHex(hex) : null;
+  if (b === null || (length !== undefined && b.length !== length))
+    throw new ProofError(`${what} is not valid hex`);
+  return b;
+}
+
+function header(hex: unknown, hash: unknown, what: string): { header: BlockHeader; hash: Uint8Array } {
+  const h = bytes(hash, `${what} hash`, 32);
+  let decoded: BlockHeader;
+  try {
+    decoded = decode(BlockHeader, bytes(hex, `${what} header`));
+  } catch (e) {
+    if (e instanceof CodecError) throw new ProofError(`${what} header does not decode`);
+    throw e;
+  }
+  if (!equalBytes(hashOf(BlockHeader, decoded), h))
+    throw new ProofError(`${what} header does not hash to its hash`);
+  return { header: decoded, hash: h };
+}
+
+/**
+ * Checks a getAccount proof for `address` against `validators`; returns the proved account (null
+ * when the proof shows it does not exist) and the final masterchain block it was proved at.
+ */
+export function verifyAccountProof(
+  proof: AccountProofJson,
+  address: LedgerAddress,
+  validators: readonly Validator[],
+): { account: Account | null; mcSeqno: bigint; mcHash: Uint8Array } {
+  if (typeof proof !== "object" || proof === null) throw new ProofError("no proof");
+  const mc = header(proof.masterchain?.header, proof.masterchain?.hash, "masterchain");
+  if (mc.header.workchain !== -1n) throw new ProofError("the masterchain header is not a masterchain block");
+  const signatures = (proof.masterchain.signatures ?? []).map((s, i) => ({
+    publicKey: bytes(s?.publicKey, `signature ${i} key`, 32),
+    signature: bytes(s?.signature, `signature ${i}`, 64),
+  }));
+  const config = { validators: [...validators] } as Parameters<typeof isFinal>[0];
+  if (!isFinal(config, mc.hash, signatures))
+    throw new ProofError("the masterchain block is not signed by 2/3 of the trusted validators' stake");
+  let root: Uint8Array;
+  if (address.workchain === -1n) {
+    root = mc.header.stateRoot;
+  } else {
+    const block = header(proof.block?.header, proof.block?.hash, "block");
+    const named = mc.header.shards.some(
+      (s) =>
+        s.workchain === block.header.workchain &&
+        equalBytes(s.hash, block.hash) &&
+        equalBytes(s.stateRoot, block.header.stateRoot),
+    );
+    if (block.header.workchain !== address.workchain || !named)
+      throw new ProofError("the block is not the one the masterchain block names");
+    root = block.header.stateRoot;
+  }
+  let result: ReturnType<typeof verifyProof>;
+  try {
+    result = verifyProof(root, address.id, decodeProof(bytes(proof.trie, "trie proof")));
+  } catch (e) {
+    throw new ProofError(`the trie proof is invalid (${(e as Error).message})`);
+  }
+  if (!result.included) {
+    if (proof.account !== null) throw new ProofError("the proof shows no account, but an account was sent");
+    return { account: null, mcSeqno: mc.header.seqno, mcHash: mc.hash };
+  }
+  if (proof.account === null) throw new ProofError("the proof shows an account, but no account was sent");
+  const accountBytes = bytes(proof.account, "account");
+  if (!equalBytes(valueHashOf(accountBytes), result.valueHash))
+    throw new ProofError("the account is not the one the proof commits to");
+  return { account: decode(Account, accountBytes), mcSeqno: mc.header.seqno, mcHash: mc.hash };
+}
