@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import type { CliIo, InputStream } from "./io/index.ts";
 import type { ScryptCost } from "./keystore/index.ts";
+import { runCli } from "./program.ts";
 
 /** Cheap enough for a test to create dozens of wallets; never use it for real keys. */
 export const TEST_SCRYPT: ScryptCost = { n: 16, r: 1, p: 1 };
@@ -15,6 +16,15 @@ export const TEST_SCRYPT: ScryptCost = { n: 16, r: 1, p: 1 };
 export const PHRASES: { words: string; publicKey: string }[] = JSON.parse(
   readFileSync(new URL("../specs/vectors/mnemonic/ton-crypto.json", import.meta.url), "utf8"),
 ).valid;
+
+/** Addresses in every form, made with TON's own library (specs/vectors/address). */
+export const ADDRESSES: {
+  valid: {
+    raw: string;
+    friendly: { text: string; bounceable: boolean; testnet: boolean; urlSafe: boolean }[];
+  }[];
+  invalid: { why: string; text: string; code: string }[];
+} = JSON.parse(readFileSync(new URL("../specs/vectors/address/ton-core.json", import.meta.url), "utf8"));
 
 export async function tempHome(): Promise<{ home: string; remove: () => Promise<void> }> {
   const home = await mkdtemp(join(tmpdir(), "gram-cli-test-"));
@@ -66,4 +76,21 @@ export function testIo(env: Record<string, string | undefined>, stdin: InputStre
   const stderr = captureSink();
   const io: CliIo = { env, stdin, stdout, stderr };
   return { io, stdout, stderr };
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `gram argv…` in-process with a cheap keystore; `env` replaces the environment entirely. */
+export async function run(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  stdin: InputStream = pipedStdin(),
+): Promise<RunResult> {
+  const { io, stdout, stderr } = testIo(env, stdin);
+  const code = await runCli(argv, { ...io, keystore: { scrypt: TEST_SCRYPT } });
+  return { code, stdout: stdout.text, stderr: stderr.text };
 }
