@@ -48,7 +48,7 @@ describe("the program", () => {
   });
 
   test.each([
-    [[], "'gram' needs a command: address, wallet; see 'gram --help'"],
+    [[], `'gram' needs a command: ${COMMAND_GROUPS.map((g) => g.name).join(", ")}; see 'gram --help'`],
     [["wallet"], "'gram wallet' needs a command: new, import, list, show; see 'gram wallet --help'"],
     [["walet"], "unknown command 'walet' (Did you mean wallet?); see 'gram --help'"],
     [["--bogus"], "unknown option '--bogus'; see 'gram --help'"],
