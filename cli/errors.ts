@@ -12,7 +12,10 @@ export type CliErrorCode =
   | "CLI_PASSWORD_MISMATCH"
   | "CLI_CANCELLED"
   | "CLI_NO_INPUT"
-  | "CLI_INPUT_TOO_LARGE";
+  | "CLI_INPUT_TOO_LARGE"
+  | "CLI_BAD_ANSWER"
+  | "CLI_TX_FAILED"
+  | "CLI_TIMEOUT";
 
 /** A failure of the command itself (usage, prompts, input), as opposed to one of a module it calls. */
 export class CliError extends Error {

@@ -5,6 +5,9 @@ import { readFileSync } from "node:fs";
 import { Command, type CommanderError } from "commander";
 import { addressCommand } from "./commands/address.ts";
 import { parseRpcUrl } from "./commands/args.ts";
+import { ledgerCommands } from "./commands/ledger.ts";
+import { nodeCommands } from "./commands/node.ts";
+import { testnetCommands } from "./commands/testnet.ts";
 import { walletCommands } from "./commands/wallet.ts";
 import { type CliContext, type CommandGroup, DEFAULT_RPC } from "./context.ts";
 import { EXIT, oneLine, reportFailure, usageError } from "./errors.ts";
@@ -12,7 +15,13 @@ import type { CliIo } from "./io/index.ts";
 import type { KeystoreOptions } from "./keystore/index.ts";
 
 /** Every command group, in the order `gram --help` lists them. */
-export const COMMAND_GROUPS: readonly CommandGroup[] = [addressCommand, walletCommands];
+export const COMMAND_GROUPS: readonly CommandGroup[] = [
+  addressCommand,
+  walletCommands,
+  ledgerCommands,
+  nodeCommands,
+  testnetCommands,
+];
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;

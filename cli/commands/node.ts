@@ -1,0 +1,110 @@
+// `gram node init|start|status`: run a node from a data directory, and ask one how far it is.
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { pino } from "pino";
+import { fromHex, toHex } from "../../node/bytes/index.ts";
+import { keyPairFromSeed } from "../../node/crypto/index.ts";
+import { initDataDir, readGenesis } from "../../node/datadir/index.ts";
+import { startNode } from "../../node/node.ts";
+import { type CliContext, type CommandGroup, outputOf } from "../context.ts";
+import { CliError, usageError } from "../errors.ts";
+import { formatTable } from "../output/index.ts";
+import { clientOf } from "./remote.ts";
+
+export function parsePort(text: string): number {
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || !Number.isInteger(n) || n < 0 || n > 65_535)
+    throw usageError(`'${text}' is not a port (0..65535)`);
+  return n;
+}
+
+/** Runs until SIGINT or SIGTERM, then stops the node cleanly; a fatal node error ends it with 1. */
+export async function runUntilSignal(node: {
+  close(): Promise<void>;
+  failed: Promise<unknown>;
+}): Promise<void> {
+  const stop = await new Promise<"signal" | "failed">((resolve) => {
+    process.once("SIGINT", () => resolve("signal"));
+    process.once("SIGTERM", () => resolve("signal"));
+    void node.failed.then(() => resolve("failed"));
+  });
+  await node.close();
+  if (stop === "failed")
+    throw new CliError("CLI_TX_FAILED", "the node stopped after a fatal error; see its log");
+}
+
+export const nodeCommands: CommandGroup = {
+  name: "node",
+  register(program, ctx) {
+    const node = program.command("node").description("run a Gram node and ask one for its status");
+
+    node
+      .command("init")
+      .description("make a node's data directory from a genesis file")
+      .requiredOption("--dir <dir>", "data directory to create")
+      .requiredOption("--genesis <file>", "genesis JSON file")
+      .option("--key <file>", 'validator key JSON ({"seed": "<64 hex>"}); generated when left out')
+      .action(async (opts: { dir: string; genesis: string; key?: string }, cmd: Command) => {
+        const genesis = await readGenesis(opts.genesis);
+        let key: ReturnType<typeof keyPairFromSeed> | undefined;
+        if (opts.key !== undefined) {
+          const doc = JSON.parse(await readFile(opts.key, "utf8")) as { seed?: string };
+          const seed = fromHex(doc.seed ?? "");
+          if (seed === null || seed.length !== 32)
+            throw usageError(`${opts.key}: "seed" must be 64 hex digits`);
+          key = keyPairFromSeed(seed);
+        }
+        const { publicKey } = await initDataDir(opts.dir, genesis, key);
+        outputOf(ctx, cmd).result(
+          { dir: opts.dir, network: genesis.network, validator: toHex(publicKey) },
+          () => `Initialized ${opts.dir} for network ${genesis.network}; validator key ${toHex(publicKey)}.`,
+        );
+      });
+
+    node
+      .command("start")
+      .description("run the node in the foreground (JSON logs on stdout) until SIGINT or SIGTERM")
+      .requiredOption("--dir <dir>", "data directory made by 'gram node init'")
+      .option("--rpc-host <host>", "address the JSON-RPC server listens on", "127.0.0.1")
+      .option("--rpc-port <port>", "JSON-RPC port", parsePort, 8645)
+      .action(async (opts: { dir: string; rpcHost: string; rpcPort: number }) => {
+        const running = await startNode({
+          dataDir: opts.dir,
+          rpcHost: opts.rpcHost,
+          rpcPort: opts.rpcPort,
+          logger: pino(),
+        });
+        await runUntilSignal(running);
+      });
+
+    node
+      .command("status")
+      .description("the node's newest final masterchain and basechain blocks")
+      .action(async (_o: unknown, cmd: Command) => status(ctx, cmd));
+  },
+};
+
+async function status(ctx: CliContext, cmd: Command): Promise<void> {
+  const info = await clientOf(cmd).call<{
+    network: string;
+    masterchain: { seqno: number; hash: string; time: number };
+    basechain: { seqno: number; hash: string };
+    pendingMessages: number;
+  }>("getChainInfo");
+  outputOf(ctx, cmd).result(
+    {
+      network: info.network,
+      masterchain: { seqno: info.masterchain.seqno, hash: info.masterchain.hash },
+      basechain: { seqno: info.basechain.seqno, hash: info.basechain.hash },
+      pendingMessages: info.pendingMessages,
+    },
+    () =>
+      formatTable([
+        ["network", info.network],
+        ["masterchain", `#${info.masterchain.seqno} ${info.masterchain.hash}`],
+        ["basechain", `#${info.basechain.seqno} ${info.basechain.hash}`],
+        ["last block", new Date(info.masterchain.time * 1000).toISOString()],
+        ["waiting", `${info.pendingMessages} messages`],
+      ]),
+  );
+}

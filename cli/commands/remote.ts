@@ -1,0 +1,94 @@
+// What the commands that talk to a node share: the client for --rpc, turning NAME|ADDRESS into
+// an address, and the validator set this home trusts for each network (pinned at first contact,
+// like an SSH host key), which `gram balance` checks a node's proofs against.
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { type Address, parseAddress } from "../../node/address/index.ts";
+import { fromHex, toHex } from "../../node/bytes/index.ts";
+import { ChainConfig, type Validator } from "../../node/chain/index.ts";
+import { decode, hashOf } from "../../node/codec/index.ts";
+import type { LedgerAddress } from "../../node/ledger/index.ts";
+import { RpcClient } from "../../node/rpcclient/index.ts";
+import { type CliContext, globalsOf, keystoreOf } from "../context.ts";
+import { CliError } from "../errors.ts";
+import { gramHome, isWalletName } from "../keystore/index.ts";
+
+export function clientOf(cmd: Command, timeoutMs = 15_000): RpcClient {
+  return new RpcClient(globalsOf(cmd).rpc, { timeoutMs });
+}
+
+export interface Target {
+  address: LedgerAddress;
+  /** The bounce flag the form asked for (friendly forms carry one), or null. */
+  bounceable: boolean | null;
+  /** The wallet's name when the target was named. */
+  name: string | null;
+}
+
+export const ledger = (a: Address): LedgerAddress => ({ workchain: BigInt(a.workchain), id: a.hash });
+
+/** A wallet name from the keystore, or an address in any form. */
+export async function resolveTarget(ctx: CliContext, text: string): Promise<Target> {
+  if (isWalletName(text) && !text.includes(":")) {
+    const keystore = keystoreOf(ctx);
+    if (await keystore.exists(text)) {
+      const info = await keystore.show(text);
+      return { address: ledger(info.address), bounceable: false, name: text };
+    }
+  }
+  let parsed: ReturnType<typeof parseAddress>;
+  try {
+    parsed = parseAddress(text);
+  } catch (e) {
+    if (isWalletName(text))
+      throw new CliError("CLI_USAGE", `'${text}' is neither a wallet in the keystore nor an address`);
+    throw e;
+  }
+  return {
+    address: ledger(parsed.address),
+    bounceable: parsed.form === "friendly" ? (parsed.bounceable ?? null) : null,
+    name: null,
+  };
+}
+
+export const rawOf = (a: LedgerAddress) => `${a.workchain}:${toHex(a.id)}`;
+
+interface ConfigAnswer {
+  hash: string;
+  encoded: string;
+}
+
+/** The validators this GRAM_HOME trusts for the node's network; pins them at first contact. */
+export async function trustedValidators(ctx: CliContext, client: RpcClient): Promise<Validator[]> {
+  const info = await client.call<{ genesis: string }>("getChainInfo");
+  if (typeof info?.genesis !== "string" || fromHex(info.genesis)?.length !== 32)
+    throw new CliError("CLI_BAD_ANSWER", "the node's chain info has no genesis hash");
+  const dir = join(gramHome(ctx.io.env), "networks");
+  const file = join(dir, `${info.genesis}.json`);
+  try {
+    const pinned = JSON.parse(await readFile(file, "utf8")) as {
+      validators: { publicKey: string; stake: string }[];
+    };
+    return pinned.validators.map((v) => ({
+      publicKey: fromHex(v.publicKey) as Uint8Array,
+      stake: BigInt(v.stake),
+    }));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new CliError("CLI_BAD_ANSWER", `cannot read ${file}: ${(e as Error).message}`);
+  }
+  const cfg = await client.call<ConfigAnswer>("getConfig");
+  const bytes = fromHex(cfg?.encoded ?? "");
+  if (bytes === null) throw new CliError("CLI_BAD_ANSWER", "the node's config answer is malformed");
+  const config = decode(ChainConfig, bytes);
+  if (toHex(hashOf(ChainConfig, config)) !== cfg.hash)
+    throw new CliError("CLI_BAD_ANSWER", "the node's config does not match its hash");
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const doc = {
+    validators: config.validators.map((v) => ({ publicKey: toHex(v.publicKey), stake: v.stake.toString() })),
+  };
+  await writeFile(`${file}.tmp`, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
+  await rename(`${file}.tmp`, file);
+  return config.validators;
+}

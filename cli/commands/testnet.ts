@@ -1,0 +1,121 @@
+// `gram testnet up|accounts`: the local network of README's quick start, and its funded wallets.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { formatFriendly } from "../../node/address/index.ts";
+import { toHex } from "../../node/bytes/index.ts";
+import { parseGenesis } from "../../node/chain/index.ts";
+import { RpcClientError } from "../../node/rpcclient/index.ts";
+import { formatGrams } from "../../node/units/index.ts";
+import {
+  DEFAULT_TESTNET_PORT,
+  TEST_BALANCE_NANO,
+  TEST_MNEMONIC,
+  testAccounts,
+  testnetUp,
+} from "../../testnet/index.ts";
+import { type CliContext, type CommandGroup, outputOf } from "../context.ts";
+import { gramHome } from "../keystore/index.ts";
+import { parsePort, runUntilSignal } from "./node.ts";
+import { clientOf } from "./remote.ts";
+
+const defaultDir = (ctx: CliContext) => join(gramHome(ctx.io.env), "testnet");
+
+export const testnetCommands: CommandGroup = {
+  name: "testnet",
+  register(program, ctx) {
+    const testnet = program
+      .command("testnet")
+      .description("a local Gram network with funded wallets, for development");
+
+    testnet
+      .command("up")
+      .description("start the local network in the foreground until SIGINT or SIGTERM")
+      .option("--dir <dir>", "data directory (default $GRAM_HOME/testnet); kept between runs")
+      .option("--port <port>", "JSON-RPC port", parsePort, DEFAULT_TESTNET_PORT)
+      .action(async (opts: { dir?: string; port: number }, cmd: Command) => {
+        const dir = opts.dir ?? defaultDir(ctx);
+        const { node, fresh, logFile } = await testnetUp({ dir, port: opts.port });
+        const accounts = testAccounts();
+        const lines = [
+          `${fresh ? "Started a new" : "Resumed the"} Gram testnet in ${dir} (log: ${logFile}).`,
+          "",
+          `Test mnemonic (public; these Grams are for local use only):`,
+          `  ${TEST_MNEMONIC}`,
+          "",
+          "Funded wallets (subwallet id = index):",
+          ...accounts.map((a) => `  ${a.index}  ${friendly(a.address)}`),
+          "",
+          `Network is up: RPC at ${node.rpcUrl}. Press Ctrl+C to stop.`,
+        ];
+        outputOf(ctx, cmd).result(
+          {
+            rpc: node.rpcUrl,
+            dir,
+            fresh,
+            mnemonic: TEST_MNEMONIC,
+            accounts: accounts.map((a) => ({
+              index: a.index,
+              address: friendly(a.address),
+              raw: raw(a.address),
+            })),
+          },
+          () => lines.join("\n"),
+        );
+        await runUntilSignal(node);
+      });
+
+    testnet
+      .command("accounts")
+      .description("the funded test wallets, their addresses and balances")
+      .option("--dir <dir>", "data directory (default $GRAM_HOME/testnet)")
+      .action(async (opts: { dir?: string }, cmd: Command) => {
+        const accounts = testAccounts();
+        const balances = await liveBalances(
+          cmd,
+          accounts.map((a) => raw(a.address)),
+        );
+        const genesis = balances === null ? await genesisBalances(opts.dir ?? defaultDir(ctx)) : null;
+        const rows = accounts.map((a, i) => ({
+          index: a.index,
+          address: friendly(a.address),
+          raw: raw(a.address),
+          balance: (balances?.[i] ?? genesis?.get(raw(a.address)) ?? TEST_BALANCE_NANO).toString(),
+        }));
+        outputOf(ctx, cmd).result({ mnemonic: TEST_MNEMONIC, accounts: rows }, () =>
+          [
+            `Test mnemonic: ${TEST_MNEMONIC}`,
+            ...rows.map((r) => `  ${r.index}  ${r.address}  ${formatGrams(BigInt(r.balance))} Gram`),
+          ].join("\n"),
+        );
+      });
+  },
+};
+
+const friendly = (a: { workchain: bigint; id: Uint8Array }) =>
+  formatFriendly({ workchain: Number(a.workchain), hash: a.id }, { bounceable: false, testnet: false });
+const raw = (a: { workchain: bigint; id: Uint8Array }) => `${a.workchain}:${toHex(a.id)}`;
+
+/** Balances from the running network, or null when no node answers at --rpc. */
+async function liveBalances(cmd: Command, addresses: string[]): Promise<bigint[] | null> {
+  const client = clientOf(cmd, 3_000);
+  try {
+    return await Promise.all(
+      addresses.map(async (address) =>
+        BigInt((await client.call<{ balance: string }>("getAccount", { address })).balance),
+      ),
+    );
+  } catch (e) {
+    if (e instanceof RpcClientError && (e.code === "UNREACHABLE" || e.code === "TIMEOUT")) return null;
+    throw e;
+  }
+}
+
+async function genesisBalances(dir: string): Promise<Map<string, bigint> | null> {
+  try {
+    const g = parseGenesis(JSON.parse(await readFile(join(dir, "genesis.json"), "utf8")));
+    return new Map(g.accounts.map((a) => [raw(a.address), a.balance]));
+  } catch {
+    return null;
+  }
+}
