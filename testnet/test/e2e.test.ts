@@ -1,0 +1,228 @@
+// End to end, as a user and a script would: a real node process started by `gram testnet up`,
+// the real CLI in child processes, a restart, and a kill -9 in the middle of a stream of transfers.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { toHex } from "../../node/bytes/index.ts";
+import { encode } from "../../node/codec/index.ts";
+import { Message } from "../../node/ledger/index.ts";
+import { mnemonicToKeyPair } from "../../node/mnemonic/index.ts";
+import { RpcClient } from "../../node/rpcclient/index.ts";
+import { transferMessage } from "../../node/wallet/index.ts";
+import { TEST_MNEMONIC, testAccounts } from "../accounts.ts";
+
+const run = promisify(execFile);
+const GRAM_TS = join(import.meta.dirname, "..", "..", "cli", "gram.ts");
+
+let root: string;
+let port: number;
+let env: NodeJS.ProcessEnv;
+let node: ChildProcess | null = null;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function gram(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [GRAM_TS, "--rpc", `http://127.0.0.1:${port}`, ...args], {
+      env,
+      timeout: 60_000,
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof x.code === "number" ? x.code : -1, stdout: x.stdout ?? "", stderr: x.stderr ?? "" };
+  }
+}
+
+async function json<T = Record<string, unknown>>(...args: string[]): Promise<T> {
+  const r = await gram(...args, "--json");
+  if (r.code !== 0) throw new Error(`gram ${args.join(" ")} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** Starts `gram testnet up` and resolves once it says the network is up. */
+async function up(): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [GRAM_TS, "testnet", "up", "--dir", join(root, "net"), "--port", String(port)],
+    { env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  node = child;
+  let out = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the testnet did not come up: ${out}`)), 30_000);
+    child.stdout?.on("data", (d) => {
+      out += d;
+      if (out.includes("Network is up")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr?.on("data", (d) => {
+      out += d;
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the testnet exited (${code}): ${out}`));
+    });
+  });
+}
+
+async function stop(signal: NodeJS.Signals): Promise<number | null> {
+  const child = node;
+  node = null;
+  if (child === null || child.exitCode !== null) return child?.exitCode ?? null;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    child.kill(signal);
+  });
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "gram-e2e-"));
+  port = await freePort();
+  env = { ...process.env, GRAM_HOME: join(root, "home"), GRAM_PASSWORD: "correct horse" };
+  await up();
+}, 60_000);
+
+afterAll(async () => {
+  await stop("SIGKILL");
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("gram against a real node", () => {
+  test("a newcomer imports a funded wallet, makes another, sends Grams, and finds them after a restart", async () => {
+    const accounts = await json<{ mnemonic: string; accounts: { address: string; balance: string }[] }>(
+      "testnet",
+      "accounts",
+    );
+    expect(accounts.mnemonic).toBe(TEST_MNEMONIC);
+    expect(accounts.accounts).toHaveLength(10);
+    const alice = await json<{ address: string; raw: string }>(
+      "wallet",
+      "import",
+      "alice",
+      "--mnemonic",
+      accounts.mnemonic,
+    );
+    expect(alice.address).toBe(accounts.accounts[0].address);
+    const bob = await json<{ raw: string }>("wallet", "new", "bob");
+    const sent = await json<{ hash: string; status: string; fee: string }>(
+      "transfer",
+      "alice",
+      "bob",
+      "2.5",
+      "--comment",
+      "first",
+    );
+    expect(sent.status).toBe("final");
+    expect(BigInt(sent.fee)).toBeGreaterThan(0n);
+    const bobBalance = await json<{ balance: string }>("balance", "bob");
+    expect(bobBalance.balance).toBe("2500000000");
+    const history = await json<{ transactions: { inMsg: { comment: string } }[] }>("history", bob.raw);
+    expect(history.transactions[0].inMsg.comment).toBe("first");
+    const tx = await json<{ hash: string }>("tx", sent.hash);
+    expect(tx.hash).toBe(sent.hash);
+
+    expect(await stop("SIGTERM")).toBe(0);
+    await up();
+    expect((await json<{ balance: string }>("balance", "bob")).balance).toBe("2500000000");
+    const status = await json<{ masterchain: { seqno: number; hash: string } }>("node", "status");
+    expect(status.masterchain.seqno).toBeGreaterThan(0);
+  }, 120_000);
+
+  test("bad input gets one line and a non-zero exit", async () => {
+    const cases: [string[], RegExp][] = [
+      [["transfer", "alice", "bob", "1.0000000001"], /10 decimals/],
+      [["transfer", "alice", "bob", "-1"], /amount/],
+      [["transfer", "alice", "0:zz", "1"], /hexadecimal/],
+      [["transfer", "alice", "bob", "99999999"], /less than/],
+      [["balance", "nobody"], /neither a wallet/],
+      [["tx", "xyz"], /not a transaction hash/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await gram(...args);
+      expect(r.code, args.join(" ")).not.toBe(0);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+    const wrong = await run(
+      process.execPath,
+      [GRAM_TS, "--rpc", `http://127.0.0.1:${port}`, "transfer", "alice", "bob", "1"],
+      { env: { ...env, GRAM_PASSWORD: "wrong" } },
+    ).catch((e) => e);
+    expect(wrong.stderr).toMatch(/wrong password/);
+  }, 60_000);
+
+  test("every transfer reported final survives a kill -9 in the middle of a stream", async () => {
+    const client = new RpcClient(`http://127.0.0.1:${port}`, { timeoutMs: 10_000 });
+    const key = mnemonicToKeyPair(TEST_MNEMONIC.split(" "));
+    const [, from, to] = testAccounts();
+    const final: string[] = [];
+    let seqno = BigInt(
+      (
+        await client.call<{ stack: { int: string }[] }>("runGetMethod", {
+          address: `0:${toHex(from.address.id)}`,
+          method: "seqno",
+        })
+      ).stack[0].int,
+    );
+    const stream = (async () => {
+      for (;;) {
+        const m = transferMessage({
+          key,
+          subwalletId: 1n,
+          seqno,
+          validUntil: BigInt(Math.floor(Date.now() / 1000) + 60),
+          payments: [{ to: to.address, valueNano: 1_000_000n }],
+        });
+        const sent = await client.call<{ hash: string }>("sendMessage", {
+          message: toHex(encode(Message, m)),
+        });
+        for (;;) {
+          const s = await client.call<{ status: string; transaction?: string }>("getMessageStatus", {
+            hash: sent.hash,
+          });
+          if (s.status === "final" && s.transaction) {
+            final.push(s.transaction);
+            break;
+          }
+          if (s.status === "refused") throw new Error("refused");
+        }
+        seqno++;
+      }
+    })().catch(() => {});
+    const until = Date.now() + 20_000;
+    while (final.length < 5 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await stop("SIGKILL");
+    await stream;
+    expect(final.length).toBeGreaterThanOrEqual(5);
+    await up();
+    for (const hash of final) {
+      const tx = await client.call<{ hash: string }>("getTransaction", { hash });
+      expect(tx.hash).toBe(hash);
+    }
+    const history = await client.call<unknown[]>("getTransactions", {
+      address: `0:${toHex(from.address.id)}`,
+      limit: 100,
+    });
+    expect(history.length).toBeGreaterThanOrEqual(final.length);
+  }, 120_000);
+});
