@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import type { Benchmark } from "./harness.ts";
 
 const files: Array<() => Promise<{ benchmarks: Benchmark[] }>> = [
+  () => import("./chain.ts"),
   () => import("./codec.ts"),
   () => import("./crypto.ts"),
   () => import("./keys.ts"),

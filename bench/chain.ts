@@ -1,0 +1,268 @@
+// chain.* and node.*: a real node process (`gram node start`) driven over JSON-RPC by this
+// process as the load: signed wallet-to-wallet transfers, each wallet with one message in flight,
+// submitted and polled in JSON-RPC batches. Figures: final transfers/s, submission-to-final
+// latency (p50, p99), ms from start to the first block, and resident memory with 100k accounts.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { toHex } from "../node/bytes/index.ts";
+import type { Genesis } from "../node/chain/index.ts";
+import { encode } from "../node/codec/index.ts";
+import { keyPairFromSeed, sha256 } from "../node/crypto/index.ts";
+import { initDataDir } from "../node/datadir/index.ts";
+import { type LedgerAddress, Message } from "../node/ledger/index.ts";
+import { transferMessage, walletAddress } from "../node/wallet/index.ts";
+import { TESTNET_FEES } from "../testnet/index.ts";
+import type { Benchmark, BenchResult } from "./harness.ts";
+
+const GRAM_TS = join(import.meta.dirname, "..", "cli", "gram.ts");
+const WALLETS = 2_000;
+const LOAD_MS = 20_000;
+const GRAM = 1_000_000_000n;
+
+const key = keyPairFromSeed(sha256(new TextEncoder().encode("gram bench wallets")));
+const validator = keyPairFromSeed(sha256(new TextEncoder().encode("gram bench validator")));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function genesis(wallets: number, plain = 0): Genesis {
+  const accounts: Genesis["accounts"] = [];
+  for (let i = 0; i < wallets; i++)
+    accounts.push({
+      address: walletAddress(key.publicKey, BigInt(i)),
+      balance: 1_000n * GRAM,
+      wallet: { publicKey: key.publicKey, subwalletId: BigInt(i) },
+    });
+  for (let i = 0; i < plain; i++) {
+    const id = sha256(new TextEncoder().encode(`plain ${i}`));
+    accounts.push({ address: { workchain: 0n, id }, balance: GRAM, wallet: null });
+  }
+  return {
+    network: "bench",
+    time: BigInt(Math.floor(Date.now() / 1000)),
+    config: {
+      fees: TESTNET_FEES,
+      maxBlockTransactions: 10_000,
+      getMethodGasLimit: 1_000_000n,
+      validators: [{ publicKey: validator.publicKey, stake: GRAM }],
+    },
+    accounts,
+  };
+}
+
+interface Node {
+  child: ChildProcess;
+  url: string;
+  dir: string;
+  startedAt: number;
+}
+
+async function startNode(g: Genesis): Promise<Node> {
+  const dir = await mkdtemp(join(tmpdir(), "gram-bench-"));
+  await initDataDir(dir, g, validator);
+  const port = await freePort();
+  const startedAt = performance.now();
+  const child = spawn(
+    process.execPath,
+    [GRAM_TS, "node", "start", "--dir", dir, "--rpc-port", String(port)],
+    { stdio: "ignore" },
+  );
+  return { child, url: `http://127.0.0.1:${port}`, dir, startedAt };
+}
+
+async function stopNode(n: Node): Promise<void> {
+  await new Promise<void>((resolve) => {
+    if (n.child.exitCode !== null) return resolve();
+    n.child.once("exit", () => resolve());
+    n.child.kill("SIGTERM");
+    setTimeout(() => n.child.kill("SIGKILL"), 10_000).unref();
+  });
+  await rm(n.dir, { recursive: true, force: true });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: answers are read field by field, as a load script would
+type Answer = { result?: any; error?: any };
+let nextId = 1;
+async function batch(url: string, calls: { method: string; params: unknown }[]): Promise<Answer[]> {
+  const body = calls.map((c) => ({ jsonrpc: "2.0", id: nextId++, method: c.method, params: c.params }));
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const answers = (await res.json()) as { id: number; result?: unknown; error?: unknown }[];
+  const byId = new Map(answers.map((a) => [a.id, a]));
+  return body.map((b) => byId.get(b.id) ?? { error: "missing" });
+}
+
+async function firstBlock(url: string, timeoutMs: number): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      const [a] = await batch(url, [{ method: "getChainInfo", params: {} }]);
+      if ((a.result?.masterchain?.seqno ?? 0) >= 1) return;
+    } catch {}
+    if (performance.now() > end) throw new Error("the node did not produce a block in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function chunks<T, R>(items: T[], size: number, f: (part: T[]) => Promise<R[]>): Promise<R[]> {
+  const parts: Promise<R[]>[] = [];
+  for (let i = 0; i < items.length; i += size) parts.push(f(items.slice(i, i + size)));
+  return (await Promise.all(parts)).flat();
+}
+
+interface LoadResult {
+  tps: number;
+  p50: number;
+  p99: number;
+  finals: number;
+  refused: number;
+}
+
+async function load(): Promise<LoadResult> {
+  const node = await startNode(genesis(WALLETS));
+  try {
+    await firstBlock(node.url, 60_000);
+    const addresses: LedgerAddress[] = Array.from({ length: WALLETS }, (_, i) =>
+      walletAddress(key.publicKey, BigInt(i)),
+    );
+    const seqnos = new Array<bigint>(WALLETS).fill(0n);
+    const latencies: number[] = [];
+    let refused = 0;
+    const inflight = new Map<string, { wallet: number; sentAt: number }>();
+    const sign = (i: number) =>
+      transferMessage({
+        key,
+        subwalletId: BigInt(i),
+        seqno: seqnos[i],
+        validUntil: BigInt(Math.floor(Date.now() / 1000) + 120),
+        payments: [{ to: addresses[(i + 1) % WALLETS], valueNano: 1_000n }],
+      });
+    const submit = async (wallets: number[]) => {
+      const msgs = wallets.map((i) => ({ i, hex: toHex(encode(Message, sign(i))) }));
+      const sentAt = performance.now();
+      const answers = await chunks(msgs, 100, (part) =>
+        batch(
+          node.url,
+          part.map((m) => ({ method: "sendMessage", params: { message: m.hex } })),
+        ),
+      );
+      answers.forEach((a, k) => {
+        if (a.result?.hash) inflight.set(a.result.hash, { wallet: msgs[k].i, sentAt });
+        else refused++;
+      });
+    };
+    const started = performance.now();
+    await submit(addresses.map((_, i) => i));
+    let finals = 0;
+    let measuredFrom = started;
+    let finalsAtMeasure = 0;
+    while (performance.now() - started < LOAD_MS) {
+      await new Promise((r) => setTimeout(r, 25));
+      const hashes = [...inflight.keys()];
+      const answers = await chunks(hashes, 100, (part) =>
+        batch(
+          node.url,
+          part.map((hash) => ({ method: "getMessageStatus", params: { hash } })),
+        ),
+      );
+      const now = performance.now();
+      const again: number[] = [];
+      answers.forEach((a, k) => {
+        const st = a.result?.status;
+        if (st !== "final" && st !== "refused") return;
+        const f = inflight.get(hashes[k]);
+        inflight.delete(hashes[k]);
+        if (f === undefined) return;
+        if (st === "final") {
+          finals++;
+          seqnos[f.wallet]++;
+          latencies.push(now - f.sentAt);
+        } else refused++;
+        again.push(f.wallet);
+      });
+      // The first seconds fill the pipeline; the rate counts from the first final onwards.
+      if (finalsAtMeasure === 0 && finals > 0) {
+        measuredFrom = now;
+        finalsAtMeasure = finals;
+      }
+      if (again.length > 0) await submit(again);
+    }
+    const elapsed = (performance.now() - measuredFrom) / 1000;
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) =>
+      Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+    return {
+      tps: Math.round((finals - finalsAtMeasure) / elapsed),
+      p50: at(0.5),
+      p99: at(0.99),
+      finals,
+      refused,
+    };
+  } finally {
+    await stopNode(node);
+  }
+}
+
+let loadRun: Promise<LoadResult> | null = null;
+const loadOnce = () => {
+  loadRun ??= load();
+  return loadRun;
+};
+
+async function coldStart(): Promise<BenchResult> {
+  const node = await startNode(genesis(10));
+  try {
+    await firstBlock(node.url, 60_000);
+    return { value: Math.round(performance.now() - node.startedAt), unit: "ms" };
+  } finally {
+    await stopNode(node);
+  }
+}
+
+async function rss100k(): Promise<BenchResult> {
+  const node = await startNode(genesis(10, 100_000));
+  try {
+    await firstBlock(node.url, 120_000);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const status = await readFile(`/proc/${node.child.pid}/status`, "utf8");
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return { value: Math.round(kb / 1024), unit: "MiB", accounts: 100_010 };
+  } finally {
+    await stopNode(node);
+  }
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: "chain.transfers_1node",
+    run: async () => {
+      const r = await loadOnce();
+      return {
+        value: r.tps,
+        unit: "transfers/s",
+        wallets: WALLETS,
+        finals: r.finals,
+        refused: r.refused,
+        loadMs: LOAD_MS,
+      };
+    },
+  },
+  { name: "chain.latency_p50_1node", run: async () => ({ value: (await loadOnce()).p50, unit: "ms" }) },
+  { name: "chain.latency_p99_1node", run: async () => ({ value: (await loadOnce()).p99, unit: "ms" }) },
+  { name: "node.cold_start", run: coldStart },
+  { name: "node.rss_100k_accounts", run: rss100k },
+];
