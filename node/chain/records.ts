@@ -61,7 +61,7 @@ export const Head = t.struct("Head", { mc: BlockRef, genesis: t.bytes(32), suppl
 export type Head = Infer<typeof Head>;
 
 /** A workchain (−128..127) as one byte that sorts as the workchain does. */
-const wcByte = (wc: bigint) => Uint8Array.of(Number(wc) + 128);
+export const wcByte = (wc: bigint) => Uint8Array.of(Number(wc) + 128);
 
 function u64be(n: bigint): Uint8Array {
   const out = new Uint8Array(8);
@@ -69,7 +69,8 @@ function u64be(n: bigint): Uint8Array {
   return out;
 }
 
-function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
+/** A store key: a one-byte prefix, then the parts. */
+export function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
   let n = 1;
   for (const p of parts) n += p.length;
   const k = new Uint8Array(n);

@@ -9,12 +9,11 @@ import { sha256 } from "../crypto/index.ts";
 import { Account, type LedgerAddress } from "../ledger/index.ts";
 import { MerkleTrie, type PreparedUpdate, type TrieChange } from "../state/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
+import { key, prefixEnd, wcByte } from "./records.ts";
 
 const TRIE_PREFIX = Uint8Array.of(0x54); // "T"
 const CODE_PREFIX = 0x43; // "C" ‖ code hash → code
 const FLAT_PREFIX = 0x46; // "F" ‖ workchain ‖ account id ‖ storage key → value encoding
-
-const wcByte = (wc: bigint) => Uint8Array.of(Number(wc) + 128);
 
 /** What one block did to one account: the result of its transactions, in order, folded. */
 export interface AccountWrite {
@@ -32,31 +31,6 @@ export interface PreparedState {
   root: Uint8Array;
   updates: PreparedUpdate[];
   ops: WriteOp[];
-}
-
-function prefixed(prefix: number, ...parts: Uint8Array[]): Uint8Array {
-  let n = 1;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  out[0] = prefix;
-  let at = 1;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** The end of the key range that starts with `start` (every key with that prefix is below it). */
-function rangeEnd(start: Uint8Array): Uint8Array {
-  const end = start.slice();
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i] < 0xff) {
-      end[i]++;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Uint8Array.of(0xff, 0xff);
 }
 
 /** ledger §3.3: the trie value of a storage item names its key, so the map can be listed and proved. */
@@ -83,16 +57,16 @@ export class ShardStore {
   }
 
   async code(hash: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.#store.get(prefixed(CODE_PREFIX, hash));
+    return this.#store.get(key(CODE_PREFIX, hash));
   }
 
   /** A contract's whole storage at the newest committed state, for the VM's synchronous reads. */
   async storageOf(
     address: LedgerAddress,
   ): Promise<Map<string, { key: Uint8Array; value: Value; bytes: number }>> {
-    const start = prefixed(FLAT_PREFIX, wcByte(address.workchain), address.id);
+    const start = key(FLAT_PREFIX, wcByte(address.workchain), address.id);
     const out = new Map<string, { key: Uint8Array; value: Value; bytes: number }>();
-    for await (const [k, v] of this.#store.entries({ start, end: rangeEnd(start) })) {
+    for await (const [k, v] of this.#store.entries({ start, end: prefixEnd(start) })) {
       const key = k.slice(start.length);
       out.set(toHex(key), { key, value: decode(t.vmValue, v), bytes: key.length + v.length });
     }
@@ -111,12 +85,11 @@ export class ShardStore {
     const accountChanges: TrieChange[] = [];
     for (const w of writes) {
       const id = w.address.id;
-      if (w.code !== null)
-        ops.push({ type: "put", key: prefixed(CODE_PREFIX, sha256(w.code)), value: w.code });
+      if (w.code !== null) ops.push({ type: "put", key: key(CODE_PREFIX, sha256(w.code)), value: w.code });
       if (w.account === null) {
         accountChanges.push({ key: id, value: null });
         for (const item of (await this.storageOf(w.address)).values())
-          ops.push({ type: "del", key: prefixed(FLAT_PREFIX, wcByte(w.address.workchain), id, item.key) });
+          ops.push({ type: "del", key: key(FLAT_PREFIX, wcByte(w.address.workchain), id, item.key) });
         continue;
       }
       let account = w.account;
@@ -130,7 +103,7 @@ export class ShardStore {
               : undefined;
           size += BigInt(w.code.length - (old?.length ?? 0));
         }
-        const flatKeys = w.storage.map((c) => prefixed(FLAT_PREFIX, wcByte(w.address.workchain), id, c.key));
+        const flatKeys = w.storage.map((c) => key(FLAT_PREFIX, wcByte(w.address.workchain), id, c.key));
         const olds = await this.#store.getMany(flatKeys);
         const changes: TrieChange[] = [];
         w.storage.forEach((c, i) => {
