@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { Command, type CommanderError } from "commander";
 import { addressCommand } from "./commands/address.ts";
 import { parseRpcUrl } from "./commands/args.ts";
+import { contractCommands } from "./commands/contract.ts";
 import { ledgerCommands } from "./commands/ledger.ts";
 import { nodeCommands } from "./commands/node.ts";
 import { testnetCommands } from "./commands/testnet.ts";
@@ -21,6 +22,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   ledgerCommands,
   nodeCommands,
   testnetCommands,
+  contractCommands,
 ];
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {

@@ -138,6 +138,8 @@ describe("gram against a real node", () => {
     expect(bobBalance.balance).toBe("2500000000");
     const history = await json<{ transactions: { inMsg: { comment: string } }[] }>("history", bob.raw);
     expect(history.transactions[0].inMsg.comment).toBe("first");
+    const seqno = await json<{ stack: { int: string }[] }>("contract", "get", "alice", "seqno");
+    expect(seqno.stack).toEqual([{ int: "1" }]);
     const tx = await json<{ hash: string }>("tx", sent.hash);
     expect(tx.hash).toBe(sent.hash);
 
