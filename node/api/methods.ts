@@ -8,7 +8,7 @@ import { toHex } from "../bytes/index.ts";
 import { BlockHeader, type Chain, ChainConfig, WORKCHAINS } from "../chain/index.ts";
 import { decode, encode } from "../codec/index.ts";
 import { executeTransaction, toVmAddress } from "../execution/index.ts";
-import { type LedgerAddress, Message } from "../ledger/index.ts";
+import { Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import { type Mempool, MempoolError } from "../mempool/index.ts";
 import { type MethodTable, method, p, RpcError } from "../rpc/index.ts";
 import { encodeProof } from "../state/index.ts";
@@ -159,7 +159,7 @@ export function apiMethods(deps: ApiDeps): MethodTable {
         const addr = address(text);
         const { proof, tip, mc } = await chain.accountProof(addr);
         const bytes = await chain.state.trie.get(tip.header.stateRoot, addr.id);
-        const account = bytes === undefined ? null : (await chain.account(addr)).account;
+        const account = bytes === undefined ? null : decode(Account, bytes);
         return {
           ...accountView(addr, account),
           proof: {
@@ -230,6 +230,8 @@ export function apiMethods(deps: ApiDeps): MethodTable {
         args: p.optional(p.array((x: unknown) => x, { maxLength: 32 })),
       }),
       handler: async ({ address: text, method: name, args }) => {
+        if (name === "recv_internal" || name === "recv_external")
+          throw new RpcError(-32602, `method: ${name} is a receiver, not a get-method`);
         let stack: Value[];
         try {
           stack = ((args ?? []) as unknown[]).map((a: unknown, i: number) => vmFromJson(a, `args[${i}]`));

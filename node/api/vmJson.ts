@@ -28,7 +28,10 @@ export function vmFromJson(j: unknown, path = "value", depth = 0): Value {
   if ("int" in o) {
     if (typeof o.int !== "string" || !INT.test(o.int))
       throw new Error(`${path}.int: expected a decimal integer string`);
-    return BigInt(o.int);
+    const n = BigInt(o.int);
+    // vm §2.1: an Int is signed 257-bit.
+    if (n >= 1n << 256n || n < -(1n << 256n)) throw new Error(`${path}.int: outside the VM's 257-bit range`);
+    return n;
   }
   if ("bytes" in o) {
     const b = typeof o.bytes === "string" ? fromHex(o.bytes) : null;

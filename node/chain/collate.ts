@@ -8,7 +8,14 @@ import { toHex } from "../bytes/index.ts";
 import { hashOf } from "../codec/index.ts";
 import { type ExecResult, executeTransaction } from "../execution/index.ts";
 import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
-import { type BlockHeader, type BlockRef, blockHash, merkleRoot, type ShardDescr } from "./block.ts";
+import {
+  type BlockHeader,
+  type BlockRef,
+  blockHash,
+  MAX_BLOCK_TRANSACTIONS,
+  merkleRoot,
+  type ShardDescr,
+} from "./block.ts";
 import type { ChainConfig } from "./config.ts";
 import type { MessageStatus, TxRecord } from "./records.ts";
 import type { AccountWrite, PreparedState, ShardStore } from "./shardStore.ts";
@@ -202,7 +209,9 @@ export async function collate(input: CollateInput): Promise<Collated> {
     return result;
   };
 
-  const room = () => txs.length < config.maxBlockTransactions;
+  // A transaction sends at most 255 messages (and one bounce); the block's lists must stay encodable.
+  const room = () =>
+    txs.length < config.maxBlockTransactions && outMsgs.length + 256 <= MAX_BLOCK_TRANSACTIONS * 4;
   const importedKeys: Uint8Array[] = [];
   for (const q of input.imports) {
     if (!room()) break;

@@ -92,5 +92,12 @@ export function verifyAccountProof(
   const accountBytes = bytes(proof.account, "account");
   if (!equalBytes(valueHashOf(accountBytes), result.valueHash))
     throw new ProofError("the account is not the one the proof commits to");
-  return { account: decode(Account, accountBytes), mcSeqno: mc.header.seqno, mcHash: mc.hash };
+  let account: Account;
+  try {
+    account = decode(Account, accountBytes);
+  } catch (e) {
+    if (e instanceof CodecError) throw new ProofError("the proved account does not decode");
+    throw e;
+  }
+  return { account, mcSeqno: mc.header.seqno, mcHash: mc.hash };
 }
