@@ -4,7 +4,6 @@
 // latency (p50, p99), ms from start to the first block, and resident memory with 100k accounts.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toHex } from "../node/bytes/index.ts";
@@ -14,7 +13,7 @@ import { keyPairFromSeed, sha256 } from "../node/crypto/index.ts";
 import { initDataDir } from "../node/datadir/index.ts";
 import { type LedgerAddress, Message } from "../node/ledger/index.ts";
 import { transferMessage, walletAddress } from "../node/wallet/index.ts";
-import { TESTNET_FEES } from "../testnet/index.ts";
+import { freePort, TESTNET_FEES } from "../testnet/index.ts";
 import type { Benchmark, BenchResult } from "./harness.ts";
 
 const GRAM_TS = join(import.meta.dirname, "..", "cli", "gram.ts");
@@ -24,17 +23,6 @@ const GRAM = 1_000_000_000n;
 
 const key = keyPairFromSeed(sha256(new TextEncoder().encode("gram bench wallets")));
 const validator = keyPairFromSeed(sha256(new TextEncoder().encode("gram bench validator")));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function genesis(wallets: number, plain = 0): Genesis {
   const accounts: Genesis["accounts"] = [];

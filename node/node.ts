@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { type Logger, pino } from "pino";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import { apiMethods, messageStatusView, rawAddress } from "./api/index.ts";
+import { apiMethods, rawAddress, statusView } from "./api/index.ts";
 import { toHex } from "./bytes/index.ts";
 import { Chain, keySigner, type RoundResult } from "./chain/index.ts";
 import { FILES, readGenesis, readKey } from "./datadir/index.ts";
@@ -51,7 +51,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     await store.close();
     throw e;
   }
-  const mempool = new Mempool({}, { chain, host, now });
+  const mempool = new Mempool({}, { chain, now, onAccepted: () => producer.poke() });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const m = {
@@ -105,9 +105,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         transaction: toHex(tx.hash),
         lt: tx.record.transaction.lt.toString(),
       });
-    for (const s of round.statuses) {
-      void messageStatusView(deps, s.hash).then((view) => rpc?.publish("message", toHex(s.hash), view));
-    }
+    for (const s of round.statuses)
+      rpc.publish("message", toHex(s.hash), statusView(s.hash, s.status, false));
   };
   const producer = new Producer(
     { minIntervalMs: options.minBlockIntervalMs, idleIntervalMs: options.idleBlockIntervalMs },
@@ -133,19 +132,6 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       },
     },
   );
-  const methods = apiMethods(deps);
-  const sendMessage = methods.sendMessage;
-  const wrapped = {
-    ...methods,
-    sendMessage: {
-      params: sendMessage.params,
-      handler: async (params: unknown, ctx: Parameters<typeof sendMessage.handler>[1]) => {
-        const r = await sendMessage.handler(params, ctx);
-        producer.poke();
-        return r;
-      },
-    },
-  };
   try {
     rpc = await createRpcServer(
       {
@@ -158,7 +144,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         },
       },
       {
-        methods: wrapped,
+        methods: apiMethods(deps),
         logger,
         metrics,
         health: () => ({ masterchain: Number(chain.head.mc.header.seqno), pendingMessages: mempool.size }),

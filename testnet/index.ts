@@ -7,4 +7,5 @@ export {
   testAccounts,
 } from "./accounts.ts";
 export { TESTNET_FEES, testnetGenesis } from "./genesis.ts";
+export { freePort } from "./ports.ts";
 export { DEFAULT_TESTNET_PORT, type RunningTestnet, type TestnetOptions, testnetUp } from "./up.ts";

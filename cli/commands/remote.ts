@@ -1,13 +1,14 @@
 // What the commands that talk to a node share: the client for --rpc, turning NAME|ADDRESS into
 // an address, and the validator set this home trusts for each network (pinned at first contact,
 // like an SSH host key), which `gram balance` checks a node's proofs against.
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { type Address, parseAddress } from "../../node/address/index.ts";
 import { fromHex, toHex } from "../../node/bytes/index.ts";
 import { ChainConfig, type Validator } from "../../node/chain/index.ts";
 import { decode, hashOf } from "../../node/codec/index.ts";
+import { writeFileAtomic } from "../../node/datadir/index.ts";
 import type { LedgerAddress } from "../../node/ledger/index.ts";
 import { RpcClient } from "../../node/rpcclient/index.ts";
 import { type CliContext, globalsOf, keystoreOf } from "../context.ts";
@@ -88,7 +89,6 @@ export async function trustedValidators(ctx: CliContext, client: RpcClient): Pro
   const doc = {
     validators: config.validators.map((v) => ({ publicKey: toHex(v.publicKey), stake: v.stake.toString() })),
   };
-  await writeFile(`${file}.tmp`, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`, 0o600);
   return config.validators;
 }

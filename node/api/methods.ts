@@ -4,10 +4,10 @@
 
 import { type Host, run, type Value } from "../../vm/index.ts";
 import { parseAddress } from "../address/index.ts";
-import { toHex } from "../bytes/index.ts";
-import { BlockHeader, type Chain, ChainConfig, WORKCHAINS } from "../chain/index.ts";
+import { fromHex, toHex } from "../bytes/index.ts";
+import { BlockHeader, type Chain, ChainConfig, type MessageStatus, WORKCHAINS } from "../chain/index.ts";
 import { decode, encode } from "../codec/index.ts";
-import { executeTransaction, toVmAddress } from "../execution/index.ts";
+import { toVmAddress } from "../execution/index.ts";
 import { Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import { type Mempool, MempoolError } from "../mempool/index.ts";
 import { type MethodTable, method, p, RpcError } from "../rpc/index.ts";
@@ -47,7 +47,7 @@ function address(text: string): LedgerAddress {
 }
 
 function messageBytes(hex: string): Uint8Array {
-  const bytes = /^([0-9a-fA-F]{2})*$/.test(hex) ? new Uint8Array(Buffer.from(hex, "hex")) : null;
+  const bytes = fromHex(hex);
   if (bytes === null)
     throw new RpcError(API_ERROR.BAD_MESSAGE, "message: expected the message's encoding in hex");
   return bytes;
@@ -57,19 +57,16 @@ export function apiMethods(deps: ApiDeps): MethodTable {
   const { chain, mempool } = deps;
 
   const runGet = async (addr: LedgerAddress, name: string, args: Value[]) => {
-    const { account } = await chain.account(addr);
-    if (account === null || account.status.kind !== "active")
+    const { account, code, storage } = await chain.contract(addr);
+    if (account === null || code === null)
       throw new RpcError(API_ERROR.NOT_FOUND, `${rawAddress(addr)} has no code to run`);
-    const code = await chain.code(account.status.codeHash);
-    if (code === null) throw new Error("state corrupt: missing code");
-    const storage = await chain.state.storageOf(addr);
     const tip = chain.head.shard.header;
     const r = run({
       code,
       entry: name,
       stack: args,
       host: deps.host,
-      storage: { get: (k) => storage.get(toHex(k))?.value },
+      storage,
       context: { address: toVmAddress(addr), balance: account.balance, now: tip.time, lt: tip.endLt },
       gasLimit: chain.config.getMethodGasLimit,
     });
@@ -254,26 +251,7 @@ export function apiMethods(deps: ApiDeps): MethodTable {
         }
         if (m.kind !== "externalIn")
           throw new RpcError(API_ERROR.BAD_MESSAGE, "only external inbound messages can be estimated");
-        const { account, tip } = await chain.account(m.dest);
-        let code: Uint8Array | null = null;
-        let storage = new Map<string, Value>();
-        if (account?.status.kind === "active") {
-          code = await chain.code(account.status.codeHash);
-          storage = new Map([...(await chain.state.storageOf(m.dest))].map(([k, v]) => [k, v.value]));
-        }
-        let now = deps.now();
-        if (now < tip.header.time) now = tip.header.time;
-        const r = executeTransaction(
-          { address: m.dest, account, code, storage: { get: (k) => storage.get(toHex(k)) } },
-          m,
-          {
-            now,
-            lt: tip.header.endLt + 1n,
-            seed: new Uint8Array(32),
-            fees: chain.config.fees,
-            host: deps.host,
-          },
-        );
+        const r = await chain.tryExternal(m, deps.now());
         if (r.kind === "refused")
           return { accepted: false, reason: r.reason, exitCode: r.exitCode, fee: "0" };
         const c = r.transaction.compute;
@@ -291,8 +269,12 @@ export function apiMethods(deps: ApiDeps): MethodTable {
 }
 
 export async function messageStatusView(deps: ApiDeps, hash: Uint8Array) {
-  const s = await deps.chain.messageStatus(hash);
-  if (s === null) return { hash: toHex(hash), status: deps.mempool.has(hash) ? "accepted" : "unknown" };
+  return statusView(hash, await deps.chain.messageStatus(hash), deps.mempool.has(hash));
+}
+
+/** rpc §2.10: a sent message's status as clients see it; `waiting` when the mempool holds it. */
+export function statusView(hash: Uint8Array, s: MessageStatus | null, waiting: boolean) {
+  if (s === null) return { hash: toHex(hash), status: waiting ? "accepted" : "unknown" };
   if (s.kind === "refused")
     return { hash: toHex(hash), status: "refused", reason: s.reason, exitCode: s.exitCode };
   return {

@@ -1,9 +1,10 @@
 // How chain objects look in JSON-RPC answers (rpc §2): hashes and bytes in hex, amounts in
 // nanograms as decimal strings, addresses in raw form with the friendly form beside.
+import type { Value } from "../../vm/index.ts";
 import { formatFriendly } from "../address/index.ts";
 import { toHex } from "../bytes/index.ts";
 import type { BlockHeader, TxRecord } from "../chain/index.ts";
-import { decode, t } from "../codec/index.ts";
+import { CodecError, decode, t } from "../codec/index.ts";
 import type { Account, LedgerAddress, Message } from "../ledger/index.ts";
 import { vmToJson } from "./vmJson.ts";
 
@@ -53,28 +54,33 @@ export function accountView(address: LedgerAddress, a: Account | null) {
   };
 }
 
-function bodyView(body: Uint8Array): unknown {
+/** A message body as a VM value, or undefined when it is not one (an external could send anything). */
+function decodeBody(body: Uint8Array): Value | undefined {
   try {
-    return vmToJson(decode(t.vmValue, body));
-  } catch {
-    return { undecodable: toHex(body) };
+    return decode(t.vmValue, body);
+  } catch (e) {
+    if (e instanceof CodecError) return undefined;
+    throw e;
   }
 }
 
+function bodyView(body: Uint8Array, value: Value | undefined): unknown {
+  return value === undefined ? { undecodable: toHex(body) } : vmToJson(value);
+}
+
 /** A text comment when the body is one (contracts §2.5), for people reading a history. */
-function commentOf(body: Uint8Array): string | null {
+function commentOf(value: Value | undefined): string | null {
+  if (!(value instanceof Uint8Array)) return null;
   try {
-    const v = decode(t.vmValue, body);
-    if (!(v instanceof Uint8Array)) return null;
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(v);
-    return text;
+    return new TextDecoder("utf-8", { fatal: true }).decode(value);
   } catch {
-    return null;
+    return null; // not UTF-8: bytes, not a comment
   }
 }
 
 export function messageView(m: Message) {
   if (m.kind === "internal") {
+    const body = decodeBody(m.body);
     return {
       type: "internal",
       src: rawAddress(m.src),
@@ -84,13 +90,13 @@ export function messageView(m: Message) {
       bounce: m.bounce,
       bounced: m.bounced,
       createdLt: m.createdLt.toString(),
-      body: bodyView(m.body),
-      comment: commentOf(m.body),
+      body: bodyView(m.body, body),
+      comment: commentOf(body),
     };
   }
   if (m.kind === "externalIn")
     return { type: "externalIn", dest: rawAddress(m.dest), deploys: m.init !== null };
-  return { type: "externalOut", src: rawAddress(m.src), body: bodyView(m.body) };
+  return { type: "externalOut", src: rawAddress(m.src), body: bodyView(m.body, decodeBody(m.body)) };
 }
 
 export function txView(hash: Uint8Array, r: TxRecord) {

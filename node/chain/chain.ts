@@ -4,10 +4,11 @@
 // changes, message statuses and the new head in ONE batch: after a kill at any moment the node
 // reopens at the last round that was written whole. Who proposes and who signs is behind
 // `BlockSigner`, the seam consensus will drive.
-import type { Host } from "../../vm/index.ts";
+import { EMPTY_STORAGE, type Host } from "../../vm/index.ts";
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { decode, encode, hashOf } from "../codec/index.ts";
 import { type KeyPair, sign, verify } from "../crypto/index.ts";
+import { type AccountState, type ExecResult, executeTransaction } from "../execution/index.ts";
 import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import type { TrieProof } from "../state/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
@@ -22,7 +23,7 @@ import {
   type ShardDescr,
 } from "./block.ts";
 import { type Collated, collate, type ExternalMessage, type QueuedMessage } from "./collate.ts";
-import { ChainConfig } from "./config.ts";
+import { ChainConfig, type Validator } from "./config.ts";
 import { ChainError } from "./errors.ts";
 import { type Genesis, genesisWrites } from "./genesis.ts";
 import { Head, keys, MessageStatus, prefixEnd, type Supply, TxRecord } from "./records.ts";
@@ -218,22 +219,47 @@ export class Chain {
     return { mc: this.#mc, shard: this.#shard, supply: this.#head.supply };
   }
 
-  get producerKey(): Uint8Array {
-    return this.#signer.publicKey;
+  /** The newest final block of the chain `address` lives in. */
+  tipOf(address: LedgerAddress): Tip {
+    return address.workchain === MASTERCHAIN ? this.#mc : this.#shard;
   }
 
-  /** The account at the newest final state, and the root it was read at. */
-  async account(address: LedgerAddress): Promise<{ account: Account | null; root: Uint8Array; tip: Tip }> {
-    const tip = address.workchain === MASTERCHAIN ? this.#mc : this.#shard;
-    return {
-      account: await this.state.account(tip.header.stateRoot, address.id),
-      root: tip.header.stateRoot,
-      tip,
-    };
+  /** The account at the newest final state, and the block it was read at. */
+  async account(address: LedgerAddress): Promise<{ account: Account | null; tip: Tip }> {
+    const tip = this.tipOf(address);
+    return { account: await this.state.account(tip.header.stateRoot, address.id), tip };
+  }
+
+  /** An account with its code and storage at the newest final state, as the VM reads them. */
+  async contract(address: LedgerAddress): Promise<AccountState & { tip: Tip }> {
+    const { account, tip } = await this.account(address);
+    if (account?.status.kind !== "active")
+      return { address, account, code: null, storage: EMPTY_STORAGE, tip };
+    const code = await this.code(account.status.codeHash);
+    if (code === null) throw new Error(`state corrupt: no code for ${toHex(address.id)}`);
+    const storage = await this.state.storageOf(address);
+    return { address, account, code, storage: { get: (k) => storage.get(toHex(k))?.value }, tip };
+  }
+
+  /**
+   * Runs an external message against the newest final state and keeps nothing (chain §7.1):
+   * what the mempool checks before it takes a message, and what a fee estimate reports. It runs
+   * on the chain's own host, so a signature it accepts is not checked again in the block.
+   */
+  async tryExternal(message: Extract<Message, { kind: "externalIn" }>, now: bigint): Promise<ExecResult> {
+    const state = await this.contract(message.dest);
+    const time = now < state.tip.header.time ? state.tip.header.time : now;
+    return executeTransaction(state, message, {
+      now: time,
+      lt: state.tip.header.endLt + 1n,
+      seed: new Uint8Array(32),
+      fees: this.config.fees,
+      host: this.#host,
+    });
   }
 
   async accountProof(address: LedgerAddress): Promise<{ proof: TrieProof; tip: Tip; mc: Tip }> {
-    const tip = address.workchain === MASTERCHAIN ? this.#mc : this.#shard;
+    const tip = this.tipOf(address);
     return { proof: await this.state.trie.prove(tip.header.stateRoot, address.id), tip, mc: this.#mc };
   }
 
@@ -265,6 +291,10 @@ export class Chain {
     now: bigint,
     externals: { shard: ExternalMessage[]; mc: ExternalMessage[] },
   ): Promise<RoundResult> {
+    // One signer makes a block final only with more than 2/3 of the stake (chain §2.5).
+    const own = this.config.validators.find((v) => equalBytes(v.publicKey, this.#signer.publicKey));
+    if (!isSupermajority(this.config.validators, own?.stake ?? 0n))
+      throw new Error("this node's signature does not make the block final: is its key the validator's?");
     const limit = this.config.maxBlockTransactions;
     const mcRef = { seqno: this.#mc.header.seqno, hash: this.#mc.hash };
     const common = {
@@ -274,7 +304,7 @@ export class Chain {
       store: this.state,
       host: this.#host,
       producer: this.#signer.publicKey,
-      codeCache: this.#codeCache,
+      code: (h: Uint8Array) => this.code(h),
     };
     const shard = await collate({
       ...common,
@@ -304,8 +334,6 @@ export class Chain {
     const signatures: BlockSignature[] = [
       { publicKey: this.#signer.publicKey, signature: this.#signer.sign(mc.hash) },
     ];
-    if (!isFinal(this.config, mc.hash, signatures))
-      throw new Error("this node's signature does not make the block final: is its key the validator's?");
 
     const supply = { ...this.#head.supply };
     const ops: WriteOp[] = [];
@@ -315,7 +343,8 @@ export class Chain {
       [shard, shardTip],
       [mc, { header: mc.header, hash: mc.hash }],
     ] as const) {
-      for (const x of c.txs) txs.push({ hash: x.hash, record: { ...x.record, blockHash: c.hash } });
+      const blockTxs = c.txs.map((x) => ({ hash: x.hash, record: { ...x.record, blockHash: c.hash } }));
+      txs.push(...blockTxs);
       ops.push(
         ...blockOps(
           tip,
@@ -324,12 +353,10 @@ export class Chain {
           c.outMsgs,
         ),
       );
-      ops.push(...roundOps(c, txs.slice(txs.length - c.txs.length)));
+      ops.push(...roundOps(c, blockTxs));
       for (const s of c.statuses) {
-        const status: MessageStatus =
-          s.status.kind === "final" ? { ...s.status, mcSeqno: mc.header.seqno } : s.status;
-        statuses.push({ hash: s.hash, status });
-        ops.push({ type: "put", key: keys.status(s.hash), value: encode(MessageStatus, status) });
+        statuses.push(s);
+        ops.push({ type: "put", key: keys.status(s.hash), value: encode(MessageStatus, s.status) });
       }
       supply.balances += c.balanceDelta;
       supply.rewardPool += c.header.fees;
@@ -378,11 +405,8 @@ export class Chain {
     const start = keys.historyStart(address.workchain, address.id);
     const end =
       beforeLt === undefined ? prefixEnd(start) : keys.history(address.workchain, address.id, beforeLt);
-    const hashes: Uint8Array[] = [];
-    for await (const [, v] of this.store.entries({ start, end })) hashes.push(v);
-    const picked = hashes.slice(-limit).reverse();
     const out: { hash: Uint8Array; record: TxRecord }[] = [];
-    for (const h of picked) {
+    for await (const [, h] of this.store.entries({ start, end, limit, reverse: true })) {
       const record = await this.transaction(h);
       if (record === null) throw new Error(`store corrupt: history names a missing transaction ${toHex(h)}`);
       out.push({ hash: h, record });
@@ -398,22 +422,26 @@ export class Chain {
 
 /** chain §2.5: more than 2/3 of the validators' stake signed `hash`. */
 export function isFinal(
-  config: ChainConfig,
+  validators: readonly Validator[],
   hash: Uint8Array,
   signatures: readonly BlockSignature[],
 ): boolean {
-  let total = 0n;
-  for (const v of config.validators) total += v.stake;
   let signed = 0n;
   const seen = new Set<string>();
   for (const s of signatures) {
-    const v = config.validators.find((x) => equalBytes(x.publicKey, s.publicKey));
+    const v = validators.find((x) => equalBytes(x.publicKey, s.publicKey));
     const k = toHex(s.publicKey);
     if (v === undefined || seen.has(k) || !verify(s.signature, hash, s.publicKey)) continue;
     seen.add(k);
     signed += v.stake;
   }
-  return signed * 3n > total * 2n;
+  return isSupermajority(validators, signed);
+}
+
+function isSupermajority(validators: readonly Validator[], stake: bigint): boolean {
+  let total = 0n;
+  for (const v of validators) total += v.stake;
+  return stake * 3n > total * 2n;
 }
 
 async function readBlock(store: KvStore, hash: Uint8Array): Promise<Block | null> {

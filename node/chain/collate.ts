@@ -5,9 +5,8 @@
 // update, checked against the supply rule before anyone may commit it.
 import type { Host, StorageChange, StorageReader, Value } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
-import { hashOf } from "../codec/index.ts";
 import { type ExecResult, executeTransaction } from "../execution/index.ts";
-import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
+import type { Account, LedgerAddress, Message } from "../ledger/index.ts";
 import {
   type BlockHeader,
   type BlockRef,
@@ -50,14 +49,13 @@ export interface CollateInput {
   producer: Uint8Array;
   /** Masterchain blocks: the shard descriptors to record. */
   shards: readonly ShardDescr[];
-  /** Code by hash across blocks: most accounts run one of a few programs. */
-  codeCache: Map<string, Uint8Array>;
+  /** Code by hash (the chain keeps it cached: most accounts run one of a few programs). */
+  code: (codeHash: Uint8Array) => Promise<Uint8Array | null>;
 }
 
 export interface CollatedTx {
   hash: Uint8Array;
   record: Omit<TxRecord, "blockHash">;
-  result: Extract<ExecResult, { kind: "done" }>;
 }
 
 export interface Collated {
@@ -66,7 +64,6 @@ export interface Collated {
   txs: CollatedTx[];
   inMsgs: Uint8Array[];
   outMsgs: Uint8Array[];
-  writes: AccountWrite[];
   state: PreparedState;
   /** Internal messages left for a queue: other chains', and this chain's beyond the block's room. */
   exported: { destWorkchain: bigint; lt: bigint; hash: Uint8Array; message: Message }[];
@@ -104,10 +101,8 @@ async function loadEntry(input: CollateInput, address: LedgerAddress): Promise<E
   let code: Uint8Array | null = null;
   const storage = new Map<string, Value>();
   if (account?.status.kind === "active") {
-    const h = toHex(account.status.codeHash);
-    code = input.codeCache.get(h) ?? (await input.store.code(account.status.codeHash)) ?? null;
-    if (code === null) throw new Error(`state corrupt: no code ${h} for account ${toHex(address.id)}`);
-    input.codeCache.set(h, code);
+    code = await input.code(account.status.codeHash);
+    if (code === null) throw new Error(`state corrupt: no code for account ${toHex(address.id)}`);
     for (const [k, item] of await input.store.storageOf(address)) storage.set(k, item.value);
   }
   return { address, before: account, account, code, newCode: null, storage, writes: new Map() };
@@ -146,13 +141,13 @@ export async function collate(input: CollateInput): Promise<Collated> {
   const outMsgs: Uint8Array[] = [];
   const exported: Collated["exported"] = [];
   const statuses: Collated["statuses"] = [];
-  const local: Extract<Message, { kind: "internal" }>[] = [];
+  const local: { hash: Uint8Array; message: Extract<Message, { kind: "internal" }> }[] = [];
   let lt = startLt;
   let fees = 0n;
   let valueImported = 0n;
   let valueExported = 0n;
 
-  const apply = async (message: Message, msgHash: Uint8Array): Promise<ExecResult> => {
+  const apply = async (message: Message): Promise<ExecResult> => {
     if (message.kind === "externalOut") throw new Error("an outbound external message is never delivered");
     const entry = await entryOf(message.dest);
     let txLt = lt;
@@ -181,19 +176,18 @@ export async function collate(input: CollateInput): Promise<Collated> {
       entry.writes.clear();
     }
     fees += result.fees;
-    inMsgs.push(msgHash);
-    const outHashes: Uint8Array[] = [];
-    for (const m of result.outMessages) {
-      const h = hashOf(Message, m);
-      outHashes.push(h);
+    // The transaction record already names its messages by hash (ledger §6).
+    inMsgs.push(result.transaction.inMsg);
+    result.outMessages.forEach((m, i) => {
+      const h = result.transaction.outMsgs[i];
       outMsgs.push(h);
-      if (m.kind !== "internal") continue;
-      if (m.dest.workchain === workchain) local.push(m);
+      if (m.kind !== "internal") return;
+      if (m.dest.workchain === workchain) local.push({ hash: h, message: m });
       else {
         exported.push({ destWorkchain: m.dest.workchain, lt: m.createdLt, hash: h, message: m });
         valueExported += m.value;
       }
-    }
+    });
     txs.push({
       hash: result.hash,
       record: {
@@ -204,7 +198,6 @@ export async function collate(input: CollateInput): Promise<Collated> {
         blockSeqno: input.prev.seqno + 1n,
         index: txs.length,
       },
-      result,
     });
     return result;
   };
@@ -217,7 +210,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
     if (!room()) break;
     importedKeys.push(q.key);
     valueImported += q.message.value;
-    await apply(q.message, hashOf(Message, q.message));
+    await apply(q.message);
   }
   for (const e of input.externals) {
     if (!room()) {
@@ -227,7 +220,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
       });
       continue;
     }
-    const r = await apply(e.message, e.hash);
+    const r = await apply(e.message);
     if (r.kind === "refused") {
       statuses.push({
         hash: e.hash,
@@ -242,7 +235,8 @@ export async function collate(input: CollateInput): Promise<Collated> {
           txHash: r.hash,
           workchain,
           blockSeqno: input.prev.seqno + 1n,
-          mcSeqno: 0n, // filled in when the masterchain block is known
+          // The round's masterchain block, which names this block and makes it final (chain §4.1).
+          mcSeqno: input.mcRef.seqno + 1n,
           exitCode: compute.kind === "vm" ? compute.exitCode : null,
           success: compute.kind === "vm" && compute.success && (r.transaction.action?.success ?? true),
         },
@@ -251,14 +245,13 @@ export async function collate(input: CollateInput): Promise<Collated> {
   }
   // Messages sent within the chain run in this block while it has room, in the order they were made.
   for (let i = 0; i < local.length; i++) {
-    const m = local[i];
-    const h = hashOf(Message, m);
+    const { hash, message } = local[i];
     if (!room()) {
-      exported.push({ destWorkchain: workchain, lt: m.createdLt, hash: h, message: m });
-      valueExported += m.value;
+      exported.push({ destWorkchain: workchain, lt: message.createdLt, hash, message });
+      valueExported += message.value;
       continue;
     }
-    await apply(m, h);
+    await apply(message);
   }
 
   const writes: AccountWrite[] = [];
@@ -272,7 +265,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
       before: e.before,
       account: e.account,
       code: e.newCode,
-      storage: [...e.writes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c),
+      storage: [...e.writes.keys()].sort().map((k) => e.writes.get(k) as StorageChange),
     });
   }
   // chain §4.4: what came in from queues is what the accounts gained, paid in fees, or queued again.
@@ -309,7 +302,6 @@ export async function collate(input: CollateInput): Promise<Collated> {
     txs,
     inMsgs,
     outMsgs,
-    writes,
     state,
     exported,
     statuses,

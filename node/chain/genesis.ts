@@ -3,7 +3,7 @@
 // person writes or `gram testnet up` generates, so every field is checked with a message that
 // names it before anything is built from it.
 import { parseAddress } from "../address/index.ts";
-import { fromHex } from "../bytes/index.ts";
+import { fromHex, toHex } from "../bytes/index.ts";
 import { decode, t } from "../codec/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import type { Account, Fees, LedgerAddress } from "../ledger/index.ts";
@@ -95,7 +95,7 @@ function parseConfig(v: unknown): ChainConfig {
     if (stake === 0n) fail(`config.validators[${i}].stake`, "must be positive");
     return { publicKey: hex32(vo.publicKey, `config.validators[${i}].publicKey`), stake };
   });
-  const keys = new Set(validators.map((x) => Buffer.from(x.publicKey).toString("hex")));
+  const keys = new Set(validators.map((x) => toHex(x.publicKey)));
   if (keys.size !== validators.length) fail("config.validators", "lists a key twice");
   return {
     fees: parseFees(o.fees, "config.fees"),
@@ -113,7 +113,7 @@ function parseAccount(v: unknown, i: number): GenesisAccount {
     const w = object(a.wallet, `${path}.wallet`, ["publicKey", "subwalletId"]);
     const subwalletId = amount(w.subwalletId, `${path}.wallet.subwalletId`, 0xffff_ffffn);
     const publicKey = hex32(w.publicKey, `${path}.wallet.publicKey`);
-    const workchain = a.workchain === undefined ? 0n : BigInt(amountSigned(a.workchain, `${path}.workchain`));
+    const workchain = a.workchain === undefined ? 0n : workchainOf(a.workchain, `${path}.workchain`);
     return {
       address: walletAddress(publicKey, subwalletId, workchain),
       balance: amount(a.balance, `${path}.balance`),
@@ -135,9 +135,9 @@ function parseAccount(v: unknown, i: number): GenesisAccount {
   };
 }
 
-function amountSigned(v: unknown, path: string): number {
+function workchainOf(v: unknown, path: string): bigint {
   if (v !== -1 && v !== 0) fail(path, "must be -1 (masterchain) or 0 (basechain)");
-  return v;
+  return BigInt(v);
 }
 
 /** Checks a parsed genesis JSON document and returns it typed; throws GENESIS_INVALID naming the field. */
@@ -154,7 +154,7 @@ export function parseGenesis(json: unknown): Genesis {
   for (const [i, a] of accounts.entries()) {
     if (!WORKCHAINS.includes(a.address.workchain as -1n | 0n))
       fail(`accounts[${i}]`, "lives in an unknown workchain");
-    const key = `${a.address.workchain}:${Buffer.from(a.address.id).toString("hex")}`;
+    const key = `${a.address.workchain}:${toHex(a.address.id)}`;
     if (seen.has(key)) fail(`accounts[${i}]`, `repeats the address ${key}`);
     seen.add(key);
     supply += a.balance;
@@ -195,7 +195,6 @@ export function genesisWrites(genesis: Genesis, workchain: bigint): AccountWrite
 
 /** Genesis as JSON again (amounts as decimal strings), for `gram testnet up` to write. */
 export function genesisToJson(g: Genesis): unknown {
-  const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
   const fees = Object.fromEntries(Object.entries(g.config.fees).map(([k, v]) => [k, String(v)]));
   return {
     network: g.network,
@@ -204,13 +203,13 @@ export function genesisToJson(g: Genesis): unknown {
       fees,
       maxBlockTransactions: g.config.maxBlockTransactions,
       getMethodGasLimit: String(g.config.getMethodGasLimit),
-      validators: g.config.validators.map((v) => ({ publicKey: hex(v.publicKey), stake: String(v.stake) })),
+      validators: g.config.validators.map((v) => ({ publicKey: toHex(v.publicKey), stake: String(v.stake) })),
     },
     accounts: g.accounts.map((a) =>
       a.wallet === null
-        ? { address: `${a.address.workchain}:${hex(a.address.id)}`, balance: String(a.balance) }
+        ? { address: `${a.address.workchain}:${toHex(a.address.id)}`, balance: String(a.balance) }
         : {
-            wallet: { publicKey: hex(a.wallet.publicKey), subwalletId: String(a.wallet.subwalletId) },
+            wallet: { publicKey: toHex(a.wallet.publicKey), subwalletId: String(a.wallet.subwalletId) },
             workchain: Number(a.address.workchain),
             balance: String(a.balance),
           },

@@ -36,7 +36,7 @@ async function answer(address: string) {
     shard: [{ hash: hashOf(Message, m), message: m as never }],
     mc: [],
   });
-  const mempool = new Mempool({}, { chain, host, now: () => GENESIS_TIME });
+  const mempool = new Mempool({}, { chain, now: () => GENESIS_TIME });
   const methods = apiMethods({ chain, mempool, host, network: "test", now: () => GENESIS_TIME });
   const ctx = {} as never;
   const r = (await methods.getAccount.handler(methods.getAccount.params({ address }), ctx)) as {

@@ -60,8 +60,7 @@ export function verifyAccountProof(
     publicKey: bytes(s?.publicKey, `signature ${i} key`, 32),
     signature: bytes(s?.signature, `signature ${i}`, 64),
   }));
-  const config = { validators: [...validators] } as Parameters<typeof isFinal>[0];
-  if (!isFinal(config, mc.hash, signatures))
+  if (!isFinal(validators, mc.hash, signatures))
     throw new ProofError("the masterchain block is not signed by 2/3 of the trusted validators' stake");
   let root: Uint8Array;
   if (address.workchain === -1n) {

@@ -26,7 +26,7 @@ async function setup(options = {}) {
     ]),
     { host, signer: keySigner(validatorKey) },
   );
-  const mempool = new Mempool(options, { chain, host, now: () => GENESIS_TIME + 10n });
+  const mempool = new Mempool(options, { chain, now: () => GENESIS_TIME + 10n });
   return { chain, mempool, host };
 }
 

@@ -1,14 +1,13 @@
 // The mempool (chain §7.1): external messages wait here for a block. A message is checked before
 // it is taken — its encoding and size, then the contract's own acceptance: the destination's code
-// runs against the newest final state, and a message the contract would not ACCEPT is refused
-// with the contract's reason. The check runs the message whole, as the block will, so the
-// signature it verifies is remembered by the node's caching host and not checked again.
+// runs against the newest final state (Chain.tryExternal), and a message the contract would not
+// ACCEPT is refused with the contract's reason. The check runs on the chain's host, so the
+// signature it verifies is remembered and not checked again when the block runs the message.
 
-import type { Host, Value } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
 import { type Chain, type ExternalMessage, refusalText, WORKCHAINS } from "../chain/index.ts";
-import { CodecError, decode, hashOf } from "../codec/index.ts";
-import { executeTransaction } from "../execution/index.ts";
+import { CodecError, decode } from "../codec/index.ts";
+import { sha256 } from "../crypto/index.ts";
 import { Message } from "../ledger/index.ts";
 import { MempoolError } from "./errors.ts";
 
@@ -21,9 +20,10 @@ export interface MempoolOptions {
 
 export interface MempoolDeps {
   chain: Chain;
-  host: Host;
   /** Unix seconds. */
   now: () => bigint;
+  /** A message was taken: the block loop may start a round. */
+  onAccepted?: () => void;
 }
 
 export class Mempool {
@@ -70,7 +70,9 @@ export class Mempool {
         "MEMPOOL_UNKNOWN_WORKCHAIN",
         `workchain ${message.dest.workchain} does not exist`,
       );
-    const hash = hashOf(Message, message);
+    // decode accepted only the canonical encoding, so these bytes are encode(message) and
+    // their sha256 is the message's hash (codec §5) without encoding it again.
+    const hash = sha256(bytes);
     const key = toHex(hash);
     if (this.#pending.has(key)) return hash;
     const chain = this.#deps.chain;
@@ -80,30 +82,14 @@ export class Mempool {
     if (this.#pending.size >= this.maxPending)
       throw new MempoolError("MEMPOOL_FULL", "the node has too many messages waiting; try again shortly");
 
-    const { account, tip } = await chain.account(message.dest);
-    let code: Uint8Array | null = null;
-    let storage = new Map<string, Value>();
-    if (account?.status.kind === "active") {
-      code = await chain.code(account.status.codeHash);
-      storage = new Map([...(await chain.state.storageOf(message.dest))].map(([k, v]) => [k, v.value]));
-    }
-    let now = this.#deps.now();
-    if (now < tip.header.time) now = tip.header.time;
-    const result = executeTransaction(
-      { address: message.dest, account, code, storage: { get: (k) => storage.get(toHex(k)) } },
-      message,
-      {
-        now,
-        lt: tip.header.endLt + 1n,
-        seed: new Uint8Array(32),
-        fees: chain.config.fees,
-        host: this.#deps.host,
-      },
-    );
+    const result = await chain.tryExternal(message, this.#deps.now());
     if (result.kind === "refused")
       throw new MempoolError("MEMPOOL_REFUSED", refusalText(result), result.exitCode);
     // A second check may have taken the same message while this one ran.
-    if (!this.#pending.has(key)) this.#pending.set(key, { hash, message });
+    if (!this.#pending.has(key)) {
+      this.#pending.set(key, { hash, message });
+      this.#deps.onAccepted?.();
+    }
     return hash;
   }
 

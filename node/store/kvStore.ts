@@ -10,11 +10,12 @@ export interface KvStore {
   getMany(keys: readonly Uint8Array[]): Promise<Array<Uint8Array | undefined>>;
   /** Writes every op or none. */
   write(ops: readonly WriteOp[]): Promise<void>;
-  /** Entries with `start <= key < end`, in key order. */
+  /** Entries with `start <= key < end`, in key order (descending with `reverse`), at most `limit`. */
   entries(range: {
     start: Uint8Array;
     end: Uint8Array;
     limit?: number;
+    reverse?: boolean;
   }): AsyncIterable<[Uint8Array, Uint8Array]>;
   close(): Promise<void>;
 }

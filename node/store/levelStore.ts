@@ -78,12 +78,14 @@ export class LevelStore implements KvStore {
     start: Uint8Array;
     end: Uint8Array;
     limit?: number;
+    reverse?: boolean;
   }): AsyncIterable<[Uint8Array, Uint8Array]> {
     this.#assertOpen();
     for await (const entry of this.#db.iterator({
       gte: range.start,
       lt: range.end,
       limit: range.limit ?? -1,
+      reverse: range.reverse === true,
     })) {
       yield [view(entry[0])!, view(entry[1])!];
     }

@@ -38,12 +38,14 @@ export class MemoryStore implements KvStore {
     start: Uint8Array;
     end: Uint8Array;
     limit?: number;
+    reverse?: boolean;
   }): AsyncIterable<[Uint8Array, Uint8Array]> {
     this.#assertOpen();
     const start = toKey(range.start);
     const end = toKey(range.end);
     // latin1 strings compare like the bytes they hold, so this is byte order.
     const keys = [...this.#map.keys()].filter((k) => k >= start && k < end).sort();
+    if (range.reverse === true) keys.reverse();
     const limit = range.limit ?? Number.POSITIVE_INFINITY;
     for (let i = 0; i < keys.length && i < limit; i++)
       yield [fromKey(keys[i]), this.#map.get(keys[i])!.slice()];

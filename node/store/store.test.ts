@@ -43,6 +43,10 @@ describe.each(kinds)("%s", (_name, make) => {
     const keys: Uint8Array[] = [];
     for await (const [key] of store.entries({ start: b(5), end: b(6) })) keys.push(key);
     expect(keys).toEqual([b(5), b(5, 0), b(5, 1)]);
+    const newest: Uint8Array[] = [];
+    for await (const [key] of store.entries({ start: b(5), end: b(6), reverse: true, limit: 2 }))
+      newest.push(key);
+    expect(newest).toEqual([b(5, 1), b(5, 0)]);
     await store.close();
   });
 

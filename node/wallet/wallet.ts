@@ -11,6 +11,7 @@ import {
 } from "../../vm/index.ts";
 import { encode, t } from "../codec/index.ts";
 import { type KeyPair, sign } from "../crypto/index.ts";
+import { toVmAddress } from "../execution/index.ts";
 import { accountId, type LedgerAddress, type Message, type StateInit } from "../ledger/index.ts";
 import { vmHost } from "../vmhost/index.ts";
 
@@ -54,18 +55,10 @@ export function commentBody(text: string): Value {
   return new TextEncoder().encode(text);
 }
 
-/** vm §4.10 address bytes: workchain as i32, then the id. */
-function vmAddress(a: LedgerAddress): Uint8Array {
-  const out = new Uint8Array(36);
-  new DataView(out.buffer).setInt32(0, Number(a.workchain));
-  out.set(a.id, 4);
-  return out;
-}
-
 /** The signed external message that makes the wallet send `payments`. */
 export function transferMessage(order: TransferOrder): Message {
   const messages: OutMessage[] = order.payments.map((p) => ({
-    dest: vmAddress(p.to),
+    dest: toVmAddress(p.to),
     valueNano: p.valueNano,
     body: p.body ?? null,
     mode: (p.mode ?? SEND_MODE.PAY_FEES_SEPARATELY) | (p.bounce === false ? SEND_MODE.NON_BOUNCEABLE : 0),

@@ -2,7 +2,6 @@
 // the real CLI in child processes, a restart, and a kill -9 in the middle of a stream of transfers.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -14,6 +13,7 @@ import { mnemonicToKeyPair } from "../../node/mnemonic/index.ts";
 import { RpcClient } from "../../node/rpcclient/index.ts";
 import { transferMessage } from "../../node/wallet/index.ts";
 import { TEST_MNEMONIC, testAccounts } from "../accounts.ts";
+import { freePort } from "../ports.ts";
 
 const run = promisify(execFile);
 const GRAM_TS = join(import.meta.dirname, "..", "..", "cli", "gram.ts");
@@ -22,17 +22,6 @@ let root: string;
 let port: number;
 let env: NodeJS.ProcessEnv;
 let node: ChildProcess | null = null;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function gram(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
