@@ -172,6 +172,7 @@ describe("read-only get-methods", () => {
     ["SDEL", `PUSH x"01"\nSDEL`],
     ["EMIT", "PUSH 1\nEMIT"],
     ["SEND", `PUSH ${hex(36, "11")}\nPUSH 1\nPUSHNULL\nPUSH 0\nSEND`],
+    ["SENDINIT", `PUSH ${hex(36, "11")}\nPUSH 1\nPUSHNULL\nPUSH 0\nPUSH x"aa"\nTUPLE 0\nTUPLE 2\nSENDINIT`],
     ["RESERVE", "PUSH 1\nPUSH 0\nRESERVE"],
     ["SETCODE", `PUSH x"00"\nSETCODE`],
   ])("%s in a get-method is READ_ONLY", (_name, body) => {

@@ -60,8 +60,19 @@ function actionProblem(a: Action): string | null {
     case "send":
       if (!(a.dest instanceof Uint8Array) || a.dest.length !== 36) return "send: dest not 36 bytes";
       if (!amount(a.value) || hostSize(a.body) < 0) return "send: bad value or body";
-      if ((a.mode & ~(1 | 2 | 16 | 32 | 64 | 128)) !== 0 || (a.mode & 64 && a.mode & 128))
+      if ((a.mode & ~(1 | 2 | 4 | 16 | 32 | 64 | 128)) !== 0 || (a.mode & 64 && a.mode & 128))
         return `send: mode ${a.mode}`;
+      if (a.init !== undefined) {
+        if (!(a.init.code instanceof Uint8Array)) return "send: init code not bytes";
+        const keys = new Set<string>();
+        for (const e of a.init.data) {
+          if (!(e.key instanceof Uint8Array) || e.key.length < 1 || e.key.length > MAX_KEY_BYTES)
+            return "send: init key";
+          if (hostSize(e.value) < 0) return "send: init value";
+          keys.add(Buffer.from(e.key).toString("hex"));
+        }
+        if (keys.size !== a.init.data.length) return "send: init keys repeat";
+      }
       return null;
     case "reserve":
       return amount(a.amount) && Number.isInteger(a.mode) && a.mode >= 0 && a.mode <= 15

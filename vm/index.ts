@@ -20,5 +20,11 @@ export { OPCODES } from "./opcodes/table.ts";
 export type { Imm, OpSpec } from "./opcodes/types.ts";
 export { encodeProgram, loadProgram, type ProgramParts } from "./program.ts";
 export type { Program } from "./programTypes.ts";
-export { type Action, type RunResult, SEND_MODE, type StorageChange } from "./result.ts";
+export {
+  type Action,
+  type InitAction,
+  type RunResult,
+  SEND_MODE,
+  type StorageChange,
+} from "./result.ts";
 export { showValue, type Value, valueEquals } from "./values.ts";

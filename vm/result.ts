@@ -13,8 +13,19 @@ export const SEND_MODE = {
   CARRY_ALL_BALANCE: 128,
 } as const;
 
+/** What SENDINIT attaches to a message (vm §4.11): code and initial storage, keys distinct. */
+export interface InitAction {
+  code: Uint8Array;
+  data: StorageEntry[];
+}
+
+export interface StorageEntry {
+  key: Uint8Array;
+  value: Value;
+}
+
 export type Action =
-  | { type: "send"; dest: Uint8Array; value: bigint; body: Value; mode: number }
+  | { type: "send"; dest: Uint8Array; value: bigint; body: Value; mode: number; init?: InitAction }
   | { type: "reserve"; amount: bigint; mode: number }
   | { type: "setCode"; code: Uint8Array }
   | { type: "event"; data: Value };

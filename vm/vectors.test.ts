@@ -79,6 +79,14 @@ function actionJson(a: Action): Record<string, Json | number> {
         value: a.value.toString(),
         body: toJson(a.body),
         mode: a.mode,
+        ...(a.init === undefined
+          ? {}
+          : {
+              init: {
+                code: toJson(a.init.code),
+                data: a.init.data.map((e) => [toJson(e.key), toJson(e.value)]),
+              } as unknown as Json,
+            }),
       };
     case "reserve":
       return { type: "reserve", amount: a.amount.toString(), mode: a.mode };

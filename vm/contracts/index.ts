@@ -16,6 +16,7 @@ export {
 } from "./multisig.ts";
 export {
   ADDRESS_BYTES,
+  initValue,
   isSendMode,
   MAX_OUT_MESSAGES,
   type OutMessage,

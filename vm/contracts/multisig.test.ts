@@ -206,6 +206,10 @@ describe("multisig: get-methods and storage", () => {
       /messages/,
     );
     expect(() => multisigOrderValue(order({ messages: [{ ...PAY, mode: 192 }] }))).toThrow(/mode/);
+    const init = { code: Uint8Array.of(1), data: [] };
+    expect(() => multisigOrderValue(order({ messages: [{ ...PAY, init }] }))).toThrow(
+      /does not send state inits/,
+    );
     expect(() => multisigBody(order(), [{ ownerIndex: 16, signature: new Uint8Array(64) }])).toThrow(
       /ownerIndex/,
     );

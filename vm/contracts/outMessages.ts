@@ -1,6 +1,8 @@
 // The outbound messages of a wallet or multisig order (contracts §1.2). The checks mirror the
 // contracts' own, so a helper never builds an order the contract would refuse for its form.
-import { SEND_MODE } from "../result.ts";
+import { toHex } from "../hex.ts";
+import { MAX_KEY_BYTES } from "../limits.ts";
+import { type InitAction, SEND_MODE } from "../result.ts";
 import type { Value } from "../values.ts";
 import { assertBytes } from "./checks.ts";
 
@@ -11,7 +13,10 @@ const MAX_VALUE_NANO = (1n << 120n) - 1n;
 const MODE_BITS = Object.values(SEND_MODE).reduce((a, b) => a | b, 0);
 const CARRY_BOTH = SEND_MODE.CARRY_INBOUND_VALUE | SEND_MODE.CARRY_ALL_BALANCE;
 
-/** One message to send. Schema: `[dest (36 Bytes), valueNano (Int), body (any), mode (Int)]`. */
+/**
+ * One message to send. Schema: `[dest (36 Bytes), valueNano (Int), body (any), mode (Int)]`, and
+ * for the wallet a fifth item `init` (`[code, [[key, value]…]]`, vm §4.11) that deploys `dest`.
+ */
 export interface OutMessage {
   /** Destination address (vm §4.10): workchain as i32, then the 32-byte account id. */
   dest: Uint8Array;
@@ -19,6 +24,8 @@ export interface OutMessage {
   body: Value;
   /** A send mode of vm §4.11. */
   mode: number;
+  /** Code and initial storage of the contract at `dest` (the wallet only, contracts §1.2). */
+  init?: InitAction;
 }
 
 /** True when SEND accepts `mode` (vm §4.11). */
@@ -28,8 +35,8 @@ export function isSendMode(mode: number): boolean {
   );
 }
 
-/** The messages as the Tuple an order carries. */
-export function outMessagesValue(messages: readonly OutMessage[]): Value {
+/** The messages as the Tuple an order carries; `allowInit` only for a contract that takes inits. */
+export function outMessagesValue(messages: readonly OutMessage[], allowInit = false): Value {
   if (!Array.isArray(messages)) throw new TypeError("messages: expected an array");
   if (messages.length > MAX_OUT_MESSAGES)
     throw new RangeError(`messages: ${messages.length} of them, at most ${MAX_OUT_MESSAGES}`);
@@ -39,6 +46,24 @@ export function outMessagesValue(messages: readonly OutMessage[]): Value {
       throw new RangeError(`messages[${i}].valueNano: ${String(m.valueNano)} is outside 0..2^120-1`);
     if (!isSendMode(m.mode)) throw new RangeError(`messages[${i}].mode: ${m.mode} is not a send mode`);
     if (m.body === undefined) throw new TypeError(`messages[${i}].body: expected a VM value`);
-    return [m.dest, m.valueNano, m.body, BigInt(m.mode)];
+    const item: Value[] = [m.dest, m.valueNano, m.body, BigInt(m.mode)];
+    if (m.init === undefined) return item;
+    if (!allowInit) throw new TypeError(`messages[${i}].init: this contract does not send state inits`);
+    return [...item, initValue(m.init, `messages[${i}].init`)];
   });
+}
+
+/** A state init as SENDINIT takes it (vm §4.11): `[code, [[key, value]…]]`, keys distinct. */
+export function initValue(init: InitAction, what = "init"): Value {
+  if (!(init.code instanceof Uint8Array)) throw new TypeError(`${what}.code: expected a Uint8Array`);
+  const seen = new Set<string>();
+  const data = init.data.map((e, j): Value => {
+    if (!(e.key instanceof Uint8Array) || e.key.length < 1 || e.key.length > MAX_KEY_BYTES)
+      throw new RangeError(`${what}.data[${j}].key: expected 1..${MAX_KEY_BYTES} bytes`);
+    const id = toHex(e.key);
+    if (seen.has(id)) throw new RangeError(`${what}.data[${j}].key: ${id} is given twice`);
+    seen.add(id);
+    return [e.key, e.value];
+  });
+  return [init.code, data];
 }

@@ -1,11 +1,6 @@
 // The initial storage a helper builds for a contract's deployment (vm §4.9): key → value pairs,
 // written to the account once, before its first run.
-import type { Value } from "../values.ts";
-
-export interface StorageEntry {
-  key: Uint8Array;
-  value: Value;
-}
+export type { StorageEntry } from "../result.ts";
 
 /** Wallet and multisig: the part that never changes (contracts §2.1, §4.1). */
 export const STATIC_KEY = Uint8Array.of(0x00);

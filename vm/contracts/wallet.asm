@@ -1,7 +1,7 @@
 ; The standard wallet (contracts §2), after TON's wallet v3: an external message signed with the
-; owner's ed25519 key sends up to four messages. Everything that can refuse a message runs before
-; ACCEPT, so a replayed, expired, forged or malformed message leaves no trace and costs its sender
-; nothing on-chain (vm §4.1). Stack pictures after ";" read bottom to top.
+; owner's ed25519 key sends up to four messages, each of which may deploy its destination.
+; Everything that can refuse a message runs before ACCEPT, so a replayed, expired, forged or
+; malformed message leaves no trace and costs its sender nothing on-chain (vm §4.1). Stack pictures after ";" read bottom to top.
 
 ; Storage (contracts §2.1). The key and subwallet never change and the seqno changes on every
 ; transfer, so they live under separate keys: a transfer rewrites 34 bytes, not the whole record.
@@ -86,11 +86,25 @@ check_message:                  ; ... m1 .. mi i
     ISTUPLE
     THROWIFNOT E_BAD_BODY
     DUP
-    TLEN
+    TLEN                        ; ... i m n
+    DUP
     PUSH 4
     EQ
+    JMPIF four_items
+    PUSH 5                      ; a fifth item is a state init that deploys the destination
+    EQ
     THROWIFNOT E_BAD_BODY
-    UNTUPLE 4                   ; ... i dest value body mode
+    DUP
+    INDEX 4
+    ISINIT
+    THROWIFNOT E_BAD_BODY
+    UNTUPLE 5
+    DROP
+    JMP check_fields
+four_items:
+    DROP
+    UNTUPLE 4
+check_fields:                   ; ... i dest value body mode
     DUP
     ISINT
     THROWIFNOT E_BAD_BODY
@@ -162,8 +176,18 @@ send_message:                   ; msgs c, c counting n down to 1: message n - c 
     PICK 2
     SUB
     INDEXV
+    DUP
+    TLEN
+    PUSH 5
+    EQ
+    JMPIF send_init
     UNTUPLE 4
     SEND
+    NEXT send_message
+    RET
+send_init:
+    UNTUPLE 5
+    SENDINIT
     NEXT send_message
     RET
 done:

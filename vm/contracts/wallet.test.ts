@@ -85,6 +85,18 @@ describe("wallet: transfers", () => {
     expect(get(account, WALLET_GET.SEQNO).stack).toEqual([3n]);
   });
 
+  test("a message with a state init is sent with SENDINIT, and may sit beside plain ones", () => {
+    const { key, account } = deploy();
+    const init = { code: Uint8Array.of(0x47, 0x56), data: [{ key: Uint8Array.of(0), value: 5n }] };
+    const messages = [{ ...MESSAGES[0], init }, MESSAGES[1]];
+    const r = external(account, walletTransferBody(transfer({ messages }), key.signer));
+    expect(r.exitCode).toBe(0);
+    expect(r.actions).toEqual([
+      { type: "send", dest: MESSAGES[0].dest, value: MESSAGES[0].valueNano, body: null, mode: 3, init },
+      { type: "send", dest: MESSAGES[1].dest, value: 0n, body: 42n, mode: 0 },
+    ]);
+  });
+
   test("a message valid until exactly the block time is still accepted", () => {
     const { key, account } = deploy();
     expect(external(account, walletTransferBody(transfer({ validUntil: NOW }), key.signer)).exitCode).toBe(0);
@@ -200,6 +212,26 @@ describe("wallet: malformed bodies are refused with BAD_BODY before ACCEPT", () 
     ["mode -1", signedWith([msg({ 3: -1n })])],
     ["mode as Null", signedWith([msg({ 3: null })])],
     ["a bad second message", signedWith([msg({}), msg({ 3: 8n })])],
+    ["a message of six items", signedWith([[address(1), 1n, null, 3n, [new Uint8Array(1), []], null]])],
+    ["an init that is Null", signedWith([msg({ 4: null })])],
+    ["an init without data", signedWith([msg({ 4: [new Uint8Array(1)] })])],
+    ["an init whose code is an Int", signedWith([msg({ 4: [1n, []] })])],
+    ["an init with an empty key", signedWith([msg({ 4: [new Uint8Array(1), [[new Uint8Array(0), 1n]]] })])],
+    [
+      "an init with a key twice",
+      signedWith([
+        msg({
+          4: [
+            new Uint8Array(1),
+            [
+              [Uint8Array.of(1), 1n],
+              [Uint8Array.of(1), 2n],
+            ],
+          ],
+        }),
+      ]),
+    ],
+    ["a good init on a bad message", signedWith([msg({ 3: 8n, 4: [new Uint8Array(1), []] })])],
   ];
   test.each(cases)("%s", (_name, body) => {
     expectRefused(deploy().account, body, WALLET_EXIT.BAD_BODY);
@@ -318,6 +350,13 @@ describe("wallet: helpers", () => {
     );
     expect(() => walletSigned(transfer({ messages: [{ ...MESSAGES[0], mode: 8 }] }))).toThrow(/mode/);
     expect(() => walletSigned(transfer({ validUntil: -1n }))).toThrow(/validUntil/);
+    const twice = {
+      code: Uint8Array.of(1),
+      data: [0, 0].map(() => ({ key: Uint8Array.of(9), value: null })),
+    };
+    expect(() => walletSigned(transfer({ messages: [{ ...MESSAGES[0], init: twice }] }))).toThrow(
+      /init\.data\[1\]\.key/,
+    );
     const short = { hashValue: key.signer.hashValue, sign: () => new Uint8Array(32) };
     expect(() => walletTransferBody(transfer(), short)).toThrow(/signature/);
   });

@@ -53,7 +53,7 @@ export function walletSigned(t: WalletTransfer): Value {
   assertUint(t.subwalletId, 32, "subwalletId");
   assertUint(t.validUntil, 64, "validUntil");
   assertUint(t.seqno, 64, "seqno");
-  return [t.subwalletId, t.validUntil, t.seqno, outMessagesValue(t.messages)];
+  return [t.subwalletId, t.validUntil, t.seqno, outMessagesValue(t.messages, true)];
 }
 
 /** The body of the external message. Schema: `[signature (64 Bytes), signed]`. */
