@@ -2,10 +2,20 @@
 // left after gas. One failure undoes them all unless its send mode says "ignore errors"; the
 // caller then undoes the run's storage writes too.
 
-import { type Action, loadProgram, SEND_MODE, type Value } from "../../vm/index.ts";
+import { type Action, type InitAction, loadProgram, SEND_MODE, type Value } from "../../vm/index.ts";
+import { equalBytes } from "../bytes/index.ts";
 import { encode, t } from "../codec/index.ts";
-import { type Fees, forwardFee, type LedgerAddress, Message } from "../ledger/index.ts";
+import {
+  accountId,
+  type Fees,
+  forwardFee,
+  type LedgerAddress,
+  MAX_CODE_BYTES,
+  Message,
+  type StateInit,
+} from "../ledger/index.ts";
 import { fromVmAddress } from "./addresses.ts";
+import { stateInitFromVm } from "./stateInit.ts";
 import { ACTION_FAIL, type ActionPhase } from "./transaction.ts";
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -100,6 +110,7 @@ export function runActions(input: ActionInput): ActionOutcome {
             inboundLeft = 0n;
           }
           if (value > U64_MAX) throw new ActionFailure(ACTION_FAIL.VALUE_TOO_LARGE);
+          const init = a.init === undefined ? null : initFor(a.init, dest);
           const body = encodeBody(a.body);
           const message: Message = {
             kind: "internal",
@@ -110,7 +121,7 @@ export function runActions(input: ActionInput): ActionOutcome {
             bounce: (a.mode & SEND_MODE.NON_BOUNCEABLE) === 0,
             bounced: false,
             body,
-            init: null,
+            init,
             createdLt: 0n,
             createdAt: now,
           };
@@ -179,6 +190,24 @@ export function runActions(input: ActionInput): ActionOutcome {
     destroy,
     bounce: false,
   };
+}
+
+/** The ledger's init of a SENDINIT, which must load and must be the destination's (ledger §6.5). */
+function initFor(init: InitAction, dest: LedgerAddress): StateInit {
+  if (init.code.length > MAX_CODE_BYTES) throw new ActionFailure(ACTION_FAIL.BAD_CODE);
+  try {
+    loadProgram(init.code);
+  } catch {
+    throw new ActionFailure(ACTION_FAIL.BAD_CODE);
+  }
+  let ledgerInit: StateInit;
+  try {
+    ledgerInit = stateInitFromVm(init);
+  } catch {
+    throw new ActionFailure(ACTION_FAIL.BAD_INIT);
+  }
+  if (!equalBytes(accountId(ledgerInit), dest.id)) throw new ActionFailure(ACTION_FAIL.BAD_INIT);
+  return ledgerInit;
 }
 
 function encodeBody(v: Value): Uint8Array {

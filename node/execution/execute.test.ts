@@ -1,5 +1,8 @@
 import { describe, expect, test } from "vitest";
 import {
+  COUNTER_KEY,
+  counterCode,
+  type InitAction,
   type OutMessage,
   SEND_MODE,
   type Value,
@@ -21,6 +24,7 @@ import { vmHost } from "../vmhost/index.ts";
 import { toVmAddress } from "./addresses.ts";
 import { BOUNCE_TAG } from "./bounce.ts";
 import { type AccountState, type ExecEnv, type ExecResult, executeTransaction } from "./execute.ts";
+import { stateInitFromVm } from "./stateInit.ts";
 import { ACTION_FAIL, COMPUTE_SKIPPED, PHASE } from "./transaction.ts";
 
 const GRAM = 1_000_000_000n;
@@ -209,6 +213,59 @@ describe("executeTransaction: deployment and transfers", () => {
       kind: "refused",
       reason: "NO_CODE",
     });
+  });
+});
+
+describe("executeTransaction: a wallet deploys a contract (SENDINIT)", () => {
+  const counterInit: InitAction = { code: counterCode.image, data: [{ key: COUNTER_KEY, value: 5n }] };
+  const counter: LedgerAddress = { workchain: 0n, id: accountId(stateInitFromVm(counterInit)) };
+  const deployTo = (dest: LedgerAddress, init: InitAction, body: Value = 3n): OutMessage => ({
+    ...pay(dest, GRAM, SEND_MODE.PAY_FEES_SEPARATELY),
+    body,
+    init,
+  });
+
+  test("the wallet's message carries the init; the new account deploys from it and runs", () => {
+    const r = done(
+      executeTransaction(activeWallet(3n * GRAM), transfer([deployTo(counter, counterInit)]), env()),
+    );
+    expect(r.transaction.action).toMatchObject({ success: true, messagesSent: 1 });
+    const out = r.outMessages[0] as Extract<Message, { kind: "internal" }>;
+    expect(out.init).toEqual(stateInitFromVm(counterInit));
+    const state = uninitState(null, counter);
+    const d = done(executeTransaction(state, out, env({ lt: 2_000n })));
+    expect(d.transaction.compute).toMatchObject({ kind: "vm", success: true, exitCode: 0 });
+    expect(d.account?.status.kind).toBe("active");
+    expect(d.code).toEqual(counterCode.image);
+    expect(d.storage).toEqual([{ key: COUNTER_KEY, value: 8n }]);
+    expectConserved(state, out, d);
+  });
+
+  test("an init that is not the destination's fails the action phase with BAD_INIT", () => {
+    const r = done(
+      executeTransaction(activeWallet(3n * GRAM), transfer([deployTo(other, counterInit)]), env()),
+    );
+    expect(r.transaction.action).toMatchObject({ success: false, resultCode: ACTION_FAIL.BAD_INIT });
+    expect(r.outMessages).toEqual([]);
+  });
+
+  test("an init whose code does not load fails the action phase with BAD_CODE", () => {
+    const init: InitAction = { code: Uint8Array.of(1, 2, 3), data: [] };
+    const dest = { workchain: 0n, id: accountId(stateInitFromVm(init)) };
+    const r = done(executeTransaction(activeWallet(3n * GRAM), transfer([deployTo(dest, init)]), env()));
+    expect(r.transaction.action).toMatchObject({ success: false, resultCode: ACTION_FAIL.BAD_CODE });
+  });
+
+  test("the ledger's init sorts entries by their keys' encoding and refuses a key twice", () => {
+    const entries = walletStorage({ publicKey: key.publicKey, subwalletId: SUBWALLET });
+    expect(stateInitFromVm({ code: walletCode.image, data: [...entries].reverse() })).toEqual(walletInit);
+    const long = { key: new Uint8Array(2).fill(0), value: null };
+    const short = { key: Uint8Array.of(0xff), value: null };
+    expect(stateInitFromVm({ code: Uint8Array.of(1), data: [long, short] }).data.map(([k]) => k)).toEqual([
+      short.key,
+      long.key,
+    ]);
+    expect(() => stateInitFromVm({ code: Uint8Array.of(1), data: [short, short] })).toThrow(/twice/);
   });
 });
 

@@ -8,6 +8,7 @@ export {
   executeTransaction,
   type Refusal,
 } from "./execute.ts";
+export { stateInitFromVm } from "./stateInit.ts";
 export {
   ACTION_FAIL,
   ActionPhase,

@@ -49,4 +49,6 @@ export const ACTION_FAIL = {
   BAD_CODE: 3,
   VALUE_TOO_LARGE: 4,
   BAD_RESERVE: 5,
+  /** A SENDINIT whose init is not the destination's (its address is not the hash of the init). */
+  BAD_INIT: 6,
 } as const;

@@ -8,6 +8,8 @@ export {
   Fees,
   LedgerAddress,
   MAX_CODE_BYTES,
+  MAX_INIT_ENTRIES,
+  MAX_STORAGE_KEY_BYTES,
   MAX_VALUE_ENCODING_BYTES,
   Message,
   StateInit,

@@ -1,9 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { decode, t } from "../codec/index.ts";
 import { keyPairFromSeed, sha256, verify } from "../crypto/index.ts";
+import { stateInitFromVm } from "../execution/index.ts";
 import { accountId } from "../ledger/index.ts";
 import { vmHost } from "../vmhost/index.ts";
-import { commentBody, transferMessage, walletAddress, walletStateInit } from "./wallet.ts";
+import { commentBody, deployAddress, transferMessage, walletAddress, walletStateInit } from "./wallet.ts";
 
 const key = keyPairFromSeed(sha256(new TextEncoder().encode("wallet module test")));
 const other = { workchain: 0n, id: new Uint8Array(32).fill(3) };
@@ -33,6 +34,23 @@ describe("node/wallet", () => {
     expect(signed.slice(0, 3)).toEqual([5n, 1_000n, 2n]);
     const [[, value, body, mode]] = signed[3] as [[Uint8Array, bigint, Uint8Array, bigint]];
     expect([value, new TextDecoder().decode(body), mode]).toEqual([7n, "hi", 5n]);
+  });
+
+  test("a payment with an init carries it as the message's fifth item, to the init's address", () => {
+    const init = { code: Uint8Array.of(0x47), data: [{ key: Uint8Array.of(1), value: 9n }] };
+    const to = deployAddress(init);
+    expect(to.id).toEqual(accountId(stateInitFromVm(init)));
+    const msg = transferMessage({
+      key,
+      subwalletId: 0n,
+      seqno: 0n,
+      validUntil: 1n,
+      payments: [{ to, valueNano: 1n, init }],
+    });
+    if (msg.kind !== "externalIn") throw new Error("expected an external message");
+    const [, signed] = decode(t.vmValue, msg.body) as [Uint8Array, unknown[]];
+    const [[, , , , sent]] = signed[3] as [[unknown, unknown, unknown, unknown, unknown]];
+    expect(sent).toEqual([init.code, [[Uint8Array.of(1), 9n]]]);
   });
 
   test("a transfer without deploy carries no state init", () => {

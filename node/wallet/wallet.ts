@@ -2,6 +2,7 @@
 // and address from a public key and subwallet id, and the signed external message of a transfer.
 // Genesis, the CLI and the tests all build wallets here, so they agree on every address.
 import {
+  type InitAction,
   type OutMessage,
   SEND_MODE,
   type Value,
@@ -11,16 +12,13 @@ import {
 } from "../../vm/index.ts";
 import { encode, t } from "../codec/index.ts";
 import { type KeyPair, sign } from "../crypto/index.ts";
-import { toVmAddress } from "../execution/index.ts";
+import { stateInitFromVm, toVmAddress } from "../execution/index.ts";
 import { accountId, type LedgerAddress, type Message, type StateInit } from "../ledger/index.ts";
 import { vmHost } from "../vmhost/index.ts";
 
 /** The state init of the standard wallet of `publicKey` with `subwalletId` and seqno 0. */
 export function walletStateInit(publicKey: Uint8Array, subwalletId: bigint): StateInit {
-  return {
-    code: walletCode.image,
-    data: walletStorage({ publicKey, subwalletId }).map((e) => [e.key, encode(t.vmValue, e.value)]),
-  };
+  return stateInitFromVm({ code: walletCode.image, data: walletStorage({ publicKey, subwalletId }) });
 }
 
 export function walletAddress(publicKey: Uint8Array, subwalletId: bigint, workchain = 0n): LedgerAddress {
@@ -36,6 +34,13 @@ export interface Payment {
   body?: Value;
   /** Ask the destination to return the value when it fails (ledger §6.6). */
   bounce?: boolean;
+  /** Deploy the destination, whose address must be this init's (ledger §6.5, `deployAddress`). */
+  init?: InitAction;
+}
+
+/** The address a contract deployed from `init` gets (ledger §2.2): the hash of its StateInit. */
+export function deployAddress(init: InitAction, workchain = 0n): LedgerAddress {
+  return { workchain, id: accountId(stateInitFromVm(init)) };
 }
 
 export interface TransferOrder {
@@ -62,6 +67,7 @@ export function transferMessage(order: TransferOrder): Message {
     valueNano: p.valueNano,
     body: p.body ?? null,
     mode: (p.mode ?? SEND_MODE.PAY_FEES_SEPARATELY) | (p.bounce === false ? SEND_MODE.NON_BOUNCEABLE : 0),
+    ...(p.init === undefined ? {} : { init: p.init }),
   }));
   const signer = { hashValue: vmHost.hashValue, sign: (h: Uint8Array) => sign(h, order.key.secretKey) };
   const body = walletTransferBody(
