@@ -3,44 +3,17 @@
 // here, sent as an external message, and followed until it is final or refused.
 import type { Command } from "commander";
 import { formatFriendly } from "../../node/address/index.ts";
-import { toHex } from "../../node/bytes/index.ts";
-import { encode } from "../../node/codec/index.ts";
-import { Message } from "../../node/ledger/index.ts";
 import { type AccountProofJson, verifyAccountProof } from "../../node/lightclient/index.ts";
-import { RpcClientError } from "../../node/rpcclient/index.ts";
 import { formatGrams, parseGrams } from "../../node/units/index.ts";
-import { commentBody, transferMessage } from "../../node/wallet/index.ts";
+import { commentBody } from "../../node/wallet/index.ts";
 import { type CliContext, type CommandGroup, keystoreOf, outputOf } from "../context.ts";
-import { CliError, usageError } from "../errors.ts";
-import { readPassword } from "../keystore/index.ts";
+import { usageError } from "../errors.ts";
 import { formatTable } from "../output/index.ts";
 import { parseWalletName } from "./args.ts";
 import { clientOf, rawOf, resolveTarget, trustedValidators } from "./remote.ts";
+import { type SendOptions, sendFromWallet, type TxAnswer, timeoutOf } from "./walletSend.ts";
 
 const MAX_COMMENT_BYTES = 1_000;
-
-interface StatusAnswer {
-  hash: string;
-  status: "accepted" | "refused" | "final" | "unknown";
-  reason?: string;
-  exitCode?: number | null;
-  transaction?: string;
-  success?: boolean;
-}
-
-interface TxAnswer {
-  hash: string;
-  account: string;
-  lt: string;
-  now: number;
-  fee: string;
-  compute: { success?: boolean; exitCode?: number; skipped?: string };
-  action: { success: boolean; resultCode: number } | null;
-  bounced: boolean;
-  inMsg: { type: string; src?: string; value?: string; comment?: string | null };
-  outMsgs: { type: string; dest?: string; value?: string; comment?: string | null }[];
-  block: { workchain: number; seqno: number };
-}
 
 export const ledgerCommands: CommandGroup = {
   name: "ledger",
@@ -101,11 +74,9 @@ export const ledgerCommands: CommandGroup = {
   },
 };
 
-interface TransferOptions {
+interface TransferOptions extends SendOptions {
   comment?: string;
   bounce?: boolean;
-  wait: boolean;
-  timeout: string;
 }
 
 async function balance(ctx: CliContext, cmd: Command, text: string): Promise<void> {
@@ -142,9 +113,7 @@ async function transfer(
   opts: TransferOptions,
 ): Promise<void> {
   const valueNano = parseGrams(amountText);
-  const timeout = Number(opts.timeout);
-  if (!Number.isInteger(timeout) || timeout < 5 || timeout > 3_600)
-    throw usageError("--timeout must be whole seconds in 5..3600");
+  timeoutOf(opts);
   let body = null;
   if (opts.comment !== undefined) {
     if (Buffer.byteLength(opts.comment) > MAX_COMMENT_BYTES)
@@ -152,100 +121,40 @@ async function transfer(
     body = commentBody(opts.comment);
   }
   const target = await resolveTarget(ctx, to);
-  const keystore = keystoreOf(ctx);
-  const info = await keystore.show(from);
-  const client = clientOf(cmd);
-  const password = await readPassword(ctx.io, { wallet: from });
-  const wallet = await keystore.unlock(from, password);
-  const walletAddr = { workchain: BigInt(wallet.workchain), id: wallet.address.hash };
-  const [self, dest] = await Promise.all([
-    client.call<{ status: string; balance: string }>("getAccount", { address: rawOf(walletAddr) }),
-    client.call<{ status: string }>("getAccount", { address: rawOf(target.address) }),
-  ]);
-  if (self.status !== "active" && self.status !== "uninit")
-    throw new CliError(
-      "CLI_TX_FAILED",
-      `wallet ${from} has no Grams yet (${rawOf(walletAddr)}); fund it first`,
-    );
-  if (BigInt(self.balance) < valueNano)
-    throw new CliError(
-      "CLI_TX_FAILED",
-      `wallet ${from} holds ${formatGrams(BigInt(self.balance))} Gram, less than ${formatGrams(valueNano)}`,
-    );
-  let seqno = 0n;
-  if (self.status === "active") {
-    const r = await client.call<{ exitCode: number; stack: { int?: string }[] }>("runGetMethod", {
-      address: rawOf(walletAddr),
-      method: "seqno",
-    });
-    if (r.exitCode !== 0 || r.stack[0]?.int === undefined)
-      throw new CliError("CLI_BAD_ANSWER", `the wallet's seqno get-method failed (exit code ${r.exitCode})`);
-    seqno = BigInt(r.stack[0].int);
-  }
+  const info = await keystoreOf(ctx).show(from);
+  const dest = await clientOf(cmd).call<{ status: string }>("getAccount", { address: rawOf(target.address) });
   // Bounce unless told otherwise or the address form says not to; never to an account without code, whose refusal would send the Grams straight back.
   const bounce = opts.bounce ?? ((target.bounceable ?? true) && dest.status === "active");
-  const nowSec = BigInt(Math.floor(Date.now() / 1000));
-  const message = transferMessage({
-    key: wallet.keyPair,
-    subwalletId: wallet.subwalletId,
-    seqno,
-    validUntil: nowSec + BigInt(timeout),
-    payments: [{ to: target.address, valueNano, body, bounce }],
-    deploy: self.status !== "active",
-    workchain: walletAddr.workchain,
-  });
-  const sent = await client
-    .call<{ hash: string }>("sendMessage", { message: toHex(encode(Message, message)) })
-    .catch((e) => {
-      if (e instanceof RpcClientError && typeof e.code === "number")
-        throw new CliError("CLI_TX_FAILED", `the node refused the transfer: ${e.message}`);
-      throw e;
-    });
+  const sent = await sendFromWallet(ctx, cmd, from, [{ to: target.address, valueNano, body, bounce }], opts);
   const out = outputOf(ctx, cmd);
-  if (!opts.wait) {
+  if (sent.kind === "accepted") {
     out.result(
-      { hash: sent.hash, status: "accepted", fee: "0" },
+      { hash: sent.message, status: "accepted", fee: "0" },
       () =>
-        `Sent ${formatGrams(valueNano)} Gram from ${info.name}: message ${sent.hash} accepted (not waiting).`,
+        `Sent ${formatGrams(valueNano)} Gram from ${info.name}: message ${sent.message} accepted (not waiting).`,
     );
     return;
   }
-  const deadline = Date.now() + (timeout + 10) * 1000;
-  let status: StatusAnswer;
-  for (;;) {
-    status = await client.call<StatusAnswer>("getMessageStatus", { hash: sent.hash });
-    if (status.status === "final" || status.status === "refused") break;
-    if (Date.now() > deadline)
-      throw new CliError(
-        "CLI_TIMEOUT",
-        `message ${sent.hash} is not final after ${timeout + 10} s; check it later with its hash`,
-      );
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (status.status === "refused")
-    throw new CliError("CLI_TX_FAILED", `the transfer was refused: ${status.reason}`);
-  const tx = await client.call<TxAnswer>("getTransaction", { hash: status.transaction });
-  const ok = status.success === true && tx.action?.success !== false;
-  const result = {
-    hash: tx.hash,
-    message: sent.hash,
-    status: "final",
-    success: ok,
-    fee: tx.fee,
-    exitCode: status.exitCode ?? null,
-  };
-  if (!ok)
-    throw new CliError(
-      "CLI_TX_FAILED",
-      `the wallet's transaction ${tx.hash} failed (exit code ${status.exitCode}, action ${tx.action?.resultCode ?? "-"})`,
-    );
-  out.result(result, () =>
-    formatTable([
-      ["sent", `${formatGrams(valueNano)} Gram from ${info.name} to ${target.name ?? rawOf(target.address)}`],
-      ["status", "final"],
-      ["transaction", tx.hash],
-      ["fee", `${formatGrams(BigInt(tx.fee))} Gram`],
-    ]),
+  const { tx } = sent;
+  out.result(
+    {
+      hash: tx.hash,
+      message: sent.message,
+      status: "final",
+      success: true,
+      fee: tx.fee,
+      exitCode: sent.exitCode,
+    },
+    () =>
+      formatTable([
+        [
+          "sent",
+          `${formatGrams(valueNano)} Gram from ${info.name} to ${target.name ?? rawOf(target.address)}`,
+        ],
+        ["status", "final"],
+        ["transaction", tx.hash],
+        ["fee", `${formatGrams(BigInt(tx.fee))} Gram`],
+      ]),
   );
 }
 

@@ -1,7 +1,7 @@
 // End to end, as a user and a script would: a real node process started by `gram testnet up`,
 // the real CLI in child processes, a restart, and a kill -9 in the middle of a stream of transfers.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -161,6 +161,40 @@ describe("gram against a real node", () => {
     ).catch((e) => e);
     expect(wrong.stderr).toMatch(/wrong password/);
   }, 60_000);
+
+  test("a contract developer deploys the counter from its assembly, calls it, and sees refusals", async () => {
+    const file = join(root, "counter.asm");
+    await copyFile(join(import.meta.dirname, "..", "..", "vm", "contracts", "counter.asm"), file);
+    const args = ["contract", "deploy", file, "--from", "alice", "--value", "1"];
+    const deployed = await json<{ address: string; raw: string; status: string; fee: string }>(
+      ...args,
+      "--data",
+      "00=0",
+      "--body",
+      "5",
+    );
+    expect(deployed.status).toBe("active");
+    expect(BigInt(deployed.fee)).toBeGreaterThan(0n);
+    const counter = await json<{ stack: unknown[] }>("contract", "get", deployed.address, "counter");
+    expect(counter.stack).toEqual([{ int: "5" }]);
+    const balance = await json<{ balance: string }>("balance", deployed.raw);
+    expect(BigInt(balance.balance)).toBeGreaterThan(0n);
+    expect(BigInt(balance.balance)).toBeLessThanOrEqual(1_000_000_000n);
+
+    const again = await gram(...args, "--data", "00=0", "--body", "5");
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/already at/);
+    // The counter refuses a Null body: its first run fails and the Grams come back.
+    const refused = await gram(...args, "--data", "00=1");
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+    expect(refused.stderr).toMatch(/first run failed.*exit code 32/);
+    const bad = join(root, "bad.asm");
+    await writeFile(bad, ".entry recv_internal\n  FROB\n");
+    const notAsm = await gram("contract", "deploy", bad, "--from", "alice", "--value", "1");
+    expect(notAsm.code).not.toBe(0);
+    expect(notAsm.stderr).toMatch(/bad\.asm: line 2/);
+  }, 120_000);
 
   test("every transfer reported final survives a kill -9 in the middle of a stream", async () => {
     const client = new RpcClient(`http://127.0.0.1:${port}`, { timeoutMs: 10_000 });
