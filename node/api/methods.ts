@@ -10,7 +10,7 @@ import { decode, encode } from "../codec/index.ts";
 import { toVmAddress } from "../execution/index.ts";
 import { Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import { type Mempool, MempoolError } from "../mempool/index.ts";
-import { type MethodTable, method, p, RpcError } from "../rpc/index.ts";
+import { invalidParams, type MethodTable, method, type Parser, p, RpcError } from "../rpc/index.ts";
 import { encodeProof } from "../state/index.ts";
 import { accountView, headerView, rawAddress, txView } from "./views.ts";
 import { vmFromJson, vmToJson } from "./vmJson.ts";
@@ -21,6 +21,8 @@ export const API_ERROR = {
   BAD_ADDRESS: -32001,
   MESSAGE_REFUSED: -32010,
   BAD_MESSAGE: -32011,
+  /** The mempool is full: the same message may be taken later. */
+  BUSY: -32012,
 } as const;
 
 export interface ApiDeps {
@@ -33,6 +35,11 @@ export interface ApiDeps {
 }
 
 const addressParam = p.string({ minLength: 1, maxLength: 100 });
+/** A workchain that exists: −1, the masterchain, or 0, the basechain. */
+const workchainParam: Parser<bigint> = (raw, field = "workchain") => {
+  if (raw !== -1 && raw !== 0) throw invalidParams(field, `expected -1 or 0, got ${JSON.stringify(raw)}`);
+  return BigInt(raw);
+};
 const hash32 = p.hex(32);
 
 function address(text: string): LedgerAddress {
@@ -60,7 +67,8 @@ export function apiMethods(deps: ApiDeps): MethodTable {
     const { account, code, storage } = await chain.contract(addr);
     if (account === null || code === null)
       throw new RpcError(API_ERROR.NOT_FOUND, `${rawAddress(addr)} has no code to run`);
-    const tip = chain.head.shard.header;
+    // The block a get-method reads at is its chain's newest: its time and end lt are the context.
+    const tip = addr.workchain === -1n ? chain.head.mc.header : chain.head.shard.header;
     const r = run({
       code,
       entry: name,
@@ -121,13 +129,15 @@ export function apiMethods(deps: ApiDeps): MethodTable {
 
     getBlock: method({
       params: p.object({
-        workchain: p.optional(p.uint({ min: 0, max: 1 })),
+        workchain: p.optional(workchainParam),
         masterchain: p.optional(p.boolean),
         seqno: p.optional(p.uint()),
         hash: p.optional(hash32),
       }),
-      handler: async ({ masterchain, seqno, hash }) => {
-        const wc = masterchain === false ? 0n : -1n;
+      handler: async ({ workchain, masterchain, seqno, hash }) => {
+        const wc = workchain ?? (masterchain === false ? 0n : -1n);
+        if (workchain !== undefined && masterchain !== undefined && masterchain !== (workchain === -1n))
+          throw invalidParams("masterchain", `contradicts workchain ${workchain}`);
         let h = hash ?? null;
         if (h === null)
           h =
@@ -206,7 +216,11 @@ export function apiMethods(deps: ApiDeps): MethodTable {
         } catch (e) {
           if (e instanceof MempoolError)
             throw new RpcError(
-              e.code === "MEMPOOL_REFUSED" ? API_ERROR.MESSAGE_REFUSED : API_ERROR.BAD_MESSAGE,
+              e.code === "MEMPOOL_REFUSED"
+                ? API_ERROR.MESSAGE_REFUSED
+                : e.code === "MEMPOOL_FULL"
+                  ? API_ERROR.BUSY
+                  : API_ERROR.BAD_MESSAGE,
               e.message,
               { reason: e.code, exitCode: e.exitCode },
             );
@@ -243,14 +257,22 @@ export function apiMethods(deps: ApiDeps): MethodTable {
       params: p.object({ message: p.string({ maxLength: 2 * mempool.maxMessageBytes + 2 }) }),
       handler: async ({ message: hex }) => {
         let m: Message;
+        const bytes = messageBytes(hex);
+        if (bytes.length > mempool.maxMessageBytes)
+          throw new RpcError(
+            API_ERROR.BAD_MESSAGE,
+            `the message is ${bytes.length} bytes, over the limit of ${mempool.maxMessageBytes}`,
+          );
         try {
-          m = decode(Message, messageBytes(hex));
+          m = decode(Message, bytes);
         } catch (e) {
           if (e instanceof RpcError) throw e;
           throw new RpcError(API_ERROR.BAD_MESSAGE, `the message does not decode: ${(e as Error).message}`);
         }
         if (m.kind !== "externalIn")
           throw new RpcError(API_ERROR.BAD_MESSAGE, "only external inbound messages can be estimated");
+        if (!WORKCHAINS.includes(m.dest.workchain as -1n | 0n))
+          throw new RpcError(API_ERROR.BAD_MESSAGE, `workchain ${m.dest.workchain} does not exist`);
         const r = await chain.tryExternal(m, deps.now());
         if (r.kind === "refused")
           return { accepted: false, reason: r.reason, exitCode: r.exitCode, fee: "0" };

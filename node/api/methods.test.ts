@@ -1,0 +1,90 @@
+import { describe, expect, test } from "vitest";
+import { toHex } from "../bytes/index.ts";
+import { Chain, keySigner } from "../chain/index.ts";
+import { GENESIS_TIME, GRAM, testGenesis, transfer, validatorKey, walletOf } from "../chain/testkit.ts";
+import { encode } from "../codec/index.ts";
+import { Message } from "../ledger/index.ts";
+import { Mempool } from "../mempool/index.ts";
+import { MemoryStore } from "../store/index.ts";
+import { createCachingHost } from "../vmhost/index.ts";
+import { API_ERROR, apiMethods } from "./methods.ts";
+
+async function setup(maxPending = 100) {
+  const host = createCachingHost();
+  const chain = await Chain.init(
+    new MemoryStore(),
+    testGenesis([
+      { seed: "alice", balance: 10n * GRAM },
+      { seed: "bob", balance: GRAM },
+    ]),
+    { host, signer: keySigner(validatorKey) },
+  );
+  await chain.produceRound(GENESIS_TIME + 1n, { shard: [], mc: [] });
+  const mempool = new Mempool({ maxPending }, { chain, now: () => GENESIS_TIME + 2n });
+  const methods = apiMethods({ chain, mempool, host, network: "test", now: () => GENESIS_TIME + 2n });
+  const call = async (name: keyof typeof methods, params: unknown) => {
+    const m = methods[name];
+    return (await m.handler(m.params(params), {} as never)) as Record<string, unknown>;
+  };
+  return { chain, call };
+}
+
+const hexOf = (m: Message) => toHex(encode(Message, m));
+
+describe("node/api methods", () => {
+  test("getBlock picks the chain by workchain; a workchain that does not exist or contradicts masterchain is refused", async () => {
+    const { chain, call } = await setup();
+    expect(await call("getBlock", { workchain: 0 })).toMatchObject({
+      workchain: 0,
+      hash: toHex(chain.head.shard.hash),
+    });
+    expect(await call("getBlock", { workchain: -1 })).toMatchObject({
+      workchain: -1,
+      hash: toHex(chain.head.mc.hash),
+    });
+    expect(await call("getBlock", {})).toMatchObject({ hash: toHex(chain.head.mc.hash) });
+    expect(await call("getBlock", { workchain: 0, seqno: 0 })).toMatchObject({ workchain: 0, seqno: 0 });
+    await expect(call("getBlock", { workchain: 1 })).rejects.toMatchObject({ code: -32602 });
+    await expect(call("getBlock", { workchain: 0, masterchain: true })).rejects.toMatchObject({
+      code: -32602,
+    });
+  });
+
+  test("a full mempool is BUSY, not a bad message", async () => {
+    const { call } = await setup(1);
+    await call("sendMessage", {
+      message: hexOf(transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: 1n }])),
+    });
+    await expect(
+      call("sendMessage", {
+        message: hexOf(transfer("bob", 0n, [{ to: walletOf("alice"), valueNano: 1n }])),
+      }),
+    ).rejects.toMatchObject({ code: API_ERROR.BUSY, data: { reason: "MEMPOOL_FULL" } });
+  });
+
+  test("estimateFee refuses what the mempool would: a message over the size limit, an unknown workchain", async () => {
+    const { call } = await setup();
+    const ok = await call("estimateFee", {
+      message: hexOf(transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }])),
+    });
+    expect(ok.accepted).toBe(true);
+    const elsewhere = transfer("alice", 0n, [], GENESIS_TIME + 60n, 5n);
+    await expect(call("estimateFee", { message: hexOf(elsewhere) })).rejects.toMatchObject({
+      code: API_ERROR.BAD_MESSAGE,
+      message: /workchain 5/,
+    });
+    // One byte over the limit: short enough to pass the param's length check, refused here.
+    const sized = (n: number): Message => ({
+      kind: "externalIn",
+      dest: walletOf("alice"),
+      body: new Uint8Array(n),
+      init: null,
+    });
+    let n = 65_536 - 100;
+    while (encode(Message, sized(n)).length < 65_537) n++;
+    await expect(call("estimateFee", { message: hexOf(sized(n)) })).rejects.toMatchObject({
+      code: API_ERROR.BAD_MESSAGE,
+      message: /65537 bytes, over the limit/,
+    });
+  });
+});
