@@ -4,8 +4,9 @@
 import type { Command } from "commander";
 import { toHex } from "../../node/bytes/index.ts";
 import { encode } from "../../node/codec/index.ts";
+import { sha256 } from "../../node/crypto/index.ts";
 import { type LedgerAddress, Message } from "../../node/ledger/index.ts";
-import { RpcClientError } from "../../node/rpcclient/index.ts";
+import { type RpcClient, RpcClientError } from "../../node/rpcclient/index.ts";
 import { formatGrams } from "../../node/units/index.ts";
 import { type Payment, transferMessage } from "../../node/wallet/index.ts";
 import { type CliContext, keystoreOf } from "../context.ts";
@@ -45,6 +46,9 @@ export interface SendOptions {
 export type Sent =
   | { kind: "accepted"; message: string; wallet: LedgerAddress }
   | { kind: "final"; message: string; wallet: LedgerAddress; tx: TxAnswer; exitCode: number | null };
+
+/** rpc §4.2: the mempool is full. */
+const BUSY = -32012;
 
 /** `--timeout` as whole seconds in 5..3600. */
 export function timeoutOf(opts: SendOptions): number {
@@ -105,33 +109,92 @@ export async function sendFromWallet(
     deploy: self.status !== "active",
     workchain: walletAddr.workchain,
   });
-  const sent = await client
-    .call<{ hash: string }>("sendMessage", { message: toHex(encode(Message, message)) })
-    .catch((e) => {
-      if (e instanceof RpcClientError && typeof e.code === "number")
-        throw new CliError("CLI_TX_FAILED", `the node refused the message: ${e.message}`);
-      throw e;
-    });
-  if (!opts.wait) return { kind: "accepted", message: sent.hash, wallet: walletAddr };
+  const bytes = encode(Message, message);
+  const hash = toHex(sha256(bytes));
   const deadline = Date.now() + (timeout + 10) * 1000;
-  let status: StatusAnswer;
+  // Subscribed before sending, so the round that decides the message cannot be missed; polling
+  // stays as the fallback for a node whose WebSocket is unreachable or drops.
+  const decided = opts.wait ? await watchStatus(client, hash) : null;
+  try {
+    await submit(client, toHex(bytes), deadline);
+    if (!opts.wait) return { kind: "accepted", message: hash, wallet: walletAddr };
+    const status = await statusOf(client, hash, decided, deadline, timeout);
+    if (status.status === "refused")
+      throw new CliError("CLI_TX_FAILED", `the message was refused: ${status.reason}`);
+    const tx = await client.call<TxAnswer>("getTransaction", { hash: status.transaction });
+    if (status.success !== true || tx.action?.success === false)
+      throw new CliError(
+        "CLI_TX_FAILED",
+        `the wallet's transaction ${tx.hash} failed (exit code ${status.exitCode}, action ${tx.action?.resultCode ?? "-"})`,
+      );
+    return { kind: "final", message: hash, wallet: walletAddr, tx, exitCode: status.exitCode ?? null };
+  } finally {
+    await decided?.close();
+  }
+}
+
+/** A full mempool (BUSY, rpc §4.2) may take the message later: send it again until the deadline. */
+async function submit(client: RpcClient, hex: string, deadline: number): Promise<void> {
   for (;;) {
-    status = await client.call<StatusAnswer>("getMessageStatus", { hash: sent.hash });
-    if (status.status === "final" || status.status === "refused") break;
+    try {
+      await client.call<{ hash: string }>("sendMessage", { message: hex });
+      return;
+    } catch (e) {
+      if (!(e instanceof RpcClientError) || typeof e.code !== "number") throw e;
+      if (e.code !== BUSY || Date.now() > deadline)
+        throw new CliError("CLI_TX_FAILED", `the node refused the message: ${e.message}`);
+      await sleep(500);
+    }
+  }
+}
+
+interface Watch {
+  /** Resolves with the first final or refused status event. */
+  next: Promise<StatusAnswer>;
+  close(): Promise<void>;
+}
+
+async function watchStatus(client: RpcClient, hash: string): Promise<Watch | null> {
+  let resolve: (s: StatusAnswer) => void = () => {};
+  const next = new Promise<StatusAnswer>((r) => {
+    resolve = r;
+  });
+  try {
+    const sub = await client.subscribe("message", hash, (m) => {
+      const s = m as StatusAnswer;
+      if (s.status === "final" || s.status === "refused") resolve(s);
+    });
+    return { next, close: () => sub.close() };
+  } catch {
+    return null;
+  }
+}
+
+async function statusOf(
+  client: RpcClient,
+  hash: string,
+  watch: Watch | null,
+  deadline: number,
+  timeout: number,
+): Promise<StatusAnswer> {
+  let event: StatusAnswer | null = null;
+  void watch?.next.then((s) => {
+    event = s;
+  });
+  for (let polls = 0; ; polls++) {
+    if (event !== null) return event;
+    // Without a subscription, poll often; with one, only now and then in case it dropped.
+    if (watch === null || polls % 20 === 0) {
+      const s = await client.call<StatusAnswer>("getMessageStatus", { hash });
+      if (s.status === "final" || s.status === "refused") return s;
+    }
     if (Date.now() > deadline)
       throw new CliError(
         "CLI_TIMEOUT",
-        `message ${sent.hash} is not final after ${timeout + 10} s; check it later with its hash`,
+        `message ${hash} is not final after ${timeout + 10} s; check it later with its hash`,
       );
-    await new Promise((r) => setTimeout(r, 100));
+    await (watch === null ? sleep(100) : Promise.race([sleep(100), watch.next]));
   }
-  if (status.status === "refused")
-    throw new CliError("CLI_TX_FAILED", `the message was refused: ${status.reason}`);
-  const tx = await client.call<TxAnswer>("getTransaction", { hash: status.transaction });
-  if (status.success !== true || tx.action?.success === false)
-    throw new CliError(
-      "CLI_TX_FAILED",
-      `the wallet's transaction ${tx.hash} failed (exit code ${status.exitCode}, action ${tx.action?.resultCode ?? "-"})`,
-    );
-  return { kind: "final", message: sent.hash, wallet: walletAddr, tx, exitCode: status.exitCode ?? null };
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
