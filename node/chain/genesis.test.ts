@@ -34,6 +34,11 @@ describe("parseGenesis", () => {
     ["a zero stake", (d) => (d.config.validators[0].stake = "0"), /positive/],
     ["a bad address", (d) => d.accounts.push({ address: "0:zz", balance: "1" }), /accounts\[1\]\.address/],
     ["a repeated account", (d) => d.accounts.push(d.accounts[0]), /repeats the address/],
+    [
+      "a plain account with nothing on it",
+      (d) => d.accounts.push({ address: `0:${"ab".repeat(32)}`, balance: "0" }),
+      /accounts\[1\]\.balance: must be positive/,
+    ],
     ["an unknown workchain", (d) => (d.accounts[0].workchain = 3), /workchain/],
     ["a bad network name", (d) => (d.network = "Has Spaces"), /network/],
     ["gas credit over the limit", (d) => (d.config.fees.gasCredit = "2000000"), /gasCredit/],

@@ -128,9 +128,12 @@ function parseAccount(v: unknown, i: number): GenesisAccount {
   } catch (e) {
     fail(`${path}.address`, (e as Error).message);
   }
+  const balance = amount(a.balance, `${path}.balance`);
+  // An account without code exists only by what it holds (ledger §3): an empty one is no account.
+  if (balance === 0n) fail(`${path}.balance`, "must be positive for an account without code");
   return {
     address: { workchain: BigInt(parsed.address.workchain), id: parsed.address.hash },
-    balance: amount(a.balance, `${path}.balance`),
+    balance,
     wallet: null,
   };
 }
