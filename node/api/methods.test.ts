@@ -1,24 +1,16 @@
 import { describe, expect, test } from "vitest";
 import { toHex } from "../bytes/index.ts";
-import { Chain, keySigner } from "../chain/index.ts";
-import { GENESIS_TIME, GRAM, testGenesis, transfer, validatorKey, walletOf } from "../chain/testkit.ts";
+import { GENESIS_TIME, GRAM, testChain, transfer, walletOf } from "../chain/testkit.ts";
 import { encode } from "../codec/index.ts";
 import { Message } from "../ledger/index.ts";
 import { Mempool } from "../mempool/index.ts";
-import { MemoryStore } from "../store/index.ts";
-import { createCachingHost } from "../vmhost/index.ts";
 import { API_ERROR, apiMethods } from "./methods.ts";
 
 async function setup(maxPending = 100) {
-  const host = createCachingHost();
-  const chain = await Chain.init(
-    new MemoryStore(),
-    testGenesis([
-      { seed: "alice", balance: 10n * GRAM },
-      { seed: "bob", balance: GRAM },
-    ]),
-    { host, signer: keySigner(validatorKey) },
-  );
+  const { chain, host } = await testChain([
+    { seed: "alice", balance: 10n * GRAM },
+    { seed: "bob", balance: GRAM },
+  ]);
   await chain.produceRound(GENESIS_TIME + 1n, { shard: [], mc: [] });
   const mempool = new Mempool({ maxPending }, { chain, now: () => GENESIS_TIME + 2n });
   const methods = apiMethods({ chain, mempool, host, network: "test", now: () => GENESIS_TIME + 2n });

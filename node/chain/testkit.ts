@@ -1,7 +1,10 @@
 // Builders for chain tests: a genesis with funded wallets from string seeds, and transfers.
 import { keyPairFromSeed, sha256 } from "../crypto/index.ts";
 import type { Fees, LedgerAddress } from "../ledger/index.ts";
+import { MemoryStore } from "../store/index.ts";
+import { createCachingHost } from "../vmhost/index.ts";
 import { type Payment, transferMessage, walletAddress } from "../wallet/index.ts";
+import { Chain, keySigner } from "./chain.ts";
 import type { Genesis } from "./genesis.ts";
 
 export const GRAM = 1_000_000_000n;
@@ -44,6 +47,16 @@ export function testGenesis(
       };
     }),
   };
+}
+
+/** A chain in memory from `testGenesis(wallets)`, block 0 written, signed by `validatorKey`. */
+export async function testChain(wallets: { seed: string; balance: bigint; workchain?: bigint }[]) {
+  const host = createCachingHost();
+  const chain = await Chain.init(new MemoryStore(), testGenesis(wallets), {
+    host,
+    signer: keySigner(validatorKey),
+  });
+  return { chain, host };
 }
 
 export function walletOf(seed: string, workchain = 0n): LedgerAddress {

@@ -1,36 +1,17 @@
 import { describe, expect, test } from "vitest";
 import { apiMethods } from "../api/index.ts";
 import { toHex } from "../bytes/index.ts";
-import { Chain, keySigner } from "../chain/index.ts";
-import {
-  GENESIS_TIME,
-  GRAM,
-  keyOf,
-  testGenesis,
-  transfer,
-  validatorKey,
-  walletOf,
-} from "../chain/testkit.ts";
+import { GENESIS_TIME, GRAM, keyOf, testChain, transfer, validatorKey, walletOf } from "../chain/testkit.ts";
 import { decode, encode, hashOf } from "../codec/index.ts";
 import { Account, Message } from "../ledger/index.ts";
 import { Mempool } from "../mempool/index.ts";
-import { MemoryStore } from "../store/index.ts";
-import { createCachingHost } from "../vmhost/index.ts";
 import { type AccountProofJson, verifyAccountProof } from "./verify.ts";
 
 async function answer(address: string) {
-  const host = createCachingHost();
-  const chain = await Chain.init(
-    new MemoryStore(),
-    testGenesis([
-      { seed: "alice", balance: 10n * GRAM },
-      { seed: "bob", balance: GRAM },
-    ]),
-    {
-      host,
-      signer: keySigner(validatorKey),
-    },
-  );
+  const { chain, host } = await testChain([
+    { seed: "alice", balance: 10n * GRAM },
+    { seed: "bob", balance: GRAM },
+  ]);
   const m = transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }]);
   await chain.produceRound(GENESIS_TIME + 1n, {
     shard: [{ hash: hashOf(Message, m), message: m as never }],

@@ -1,31 +1,15 @@
 import { describe, expect, test } from "vitest";
-import { Chain, keySigner } from "../chain/index.ts";
-import {
-  GENESIS_TIME,
-  GRAM,
-  keyOf,
-  testGenesis,
-  transfer,
-  validatorKey,
-  walletOf,
-} from "../chain/testkit.ts";
+import { GENESIS_TIME, GRAM, keyOf, testChain, transfer, walletOf } from "../chain/testkit.ts";
 import { encode } from "../codec/index.ts";
 import { Message } from "../ledger/index.ts";
-import { MemoryStore } from "../store/index.ts";
-import { createCachingHost } from "../vmhost/index.ts";
 import { transferMessage } from "../wallet/index.ts";
 import { Mempool } from "./mempool.ts";
 
 async function setup(options = {}) {
-  const host = createCachingHost();
-  const chain = await Chain.init(
-    new MemoryStore(),
-    testGenesis([
-      { seed: "alice", balance: 10n * GRAM },
-      { seed: "bob", balance: GRAM },
-    ]),
-    { host, signer: keySigner(validatorKey) },
-  );
+  const { chain, host } = await testChain([
+    { seed: "alice", balance: 10n * GRAM },
+    { seed: "bob", balance: GRAM },
+  ]);
   const mempool = new Mempool(options, { chain, now: () => GENESIS_TIME + 10n });
   return { chain, mempool, host };
 }
