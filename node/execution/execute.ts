@@ -28,6 +28,7 @@ import {
 import { type ActionOutcome, runActions } from "./actions.ts";
 import { toVmAddress } from "./addresses.ts";
 import { bounceMessage } from "./bounce.ts";
+import { programOf } from "./programs.ts";
 import { COMPUTE_SKIPPED, type ComputePhase, PHASE, Transaction } from "./transaction.ts";
 
 export interface ExecEnv {
@@ -153,7 +154,7 @@ export function executeTransaction(state: AccountState, msg: Message, env: ExecE
     const bought = gasBought(fees, balance);
     const gasLimit = internal ? min(gasBought(fees, msg.value), bought) : bought;
     const r = run({
-      code,
+      code: programOf(code),
       entry: internal ? RECV_INTERNAL : RECV_EXTERNAL,
       stack: [body],
       host: env.host,
