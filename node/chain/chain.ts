@@ -237,7 +237,7 @@ export class Chain {
       return { address, account, code: null, storage: EMPTY_STORAGE, tip };
     const code = await this.code(account.status.codeHash);
     if (code === null) throw new Error(`state corrupt: no code for ${toHex(address.id)}`);
-    const storage = await this.state.storageOf(address);
+    const storage = await this.state.storageFor(address, account, false);
     return { address, account, code, storage: { get: (k) => storage.get(toHex(k))?.value }, tip };
   }
 

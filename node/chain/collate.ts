@@ -103,7 +103,8 @@ async function loadEntry(input: CollateInput, address: LedgerAddress): Promise<E
   if (account?.status.kind === "active") {
     code = await input.code(account.status.codeHash);
     if (code === null) throw new Error(`state corrupt: no code for account ${toHex(address.id)}`);
-    for (const [k, item] of await input.store.storageOf(address)) storage.set(k, item.value);
+    // Nothing commits while a block is built, so what is read here may be kept (ShardStore).
+    for (const [k, item] of await input.store.storageFor(address, account, true)) storage.set(k, item.value);
   }
   return { address, before: account, account, code, newCode: null, storage, writes: new Map() };
 }

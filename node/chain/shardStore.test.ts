@@ -130,4 +130,67 @@ describe("ShardStore", () => {
     expect(await store.get(Uint8Array.of(0x42))).toBeUndefined();
     expect(await shard.trie.hasRoot(prepared.root)).toBe(false);
   });
+
+  test("kept storage maps: a block's new map is served by its root alone and equals the flat index", async () => {
+    const store = new MemoryStore();
+    const shard = new ShardStore(store);
+    const r1 = await applied(shard, EMPTY_HASH, [
+      deploy(1, 100n, [
+        [1, 7n],
+        [2, 300n],
+      ]),
+    ]);
+    const a1 = (await shard.account(r1, addr(1).id)) as Account;
+    let scans = 0;
+    const entries = store.entries.bind(store);
+    store.entries = (range) => {
+      scans++;
+      return entries(range);
+    };
+    // The deployment's map was kept when it was prepared.
+    await shard.storageFor(addr(1), a1, false);
+    expect(scans).toBe(0);
+    // Another reader's map is served but not kept, unless it is the block builder's read.
+    const other = new ShardStore(store);
+    await other.storageFor(addr(1), a1, false);
+    await other.storageFor(addr(1), a1, true);
+    await other.storageFor(addr(1), a1, true);
+    expect(scans).toBe(2);
+    const r2 = await applied(shard, r1, [
+      {
+        address: addr(1),
+        before: a1,
+        account: { ...a1, balance: 90n },
+        code: null,
+        storage: [
+          { key: key(1), value: null },
+          { key: key(3), value: 5n },
+        ],
+      },
+    ]);
+    const a2 = (await shard.account(r2, addr(1).id)) as Account;
+    scans = 0;
+    const kept = await shard.storageFor(addr(1), a2, false);
+    expect(scans).toBe(0);
+    const flat = await shard.storageOf(addr(1));
+    expect([...kept.entries()].sort()).toEqual([...flat.entries()].sort());
+    expect(a2.storageBytes).toBe(code.length + [...kept.values()].reduce((n, i) => n + i.bytes, 0));
+    // Accounts that are not active have no storage to read.
+    expect((await shard.storageFor(addr(9), null, true)).size).toBe(0);
+  });
+
+  test("kept accounts answer as the trie does, at old roots too", async () => {
+    const store = new MemoryStore();
+    const shard = new ShardStore(store);
+    const r1 = await applied(shard, EMPTY_HASH, [deploy(1, 100n, [])]);
+    const a1 = (await shard.account(r1, addr(1).id)) as Account;
+    const r2 = await applied(shard, r1, [
+      { address: addr(1), before: a1, account: { ...a1, balance: 90n }, code: null, storage: [] },
+    ]);
+    const fresh = new ShardStore(store);
+    for (const root of [r1, r2, r1]) {
+      expect(await shard.account(root, addr(1).id)).toEqual(await fresh.account(root, addr(1).id));
+    }
+    expect(await shard.account(r2, addr(2).id)).toBe(null);
+  });
 });

@@ -1,14 +1,18 @@
 // A shard's state on disk (ledger §3): one Merkle trie holds the accounts root and every
 // contract's storage root; code is stored once per hash; a flat index of each contract's storage
 // gives the VM its synchronous reads at the newest state. A block's changes land in one batch.
+// Decoded accounts are kept by the hash of their record and whole storage maps by their storage
+// root: a wallet is read by the mempool's check and again by its block, and a LevelDB read and a
+// range scan cost more than the run itself.
 
 import type { StorageChange, Value } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
 import { decode, encode, t } from "../codec/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import { Account, type LedgerAddress } from "../ledger/index.ts";
-import { MerkleTrie, type PreparedUpdate, type TrieChange } from "../state/index.ts";
+import { MerkleTrie, type PreparedUpdate, type TrieChange, valueHashOf } from "../state/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
+import { Lru } from "./lru.ts";
 import { key, prefixEnd, wcByte } from "./records.ts";
 
 const TRIE_PREFIX = Uint8Array.of(0x54); // "T"
@@ -27,6 +31,22 @@ export interface AccountWrite {
   storage: readonly StorageChange[];
 }
 
+/** One item of a contract's storage; `bytes` is what it counts in the account's size (ledger §3.3). */
+export interface StorageItem {
+  key: Uint8Array;
+  value: Value;
+  bytes: number;
+}
+
+/** A contract's storage by the hex of each key. Shared with the caches: never changed in place. */
+export type StorageItems = ReadonlyMap<string, StorageItem>;
+
+const NO_ITEMS: StorageItems = new Map();
+/** Bigger maps are read from the flat index each time: copying them per block would cost more. */
+const MAX_KEPT_ITEMS = 4_096;
+/** Rough bytes of a kept entry beyond its encoding (object, map slot, key string). */
+const ENTRY_OVERHEAD = 160;
+
 export interface PreparedState {
   root: Uint8Array;
   updates: PreparedUpdate[];
@@ -42,18 +62,63 @@ function storageTrieValue(key: Uint8Array, encoding: Uint8Array): Uint8Array {
   return out;
 }
 
+export interface ShardStoreOptions {
+  /** Bytes of decoded trie nodes kept (MerkleTrie's cacheBytes). */
+  cacheBytes?: number;
+  /** Rough bytes of decoded accounts and storage maps kept (default 64 MiB). */
+  keptBytes?: number;
+}
+
 export class ShardStore {
   readonly trie: MerkleTrie;
   readonly #store: KvStore;
+  /** Account records by the hex of their value hash (the trie leaf's). */
+  readonly #accounts: Lru<Account>;
+  /** Storage maps by the hex of their storage root. */
+  readonly #storage: Lru<StorageItems>;
 
-  constructor(store: KvStore, options: { cacheBytes?: number } = {}) {
+  constructor(store: KvStore, options: ShardStoreOptions = {}) {
     this.#store = store;
     this.trie = new MerkleTrie(store, { prefix: TRIE_PREFIX, cacheBytes: options.cacheBytes });
+    const kept = options.keptBytes ?? 64 * 1024 * 1024;
+    this.#accounts = new Lru(Math.floor(kept / 4));
+    this.#storage = new Lru(kept - Math.floor(kept / 4));
   }
 
   async account(root: Uint8Array, id: Uint8Array): Promise<Account | null> {
+    const hash = await this.trie.getValueHash(root, id);
+    if (hash === undefined) return null;
+    const k = toHex(hash);
+    const kept = this.#accounts.get(k);
+    if (kept !== undefined) return kept;
     const bytes = await this.trie.get(root, id);
-    return bytes === undefined ? null : decode(Account, bytes);
+    if (bytes === undefined) return null;
+    const account = decode(Account, bytes);
+    this.#accounts.set(k, account, bytes.length + ENTRY_OVERHEAD);
+    return account;
+  }
+
+  /**
+   * The storage of `account`, read at `root`'s state. From the kept maps by storage root, else
+   * from the flat index, which holds the newest committed state: only a caller that read
+   * `account` at that state and lets nothing commit in between (the block builder) may `keep`
+   * what it read, so that a map is only ever kept under its own root.
+   */
+  async storageFor(address: LedgerAddress, account: Account | null, keep: boolean): Promise<StorageItems> {
+    if (account?.status.kind !== "active") return NO_ITEMS;
+    const k = toHex(account.status.storageRoot);
+    const kept = this.#storage.get(k);
+    if (kept !== undefined) return kept;
+    const items = await this.storageOf(address);
+    if (keep) this.#keepStorage(k, items);
+    return items;
+  }
+
+  #keepStorage(rootHex: string, items: StorageItems): void {
+    if (items.size > MAX_KEPT_ITEMS) return;
+    let cost = ENTRY_OVERHEAD;
+    for (const item of items.values()) cost += item.bytes + ENTRY_OVERHEAD;
+    this.#storage.set(rootHex, items, cost);
   }
 
   async code(hash: Uint8Array): Promise<Uint8Array | undefined> {
@@ -61,11 +126,9 @@ export class ShardStore {
   }
 
   /** A contract's whole storage at the newest committed state, for the VM's synchronous reads. */
-  async storageOf(
-    address: LedgerAddress,
-  ): Promise<Map<string, { key: Uint8Array; value: Value; bytes: number }>> {
+  async storageOf(address: LedgerAddress): Promise<Map<string, StorageItem>> {
     const start = key(FLAT_PREFIX, wcByte(address.workchain), address.id);
-    const out = new Map<string, { key: Uint8Array; value: Value; bytes: number }>();
+    const out = new Map<string, StorageItem>();
     for await (const [k, v] of this.#store.entries({ start, end: prefixEnd(start) })) {
       const key = k.slice(start.length);
       out.set(toHex(key), { key, value: decode(t.vmValue, v), bytes: key.length + v.length });
@@ -104,19 +167,37 @@ export class ShardStore {
           size += BigInt(w.code.length - (old?.length ?? 0));
         }
         const flatKeys = w.storage.map((c) => key(FLAT_PREFIX, wcByte(w.address.workchain), id, c.key));
-        const olds = await this.#store.getMany(flatKeys);
+        // The storage before the block: none for a new account, else the kept map of its root.
+        const before =
+          w.before === null || w.before.status.kind === "uninit"
+            ? NO_ITEMS
+            : w.before.status.kind === "active"
+              ? this.#storage.get(toHex(w.before.status.storageRoot))
+              : undefined;
+        const olds =
+          before === undefined
+            ? (await this.#store.getMany(flatKeys)).map((v, i) =>
+                v === undefined ? 0 : w.storage[i].key.length + v.length,
+              )
+            : w.storage.map((c) => before.get(toHex(c.key))?.bytes ?? 0);
+        const after =
+          w.storage.length > 0 && before !== undefined && before.size <= MAX_KEPT_ITEMS
+            ? new Map(before)
+            : null;
         const changes: TrieChange[] = [];
         w.storage.forEach((c, i) => {
-          const old = olds[i];
-          if (old !== undefined) size -= BigInt(c.key.length + old.length);
+          size -= BigInt(olds[i]);
           if (c.value === null) {
             changes.push({ key: sha256(c.key), value: null });
             ops.push({ type: "del", key: flatKeys[i] });
+            after?.delete(toHex(c.key));
           } else {
             const enc = encode(t.vmValue, c.value);
-            size += BigInt(c.key.length + enc.length);
+            const bytes = c.key.length + enc.length;
+            size += BigInt(bytes);
             changes.push({ key: sha256(c.key), value: storageTrieValue(c.key, enc) });
             ops.push({ type: "put", key: flatKeys[i], value: enc });
+            after?.set(toHex(c.key), { key: c.key, value: c.value, bytes });
           }
         });
         if (size < 0n || size > 0xffff_ffffn)
@@ -127,9 +208,13 @@ export class ShardStore {
           updates.push(update);
           storageRoot = update.root;
         }
+        // Kept under the root the trie computed for exactly these items, written or not yet.
+        if (after !== null) this.#keepStorage(toHex(storageRoot), after);
         account = { ...account, status: { ...account.status, storageRoot }, storageBytes: Number(size) };
       }
-      accountChanges.push({ key: id, value: encode(Account, account) });
+      const record = encode(Account, account);
+      accountChanges.push({ key: id, value: record });
+      this.#accounts.set(toHex(valueHashOf(record)), account, record.length + ENTRY_OVERHEAD);
     }
     const accountsUpdate = await this.trie.prepare(root, accountChanges);
     updates.push(accountsUpdate);
