@@ -12,6 +12,7 @@ import { Mempool } from "./mempool/index.ts";
 import { Producer } from "./producer/index.ts";
 import { createRpcServer, type RpcServer } from "./rpc/index.ts";
 import { LevelStore } from "./store/index.ts";
+import { VerifyPool } from "./verifier/index.ts";
 import { createCachingHost } from "./vmhost/index.ts";
 
 export interface NodeOptions {
@@ -21,6 +22,8 @@ export interface NodeOptions {
   rpcPort?: number;
   minBlockIntervalMs?: number;
   idleBlockIntervalMs?: number;
+  /** Signature verification threads; by default one fewer than the cores, at least one. */
+  verifierThreads?: number;
   logger?: Logger;
   /** Unix seconds; the system clock by default. */
   now?: () => bigint;
@@ -43,11 +46,17 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const genesis = await readGenesis(join(options.dataDir, FILES.genesis));
   const key = await readKey(options.dataDir);
   const store = await LevelStore.open(join(options.dataDir, FILES.db));
-  const host = createCachingHost();
+  // Signatures of incoming messages are checked on the other cores (node/verifier).
+  const verifier = new VerifyPool({
+    threads: options.verifierThreads,
+    onWorkerError: (err) => logger.error({ err }, "a signature verification worker failed"),
+  });
+  const host = createCachingHost(100_000, verifier);
   let chain: Chain;
   try {
     chain = await Chain.open(store, { host, signer: keySigner(key) });
   } catch (e) {
+    await verifier.close();
     await store.close();
     throw e;
   }
@@ -151,6 +160,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       },
     );
   } catch (e) {
+    await verifier.close();
     await store.close();
     throw e;
   }
@@ -169,6 +179,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       closing ??= (async () => {
         await producer.stop();
         await rpc?.close();
+        await verifier.close();
         await store.close();
       })();
       return closing;

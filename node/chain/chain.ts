@@ -12,6 +12,7 @@ import { type AccountState, type ExecResult, executeTransaction } from "../execu
 import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import type { TrieProof } from "../state/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
+import type { CachingHost } from "../vmhost/index.ts";
 import {
   Block,
   type BlockHeader,
@@ -56,7 +57,7 @@ interface Tip {
 }
 
 export interface ChainOptions {
-  host: Host;
+  host: Host | CachingHost;
   signer: BlockSigner;
   cacheBytes?: number;
 }
@@ -120,7 +121,7 @@ export class Chain {
   #head: Head;
   #mc: Tip;
   #shard: Tip;
-  readonly #host: Host;
+  readonly #host: Host | CachingHost;
   readonly #signer: BlockSigner;
   readonly #codeCache = new Map<string, Uint8Array>();
 
@@ -244,18 +245,23 @@ export class Chain {
   /**
    * Runs an external message against the newest final state and keeps nothing (chain §7.1):
    * what the mempool checks before it takes a message, and what a fee estimate reports. It runs
-   * on the chain's own host, so a signature it accepts is not checked again in the block.
+   * on the chain's own host, so a signature it accepts is not checked again in the block; a
+   * caching host with a verifier checks the signatures on other threads.
    */
   async tryExternal(message: Extract<Message, { kind: "externalIn" }>, now: bigint): Promise<ExecResult> {
-    const state = await this.contract(message.dest);
-    const time = now < state.tip.header.time ? state.tip.header.time : now;
-    return executeTransaction(state, message, {
-      now: time,
-      lt: state.tip.header.endLt + 1n,
-      seed: new Uint8Array(32),
-      fees: this.config.fees,
-      host: this.#host,
-    });
+    const attempt = async (host: Host) => {
+      const state = await this.contract(message.dest);
+      const time = now < state.tip.header.time ? state.tip.header.time : now;
+      return executeTransaction(state, message, {
+        now: time,
+        lt: state.tip.header.endLt + 1n,
+        seed: new Uint8Array(32),
+        fees: this.config.fees,
+        host,
+      });
+    };
+    const host = this.#host;
+    return "withOffThreadChecks" in host ? host.withOffThreadChecks(attempt) : attempt(host);
   }
 
   async accountProof(address: LedgerAddress): Promise<{ proof: TrieProof; tip: Tip; mc: Tip }> {

@@ -3,39 +3,101 @@
 // not again when the block runs it (issue of the 1-node figures). Only acceptances are kept, and
 // a kept triple is one the rule of crypto §3 accepted, so the answer is the one the rule would
 // give: the VM's result and gas are the same with or without the cache.
+//
+// Given a verifier (node/verifier's worker pool), `withOffThreadChecks` moves the check itself
+// off the calling thread: the run first gets "accepted" for every triple the host has not seen,
+// the triples asked for go to the verifier, and the run stands only when each of them was indeed
+// accepted — then every answer it got was the rule's, so it is the run the rule would have given.
+// Otherwise it runs again with the verdicts it now knows.
 import type { Host } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
+import type { SignatureCheck } from "../verifier/index.ts";
 import { vmHost } from "./vmHost.ts";
+
+/** Answers each check with the rule of crypto §3 (`verify` of node/crypto): node/verifier's pool. */
+export interface SignatureVerifier {
+  verify(checks: readonly SignatureCheck[]): Promise<boolean[]>;
+}
 
 export interface CachingHost extends Host {
   readonly cacheSize: number;
+  /**
+   * `attempt(host)`'s result, with the signature checks of the host it is handed verified by
+   * the verifier. `attempt` may run more than once and must not keep anything of a run but its
+   * result. Without a verifier it is `attempt(this host)`.
+   */
+  withOffThreadChecks<R>(attempt: (host: Host) => Promise<R>): Promise<R>;
 }
 
-export function createCachingHost(capacity = 100_000): CachingHost {
+/** Runs of `attempt` with guesses before it falls back to checking on this thread. */
+const MAX_GUESSING_RUNS = 3;
+
+const isBytes = (m: unknown, k: unknown, s: unknown) =>
+  m instanceof Uint8Array && k instanceof Uint8Array && s instanceof Uint8Array;
+
+export function createCachingHost(
+  capacity = 100_000,
+  verifier: SignatureVerifier | null = null,
+): CachingHost {
   if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`capacity: ${capacity}`);
   // Map keeps insertion order: the oldest acceptance goes first when the cache is full.
   const accepted = new Map<string, true>();
   const keyOf = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => `${toHex(k)}${toHex(s)}${toHex(m)}`;
-  return {
+  const remember = (key: string) => {
+    if (accepted.has(key)) return;
+    if (accepted.size >= capacity) accepted.delete(accepted.keys().next().value as string);
+    accepted.set(key, true);
+  };
+  const host: CachingHost = {
     sha256: vmHost.sha256,
     hashValue: vmHost.hashValue,
     ed25519Verify(message, publicKey, signature) {
-      if (
-        !(message instanceof Uint8Array && publicKey instanceof Uint8Array && signature instanceof Uint8Array)
-      ) {
-        return false;
-      }
+      if (!isBytes(message, publicKey, signature)) return false;
       const key = keyOf(message, publicKey, signature);
       if (accepted.has(key)) return true;
       const ok = vmHost.ed25519Verify(message, publicKey, signature);
-      if (ok) {
-        if (accepted.size >= capacity) accepted.delete(accepted.keys().next().value as string);
-        accepted.set(key, true);
-      }
+      if (ok) remember(key);
       return ok;
     },
     get cacheSize() {
       return accepted.size;
     },
+    async withOffThreadChecks<R>(attempt: (host: Host) => Promise<R>): Promise<R> {
+      if (verifier === null) return attempt(host);
+      const known = new Map<string, boolean>();
+      for (let run = 0; run < MAX_GUESSING_RUNS; run++) {
+        const asked = new Map<string, SignatureCheck>();
+        const guessing: Host = {
+          sha256: vmHost.sha256,
+          hashValue: vmHost.hashValue,
+          ed25519Verify(message, publicKey, signature) {
+            if (!isBytes(message, publicKey, signature)) return false;
+            const key = keyOf(message, publicKey, signature);
+            if (accepted.has(key)) return true;
+            const verdict = known.get(key);
+            if (verdict !== undefined) return verdict;
+            // The VM may reuse its arrays after the call: the check keeps copies.
+            asked.set(key, {
+              message: message.slice(),
+              publicKey: publicKey.slice(),
+              signature: signature.slice(),
+            });
+            return true;
+          },
+        };
+        const result = await attempt(guessing);
+        if (asked.size === 0) return result;
+        const verdicts = await verifier.verify([...asked.values()]);
+        let guessedRight = true;
+        [...asked.keys()].forEach((key, i) => {
+          known.set(key, verdicts[i]);
+          if (verdicts[i]) remember(key);
+          else guessedRight = false;
+        });
+        if (guessedRight) return result;
+      }
+      return attempt(host);
+    },
   };
+  return host;
 }

@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, test } from "vitest";
+import { keyPairFromSeed, sha256, sign, verify } from "../crypto/index.ts";
+import { VerifyPool } from "./pool.ts";
+import { packChecks, type SignatureCheck, unpackChecks } from "./wire.ts";
+
+const fromHex = (hex: string) => Uint8Array.from(Buffer.from(hex, "hex"));
+const key = keyPairFromSeed(sha256(new TextEncoder().encode("verifier test")));
+const honest = (n: number): SignatureCheck => {
+  const message = sha256(Uint8Array.of(n));
+  return { message, publicKey: key.publicKey, signature: sign(message, key.secretKey) };
+};
+const flipped = (c: SignatureCheck): SignatureCheck => {
+  const signature = c.signature.slice();
+  signature[5] ^= 1;
+  return { ...c, signature };
+};
+const edges = (
+  JSON.parse(
+    readFileSync(new URL("../../specs/vectors/crypto/ed25519-gram-edges.json", import.meta.url), "utf8"),
+  ) as { message: string; pub_key: string; signature: string }[]
+).map((v) => ({
+  message: fromHex(v.message),
+  publicKey: fromHex(v.pub_key),
+  signature: fromHex(v.signature),
+}));
+const rule = (cs: SignatureCheck[]) => cs.map((c) => verify(c.signature, c.message, c.publicKey));
+
+const pools: VerifyPool[] = [];
+const open = (options: ConstructorParameters<typeof VerifyPool>[0] = {}) => {
+  const pool = new VerifyPool(options);
+  pools.push(pool);
+  return pool;
+};
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+describe("VerifyPool", () => {
+  test("answers as verify does: honest, altered, the edge vectors and wrong lengths", async () => {
+    const pool = open({ threads: 2 });
+    const odd: SignatureCheck[] = [
+      { ...honest(1), publicKey: key.publicKey.subarray(0, 31) },
+      { ...honest(2), signature: new Uint8Array(0) },
+      { message: new Uint8Array(0), publicKey: key.publicKey, signature: honest(3).signature },
+    ];
+    const checks = [honest(0), flipped(honest(0)), ...edges, ...odd];
+    expect(await pool.verify(checks)).toEqual(rule(checks));
+    expect(new Set(rule(checks))).toEqual(new Set([true, false]));
+  });
+
+  test("checks asked for together are split into batches and each caller gets its own answers", async () => {
+    const pool = open({ threads: 2, maxBatch: 3 });
+    const asks = Array.from({ length: 20 }, (_, n) =>
+      n % 3 === 0 ? [flipped(honest(n))] : [honest(n), honest(n + 100)],
+    );
+    const answers = await Promise.all(asks.map((a) => pool.verify(a)));
+    expect(answers).toEqual(asks.map(rule));
+  });
+
+  test("refuses arguments that are not checks of bytes, as verify does", () => {
+    const pool = open({ threads: 1 });
+    expect(() => pool.verify([{ ...honest(0), signature: "x" as never }])).toThrow(TypeError);
+    expect(() => pool.verify("x" as never)).toThrow(TypeError);
+  });
+
+  test("a worker that dies has its checks answered here, and is replaced only a few times", async () => {
+    const errors: unknown[] = [];
+    const pool = open({
+      threads: 1,
+      workerUrl: new URL("./crashingWorker.testkit.ts", import.meta.url),
+      onWorkerError: (e) => errors.push(e),
+    });
+    for (let round = 0; round < 5; round++) {
+      const checks = [honest(round), flipped(honest(round))];
+      expect(await pool.verify(checks)).toEqual([true, false]);
+    }
+    expect(pool.live).toBe(0);
+    expect(errors.length).toBeGreaterThanOrEqual(3);
+  });
+
+  test("close answers what is pending, ends the workers, and later checks run here", async () => {
+    const pool = open({ threads: 1 });
+    const pending = pool.verify([honest(7), flipped(honest(7))]);
+    await pool.close();
+    expect(await pending).toEqual([true, false]);
+    expect(pool.live).toBe(0);
+    expect(await pool.verify([honest(8)])).toEqual([true]);
+    await pool.close();
+  });
+
+  test("no threads: every check runs on the calling thread", async () => {
+    const pool = open({ threads: 0 });
+    expect(await pool.verify([honest(1), flipped(honest(1))])).toEqual([true, false]);
+  });
+});
+
+describe("packChecks", () => {
+  test("round-trips checks of any lengths", () => {
+    const checks = [
+      honest(1),
+      { message: new Uint8Array(0), publicKey: Uint8Array.of(1), signature: new Uint8Array(70) },
+    ];
+    expect(unpackChecks(packChecks(checks))).toEqual(checks);
+    expect(unpackChecks(packChecks([]))).toEqual([]);
+  });
+});

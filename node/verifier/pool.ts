@@ -1,0 +1,187 @@
+// ed25519 checks on worker threads: an ed25519 verification costs about 100 µs, the largest part
+// of a transfer's cost on the thread that runs everything else, so the node asks the other cores.
+// A worker answers with node/crypto's `verify` itself, so a verdict is the one the calling
+// thread would have reached. Checks asked for in the same turn of the event loop travel together.
+// A worker that dies has its checks answered on the calling thread and is replaced, up to a few
+// times in a row; close() answers what is still pending the same way and ends every worker.
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { verify } from "../crypto/index.ts";
+import { packChecks, type SignatureCheck } from "./wire.ts";
+
+export interface VerifyPoolOptions {
+  /** Worker threads; by default one fewer than the cores, and at least one. */
+  threads?: number;
+  /** Most checks in one message to a worker. */
+  maxBatch?: number;
+  /** The worker's script: tests hand in one that fails. */
+  workerUrl?: URL;
+  /** A worker failed (its checks are answered here regardless). */
+  onWorkerError?: (error: unknown) => void;
+}
+
+interface Job {
+  checks: readonly SignatureCheck[];
+  resolve: (verdicts: boolean[]) => void;
+}
+
+interface Batch {
+  jobs: Job[];
+  size: number;
+}
+
+interface Slot {
+  worker: Worker | null;
+  batches: Map<number, Batch>;
+  load: number;
+  /** Deaths since the last answer: past MAX_FAILURES the slot stays empty. */
+  failures: number;
+}
+
+const MAX_FAILURES = 3;
+const WORKER_URL = new URL("./worker.ts", import.meta.url);
+
+function here(checks: readonly SignatureCheck[]): boolean[] {
+  return checks.map((c) => verify(c.signature, c.message, c.publicKey));
+}
+
+export class VerifyPool {
+  readonly threads: number;
+  readonly #maxBatch: number;
+  readonly #url: URL;
+  readonly #onError: (error: unknown) => void;
+  readonly #slots: Slot[] = [];
+  #queue: Job[] = [];
+  #flushing = false;
+  #nextId = 1;
+  #closed = false;
+
+  constructor(options: VerifyPoolOptions = {}) {
+    const threads = options.threads ?? Math.max(1, availableParallelism() - 1);
+    if (!Number.isSafeInteger(threads) || threads < 0) throw new RangeError(`threads: ${threads}`);
+    const maxBatch = options.maxBatch ?? 256;
+    if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch: ${maxBatch}`);
+    this.threads = threads;
+    this.#maxBatch = maxBatch;
+    this.#url = options.workerUrl ?? WORKER_URL;
+    this.#onError = options.onWorkerError ?? (() => {});
+    for (let i = 0; i < threads; i++) {
+      const slot: Slot = { worker: null, batches: new Map(), load: 0, failures: 0 };
+      this.#slots.push(slot);
+      this.#spawn(slot);
+    }
+  }
+
+  /** Live worker threads. */
+  get live(): number {
+    return this.#slots.filter((s) => s.worker !== null).length;
+  }
+
+  /** `verify(signature, message, publicKey)` of each check, in order. */
+  verify(checks: readonly SignatureCheck[]): Promise<boolean[]> {
+    if (!Array.isArray(checks)) throw new TypeError("checks: expected an array");
+    for (const c of checks) {
+      if (
+        !(c?.message instanceof Uint8Array) ||
+        !(c.publicKey instanceof Uint8Array) ||
+        !(c.signature instanceof Uint8Array)
+      )
+        throw new TypeError("checks: each check needs message, publicKey and signature as Uint8Arrays");
+    }
+    if (checks.length === 0) return Promise.resolve([]);
+    if (this.#closed || this.live === 0) return Promise.resolve(here(checks));
+    return new Promise((resolve) => {
+      this.#queue.push({ checks: checks.slice(), resolve });
+      if (!this.#flushing) {
+        this.#flushing = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  /** Ends every worker; checks still pending are answered on this thread first. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#flush();
+    const ending: Promise<unknown>[] = [];
+    for (const slot of this.#slots) {
+      const worker = slot.worker;
+      slot.worker = null;
+      this.#answerHere(slot);
+      if (worker !== null) ending.push(worker.terminate());
+    }
+    await Promise.all(ending);
+  }
+
+  #flush(): void {
+    this.#flushing = false;
+    const queue = this.#queue;
+    this.#queue = [];
+    let batch: Batch = { jobs: [], size: 0 };
+    const send = () => {
+      if (batch.size > 0) this.#send(batch);
+      batch = { jobs: [], size: 0 };
+    };
+    for (const job of queue) {
+      if (batch.size > 0 && batch.size + job.checks.length > this.#maxBatch) send();
+      batch.jobs.push(job);
+      batch.size += job.checks.length;
+    }
+    send();
+  }
+
+  #send(batch: Batch): void {
+    let slot: Slot | null = null;
+    for (const s of this.#slots) if (s.worker !== null && (slot === null || s.load < slot.load)) slot = s;
+    if (this.#closed || slot === null || slot.worker === null) {
+      for (const job of batch.jobs) job.resolve(here(job.checks));
+      return;
+    }
+    const id = this.#nextId++;
+    const checks = packChecks(batch.jobs.flatMap((j) => j.checks));
+    slot.batches.set(id, batch);
+    slot.load += batch.size;
+    if (slot.batches.size === 1) slot.worker.ref();
+    slot.worker.postMessage({ id, checks }, [checks.buffer]);
+  }
+
+  #spawn(slot: Slot): void {
+    const worker = new Worker(this.#url);
+    slot.worker = worker;
+    // An idle pool never keeps the process alive; one with checks out does (#send refs it).
+    worker.unref();
+    worker.on("message", (reply: { id: number; verdicts: Uint8Array }) => {
+      const batch = slot.batches.get(reply.id);
+      if (batch === undefined) return;
+      slot.batches.delete(reply.id);
+      slot.load -= batch.size;
+      slot.failures = 0;
+      if (slot.batches.size === 0) worker.unref();
+      let at = 0;
+      for (const job of batch.jobs) {
+        const verdicts: boolean[] = [];
+        for (let i = 0; i < job.checks.length; i++) verdicts.push(reply.verdicts[at++] === 1);
+        job.resolve(verdicts);
+      }
+    });
+    worker.on("error", (e) => this.#onError(e));
+    worker.on("exit", () => {
+      if (slot.worker !== worker) return; // closed, or already replaced
+      slot.worker = null;
+      this.#answerHere(slot);
+      if (this.#closed) return;
+      slot.failures++;
+      this.#onError(new Error(`a verification worker stopped (${slot.failures} in a row)`));
+      if (slot.failures < MAX_FAILURES) this.#spawn(slot);
+    });
+  }
+
+  /** Answers a slot's outstanding checks on this thread. */
+  #answerHere(slot: Slot): void {
+    const batches = [...slot.batches.values()];
+    slot.batches.clear();
+    slot.load = 0;
+    for (const batch of batches) for (const job of batch.jobs) job.resolve(here(job.checks));
+  }
+}
