@@ -248,7 +248,12 @@ export class Chain {
    * on the chain's own host, so a signature it accepts is not checked again in the block; a
    * caching host with a verifier checks the signatures on other threads.
    */
-  async tryExternal(message: Extract<Message, { kind: "externalIn" }>, now: bigint): Promise<ExecResult> {
+  async tryExternal(
+    message: Extract<Message, { kind: "externalIn" }>,
+    now: bigint,
+    /** The message's hash, when the caller has it. */
+    hash?: Uint8Array,
+  ): Promise<ExecResult> {
     const attempt = async (host: Host) => {
       const state = await this.contract(message.dest);
       const time = now < state.tip.header.time ? state.tip.header.time : now;
@@ -258,6 +263,7 @@ export class Chain {
         seed: new Uint8Array(32),
         fees: this.config.fees,
         host,
+        inMsgHash: hash,
       });
     };
     const host = this.#host;
@@ -284,7 +290,8 @@ export class Chain {
     for await (const [key, value] of this.store.entries({ start, end: prefixEnd(start), limit })) {
       const message = decode(Message, value);
       if (message.kind !== "internal") throw new Error("state corrupt: a queue holds a non-internal message");
-      out.push({ key, message });
+      // A queue key ends with the message's hash (chain §6.2).
+      out.push({ key, hash: key.subarray(key.length - 32), message });
     }
     return out;
   }

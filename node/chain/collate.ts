@@ -22,6 +22,8 @@ import type { AccountWrite, PreparedState, ShardStore } from "./shardStore.ts";
 export interface QueuedMessage {
   /** The store key of the queue entry, deleted when the message is imported. */
   key: Uint8Array;
+  /** The message's hash (ledger §4.1). */
+  hash: Uint8Array;
   message: Extract<Message, { kind: "internal" }>;
 }
 
@@ -148,7 +150,8 @@ export async function collate(input: CollateInput): Promise<Collated> {
   let valueImported = 0n;
   let valueExported = 0n;
 
-  const apply = async (message: Message): Promise<ExecResult> => {
+  // Every message comes with its hash: the mempool's, or the sending transaction's record's.
+  const apply = async (message: Message, hash: Uint8Array): Promise<ExecResult> => {
     if (message.kind === "externalOut") throw new Error("an outbound external message is never delivered");
     const entry = await entryOf(message.dest);
     let txLt = lt;
@@ -157,7 +160,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
     const result = executeTransaction(
       { address: entry.address, account: entry.account, code: entry.code, storage: reader(entry) },
       message,
-      { now: time, lt: txLt, seed, fees: config.fees, host: input.host },
+      { now: time, lt: txLt, seed, fees: config.fees, host: input.host, inMsgHash: hash },
     );
     if (result.kind === "refused") return result;
     lt = txLt + 1n + BigInt(result.outMessages.length);
@@ -211,7 +214,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
     if (!room()) break;
     importedKeys.push(q.key);
     valueImported += q.message.value;
-    await apply(q.message);
+    await apply(q.message, q.hash);
   }
   for (const e of input.externals) {
     if (!room()) {
@@ -221,7 +224,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
       });
       continue;
     }
-    const r = await apply(e.message);
+    const r = await apply(e.message, e.hash);
     if (r.kind === "refused") {
       statuses.push({
         hash: e.hash,
@@ -252,7 +255,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
       valueExported += message.value;
       continue;
     }
-    await apply(message);
+    await apply(message, hash);
   }
 
   const writes: AccountWrite[] = [];

@@ -10,14 +10,14 @@ import {
   walletStorage,
   walletTransferBody,
 } from "../../vm/index.ts";
-import { decode, encode, t } from "../codec/index.ts";
+import { decode, encode, hashOf, t } from "../codec/index.ts";
 import { keyPairFromSeed, sha256, sign } from "../crypto/index.ts";
 import {
   type Account,
   accountId,
   type Fees,
   type LedgerAddress,
-  type Message,
+  Message,
   type StateInit,
 } from "../ledger/index.ts";
 import { vmHost } from "../vmhost/index.ts";
@@ -370,5 +370,15 @@ describe("executeTransaction: fees and the action phase", () => {
     expect(a.hash).toEqual(b.hash);
     expect(a.hash).not.toEqual(c.hash);
     expect(a.account?.lastTxHash).toEqual(a.hash);
+  });
+
+  test("a caller's hash of the inbound message is the one the record would compute", () => {
+    const msg = transfer([pay(other, GRAM, 0)]);
+    const computed = done(executeTransaction(activeWallet(3n * GRAM), msg, env()));
+    const given = done(
+      executeTransaction(activeWallet(3n * GRAM), msg, env({ inMsgHash: hashOf(Message, msg) })),
+    );
+    expect(given).toEqual(computed);
+    expect(given.transaction.inMsg).toEqual(sha256(encode(Message, msg)));
   });
 });

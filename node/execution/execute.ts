@@ -40,6 +40,11 @@ export interface ExecEnv {
   fees: Fees;
   host: Host;
   config?: (id: bigint) => Value | null;
+  /**
+   * `hashOf(Message, msg)` when the caller knows it already (the mempool hashed the bytes it
+   * decoded; a sent message's hash is in its transaction record), so it is not encoded again.
+   */
+  inMsgHash?: Uint8Array;
 }
 
 export interface AccountState {
@@ -228,7 +233,7 @@ export function executeTransaction(state: AccountState, msg: Message, env: ExecE
     lt,
     now,
     prevTxHash: before.lastTxHash,
-    inMsg: hashOf(Message, msg),
+    inMsg: env.inMsgHash ?? hashOf(Message, msg),
     outMsgs: outMessages.map((m) => hashOf(Message, m)),
     storageFee: rent,
     credit,

@@ -82,7 +82,7 @@ export class Mempool {
     if (this.#pending.size >= this.maxPending)
       throw new MempoolError("MEMPOOL_FULL", "the node has too many messages waiting; try again shortly");
 
-    const result = await chain.tryExternal(message, this.#deps.now());
+    const result = await chain.tryExternal(message, this.#deps.now(), hash);
     if (result.kind === "refused")
       throw new MempoolError("MEMPOOL_REFUSED", refusalText(result), result.exitCode);
     // A second check may have taken the same message while this one ran.
