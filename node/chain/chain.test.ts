@@ -89,6 +89,9 @@ describe("Chain", () => {
     expect(chain.head.supply.queued).toBe(0n);
     const mc = (await chain.account(to)).account;
     expect(mc?.balance).toBe(2n * GRAM - r2.txs[0].record.transaction.totalFees);
+    // Each record names its inbound message by the message's own hash, whichever way it came.
+    for (const { record } of [...r1.txs, ...r2.txs])
+      expect(record.transaction.inMsg).toEqual(hashOf(Message, record.inMsg));
     // Imported once: a third round finds the queue empty.
     const r3 = await chain.produceRound(GENESIS_TIME + 3n, none);
     expect(r3.txs.length).toBe(0);
