@@ -64,14 +64,19 @@ function actionProblem(a: Action): string | null {
         return `send: mode ${a.mode}`;
       if (a.init !== undefined) {
         if (!(a.init.code instanceof Uint8Array)) return "send: init code not bytes";
-        const keys = new Set<string>();
+        let previous: Uint8Array | null = null;
         for (const e of a.init.data) {
           if (!(e.key instanceof Uint8Array) || e.key.length < 1 || e.key.length > MAX_KEY_BYTES)
             return "send: init key";
           if (hostSize(e.value) < 0) return "send: init value";
-          keys.add(Buffer.from(e.key).toString("hex"));
+          // vm §4.11: shorter keys first, then by bytes; strictly ascending.
+          const ascending =
+            previous === null ||
+            previous.length < e.key.length ||
+            (previous.length === e.key.length && Buffer.compare(previous, e.key) < 0);
+          if (!ascending) return "send: init keys out of order";
+          previous = e.key;
         }
-        if (keys.size !== a.init.data.length) return "send: init keys repeat";
       }
       return null;
     case "reserve":

@@ -2,6 +2,7 @@
 // contracts' own, so a helper never builds an order the contract would refuse for its form.
 import { toHex } from "../hex.ts";
 import { MAX_KEY_BYTES } from "../limits.ts";
+import { compareKeys } from "../opcodes/actions.ts";
 import { type InitAction, SEND_MODE } from "../result.ts";
 import type { Value } from "../values.ts";
 import { assertBytes } from "./checks.ts";
@@ -53,17 +54,16 @@ export function outMessagesValue(messages: readonly OutMessage[], allowInit = fa
   });
 }
 
-/** A state init as SENDINIT takes it (vm §4.11): `[code, [[key, value]…]]`, keys distinct. */
+/** A state init as SENDINIT takes it (vm §4.11): `[code, [[key, value]…]]`, keys in their order. */
 export function initValue(init: InitAction, what = "init"): Value {
   if (!(init.code instanceof Uint8Array)) throw new TypeError(`${what}.code: expected a Uint8Array`);
-  const seen = new Set<string>();
-  const data = init.data.map((e, j): Value => {
+  init.data.forEach((e, j) => {
     if (!(e.key instanceof Uint8Array) || e.key.length < 1 || e.key.length > MAX_KEY_BYTES)
       throw new RangeError(`${what}.data[${j}].key: expected 1..${MAX_KEY_BYTES} bytes`);
-    const id = toHex(e.key);
-    if (seen.has(id)) throw new RangeError(`${what}.data[${j}].key: ${id} is given twice`);
-    seen.add(id);
-    return [e.key, e.value];
   });
-  return [init.code, data];
+  const sorted = [...init.data].sort((a, b) => compareKeys(a.key, b.key));
+  for (let j = 1; j < sorted.length; j++)
+    if (compareKeys(sorted[j - 1].key, sorted[j].key) === 0)
+      throw new RangeError(`${what}.data: the key ${toHex(sorted[j].key)} is given twice`);
+  return [init.code, sorted.map((e): Value => [e.key, e.value])];
 }

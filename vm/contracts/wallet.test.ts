@@ -87,8 +87,14 @@ describe("wallet: transfers", () => {
 
   test("a message with a state init is sent with SENDINIT, and may sit beside plain ones", () => {
     const { key, account } = deploy();
-    const init = { code: Uint8Array.of(0x47, 0x56), data: [{ key: Uint8Array.of(0), value: 5n }] };
-    const messages = [{ ...MESSAGES[0], init }, MESSAGES[1]];
+    const long = { key: Uint8Array.of(0, 0), value: 5n };
+    const short = { key: Uint8Array.of(9), value: null };
+    const messages = [
+      { ...MESSAGES[0], init: { code: Uint8Array.of(0x47, 0x56), data: [long, short] } },
+      MESSAGES[1],
+    ];
+    // The helper puts the keys in the order SENDINIT requires (vm §4.11): shorter first.
+    const init = { code: Uint8Array.of(0x47, 0x56), data: [short, long] };
     const r = external(account, walletTransferBody(transfer({ messages }), key.signer));
     expect(r.exitCode).toBe(0);
     expect(r.actions).toEqual([
@@ -231,6 +237,20 @@ describe("wallet: malformed bodies are refused with BAD_BODY before ACCEPT", () 
         }),
       ]),
     ],
+    [
+      "an init with its keys out of order",
+      signedWith([
+        msg({
+          4: [
+            new Uint8Array(1),
+            [
+              [Uint8Array.of(1, 0), 1n],
+              [Uint8Array.of(2), 2n],
+            ],
+          ],
+        }),
+      ]),
+    ],
     ["a good init on a bad message", signedWith([msg({ 3: 8n, 4: [new Uint8Array(1), []] })])],
   ];
   test.each(cases)("%s", (_name, body) => {
@@ -355,7 +375,7 @@ describe("wallet: helpers", () => {
       data: [0, 0].map(() => ({ key: Uint8Array.of(9), value: null })),
     };
     expect(() => walletSigned(transfer({ messages: [{ ...MESSAGES[0], init: twice }] }))).toThrow(
-      /init\.data\[1\]\.key/,
+      /init\.data: the key 09 is given twice/,
     );
     const short = { hashValue: key.signer.hashValue, sign: () => new Uint8Array(32) };
     expect(() => walletTransferBody(transfer(), short)).toThrow(/signature/);

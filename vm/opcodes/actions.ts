@@ -3,7 +3,6 @@
 import { trap } from "../errors.ts";
 import { EXIT } from "../exitCodes.ts";
 import { G_ACTION_BYTE } from "../gas.ts";
-import { toHex } from "../hex.ts";
 import type { Machine } from "../interpreter/machine.ts";
 import { MAX_KEY_BYTES } from "../limits.ts";
 import type { InitAction } from "../result.ts";
@@ -102,8 +101,8 @@ export const actionsOps: OpSpec[] = [
     100,
     "SEND with a state init [code, [[key, value]…]] that deploys the destination",
     (m) => {
-      const init = initOf(m.pop());
-      if (init === null) trap(EXIT.RANGE);
+      const init = m.pop();
+      if (!isInit(init)) trap(EXIT.RANGE);
       send(m, init);
     },
     "1 per size unit of body and init",
@@ -119,45 +118,62 @@ export const actionsOps: OpSpec[] = [
     "true when x has the form of the init SENDINIT takes",
     (m) => {
       const x = m.pop();
-      m.charge(
-        x instanceof Tuple ? x.items.length + (x.items[1] instanceof Tuple ? x.items[1].items.length : 0) : 0,
-      );
-      m.push(initOf(x) === null ? 0 : -1);
+      const data = x instanceof Tuple && x.items.length === 2 ? x.items[1] : null;
+      m.charge(data instanceof Tuple ? data.items.length : 0);
+      m.push(isInit(x) ? -1 : 0);
     },
-    "1 per item of x and of its data",
+    "1 per entry of its data",
   ),
 ];
 
-function send(m: Machine, init: { action: InitAction; size: number } | undefined): void {
+function send(m: Machine, init: Tuple | undefined): void {
   const mode = m.popSmall(0, 255);
   const body = m.pop();
   const value = big(m.popInt());
   const dest = m.popBytes();
   if (dest.length !== ADDRESS_BYTES || value < 0n || value > MAX_AMOUNT) trap(EXIT.RANGE);
   if ((mode & ~SEND_MODE_BITS) !== 0 || (mode & 64 && mode & 128)) trap(EXIT.RANGE);
-  m.charge(G_ACTION_BYTE * (sizeOf(body) + (init?.size ?? 0)));
+  m.charge(G_ACTION_BYTE * (sizeOf(body) + (init === undefined ? 0 : init.size)));
   const action = { type: "send" as const, dest: dest.slice(), value, body: toValue(body), mode };
-  m.addAction(init === undefined ? action : { ...action, init: init.action });
+  m.addAction(init === undefined ? action : { ...action, init: initAction(init) });
 }
 
 /**
- * A state init (vm §4.11): `[code, data]`, code Bytes, data a Tuple of `[key, value]` Tuples with
- * distinct keys of 1..128 bytes (the rule of storage keys, vm §4.9). Null for any other form.
+ * True when x is a state init (vm §4.11): `[code, data]`, code Bytes, data a Tuple of `[key,
+ * value]` Tuples whose keys are storage keys (1..128 bytes, vm §4.9) in strictly ascending key
+ * order (`compareKeys`). Requiring the order makes the check one pass that copies nothing, so its
+ * price per entry covers it.
  */
-function initOf(x: Item): { action: InitAction; size: number } | null {
-  if (!(x instanceof Tuple) || x.items.length !== 2) return null;
+function isInit(x: Item): x is Tuple {
+  if (!(x instanceof Tuple) || x.items.length !== 2) return false;
   const [code, data] = x.items;
-  if (!(code instanceof Uint8Array) || !(data instanceof Tuple)) return null;
-  const seen = new Set<string>();
-  const entries: InitAction["data"] = [];
+  if (!(code instanceof Uint8Array) || !(data instanceof Tuple)) return false;
+  let previous: Uint8Array | null = null;
   for (const entry of data.items) {
-    if (!(entry instanceof Tuple) || entry.items.length !== 2) return null;
-    const [key, value] = entry.items;
-    if (!(key instanceof Uint8Array) || key.length === 0 || key.length > MAX_KEY_BYTES) return null;
-    const id = toHex(key);
-    if (seen.has(id)) return null;
-    seen.add(id);
-    entries.push({ key: key.slice(), value: toValue(value) });
+    if (!(entry instanceof Tuple) || entry.items.length !== 2) return false;
+    const key = entry.items[0];
+    if (!(key instanceof Uint8Array) || key.length === 0 || key.length > MAX_KEY_BYTES) return false;
+    if (previous !== null && compareKeys(previous, key) >= 0) return false;
+    previous = key;
   }
-  return { action: { code: code.slice(), data: entries }, size: x.size };
+  return true;
+}
+
+/** The order of keys in an init (vm §4.11): shorter first, then byte by byte. */
+export function compareKeys(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return a.length - b.length;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+/** The host's copy of an init that passed `isInit`. */
+function initAction(x: Tuple): InitAction {
+  const [code, data] = x.items as [Uint8Array, Tuple];
+  return {
+    code: code.slice(),
+    data: data.items.map((e) => {
+      const [key, value] = (e as Tuple).items;
+      return { key: (key as Uint8Array).slice(), value: toValue(value) };
+    }),
+  };
 }
