@@ -249,6 +249,17 @@ describe("executeTransaction: a wallet deploys a contract (SENDINIT)", () => {
     expect(r.outMessages).toEqual([]);
   });
 
+  test("with +2 (ignore errors) a bad init's send is skipped, and the order still counts", () => {
+    const bad = {
+      ...deployTo(other, counterInit),
+      mode: SEND_MODE.PAY_FEES_SEPARATELY | SEND_MODE.IGNORE_ERRORS,
+    };
+    const r = done(executeTransaction(activeWallet(3n * GRAM), transfer([bad]), env()));
+    expect(r.transaction.action).toMatchObject({ success: true, messagesSent: 0 });
+    expect(r.outMessages).toEqual([]);
+    expect(r.storage.map((c) => c.value)).toEqual([1n]);
+  });
+
   test("an init whose code does not load fails the action phase with BAD_CODE", () => {
     const init: InitAction = { code: Uint8Array.of(1, 2, 3), data: [] };
     const dest = { workchain: 0n, id: accountId(stateInitFromVm(init)) };

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { counterCode } from "../../vm/index.ts";
 import { decode, t } from "../codec/index.ts";
 import { keyPairFromSeed, sha256, verify } from "../crypto/index.ts";
 import { stateInitFromVm } from "../execution/index.ts";
@@ -37,7 +38,7 @@ describe("node/wallet", () => {
   });
 
   test("a payment with an init carries it as the message's fifth item, to the init's address", () => {
-    const init = { code: Uint8Array.of(0x47), data: [{ key: Uint8Array.of(1), value: 9n }] };
+    const init = { code: counterCode.image, data: [{ key: Uint8Array.of(1), value: 9n }] };
     const to = deployAddress(init);
     expect(to.id).toEqual(accountId(stateInitFromVm(init)));
     const msg = transferMessage({
@@ -51,6 +52,18 @@ describe("node/wallet", () => {
     const [, signed] = decode(t.vmValue, msg.body) as [Uint8Array, unknown[]];
     const [[, , , , sent]] = signed[3] as [[unknown, unknown, unknown, unknown, unknown]];
     expect(sent).toEqual([init.code, [[Uint8Array.of(1), 9n]]]);
+  });
+
+  test("refuses to sign an init the action phase would refuse: code that does not load, another address", () => {
+    const init = { code: counterCode.image, data: [] };
+    const order = { key, subwalletId: 0n, seqno: 0n, validUntil: 1n };
+    expect(() => transferMessage({ ...order, payments: [{ to: other, valueNano: 1n, init }] })).toThrow(
+      /payments\[0\]\.to: is not the address of its init/,
+    );
+    const bad = { code: Uint8Array.of(1, 2, 3), data: [] };
+    expect(() =>
+      transferMessage({ ...order, payments: [{ to: deployAddress(bad), valueNano: 1n, init: bad }] }),
+    ).toThrow(/payments\[0\]\.init\.code: does not load/);
   });
 
   test("a transfer without deploy carries no state init", () => {

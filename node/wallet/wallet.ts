@@ -3,6 +3,7 @@
 // Genesis, the CLI and the tests all build wallets here, so they agree on every address.
 import {
   type InitAction,
+  loadProgram,
   type OutMessage,
   SEND_MODE,
   type Value,
@@ -10,6 +11,7 @@ import {
   walletStorage,
   walletTransferBody,
 } from "../../vm/index.ts";
+import { equalBytes, toHex } from "../bytes/index.ts";
 import { encode, t } from "../codec/index.ts";
 import { type KeyPair, sign } from "../crypto/index.ts";
 import { stateInitFromVm, toVmAddress } from "../execution/index.ts";
@@ -62,6 +64,18 @@ export function commentBody(text: string): Value {
 
 /** The signed external message that makes the wallet send `payments`. */
 export function transferMessage(order: TransferOrder): Message {
+  for (const [i, p] of order.payments.entries()) {
+    if (p.init === undefined) continue;
+    // Signing an order the action phase would refuse (BAD_CODE, BAD_INIT) costs the wallet its gas.
+    try {
+      loadProgram(p.init.code);
+    } catch (e) {
+      throw new RangeError(`payments[${i}].init.code: does not load: ${(e as Error).message}`);
+    }
+    const expected = deployAddress(p.init, p.to.workchain);
+    if (!equalBytes(expected.id, p.to.id))
+      throw new RangeError(`payments[${i}].to: is not the address of its init (${toHex(expected.id)})`);
+  }
   const messages: OutMessage[] = order.payments.map((p) => ({
     dest: toVmAddress(p.to),
     valueNano: p.valueNano,
