@@ -88,13 +88,12 @@ export class ShardStore {
   async account(root: Uint8Array, id: Uint8Array): Promise<Account | null> {
     const hash = await this.trie.getValueHash(root, id);
     if (hash === undefined) return null;
-    const k = toHex(hash);
-    const kept = this.#accounts.get(k);
+    const kept = this.#accounts.get(hash);
     if (kept !== undefined) return kept;
     const bytes = await this.trie.get(root, id);
     if (bytes === undefined) return null;
     const account = decode(Account, bytes);
-    this.#accounts.set(k, account, bytes.length + ENTRY_OVERHEAD);
+    this.#accounts.set(hash, account, bytes.length + ENTRY_OVERHEAD);
     return account;
   }
 
@@ -106,19 +105,19 @@ export class ShardStore {
    */
   async storageFor(address: LedgerAddress, account: Account | null, keep: boolean): Promise<StorageItems> {
     if (account?.status.kind !== "active") return NO_ITEMS;
-    const k = toHex(account.status.storageRoot);
-    const kept = this.#storage.get(k);
+    const root = account.status.storageRoot;
+    const kept = this.#storage.get(root);
     if (kept !== undefined) return kept;
     const items = await this.storageOf(address);
-    if (keep) this.#keepStorage(k, items);
+    if (keep) this.#keepStorage(root, items);
     return items;
   }
 
-  #keepStorage(rootHex: string, items: StorageItems): void {
+  #keepStorage(root: Uint8Array, items: StorageItems): void {
     if (items.size > MAX_KEPT_ITEMS) return;
     let cost = ENTRY_OVERHEAD;
     for (const item of items.values()) cost += item.bytes + ENTRY_OVERHEAD;
-    this.#storage.set(rootHex, items, cost);
+    this.#storage.set(root, items, cost);
   }
 
   async code(hash: Uint8Array): Promise<Uint8Array | undefined> {
@@ -172,7 +171,7 @@ export class ShardStore {
           w.before === null || w.before.status.kind === "uninit"
             ? NO_ITEMS
             : w.before.status.kind === "active"
-              ? this.#storage.get(toHex(w.before.status.storageRoot))
+              ? this.#storage.get(w.before.status.storageRoot)
               : undefined;
         const olds =
           before === undefined
@@ -209,12 +208,12 @@ export class ShardStore {
           storageRoot = update.root;
         }
         // Kept under the root the trie computed for exactly these items, written or not yet.
-        if (after !== null) this.#keepStorage(toHex(storageRoot), after);
+        if (after !== null) this.#keepStorage(storageRoot, after);
         account = { ...account, status: { ...account.status, storageRoot }, storageBytes: Number(size) };
       }
       const record = encode(Account, account);
       accountChanges.push({ key: id, value: record });
-      this.#accounts.set(toHex(valueHashOf(record)), account, record.length + ENTRY_OVERHEAD);
+      this.#accounts.set(valueHashOf(record), account, record.length + ENTRY_OVERHEAD);
     }
     const accountsUpdate = await this.trie.prepare(root, accountChanges);
     updates.push(accountsUpdate);

@@ -2,7 +2,7 @@
 // map an update keeps of the nodes it works on. Both key a Map by the hash's first 48 bits, a
 // number, and check the whole hash on every hit: building a string key per lookup cost about a
 // tenth of an update. Map iteration order is insertion order, so re-inserting on a hit keeps the
-// least recently used entry first.
+// least recently used entry (to an epoch) first.
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { nodeCostBytes, type TrieNode } from "./trieNode.ts";
 
@@ -15,10 +15,19 @@ export function hashKey(hash: Uint8Array): number {
   );
 }
 
+// A hit moves its node to the young end at most once per epoch (a run of insertions while a
+// quarter of the cache could be replaced): moving it on every hit (a Map delete and set) was
+// most of the price of a lookup.
+const MIN_EPOCH_INSERTS = 1024;
+
 export class NodeCache {
   readonly #map = new Map<number, TrieNode>();
+  /** The epoch each cached node was last moved in. */
+  readonly #moved = new WeakMap<TrieNode, number>();
   readonly #limit: number;
   #bytes = 0;
+  #epoch = 0;
+  #inserts = 0;
 
   constructor(limitBytes: number) {
     if (!Number.isSafeInteger(limitBytes) || limitBytes < 0) {
@@ -31,8 +40,11 @@ export class NodeCache {
     const key = hashKey(hash);
     const node = this.#map.get(key);
     if (node === undefined || !equalBytes(node.hash, hash)) return undefined;
-    this.#map.delete(key);
-    this.#map.set(key, node);
+    if (this.#moved.get(node) !== this.#epoch) {
+      this.#map.delete(key);
+      this.#map.set(key, node);
+      this.#moved.set(node, this.#epoch);
+    }
     return node;
   }
 
@@ -42,6 +54,11 @@ export class NodeCache {
     const cost = nodeCostBytes(node);
     if (cost > this.#limit) return;
     this.#map.set(hashKey(node.hash), node);
+    this.#moved.set(node, this.#epoch);
+    if (++this.#inserts >= Math.max(MIN_EPOCH_INSERTS, this.#map.size >> 2)) {
+      this.#inserts = 0;
+      this.#epoch++;
+    }
     this.#bytes += cost;
     while (this.#bytes > this.#limit) {
       const [oldest, evicted] = this.#map.entries().next().value as [number, TrieNode];
