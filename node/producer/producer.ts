@@ -1,7 +1,7 @@
 // The block loop (chain §4.5): a round starts as soon as there is work — messages in the mempool
-// or in queues — but no sooner than `minIntervalMs` after the last, so messages arriving together
-// share a block; with no work, an empty round every `idleIntervalMs` keeps time moving. One round
-// at a time: the chain is only ever changed here (the single writer).
+// or in queues — but no sooner than `minIntervalMs` after the last one started, so messages
+// arriving together share a block; with no work, an empty round every `idleIntervalMs` keeps
+// time moving. One round at a time: the chain is only ever changed here (the single writer).
 import type { Chain, RoundResult } from "../chain/index.ts";
 import type { Mempool } from "../mempool/index.ts";
 
@@ -67,13 +67,17 @@ export class Producer {
 
   async #loop(): Promise<void> {
     const { chain, mempool } = this.#deps;
+    let started = performance.now();
     while (!this.#stopped) {
-      await this.#sleep(this.#opts.minIntervalMs, false);
+      // The interval runs from the previous round's start: a round that took longer than it is
+      // followed at once, so a busy node does not idle between rounds (chain §4.5).
+      const wait = started + this.#opts.minIntervalMs - performance.now();
+      if (wait > 0) await this.#sleep(wait, false);
       if (this.#stopped) break;
       if (!this.#hasWork()) await this.#sleep(this.#opts.idleIntervalMs, true);
       this.#wake = null;
       if (this.#stopped) break;
-      const started = performance.now();
+      started = performance.now();
       try {
         const round = await chain.produceRound(
           this.#deps.now(),
