@@ -99,12 +99,15 @@ describe("Chain", () => {
 
   test("reopening finds the last round; a failed write leaves the previous one", async () => {
     const { store, chain } = await fresh();
-    await chain.produceRound(GENESIS_TIME + 1n, {
+    const first = await chain.produceRound(GENESIS_TIME + 1n, {
       shard: [ext(transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }]))],
       mc: [],
     });
     const reopened = await Chain.open(store, options());
     expect(reopened.head.mc.hash).toEqual(chain.head.mc.hash);
+    // The status a chain remembers from its round is the one it wrote.
+    const sent = first.statuses[0].hash;
+    expect(await reopened.messageStatus(sent)).toEqual(await chain.messageStatus(sent));
     expect((await reopened.account(walletOf("bob"))).account?.balance).toBe(
       (await chain.account(walletOf("bob"))).account?.balance,
     );
@@ -118,6 +121,12 @@ describe("Chain", () => {
         mc: [],
       }),
     ).rejects.toThrow("power cut");
+    // Nothing of the failed round is remembered either.
+    expect(
+      await reopened.messageStatus(
+        ext(transfer("alice", 1n, [{ to: walletOf("bob"), valueNano: GRAM }])).hash,
+      ),
+    ).toBe(null);
     store.write = write;
     const after = await Chain.open(store, options());
     expect(after.head.mc.header.seqno).toBe(1n);

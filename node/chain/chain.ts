@@ -27,8 +27,12 @@ import { type Collated, collate, type ExternalMessage, type QueuedMessage } from
 import { ChainConfig, type Validator } from "./config.ts";
 import { ChainError } from "./errors.ts";
 import { type Genesis, genesisWrites } from "./genesis.ts";
+import { Lru } from "./lru.ts";
 import { Head, keys, MessageStatus, prefixEnd, type Supply, TxRecord } from "./records.ts";
 import { ShardStore } from "./shardStore.ts";
+
+/** Statuses kept in memory: a few rounds' worth at full blocks. */
+const RECENT_STATUSES = 100_000;
 
 export const BASECHAIN = 0n;
 export const MASTERCHAIN = -1n;
@@ -124,6 +128,11 @@ export class Chain {
   readonly #host: Host | CachingHost;
   readonly #signer: BlockSigner;
   readonly #codeCache = new Map<string, Uint8Array>();
+  /**
+   * The statuses the latest rounds wrote, as written: clients poll for their messages' ends, and
+   * a stored status changes only in a round, which updates this as it writes.
+   */
+  readonly #recentStatuses = new Lru<MessageStatus>(RECENT_STATUSES);
 
   private constructor(
     store: KvStore,
@@ -388,6 +397,7 @@ export class Chain {
     this.#head = head;
     this.#shard = shardTip;
     this.#mc = { header: mc.header, hash: mc.hash };
+    for (const s of statuses) this.#recentStatuses.set(s.hash, s.status, 1);
     return { mc: this.#mc, shard: shardTip, txs, statuses };
   }
 
@@ -428,6 +438,8 @@ export class Chain {
   }
 
   async messageStatus(hash: Uint8Array): Promise<MessageStatus | null> {
+    const recent = this.#recentStatuses.get(hash);
+    if (recent !== undefined) return recent;
     const bytes = await this.store.get(keys.status(hash));
     return bytes === undefined ? null : decode(MessageStatus, bytes);
   }
