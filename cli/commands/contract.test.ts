@@ -70,3 +70,15 @@ describe("gram contract deploy inputs", () => {
     expect(parseValue("[[1, 2], []]")).toEqual([[1n, 2n], []]);
   });
 });
+
+describe("values within the VM's limits", () => {
+  test("a Tuple over 255 items or a value over 65,536 size units is a usage error naming it", () => {
+    expect(() => parseValue(JSON.stringify(Array.from({ length: 256 }, () => 1)), "--body")).toThrow(
+      /--body: a Tuple of 256 items/,
+    );
+    expect(() => parseValue(`0x${"00".repeat(65_534)}`, "--body")).toThrow(/--body is 65537 size units/);
+    expect(() =>
+      parseDataEntry(`00=[${Array.from({ length: 255 }, () => `"0x${"00".repeat(300)}"`).join(",")}]`),
+    ).toThrow(/--data 00 is \d+ size units/);
+  });
+});

@@ -7,13 +7,20 @@ import { formatFriendly } from "../../node/address/index.ts";
 import { fromHex, toHex } from "../../node/bytes/index.ts";
 import { formatGrams, parseGrams } from "../../node/units/index.ts";
 import { deployAddress } from "../../node/wallet/index.ts";
-import { AsmError, assemble, type InitAction, loadProgram, type StorageEntry } from "../../vm/index.ts";
+import {
+  AsmError,
+  assemble,
+  type InitAction,
+  limits,
+  loadProgram,
+  type StorageEntry,
+} from "../../vm/index.ts";
 import { type CliContext, type CommandGroup, outputOf } from "../context.ts";
 import { CliError, usageError } from "../errors.ts";
 import { formatTable } from "../output/index.ts";
 import { parseWalletName } from "./args.ts";
 import { clientOf, rawOf, resolveTarget } from "./remote.ts";
-import { parseValue, showTagged, toTagged, type VmJson } from "./vmValues.ts";
+import { parseValue, showTagged, sizeOf, toTagged, type VmJson } from "./vmValues.ts";
 import { type SendOptions, sendFromWallet, type TxAnswer, timeoutOf } from "./walletSend.ts";
 
 /** The magic of a program image (vm §3): what tells bytecode from assembly text. */
@@ -125,11 +132,20 @@ export const contractCommands: CommandGroup = {
 
 async function deploy(ctx: CliContext, cmd: Command, file: string, opts: DeployOptions): Promise<void> {
   const valueNano = parseGrams(opts.value);
+  if (valueNano === 0n)
+    throw usageError("--value must be more than 0: the contract's first run is paid from it");
   const timeout = timeoutOf(opts);
   const body = parseValue(opts.body, "--body");
   const keys = new Set(opts.data.map((e) => toHex(e.key)));
   if (keys.size !== opts.data.length) throw usageError("--data gives one key twice");
+  if (opts.data.length > limits.MAX_TUPLE_ITEMS)
+    throw usageError(`--data is given ${opts.data.length} times, at most ${limits.MAX_TUPLE_ITEMS}`);
   const init: InitAction = { code: await readContract(file), data: opts.data };
+  const size = sizeOf([init.code, init.data.map((e) => [e.key, e.value])]);
+  if (size > limits.MAX_VALUE_SIZE)
+    throw usageError(
+      `the code and --data come to ${size} size units, over the VM's limit of ${limits.MAX_VALUE_SIZE}`,
+    );
   const address = deployAddress(init);
   const raw = rawOf(address);
   const friendly = formatFriendly({ workchain: 0, hash: address.id }, { bounceable: true, testnet: false });
@@ -148,7 +164,10 @@ async function deploy(ctx: CliContext, cmd: Command, file: string, opts: DeployO
     opts.from,
     [{ to: address, valueNano, body, bounce: true, init }],
     opts,
-  );
+  ).catch((e) => {
+    if (e instanceof CliError) throw new CliError(e.code, `deploying to ${raw}: ${e.message}`, e.exitCode);
+    throw e;
+  });
   const out = outputOf(ctx, cmd);
   if (sent.kind === "accepted") {
     out.result(
@@ -159,11 +178,23 @@ async function deploy(ctx: CliContext, cmd: Command, file: string, opts: DeployO
   }
   const tx = await firstRun(cmd, raw, rawOf(sent.wallet), BigInt(sent.tx.lt), timeout);
   const ok = tx.compute.success === true && tx.action?.success !== false && !tx.bounced;
-  if (!ok)
+  if (!ok) {
+    const action = tx.action?.success === false ? `, action ${tx.action.resultCode}` : "";
+    const why = `exit code ${tx.compute.exitCode ?? tx.compute.skipped ?? "-"}${action}`;
+    // What became of the Grams: a bounce carries back what the run and the return's fee left.
+    const back = tx.bounced ? tx.outMsgs.at(-1)?.value : undefined;
+    const left = (await client.call<{ balance: string }>("getAccount", { address: raw })).balance;
+    const grams =
+      back !== undefined
+        ? `${formatGrams(BigInt(back))} Gram came back to ${opts.from}`
+        : BigInt(left) > 0n
+          ? `${formatGrams(BigInt(left))} Gram stay at ${raw}, which has no code (deploying the same code and data again uses them)`
+          : "nothing came back: the run used it all";
     throw new CliError(
       "CLI_TX_FAILED",
-      `the contract's first run failed (transaction ${tx.hash}, exit code ${tx.compute.exitCode ?? tx.compute.skipped ?? "-"}, action ${tx.action?.resultCode ?? "-"}); the Grams were sent back`,
+      `the first run of the contract at ${raw} failed (${why}, transaction ${tx.hash}); ${grams}`,
     );
+  }
   const fee = BigInt(sent.tx.fee) + BigInt(tx.fee);
   out.result(
     {

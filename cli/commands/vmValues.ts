@@ -3,7 +3,7 @@
 // them in the tagged form of rpc §3.
 
 import { fromHex, toHex } from "../../node/bytes/index.ts";
-import type { Value } from "../../vm/index.ts";
+import { limits, type Value } from "../../vm/index.ts";
 import { usageError } from "../errors.ts";
 
 export type VmJson = null | { int: string } | { bytes: string } | { tuple: VmJson[] };
@@ -11,8 +11,9 @@ export type VmJson = null | { int: string } | { bytes: string } | { tuple: VmJso
 const INT_LIMIT = 1n << 256n;
 const MAX_DEPTH = 16;
 
-/** A value typed on the command line; `what` names it in a usage error. */
+/** A value typed on the command line, within the VM's limits (vm §6); `what` names it in a usage error. */
 export function parseValue(text: string, what = "value"): Value {
+  let value: Value;
   if (text.startsWith("[")) {
     let json: unknown;
     try {
@@ -20,9 +21,20 @@ export function parseValue(text: string, what = "value"): Value {
     } catch {
       throw usageError(`${what} '${text}' is not a JSON array`);
     }
-    return fromJson(json, what, 0);
-  }
-  return literal(text, what);
+    value = fromJson(json, what, 0);
+  } else value = literal(text, what);
+  const size = sizeOf(value);
+  if (size > limits.MAX_VALUE_SIZE)
+    throw usageError(`${what} is ${size} size units, over the VM's limit of ${limits.MAX_VALUE_SIZE}`);
+  return value;
+}
+
+/** Size units of a value (vm §2.5): Null 1, Int 33, Bytes 3 + length, Tuple 2 + its items. */
+export function sizeOf(v: Value): number {
+  if (v === null) return 1;
+  if (typeof v === "bigint") return 33;
+  if (v instanceof Uint8Array) return 3 + v.length;
+  return v.reduce((n: number, x: Value) => n + sizeOf(x), 2);
 }
 
 function literal(text: string, what: string): Value {
@@ -41,7 +53,13 @@ function fromJson(v: unknown, what: string, depth: number): Value {
   if (v === null) return null;
   if (typeof v === "string") return literal(v, what);
   if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt(v);
-  if (Array.isArray(v)) return v.map((x) => fromJson(x, what, depth + 1));
+  if (Array.isArray(v)) {
+    if (v.length > limits.MAX_TUPLE_ITEMS)
+      throw usageError(
+        `${what}: a Tuple of ${v.length} items, over the VM's limit of ${limits.MAX_TUPLE_ITEMS}`,
+      );
+    return v.map((x) => fromJson(x, what, depth + 1));
+  }
   throw usageError(`${what}: ${JSON.stringify(v)} is not a VM value (integer, "0x…", null or array)`);
 }
 

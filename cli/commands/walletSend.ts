@@ -5,10 +5,12 @@ import type { Command } from "commander";
 import { toHex } from "../../node/bytes/index.ts";
 import { encode } from "../../node/codec/index.ts";
 import { sha256 } from "../../node/crypto/index.ts";
+import { ACTION_FAIL } from "../../node/execution/index.ts";
 import { type LedgerAddress, Message } from "../../node/ledger/index.ts";
 import { type RpcClient, RpcClientError } from "../../node/rpcclient/index.ts";
 import { formatGrams } from "../../node/units/index.ts";
 import { type Payment, transferMessage } from "../../node/wallet/index.ts";
+import { EXIT } from "../../vm/index.ts";
 import { type CliContext, keystoreOf } from "../context.ts";
 import { CliError, usageError } from "../errors.ts";
 import { readPassword } from "../keystore/index.ts";
@@ -49,6 +51,15 @@ export type Sent =
 
 /** rpc §4.2: the mempool is full. */
 const BUSY = -32012;
+/** ledger §8: why an action failed. */
+const ACTION_FAIL_TEXT: Record<number, string> = {
+  [ACTION_FAIL.NOT_ENOUGH_BALANCE]: "not enough balance for the value and the forwarding fee",
+  [ACTION_FAIL.BAD_DESTINATION]: "a destination in no known workchain",
+  [ACTION_FAIL.BAD_CODE]: "code that does not load",
+  [ACTION_FAIL.VALUE_TOO_LARGE]: "a value over 2^64 - 1",
+  [ACTION_FAIL.BAD_RESERVE]: "a bad reserve",
+  [ACTION_FAIL.BAD_INIT]: "an init that is not the destination's",
+};
 
 /** `--timeout` as whole seconds in 5..3600. */
 export function timeoutOf(opts: SendOptions): number {
@@ -116,7 +127,8 @@ export async function sendFromWallet(
   // stays as the fallback for a node whose WebSocket is unreachable or drops.
   const decided = opts.wait ? await watchStatus(client, hash) : null;
   try {
-    await submit(client, toHex(bytes), deadline);
+    // Resending past validUntil would only be refused as expired.
+    await submit(client, toHex(bytes), Number(nowSec + BigInt(timeout)) * 1000);
     if (!opts.wait) return { kind: "accepted", message: hash, wallet: walletAddr };
     const status = await statusOf(client, hash, decided, deadline, timeout);
     if (status.status === "refused")
@@ -125,7 +137,11 @@ export async function sendFromWallet(
     if (status.success !== true || tx.action?.success === false)
       throw new CliError(
         "CLI_TX_FAILED",
-        `the wallet's transaction ${tx.hash} failed (exit code ${status.exitCode}, action ${tx.action?.resultCode ?? "-"})`,
+        `the wallet's transaction ${tx.hash} failed (${
+          tx.action?.success === false
+            ? `its action ${tx.action.resultCode}: ${ACTION_FAIL_TEXT[tx.action.resultCode] ?? "see ledger §8"}`
+            : `exit code ${status.exitCode}`
+        }); the wallet paid its gas and its seqno did not move`,
       );
     return { kind: "final", message: hash, wallet: walletAddr, tx, exitCode: status.exitCode ?? null };
   } finally {
@@ -133,7 +149,7 @@ export async function sendFromWallet(
   }
 }
 
-/** A full mempool (BUSY, rpc §4.2) may take the message later: send it again until the deadline. */
+/** A full mempool (BUSY, rpc §4.2) may take the message later: send it again until it expires. */
 async function submit(client: RpcClient, hex: string, deadline: number): Promise<void> {
   for (;;) {
     try {
@@ -141,8 +157,20 @@ async function submit(client: RpcClient, hex: string, deadline: number): Promise
       return;
     } catch (e) {
       if (!(e instanceof RpcClientError) || typeof e.code !== "number") throw e;
-      if (e.code !== BUSY || Date.now() > deadline)
-        throw new CliError("CLI_TX_FAILED", `the node refused the message: ${e.message}`);
+      if (e.code === BUSY && Date.now() > deadline)
+        throw new CliError(
+          "CLI_TX_FAILED",
+          "the node stayed busy (its mempool full) until the message expired",
+        );
+      if (e.code !== BUSY) {
+        const outOfCredit = (e.data as { exitCode?: number } | undefined)?.exitCode === EXIT.OUT_OF_GAS;
+        throw new CliError(
+          "CLI_TX_FAILED",
+          outOfCredit
+            ? "the node refused the message: the wallet ran out of its gas credit before accepting it (exit code 13); the order is too large (a deployed contract's code and data must stay under about 40 KB)"
+            : `the node refused the message: ${e.message}`,
+        );
+      }
       await sleep(500);
     }
   }

@@ -19,6 +19,8 @@ export interface SubscribeOptions {
 const SUBSCRIBE_ID = 1;
 /** Events that arrive before the confirmation are held until it comes, at most this many. */
 const MAX_EARLY_EVENTS = 1000;
+/** How long close() waits for the node's close frame before it drops the connection. */
+const CLOSE_GRACE_MS = 1_000;
 
 export function openSubscription(
   wsUrl: string,
@@ -102,6 +104,9 @@ export function openSubscription(
       const close = () => {
         closedByUs = true;
         ws.close(1000);
+        // A node that never answers the close frame must not hold the client (ws would wait 30 s).
+        const force = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+        void closed.then(() => clearTimeout(force));
         return closed;
       };
       resolve({ id, close });

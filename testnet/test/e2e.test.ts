@@ -188,7 +188,25 @@ describe("gram against a real node", () => {
     const refused = await gram(...args, "--data", "00=1");
     expect(refused.code).not.toBe(0);
     expect(refused.stderr.trim().split("\n")).toHaveLength(1);
-    expect(refused.stderr).toMatch(/first run failed.*exit code 32/);
+    expect(refused.stderr).toMatch(
+      /first run of the contract at 0:[0-9a-f]{64} failed \(exit code 32,.*came back to alice/,
+    );
+    const refusedAt = refused.stderr.match(/contract at (0:[0-9a-f]{64})/)?.[1] ?? "";
+    expect((await json<{ balance: string }>("balance", refusedAt)).balance).toBe("0");
+    // A first run whose action phase fails without +16 does not bounce: the Grams stay there.
+    const spender = join(root, "spender.asm");
+    await writeFile(
+      spender,
+      `.entry recv_internal\n  DROP\n  PUSH x"00000000${"11".repeat(32)}"\n  PUSH 1000000000000\n  PUSHNULL\n  PUSH 0\n  SEND\n`,
+    );
+    const stuck = await gram("contract", "deploy", spender, "--from", "alice", "--value", "1");
+    expect(stuck.code).not.toBe(0);
+    expect(stuck.stderr).toMatch(
+      /action 1, transaction [0-9a-f]{64}\); [0-9.]+ Gram stay at 0:[0-9a-f]{64}, which has no code/,
+    );
+    const zero = await gram(...args, "--value", "0");
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/--value must be more than 0/);
     const bad = join(root, "bad.asm");
     await writeFile(bad, ".entry recv_internal\n  FROB\n");
     const notAsm = await gram("contract", "deploy", bad, "--from", "alice", "--value", "1");
