@@ -40,7 +40,7 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 10_0
   }
 }
 
-async function boot(dir?: string) {
+async function boot(dir?: string, intervals = { minBlockIntervalMs: 10, idleBlockIntervalMs: 200 }) {
   const dataDir = dir ?? (await mkdtemp(join(tmpdir(), "gram-node-")));
   if (dir === undefined) {
     dirs.push(dataDir);
@@ -53,8 +53,7 @@ async function boot(dir?: string) {
   const node = await startNode({
     dataDir,
     rpcPort: 0,
-    minBlockIntervalMs: 10,
-    idleBlockIntervalMs: 200,
+    ...intervals,
     logger: pino({ level: "silent" }),
   });
   nodes.push(node);
@@ -95,6 +94,34 @@ describe("a node", () => {
     expect(
       (await call(again.node.rpcUrl, "getMessageStatus", { hash: sent.result.hash })).result.status,
     ).toBe("final");
+  });
+
+  test("a message accepted but not yet in a block waits again after a restart and becomes final", async () => {
+    // Rounds an hour apart: the message is accepted, then the node stops before any round.
+    const { node, dataDir } = await boot(undefined, {
+      minBlockIntervalMs: 3_600_000,
+      idleBlockIntervalMs: 3_600_000,
+    });
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    const m = transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }], now + 60n);
+    const sent = await call(node.rpcUrl, "sendMessage", { message: toHex(encode(Message, m)) });
+    expect(sent.result?.status).toBe("accepted");
+    expect((await call(node.rpcUrl, "getMessageStatus", { hash: sent.result.hash })).result.status).toBe(
+      "accepted",
+    );
+    await node.close();
+    nodes.splice(0);
+    const again = await boot(dataDir);
+    const status = await until("final", async () => {
+      const s = await call(again.node.rpcUrl, "getMessageStatus", { hash: sent.result.hash });
+      return s.result?.status === "final" ? s.result : undefined;
+    });
+    expect(status.exitCode).toBe(0);
+    // Decided, it leaves the journal: a third start does not take it again.
+    await again.node.close();
+    nodes.splice(0);
+    const third = await boot(dataDir);
+    expect((await call(third.node.rpcUrl, "getChainInfo")).result.pendingMessages).toBe(0);
   });
 
   test("refuses bad messages and bad params with JSON-RPC errors and keeps serving", async () => {

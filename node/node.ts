@@ -60,7 +60,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     await store.close();
     throw e;
   }
-  const mempool = new Mempool({}, { chain, now, onAccepted: () => producer.poke() });
+  const mempool = new Mempool({}, { chain, store, now, onAccepted: () => producer.poke() });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const m = {
@@ -142,6 +142,9 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     },
   );
   try {
+    const restored = await mempool.restore();
+    if (restored > 0)
+      logger.info({ messages: restored }, "accepted messages from before the restart wait again");
     rpc = await createRpcServer(
       {
         host: options.rpcHost ?? "127.0.0.1",

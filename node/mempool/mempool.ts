@@ -9,7 +9,9 @@ import { type Chain, type ExternalMessage, refusalText, WORKCHAINS } from "../ch
 import { CodecError, decode } from "../codec/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import { Message } from "../ledger/index.ts";
+import type { KvStore } from "../store/index.ts";
 import { MempoolError } from "./errors.ts";
+import { MempoolJournal } from "./journal.ts";
 
 export interface MempoolOptions {
   /** Longest accepted message encoding. */
@@ -20,6 +22,8 @@ export interface MempoolOptions {
 
 export interface MempoolDeps {
   chain: Chain;
+  /** Where accepted messages wait across restarts (chain §7.3); without it they live in memory only. */
+  store?: KvStore;
   /** Unix seconds. */
   now: () => bigint;
   /** A message was taken: the block loop may start a round. */
@@ -32,11 +36,38 @@ export class Mempool {
   readonly #deps: MempoolDeps;
   // Insertion order is arrival order, which is the order blocks take messages in.
   readonly #pending = new Map<string, ExternalMessage>();
+  readonly #journal: MempoolJournal | null;
+  /** What the last `take` handed to a round: decided once the next `take` comes (the single writer). */
+  #taken: Uint8Array[] = [];
 
   constructor(options: MempoolOptions, deps: MempoolDeps) {
     this.maxMessageBytes = options.maxMessageBytes ?? 64 * 1024;
     this.maxPending = options.maxPending ?? 50_000;
     this.#deps = deps;
+    this.#journal = deps.store === undefined ? null : new MempoolJournal(deps.store);
+  }
+
+  /**
+   * Takes back the messages the journal holds (chain §7.3), in their arrival order, except those a
+   * round has decided since. Call once, before the first round; returns how many wait again.
+   */
+  async restore(): Promise<number> {
+    if (this.#journal === null) return 0;
+    const decided: Uint8Array[] = [];
+    for (const { hash, bytes } of await this.#journal.load()) {
+      if ((await this.#deps.chain.messageStatus(hash)) !== null) {
+        decided.push(hash);
+        continue;
+      }
+      // The journal holds only what submit() accepted: external inbound messages.
+      const message = decode(Message, bytes);
+      if (message.kind !== "externalIn")
+        throw new Error("mempool journal: an entry that is not an external message");
+      this.#pending.set(toHex(hash), { hash, message });
+    }
+    await this.#journal.remove(decided);
+    if (this.#pending.size > 0) this.#deps.onAccepted?.();
+    return this.#pending.size;
   }
 
   get size(): number {
@@ -85,6 +116,8 @@ export class Mempool {
     const result = await chain.tryExternal(message, this.#deps.now(), hash);
     if (result.kind === "refused")
       throw new MempoolError("MEMPOOL_REFUSED", refusalText(result), result.exitCode);
+    // "accepted" promises the message survives a crash: it is on disk before the answer.
+    await this.#journal?.add(hash, bytes);
     // A second check may have taken the same message while this one ran.
     if (!this.#pending.has(key)) {
       this.#pending.set(key, { hash, message });
@@ -95,6 +128,8 @@ export class Mempool {
 
   /** Removes and returns up to `max` waiting messages per chain, oldest first. */
   take(max: number): { shard: ExternalMessage[]; mc: ExternalMessage[] } {
+    // Rounds run one at a time, so the messages of the previous take are decided and written.
+    void this.#journal?.remove(this.#taken);
     const shard: ExternalMessage[] = [];
     const mc: ExternalMessage[] = [];
     for (const [k, m] of this.#pending) {
@@ -103,6 +138,7 @@ export class Mempool {
       list.push(m);
       this.#pending.delete(k);
     }
+    this.#taken = [...shard, ...mc].map((m) => m.hash);
     return { shard, mc };
   }
 }

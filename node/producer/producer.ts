@@ -25,6 +25,8 @@ export class Producer {
   readonly #deps: ProducerDeps;
   #stopped = false;
   #wake: (() => void) | null = null;
+  /** Ends any sleep, wakeable by a poke or not: stop() must not wait out the interval. */
+  #interrupt: (() => void) | null = null;
   #done: Promise<void> = Promise.resolve();
 
   constructor(options: ProducerOptions, deps: ProducerDeps) {
@@ -46,7 +48,7 @@ export class Producer {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#wake?.();
+    this.#interrupt?.();
     await this.#done;
   }
 
@@ -61,6 +63,7 @@ export class Producer {
         clearTimeout(timer);
         resolve();
       }
+      this.#interrupt = done;
       if (wakeable) this.#wake = done;
     });
   }

@@ -268,4 +268,41 @@ describe("gram against a real node", () => {
     });
     expect(history.length).toBeGreaterThanOrEqual(final.length);
   }, 120_000);
+
+  test("every message accepted before a kill -9 is decided after the restart, none lost", async () => {
+    const client = new RpcClient(`http://127.0.0.1:${port}`, { timeoutMs: 10_000 });
+    const key = mnemonicToKeyPair(TEST_MNEMONIC.split(" "));
+    const accounts = testAccounts();
+    const validUntil = BigInt(Math.floor(Date.now() / 1000) + 120);
+    const messages = accounts.slice(3).map((a, i) =>
+      toHex(
+        encode(
+          Message,
+          transferMessage({
+            key,
+            subwalletId: BigInt(i + 3),
+            seqno: 0n,
+            validUntil,
+            payments: [{ to: accounts[0].address, valueNano: 1_000_000n }],
+          }),
+        ),
+      ),
+    );
+    // All at once, then the kill at once: some are still waiting for a round when it comes.
+    const accepted = await Promise.all(
+      messages.map((message) => client.call<{ hash: string }>("sendMessage", { message })),
+    );
+    await stop("SIGKILL");
+    await up();
+    for (const { hash } of accepted) {
+      const end = Date.now() + 20_000;
+      let status = "unknown";
+      while (Date.now() < end) {
+        status = (await client.call<{ status: string }>("getMessageStatus", { hash })).status;
+        if (status === "final" || status === "refused") break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(status, hash).toBe("final");
+    }
+  }, 120_000);
 });
