@@ -274,7 +274,7 @@ describe("gram against a real node", () => {
     const key = mnemonicToKeyPair(TEST_MNEMONIC.split(" "));
     const accounts = testAccounts();
     const validUntil = BigInt(Math.floor(Date.now() / 1000) + 120);
-    const messages = accounts.slice(3).map((a, i) =>
+    const messages = accounts.slice(3).map((_account, i) =>
       toHex(
         encode(
           Message,
