@@ -89,6 +89,13 @@ describe("VerifyPool", () => {
     await pool.close();
   });
 
+  test("workers start with the first check", async () => {
+    const pool = open({ threads: 2 });
+    expect(pool.live).toBe(0);
+    expect(await pool.verify([honest(1)])).toEqual([true]);
+    expect(pool.live).toBe(2);
+  });
+
   test("no threads: every check runs on the calling thread", async () => {
     const pool = open({ threads: 0 });
     expect(await pool.verify([honest(1), flipped(honest(1))])).toEqual([true, false]);

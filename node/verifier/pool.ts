@@ -54,6 +54,7 @@ export class VerifyPool {
   #queue: Job[] = [];
   #flushing = false;
   #nextId = 1;
+  #started = false;
   #closed = false;
 
   constructor(options: VerifyPoolOptions = {}) {
@@ -65,14 +66,12 @@ export class VerifyPool {
     this.#maxBatch = maxBatch;
     this.#url = options.workerUrl ?? WORKER_URL;
     this.#onError = options.onWorkerError ?? (() => {});
-    for (let i = 0; i < threads; i++) {
-      const slot: Slot = { worker: null, batches: new Map(), load: 0, failures: 0 };
-      this.#slots.push(slot);
-      this.#spawn(slot);
-    }
+    // Workers start with the first check: a node that is sent nothing pays no thread for them.
+    for (let i = 0; i < threads; i++)
+      this.#slots.push({ worker: null, batches: new Map(), load: 0, failures: 0 });
   }
 
-  /** Live worker threads. */
+  /** Live worker threads (none before the first check). */
   get live(): number {
     return this.#slots.filter((s) => s.worker !== null).length;
   }
@@ -89,6 +88,10 @@ export class VerifyPool {
         throw new TypeError("checks: each check needs message, publicKey and signature as Uint8Arrays");
     }
     if (checks.length === 0) return Promise.resolve([]);
+    if (!this.#started && !this.#closed) {
+      this.#started = true;
+      for (const slot of this.#slots) this.#spawn(slot);
+    }
     if (this.#closed || this.live === 0) return Promise.resolve(here(checks));
     return new Promise((resolve) => {
       this.#queue.push({ checks: checks.slice(), resolve });
