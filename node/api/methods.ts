@@ -67,6 +67,11 @@ export function apiMethods(deps: ApiDeps): MethodTable {
     const { account, code, storage } = await chain.contract(addr);
     if (account === null || code === null)
       throw new RpcError(API_ERROR.NOT_FOUND, `${rawAddress(addr)} has no code to run`);
+    if (account.status.kind === "frozen")
+      throw new RpcError(
+        API_ERROR.NOT_FOUND,
+        `${rawAddress(addr)} is frozen for unpaid rent; it runs again once paid`,
+      );
     // The block a get-method reads at is its chain's newest: its time and end lt are the context.
     const tip = addr.workchain === -1n ? chain.head.mc.header : chain.head.shard.header;
     const r = run({

@@ -243,7 +243,7 @@ export class Chain {
   /** An account with its code and storage at the newest final state, as the VM reads them. */
   async contract(address: LedgerAddress): Promise<AccountState & { tip: Tip }> {
     const { account, tip } = await this.account(address);
-    if (account?.status.kind !== "active")
+    if (account === null || account.status.kind === "uninit")
       return { address, account, code: null, storage: EMPTY_STORAGE, tip };
     const code = await this.code(account.status.codeHash);
     if (code === null) throw new Error(`state corrupt: no code for ${toHex(address.id)}`);

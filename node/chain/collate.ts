@@ -102,7 +102,8 @@ async function loadEntry(input: CollateInput, address: LedgerAddress): Promise<E
   const account = await input.store.account(input.prev.stateRoot, address.id);
   let code: Uint8Array | null = null;
   const storage = new Map<string, Value>();
-  if (account?.status.kind === "active") {
+  // A frozen account keeps its code and storage: a message that pays its debt runs it again.
+  if (account !== null && account.status.kind !== "uninit") {
     code = await input.code(account.status.codeHash);
     if (code === null) throw new Error(`state corrupt: no code for account ${toHex(address.id)}`);
     // Nothing commits while a block is built, so what is read here may be kept (ShardStore).

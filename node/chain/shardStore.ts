@@ -104,7 +104,7 @@ export class ShardStore {
    * what it read, so that a map is only ever kept under its own root.
    */
   async storageFor(address: LedgerAddress, account: Account | null, keep: boolean): Promise<StorageItems> {
-    if (account?.status.kind !== "active") return NO_ITEMS;
+    if (account === null || account.status.kind === "uninit") return NO_ITEMS;
     const root = account.status.storageRoot;
     const kept = this.#storage.get(root);
     if (kept !== undefined) return kept;
@@ -155,24 +155,21 @@ export class ShardStore {
         continue;
       }
       let account = w.account;
+      // Code and storage of an active or frozen account; an account deleted for its debt keeps
+      // a balance at most (ledger §6.1), so its storage goes as a deleted account's does.
+      const prior = w.before === null || w.before.status.kind === "uninit" ? null : w.before.status;
+      if (account.status.kind === "uninit" && prior !== null)
+        for (const item of (await this.storageOf(w.address)).values())
+          ops.push({ type: "del", key: key(FLAT_PREFIX, wcByte(w.address.workchain), id, item.key) });
       if (account.status.kind === "active") {
-        const wasActive = w.before?.status.kind === "active";
-        let size = wasActive ? BigInt(w.before?.storageBytes ?? 0) : 0n;
+        let size = prior !== null ? BigInt(w.before?.storageBytes ?? 0) : 0n;
         if (w.code !== null) {
-          const old =
-            wasActive && w.before?.status.kind === "active"
-              ? await this.code(w.before.status.codeHash)
-              : undefined;
+          const old = prior !== null ? await this.code(prior.codeHash) : undefined;
           size += BigInt(w.code.length - (old?.length ?? 0));
         }
         const flatKeys = w.storage.map((c) => key(FLAT_PREFIX, wcByte(w.address.workchain), id, c.key));
         // The storage before the block: none for a new account, else the kept map of its root.
-        const before =
-          w.before === null || w.before.status.kind === "uninit"
-            ? NO_ITEMS
-            : w.before.status.kind === "active"
-              ? this.#storage.get(w.before.status.storageRoot)
-              : undefined;
+        const before = prior === null ? NO_ITEMS : this.#storage.get(prior.storageRoot);
         const olds =
           before === undefined
             ? (await this.#store.getMany(flatKeys)).map((v, i) =>

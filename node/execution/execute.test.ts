@@ -371,6 +371,58 @@ describe("executeTransaction: fees and the action phase", () => {
     expect(frozen.account?.status.kind).toBe("frozen");
     expect(frozen.transaction.compute).toEqual({ kind: "skipped", reason: COMPUTE_SKIPPED.FROZEN });
     expect(frozen.account?.storageDue).toBeGreaterThanOrEqual(fees.freezeDue);
+    // It keeps what it was: the code and storage it runs again once its debt is paid.
+    expect(frozen.account?.status).toEqual({ ...(state.account as Account).status, kind: "frozen" });
+  });
+
+  /** The wallet frozen with `debt` of unpaid rent, as a node would hand it over. */
+  function frozenWallet(debt: bigint, balance = 0n): AccountState {
+    const state = activeWallet(balance);
+    const active = (state.account as Account).status as Extract<Account["status"], { kind: "active" }>;
+    return {
+      ...state,
+      account: {
+        ...(state.account as Account),
+        status: { kind: "frozen", codeHash: active.codeHash, storageRoot: active.storageRoot },
+        storageBytes: 100,
+        storageDue: debt,
+        lastPaid: NOW,
+      },
+    };
+  }
+
+  test("a message whose value covers the debt unfreezes the account, which runs at once", () => {
+    const state = frozenWallet(2n * GRAM);
+    const msg = internal(3n * GRAM);
+    const r = done(executeTransaction(state, msg, env()));
+    expect(r.account?.status.kind).toBe("active");
+    expect(r.account?.storageDue).toBe(0n);
+    expect(r.transaction.storageFee).toBe(2n * GRAM);
+    expect(r.transaction.compute).toMatchObject({ kind: "vm", success: true });
+    expectConserved(state, msg, r);
+  });
+
+  test("a message short of the debt leaves it frozen: a bounceable one returns, another stays toward the debt", () => {
+    const short = done(executeTransaction(frozenWallet(2n * GRAM), internal(GRAM, { bounce: true }), env()));
+    expect(short.account?.status.kind).toBe("frozen");
+    expect(short.transaction.bounced).toBe(true);
+    const kept = done(executeTransaction(frozenWallet(2n * GRAM), internal(GRAM), env()));
+    expect(kept.account).toMatchObject({ status: { kind: "frozen" }, balance: GRAM, storageDue: 2n * GRAM });
+  });
+
+  test("a frozen account whose debt reaches deleteDue is deleted with its code and storage", () => {
+    const gone = done(executeTransaction(frozenWallet(fees.deleteDue), internal(0n), env()));
+    expect(gone.account).toBe(null);
+    const init = walletInit;
+    // A message with value makes a new, empty account; its init does not deploy in the same transaction.
+    const fresh = done(executeTransaction(frozenWallet(fees.deleteDue), internal(GRAM, { init }), env()));
+    expect(fresh.account).toMatchObject({
+      status: { kind: "uninit" },
+      balance: GRAM,
+      storageDue: 0n,
+      storageBytes: 0,
+    });
+    expect(fresh.code).toBe(null);
   });
 
   test("the same inputs give the same transaction hash; another lt gives another", () => {

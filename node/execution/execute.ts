@@ -51,8 +51,9 @@ export interface AccountState {
   address: LedgerAddress;
   /** null: the account does not exist (ledger §3.2). */
   account: Account | null;
-  /** The code of an active account. */
+  /** The code of an active or frozen account (a frozen one runs it again once its debt is paid). */
   code: Uint8Array | null;
+  /** Its storage, also for a frozen account. */
   storage: StorageReader;
 }
 
@@ -100,23 +101,45 @@ export function executeTransaction(state: AccountState, msg: Message, env: ExecE
 
   // Storage phase (ledger §6.1).
   const due = before.storageDue + storageFee(fees, BigInt(before.storageBytes), before.lastPaid, now);
-  const rent = due < balance ? due : balance;
+  let rent = min(due, balance);
   balance -= rent;
-  const storageDue = due - rent;
+  let storageDue = due - rent;
+  let storageBytes = before.storageBytes;
+  let deleted = false;
   if (status.kind === "active" && storageDue >= fees.freezeDue) {
-    status = { kind: "frozen", stateHash: env.host.sha256(concat(status.codeHash, status.storageRoot)) };
+    status = { kind: "frozen", codeHash: status.codeHash, storageRoot: status.storageRoot };
+  } else if (status.kind === "frozen" && storageDue >= fees.deleteDue) {
+    // Deleted: its code and storage go, and the debt with them (nothing could ever pay it).
+    status = { kind: "uninit" };
+    storageDue = 0n;
+    storageBytes = 0;
+    deleted = true;
   }
 
   // Credit phase (ledger §6.2).
   const credit = internal ? msg.value : 0n;
   balance += credit;
+  // A frozen account whose debt the balance now covers pays it and is active again (ledger §6.2).
+  if (status.kind === "frozen" && balance >= storageDue) {
+    if (state.code === null) throw new Error("executeTransaction: a frozen account needs its code");
+    balance -= storageDue;
+    rent += storageDue;
+    storageDue = 0n;
+    status = { kind: "active", codeHash: status.codeHash, storageRoot: status.storageRoot };
+  }
 
   // Deployment (ledger §6.3): part of what a failed compute or action phase undoes.
   const statusBeforeDeploy = status;
   let code = status.kind === "active" ? state.code : null;
   let storage = state.storage;
   let deployed: { code: Uint8Array; entries: StorageChange[] } | null = null;
-  if (status.kind === "uninit" && msg.init !== null && equalBytes(accountId(msg.init), state.address.id)) {
+  // Not in the transaction that deleted the account: its old storage is only gone once written.
+  if (
+    status.kind === "uninit" &&
+    !deleted &&
+    msg.init !== null &&
+    equalBytes(accountId(msg.init), state.address.id)
+  ) {
     const entries = initEntries(msg.init.data);
     if (entries !== null) {
       deployed = { code: msg.init.code, entries };
@@ -252,6 +275,7 @@ export function executeTransaction(state: AccountState, msg: Message, env: ExecE
           ...before,
           balance,
           status,
+          storageBytes,
           lastPaid: now,
           storageDue,
           lastLt: lt,
@@ -276,13 +300,6 @@ function min(a: bigint, b: bigint): bigint {
 
 function max(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex");

@@ -28,7 +28,7 @@ export type LedgerAddress = Infer<typeof LedgerAddress>;
 export const AccountStatus = t.variant("AccountStatus", {
   uninit: t.struct("Uninit", {}),
   active: t.struct("Active", { codeHash: t.bytes(32), storageRoot: t.bytes(32) }),
-  frozen: t.struct("Frozen", { stateHash: t.bytes(32) }),
+  frozen: t.struct("Frozen", { codeHash: t.bytes(32), storageRoot: t.bytes(32) }),
 });
 export type AccountStatus = Infer<typeof AccountStatus>;
 
