@@ -53,6 +53,26 @@ const changeArb = fc.record({
 });
 
 describe("MerkleTrie", () => {
+  test("a trie whose nodes are cached reads as one that reads every node from the store", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(changeArb, { maxLength: 40 }),
+        fc.array(keyArb, { maxLength: 10 }),
+        async (changes, probes) => {
+          const store = new MemoryStore();
+          const warm = new MerkleTrie(store);
+          const root = await warm.update(EMPTY_HASH, changes);
+          const cold = new MerkleTrie(store, { cacheBytes: 0 });
+          for (const k of [...changes.map((c) => c.key), ...probes]) {
+            expect(await warm.get(root, k)).toEqual(await cold.get(root, k));
+            expect(await warm.getValueHash(root, k)).toEqual(await cold.getValueHash(root, k));
+          }
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
   test("roots match the reference definition after any sequence of batches", async () => {
     await fc.assert(
       fc.asyncProperty(
