@@ -4,7 +4,7 @@ import { GENESIS_TIME, GRAM, testChain, transfer, walletOf } from "../chain/test
 import { encode } from "../codec/index.ts";
 import { Message } from "../ledger/index.ts";
 import { Mempool } from "../mempool/index.ts";
-import { API_ERROR, apiMethods } from "./methods.ts";
+import { API_ERROR, apiMethods, statusView } from "./methods.ts";
 
 async function setup(maxPending = 100) {
   const { chain, host } = await testChain([
@@ -78,5 +78,13 @@ describe("node/api methods", () => {
       code: API_ERROR.BAD_MESSAGE,
       message: /65537 bytes, over the limit/,
     });
+  });
+
+  test("a refused message sent again reads as accepted while it waits, and as refused once it does not", () => {
+    const hash = new Uint8Array(32).fill(7);
+    const refused = { kind: "refused" as const, reason: "the block was full; send it again", exitCode: null };
+    expect(statusView(hash, refused, true).status).toBe("accepted");
+    expect(statusView(hash, refused, false)).toMatchObject({ status: "refused", reason: refused.reason });
+    expect(statusView(hash, null, false).status).toBe("unknown");
   });
 });

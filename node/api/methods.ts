@@ -301,7 +301,9 @@ export async function messageStatusView(deps: ApiDeps, hash: Uint8Array) {
 
 /** rpc §2.10: a sent message's status as clients see it; `waiting` when the mempool holds it. */
 export function statusView(hash: Uint8Array, s: MessageStatus | null, waiting: boolean) {
-  if (s === null) return { hash: toHex(hash), status: waiting ? "accepted" : "unknown" };
+  // A refused message sent again waits anew: its old refusal is not its answer any more.
+  if (s === null || (waiting && s.kind === "refused"))
+    return { hash: toHex(hash), status: waiting ? "accepted" : "unknown" };
   if (s.kind === "refused")
     return { hash: toHex(hash), status: "refused", reason: s.reason, exitCode: s.exitCode };
   return {

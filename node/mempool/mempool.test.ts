@@ -174,3 +174,16 @@ describe("Mempool journal (chain §7.3)", () => {
     await expect(open().restore()).rejects.toThrow(/journal/);
   });
 });
+
+describe("Mempool: a message in the round being built", () => {
+  test("still reads as waiting until its round is written", async () => {
+    const { chain, mempool } = await setup();
+    const a = await mempool.submit(bytes(transfer("alice", 0n, pay)));
+    const taken = mempool.take(10);
+    expect(mempool.size).toBe(0);
+    expect(mempool.has(a)).toBe(true);
+    const round = await chain.produceRound(GENESIS_TIME + 11n, taken);
+    mempool.settled(round.statuses.map((s) => s.hash));
+    expect(mempool.has(a)).toBe(false);
+  });
+});

@@ -39,6 +39,8 @@ export class Mempool {
   readonly #journal: MempoolJournal | null;
   /** What the last `take` handed to a round: decided once the next `take` comes (the single writer). */
   #taken: Uint8Array[] = [];
+  /** The same, by hex, until their round is written. */
+  #inRound = new Set<string>();
 
   constructor(options: MempoolOptions, deps: MempoolDeps) {
     this.maxMessageBytes = options.maxMessageBytes ?? 64 * 1024;
@@ -74,8 +76,15 @@ export class Mempool {
     return this.#pending.size;
   }
 
+  /** True while the message waits or is in the round being built (chain §7.2: `accepted`). */
   has(hash: Uint8Array): boolean {
-    return this.#pending.has(toHex(hash));
+    const k = toHex(hash);
+    return this.#pending.has(k) || this.#inRound.has(k);
+  }
+
+  /** A round was written: its messages have their statuses now (chain §7.2). */
+  settled(hashes: readonly Uint8Array[]): void {
+    for (const h of hashes) this.#inRound.delete(toHex(h));
   }
 
   /** Checks a message and takes it; returns its hash, or throws a MempoolError saying why not. */
@@ -139,6 +148,7 @@ export class Mempool {
       this.#pending.delete(k);
     }
     this.#taken = [...shard, ...mc].map((m) => m.hash);
+    this.#inRound = new Set(this.#taken.map(toHex));
     return { shard, mc };
   }
 }
