@@ -46,7 +46,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const genesis = await readGenesis(join(options.dataDir, FILES.genesis));
   const key = await readKey(options.dataDir);
   const store = await LevelStore.open(join(options.dataDir, FILES.db));
-  // Signatures of incoming messages are checked on the other cores (node/verifier).
+  // Incoming messages are run and their signatures checked on the other cores (node/verifier).
   const verifier = new VerifyPool({
     threads: options.verifierThreads,
     onWorkerError: (err) => logger.error({ err }, "a signature verification worker failed"),
@@ -54,7 +54,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const host = createCachingHost(100_000, verifier);
   let chain: Chain;
   try {
-    chain = await Chain.open(store, { host, signer: keySigner(key) });
+    chain = await Chain.open(store, { host, signer: keySigner(key), dryRuns: verifier });
   } catch (e) {
     await verifier.close();
     await store.close();

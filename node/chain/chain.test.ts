@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { hashOf } from "../codec/index.ts";
 import { Message } from "../ledger/index.ts";
 import { MemoryStore } from "../store/index.ts";
+import { VerifyPool } from "../verifier/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
 import { Chain, keySigner } from "./chain.ts";
 import type { ExternalMessage } from "./collate.ts";
@@ -143,5 +144,46 @@ describe("Chain", () => {
     await expect(other.produceRound(GENESIS_TIME + 1n, none)).rejects.toThrow(
       "does not make the block final",
     );
+  });
+
+  test("a dry run on a worker answers as the run here, and its signature is not checked again", async () => {
+    const pool = new VerifyPool({ threads: 1 });
+    try {
+      const store = new MemoryStore();
+      const genesis = testGenesis([
+        { seed: "alice", balance: 10n * GRAM },
+        { seed: "bob", balance: GRAM },
+      ]);
+      let checks = 0;
+      const counting = createCachingHost();
+      const host = {
+        ...counting,
+        ed25519Verify(m: Uint8Array, k: Uint8Array, s: Uint8Array) {
+          checks++;
+          return counting.ed25519Verify(m, k, s);
+        },
+        remember: counting.remember,
+      };
+      const chain = await Chain.init(store, genesis, { ...options(), host, dryRuns: pool });
+      const plain = await Chain.open(store, options());
+      const m = transfer("alice", 0n, [
+        { to: walletOf("bob"), valueNano: GRAM },
+      ]) as ExternalMessage["message"];
+      const bad = transfer("alice", 1n, [
+        { to: walletOf("bob"), valueNano: GRAM },
+      ]) as ExternalMessage["message"];
+      for (const x of [m, bad])
+        expect(await chain.tryExternal(x, GENESIS_TIME + 1n)).toEqual(
+          await plain.tryExternal(x, GENESIS_TIME + 1n),
+        );
+      expect(counting.cacheSize).toBe(1);
+      // The block asks its host once, and the host answers from what the worker's run passed.
+      const round = await chain.produceRound(GENESIS_TIME + 1n, { shard: [ext(m)], mc: [] });
+      expect(round.statuses[0].status.kind).toBe("final");
+      expect(checks).toBe(1);
+      expect(counting.cacheSize).toBe(1);
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { type AccountState, type ExecResult, executeTransaction } from "../execu
 import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import type { TrieProof } from "../state/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
+import type { DryRunAnswer, DryRunJob } from "../verifier/index.ts";
 import type { CachingHost } from "../vmhost/index.ts";
 import {
   Block,
@@ -29,7 +30,7 @@ import { ChainError } from "./errors.ts";
 import { type Genesis, genesisWrites } from "./genesis.ts";
 import { Lru } from "./lru.ts";
 import { Head, keys, MessageStatus, prefixEnd, type Supply, TxRecord } from "./records.ts";
-import { ShardStore } from "./shardStore.ts";
+import { ShardStore, type StorageItems } from "./shardStore.ts";
 
 /** Statuses kept in memory: a few rounds' worth at full blocks. */
 const RECENT_STATUSES = 100_000;
@@ -60,8 +61,15 @@ interface Tip {
   hash: Uint8Array;
 }
 
+/** Runs a message's dry run elsewhere (node/verifier's pool): the answer `dryRun` gives. */
+export interface DryRunner {
+  run(job: DryRunJob): Promise<DryRunAnswer>;
+}
+
 export interface ChainOptions {
   host: Host | CachingHost;
+  /** With a caching host: where the mempool's dry runs go (chain §7.1). */
+  dryRuns?: DryRunner;
   signer: BlockSigner;
   cacheBytes?: number;
 }
@@ -126,6 +134,7 @@ export class Chain {
   #mc: Tip;
   #shard: Tip;
   readonly #host: Host | CachingHost;
+  readonly #dryRuns: DryRunner | undefined;
   readonly #signer: BlockSigner;
   readonly #codeCache = new Map<string, Uint8Array>();
   /**
@@ -152,6 +161,7 @@ export class Chain {
     this.#mc = mc;
     this.#shard = shard;
     this.#host = options.host;
+    this.#dryRuns = options.dryRuns;
     this.#signer = options.signer;
   }
 
@@ -242,13 +252,20 @@ export class Chain {
 
   /** An account with its code and storage at the newest final state, as the VM reads them. */
   async contract(address: LedgerAddress): Promise<AccountState & { tip: Tip }> {
+    const { account, code, items, tip } = await this.#contractParts(address);
+    if (items === null) return { address, account, code, storage: EMPTY_STORAGE, tip };
+    return { address, account, code, storage: { get: (k) => items.get(toHex(k))?.value }, tip };
+  }
+
+  async #contractParts(
+    address: LedgerAddress,
+  ): Promise<{ account: Account | null; code: Uint8Array | null; items: StorageItems | null; tip: Tip }> {
     const { account, tip } = await this.account(address);
     if (account === null || account.status.kind === "uninit")
-      return { address, account, code: null, storage: EMPTY_STORAGE, tip };
+      return { account, code: null, items: null, tip };
     const code = await this.code(account.status.codeHash);
     if (code === null) throw new Error(`state corrupt: no code for ${toHex(address.id)}`);
-    const storage = await this.state.storageFor(address, account, false);
-    return { address, account, code, storage: { get: (k) => storage.get(toHex(k))?.value }, tip };
+    return { account, code, items: await this.state.storageFor(address, account, false), tip };
   }
 
   /**
@@ -276,6 +293,26 @@ export class Chain {
       });
     };
     const host = this.#host;
+    if (this.#dryRuns !== undefined && "remember" in host) {
+      // The whole run on another thread; the signatures it accepted are kept for the block.
+      const { account, code, items, tip } = await this.#contractParts(message.dest);
+      const { result, accepted } = await this.#dryRuns.run({
+        address: message.dest,
+        account,
+        code,
+        storage: items === null ? [] : [...items].map(([k, item]) => [k, item.value]),
+        message,
+        env: {
+          now: now < tip.header.time ? tip.header.time : now,
+          lt: tip.header.endLt + 1n,
+          seed: new Uint8Array(32),
+          fees: this.config.fees,
+          inMsgHash: hash,
+        },
+      });
+      host.remember(accepted);
+      return result;
+    }
     return "withOffThreadChecks" in host ? host.withOffThreadChecks(attempt) : attempt(host);
   }
 

@@ -17,6 +17,7 @@ export {
   type BlockSigner,
   Chain,
   type ChainOptions,
+  type DryRunner,
   isFinal,
   keySigner,
   MASTERCHAIN,

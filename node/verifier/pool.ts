@@ -1,29 +1,51 @@
-// ed25519 checks on worker threads: an ed25519 verification costs about 100 µs, the largest part
-// of a transfer's cost on the thread that runs everything else, so the node asks the other cores.
-// A worker answers with node/crypto's `verify` itself, so a verdict is the one the calling
-// thread would have reached. Checks asked for in the same turn of the event loop travel together.
-// A worker that dies has its checks answered on the calling thread and is replaced, up to a few
-// times in a row; close() answers what is still pending the same way and ends every worker.
+// ed25519 checks and whole dry runs of messages on worker threads: an ed25519 verification costs
+// about 100 µs and a wallet's dry run a further 50, most of a transfer's cost on the thread that
+// runs everything else, so the node asks the other cores. A worker answers with node/crypto's
+// `verify` and node/execution's `executeTransaction` themselves, so an answer is the one the
+// calling thread would have reached. Work asked for in the same turn of the event loop travels
+// together. A worker that dies has its work done on the calling thread and is replaced, up to a
+// few times in a row; close() does what is still pending the same way and ends every worker.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { verify } from "../crypto/index.ts";
+import { type DryRunAnswer, type DryRunJob, dryRun } from "./dryRun.ts";
 import { packChecks, type SignatureCheck } from "./wire.ts";
 
 export interface VerifyPoolOptions {
   /** Worker threads; by default one fewer than the cores, and at least one. */
   threads?: number;
-  /** Most checks in one message to a worker. */
+  /** Most checks and dry runs in one message to a worker. */
   maxBatch?: number;
   /** The worker's script: tests hand in one that fails. */
   workerUrl?: URL;
-  /** A worker failed (its checks are answered here regardless). */
+  /** A worker failed (its work is done here regardless). */
   onWorkerError?: (error: unknown) => void;
 }
 
-interface Job {
-  checks: readonly SignatureCheck[];
-  resolve: (verdicts: boolean[]) => void;
+type Job =
+  | { kind: "checks"; checks: readonly SignatureCheck[]; resolve: (verdicts: boolean[]) => void }
+  | {
+      kind: "run";
+      run: DryRunJob;
+      resolve: (answer: DryRunAnswer) => void;
+      reject: (error: unknown) => void;
+    };
+
+/** What a worker is sent: the checks of a batch packed, its dry runs as they are. */
+export interface WorkerRequest {
+  id: number;
+  checks: Uint8Array;
+  runs: DryRunJob[];
 }
+
+export interface WorkerReply {
+  id: number;
+  verdicts: Uint8Array;
+  /** null: the run threw, and is done again here to throw the same error on this thread. */
+  answers: (DryRunAnswer | null)[];
+}
+
+const sizeOf = (job: Job) => (job.kind === "checks" ? job.checks.length : 1);
 
 interface Batch {
   jobs: Job[];
@@ -41,8 +63,15 @@ interface Slot {
 const MAX_FAILURES = 3;
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
-function here(checks: readonly SignatureCheck[]): boolean[] {
-  return checks.map((c) => verify(c.signature, c.message, c.publicKey));
+function here(job: Job): void {
+  if (job.kind === "checks") job.resolve(job.checks.map((c) => verify(c.signature, c.message, c.publicKey)));
+  else {
+    try {
+      job.resolve(dryRun(job.run));
+    } catch (e) {
+      job.reject(e);
+    }
+  }
 }
 
 export class VerifyPool {
@@ -88,21 +117,31 @@ export class VerifyPool {
         throw new TypeError("checks: each check needs message, publicKey and signature as Uint8Arrays");
     }
     if (checks.length === 0) return Promise.resolve([]);
+    return new Promise((resolve) => this.#ask({ kind: "checks", checks: checks.slice(), resolve }));
+  }
+
+  /** `dryRun(job)` on a worker: the result of the run and the signature checks it passed. */
+  run(job: DryRunJob): Promise<DryRunAnswer> {
+    return new Promise((resolve, reject) => this.#ask({ kind: "run", run: job, resolve, reject }));
+  }
+
+  #ask(job: Job): void {
     if (!this.#started && !this.#closed) {
       this.#started = true;
       for (const slot of this.#slots) this.#spawn(slot);
     }
-    if (this.#closed || this.live === 0) return Promise.resolve(here(checks));
-    return new Promise((resolve) => {
-      this.#queue.push({ checks: checks.slice(), resolve });
-      if (!this.#flushing) {
-        this.#flushing = true;
-        setImmediate(() => this.#flush());
-      }
-    });
+    if (this.#closed || this.live === 0) {
+      here(job);
+      return;
+    }
+    this.#queue.push(job);
+    if (!this.#flushing) {
+      this.#flushing = true;
+      setImmediate(() => this.#flush());
+    }
   }
 
-  /** Ends every worker; checks still pending are answered on this thread first. */
+  /** Ends every worker; work still pending is done on this thread first. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -127,9 +166,9 @@ export class VerifyPool {
       batch = { jobs: [], size: 0 };
     };
     for (const job of queue) {
-      if (batch.size > 0 && batch.size + job.checks.length > this.#maxBatch) send();
+      if (batch.size > 0 && batch.size + sizeOf(job) > this.#maxBatch) send();
       batch.jobs.push(job);
-      batch.size += job.checks.length;
+      batch.size += sizeOf(job);
     }
     send();
   }
@@ -138,15 +177,17 @@ export class VerifyPool {
     let slot: Slot | null = null;
     for (const s of this.#slots) if (s.worker !== null && (slot === null || s.load < slot.load)) slot = s;
     if (this.#closed || slot === null || slot.worker === null) {
-      for (const job of batch.jobs) job.resolve(here(job.checks));
+      for (const job of batch.jobs) here(job);
       return;
     }
     const id = this.#nextId++;
-    const checks = packChecks(batch.jobs.flatMap((j) => j.checks));
+    const checks = packChecks(batch.jobs.flatMap((j) => (j.kind === "checks" ? j.checks : [])));
+    const runs = batch.jobs.flatMap((j) => (j.kind === "run" ? [j.run] : []));
     slot.batches.set(id, batch);
     slot.load += batch.size;
     if (slot.batches.size === 1) slot.worker.ref();
-    slot.worker.postMessage({ id, checks }, [checks.buffer]);
+    const request: WorkerRequest = { id, checks, runs };
+    slot.worker.postMessage(request, [checks.buffer]);
   }
 
   #spawn(slot: Slot): void {
@@ -154,7 +195,7 @@ export class VerifyPool {
     slot.worker = worker;
     // An idle pool never keeps the process alive; one with checks out does (#send refs it).
     worker.unref();
-    worker.on("message", (reply: { id: number; verdicts: Uint8Array }) => {
+    worker.on("message", (reply: WorkerReply) => {
       const batch = slot.batches.get(reply.id);
       if (batch === undefined) return;
       slot.batches.delete(reply.id);
@@ -162,7 +203,14 @@ export class VerifyPool {
       slot.failures = 0;
       if (slot.batches.size === 0) worker.unref();
       let at = 0;
+      let run = 0;
       for (const job of batch.jobs) {
+        if (job.kind === "run") {
+          const answer = reply.answers[run++];
+          if (answer === null) here(job);
+          else job.resolve(answer);
+          continue;
+        }
         const verdicts: boolean[] = [];
         for (let i = 0; i < job.checks.length; i++) verdicts.push(reply.verdicts[at++] === 1);
         job.resolve(verdicts);
@@ -185,6 +233,6 @@ export class VerifyPool {
     const batches = [...slot.batches.values()];
     slot.batches.clear();
     slot.load = 0;
-    for (const batch of batches) for (const job of batch.jobs) job.resolve(here(job.checks));
+    for (const batch of batches) for (const job of batch.jobs) here(job);
   }
 }

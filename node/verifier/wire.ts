@@ -3,11 +3,9 @@
 // u32 message length (big-endian) ‖ message ‖ u32 key length ‖ key ‖ u32 signature length ‖
 // signature, so wrong lengths reach `verify` unchanged and get its answer.
 
-export interface SignatureCheck {
-  message: Uint8Array;
-  publicKey: Uint8Array;
-  signature: Uint8Array;
-}
+import type { SignatureCheck } from "../vmhost/index.ts";
+
+export type { SignatureCheck };
 
 export function packChecks(checks: readonly SignatureCheck[]): Uint8Array<ArrayBuffer> {
   let n = 0;

@@ -1,4 +1,9 @@
 // node/vmhost: what the node hands the VM (vm §7) — node/crypto's SHA-256 and ed25519 rule, and
 // node/codec's hash of VM values. The only place where node/ meets vm/'s Host interface.
-export { type CachingHost, createCachingHost, type SignatureVerifier } from "./verifiedCache.ts";
+export {
+  type CachingHost,
+  createCachingHost,
+  type SignatureCheck,
+  type SignatureVerifier,
+} from "./verifiedCache.ts";
 export { vmHost } from "./vmHost.ts";

@@ -11,8 +11,14 @@
 // Otherwise it runs again with the verdicts it now knows.
 import type { Host } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
-import type { SignatureCheck } from "../verifier/index.ts";
 import { vmHost } from "./vmHost.ts";
+
+/** One ed25519 check as the VM asks for it. */
+export interface SignatureCheck {
+  message: Uint8Array;
+  publicKey: Uint8Array;
+  signature: Uint8Array;
+}
 
 /** Answers each check with the rule of crypto §3 (`verify` of node/crypto): node/verifier's pool. */
 export interface SignatureVerifier {
@@ -21,6 +27,8 @@ export interface SignatureVerifier {
 
 export interface CachingHost extends Host {
   readonly cacheSize: number;
+  /** Keeps triples that `verify` of node/crypto accepted elsewhere (another thread's run). */
+  remember(accepted: readonly SignatureCheck[]): void;
   /**
    * `attempt(host)`'s result, with the signature checks of the host it is handed verified by
    * the verifier. `attempt` may run more than once and must not keep anything of a run but its
@@ -61,6 +69,11 @@ export function createCachingHost(
     },
     get cacheSize() {
       return accepted.size;
+    },
+    remember(checks) {
+      for (const c of checks)
+        if (isBytes(c.message, c.publicKey, c.signature))
+          remember(keyOf(c.message, c.publicKey, c.signature));
     },
     async withOffThreadChecks<R>(attempt: (host: Host) => Promise<R>): Promise<R> {
       if (verifier === null) return attempt(host);

@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, test } from "vitest";
+import { walletCode, walletStorage } from "../../vm/index.ts";
+import { toHex } from "../bytes/index.ts";
+import { keyPairFromSeed, sha256, verify } from "../crypto/index.ts";
+import { executeTransaction } from "../execution/index.ts";
+import type { Account, Fees, Message } from "../ledger/index.ts";
+import { vmHost } from "../vmhost/index.ts";
+import { transferMessage, walletAddress } from "../wallet/index.ts";
+import { type DryRunJob, dryRun } from "./dryRun.ts";
+import { VerifyPool } from "./pool.ts";
+
+const GRAM = 1_000_000_000n;
+const NOW = 1_700_000_000n;
+const fees: Fees = {
+  gasPrice: 26_214_400n,
+  gasLimit: 1_000_000n,
+  gasCredit: 10_000n,
+  storagePrice: 1n,
+  fwdLump: 400_000n,
+  fwdBytePrice: 26_214_400n,
+  freezeDue: GRAM,
+  deleteDue: 10n * GRAM,
+};
+const key = keyPairFromSeed(sha256(new TextEncoder().encode("dry run test")));
+const address = walletAddress(key.publicKey, 0n);
+const account: Account = {
+  balance: 5n * GRAM,
+  status: { kind: "active", codeHash: sha256(walletCode.image), storageRoot: new Uint8Array(32) },
+  storageBytes: 0,
+  lastPaid: NOW,
+  storageDue: 0n,
+  lastLt: 1n,
+  lastTxHash: new Uint8Array(32),
+};
+const storage = walletStorage({ publicKey: key.publicKey, subwalletId: 0n }).map(
+  (e) => [toHex(e.key), e.value] as [string, (typeof e)["value"]],
+);
+const transfer = (seqno: bigint): Message =>
+  transferMessage({
+    key,
+    subwalletId: 0n,
+    seqno,
+    validUntil: NOW + 60n,
+    payments: [{ to: address, valueNano: GRAM }],
+  });
+const jobOf = (message: Message): DryRunJob => ({
+  address,
+  account,
+  code: walletCode.image,
+  storage,
+  message,
+  env: { now: NOW, lt: 10n, seed: new Uint8Array(32), fees },
+});
+const job = jobOf(transfer(0n));
+const bad = (() => {
+  const m = transfer(0n) as Extract<Message, { kind: "externalIn" }>;
+  const body = m.body.slice();
+  body[body.length - 5] ^= 1;
+  return jobOf({ ...m, body });
+})();
+
+const pools: VerifyPool[] = [];
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+describe("dryRun", () => {
+  test("is the run on the calling thread, and lists the signature checks it passed", () => {
+    const items = new Map(storage);
+    const local = executeTransaction(
+      { address, account, code: walletCode.image, storage: { get: (k) => items.get(toHex(k)) } },
+      job.message,
+      { ...job.env, host: vmHost },
+    );
+    const answer = dryRun(job);
+    expect(answer.result).toEqual(local);
+    expect(answer.result.kind).toBe("done");
+    expect(answer.accepted).toHaveLength(1);
+    const [c] = answer.accepted;
+    expect(verify(c.signature, c.message, c.publicKey)).toBe(true);
+  });
+
+  test("a message whose signature does not hold is refused and lists nothing", () => {
+    const answer = dryRun(bad);
+    expect(answer.result.kind).toBe("refused");
+    expect(answer.accepted).toEqual([]);
+  });
+});
+
+describe("VerifyPool.run", () => {
+  test("a worker's dry run equals the calling thread's", async () => {
+    const pool = new VerifyPool({ threads: 1 });
+    pools.push(pool);
+    const [a, b] = await Promise.all([pool.run(job), pool.run(bad)]);
+    expect(a).toEqual(dryRun(job));
+    expect(b).toEqual(dryRun(bad));
+  });
+
+  test("a run that throws rejects with the error the calling thread's run throws", async () => {
+    const pool = new VerifyPool({ threads: 1 });
+    pools.push(pool);
+    const broken = jobOf({ ...job.message, kind: "externalOut" } as unknown as Message);
+    expect(() => dryRun(broken)).toThrow(TypeError);
+    await expect(pool.run(broken)).rejects.toThrow(TypeError);
+  });
+
+  test("a worker that dies has its runs done here", async () => {
+    const pool = new VerifyPool({
+      threads: 1,
+      workerUrl: new URL("./crashingWorker.testkit.ts", import.meta.url),
+    });
+    pools.push(pool);
+    expect(await pool.run(job)).toEqual(dryRun(job));
+  });
+});
