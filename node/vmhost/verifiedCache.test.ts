@@ -18,8 +18,12 @@ describe("createCachingHost", () => {
     expect(host.ed25519Verify(msg(2), key.publicKey, bad)).toBe(false);
     expect(host.cacheSize).toBe(1);
     expect(host.ed25519Verify(msg(1), key.publicKey, sig(1))).toBe(true);
-    // A cached triple never vouches for another message or key.
+    // A cached triple never vouches for another message or key, nor for a signature that
+    // shares the bytes it is filed under.
     expect(host.ed25519Verify(msg(2), key.publicKey, sig(1))).toBe(false);
+    const near = sig(1).slice();
+    near[40] ^= 1;
+    expect(host.ed25519Verify(msg(1), key.publicKey, near)).toBe(false);
     host.ed25519Verify(msg(2), key.publicKey, sig(2));
     host.ed25519Verify(msg(3), key.publicKey, sig(3));
     expect(host.cacheSize).toBe(2);

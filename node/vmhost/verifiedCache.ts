@@ -10,7 +10,7 @@
 // accepted — then every answer it got was the rule's, so it is the run the rule would have given.
 // Otherwise it runs again with the verdicts it now knows.
 import type { Host } from "../../vm/index.ts";
-import { toHex } from "../bytes/index.ts";
+import { equalBytes, toHex } from "../bytes/index.ts";
 import { vmHost } from "./vmHost.ts";
 
 /** One ed25519 check as the VM asks for it. */
@@ -48,23 +48,35 @@ export function createCachingHost(
   verifier: SignatureVerifier | null = null,
 ): CachingHost {
   if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`capacity: ${capacity}`);
+  // Kept by the first 30 bits of the signature (random enough, and a small integer a Map hashes
+  // cheaply), compared whole on a hit; a second triple with the same bits replaces the first.
   // Map keeps insertion order: the oldest acceptance goes first when the cache is full.
-  const accepted = new Map<string, true>();
-  const keyOf = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => `${toHex(k)}${toHex(s)}${toHex(m)}`;
-  const remember = (key: string) => {
-    if (accepted.has(key)) return;
-    if (accepted.size >= capacity) accepted.delete(accepted.keys().next().value as string);
-    accepted.set(key, true);
+  const accepted = new Map<number, SignatureCheck>();
+  const slot = (s: Uint8Array) =>
+    s.length < 4 ? -1 - s.length : (s[0] << 22) | (s[1] << 14) | (s[2] << 6) | (s[3] >> 2);
+  const isAccepted = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => {
+    const c = accepted.get(slot(s));
+    return (
+      c !== undefined && equalBytes(c.signature, s) && equalBytes(c.publicKey, k) && equalBytes(c.message, m)
+    );
   };
+  const remember = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => {
+    if (isAccepted(m, k, s)) return;
+    const at = slot(s);
+    accepted.delete(at);
+    if (accepted.size >= capacity) accepted.delete(accepted.keys().next().value as number);
+    // The VM may reuse its arrays after the call: the cache keeps copies.
+    accepted.set(at, { message: m.slice(), publicKey: k.slice(), signature: s.slice() });
+  };
+  const keyOf = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => `${toHex(k)}${toHex(s)}${toHex(m)}`;
   const host: CachingHost = {
     sha256: vmHost.sha256,
     hashValue: vmHost.hashValue,
     ed25519Verify(message, publicKey, signature) {
       if (!isBytes(message, publicKey, signature)) return false;
-      const key = keyOf(message, publicKey, signature);
-      if (accepted.has(key)) return true;
+      if (isAccepted(message, publicKey, signature)) return true;
       const ok = vmHost.ed25519Verify(message, publicKey, signature);
-      if (ok) remember(key);
+      if (ok) remember(message, publicKey, signature);
       return ok;
     },
     get cacheSize() {
@@ -72,8 +84,7 @@ export function createCachingHost(
     },
     remember(checks) {
       for (const c of checks)
-        if (isBytes(c.message, c.publicKey, c.signature))
-          remember(keyOf(c.message, c.publicKey, c.signature));
+        if (isBytes(c.message, c.publicKey, c.signature)) remember(c.message, c.publicKey, c.signature);
     },
     async withOffThreadChecks<R>(attempt: (host: Host) => Promise<R>): Promise<R> {
       if (verifier === null) return attempt(host);
@@ -85,8 +96,8 @@ export function createCachingHost(
           hashValue: vmHost.hashValue,
           ed25519Verify(message, publicKey, signature) {
             if (!isBytes(message, publicKey, signature)) return false;
+            if (isAccepted(message, publicKey, signature)) return true;
             const key = keyOf(message, publicKey, signature);
-            if (accepted.has(key)) return true;
             const verdict = known.get(key);
             if (verdict !== undefined) return verdict;
             // The VM may reuse its arrays after the call: the check keeps copies.
@@ -102,9 +113,9 @@ export function createCachingHost(
         if (asked.size === 0) return result;
         const verdicts = await verifier.verify([...asked.values()]);
         let guessedRight = true;
-        [...asked.keys()].forEach((key, i) => {
+        [...asked].forEach(([key, c], i) => {
           known.set(key, verdicts[i]);
-          if (verdicts[i]) remember(key);
+          if (verdicts[i]) remember(c.message, c.publicKey, c.signature);
           else guessedRight = false;
         });
         if (guessedRight) return result;
