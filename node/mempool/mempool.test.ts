@@ -143,7 +143,7 @@ describe("Mempool journal (chain §7.3)", () => {
     expect(again.take(10).shard.map((m) => m.hash)).toEqual([a, b]);
   });
 
-  test("a message a round decided is not taken again, even when its entry outlived the round", async () => {
+  test("a message a round made final is not taken again, even when its entry outlived the round", async () => {
     const { chain, open } = await journaled();
     const first = open();
     const a = await first.submit(bytes(transfer("alice", 0n, pay)));
@@ -166,6 +166,21 @@ describe("Mempool journal (chain §7.3)", () => {
     for await (const [k] of chain.store.entries({ start: Uint8Array.of(0x50), end: Uint8Array.of(0x51) }))
       left.push(k);
     expect(left).toEqual([]);
+  });
+
+  test("a message its round refused and that was sent again keeps its entry", async () => {
+    const { chain, open } = await journaled();
+    const first = open();
+    const m = bytes(transfer("alice", 0n, pay));
+    const a = await first.submit(m);
+    // Taken, and not made final by its round (as when the block has no room): sent again.
+    const taken = first.take(10);
+    await chain.produceRound(GENESIS_TIME + 11n, { shard: [], mc: [] });
+    expect(taken.shard.map((x) => x.hash)).toEqual([a]);
+    await first.submit(m);
+    first.take(0);
+    await new Promise((r) => setImmediate(r));
+    expect(await open().restore()).toBe(1);
   });
 
   test("a damaged journal entry stops the restore with an error instead of taking garbage", async () => {

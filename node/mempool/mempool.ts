@@ -51,13 +51,15 @@ export class Mempool {
 
   /**
    * Takes back the messages the journal holds (chain §7.3), in their arrival order, except those a
-   * round has decided since. Call once, before the first round; returns how many wait again.
+   * round has made final. Call once, before the first round; returns how many wait again.
    */
   async restore(): Promise<number> {
     if (this.#journal === null) return 0;
     const decided: Uint8Array[] = [];
     for (const { hash, bytes } of await this.#journal.load()) {
-      if ((await this.#deps.chain.messageStatus(hash)) !== null) {
+      // Final: its round was written before the stop. A refused one may have been sent again
+      // (it keeps its entry then); its round decides it anew, with the same answer otherwise.
+      if ((await this.#deps.chain.messageStatus(hash))?.kind === "final") {
         decided.push(hash);
         continue;
       }
@@ -137,8 +139,9 @@ export class Mempool {
 
   /** Removes and returns up to `max` waiting messages per chain, oldest first. */
   take(max: number): { shard: ExternalMessage[]; mc: ExternalMessage[] } {
-    // Rounds run one at a time, so the messages of the previous take are decided and written.
-    void this.#journal?.remove(this.#taken);
+    // Rounds run one at a time, so the messages of the previous take are decided and written;
+    // one refused there and sent again waits anew and keeps its entry.
+    void this.#journal?.remove(this.#taken.filter((h) => !this.#pending.has(toHex(h))));
     const shard: ExternalMessage[] = [];
     const mc: ExternalMessage[] = [];
     for (const [k, m] of this.#pending) {
