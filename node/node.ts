@@ -111,12 +111,12 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       transactions: round.txs.length,
     });
     for (const tx of round.txs)
-      rpc.publish("account", rawAddress(tx.record.transaction.account), {
+      rpc.publish("account", rawAddress(tx.record.transaction.account), () => ({
         transaction: toHex(tx.hash),
         lt: tx.record.transaction.lt.toString(),
-      });
+      }));
     for (const s of round.statuses)
-      rpc.publish("message", toHex(s.hash), statusView(s.hash, s.status, false));
+      rpc.publish("message", toHex(s.hash), () => statusView(s.hash, s.status, false));
   };
   const producer = new Producer(
     { minIntervalMs: options.minBlockIntervalMs, idleIntervalMs: options.idleBlockIntervalMs },

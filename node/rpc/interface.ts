@@ -53,9 +53,11 @@ export interface RpcServer {
   readonly port: number;
   /**
    * Sends `payload` to every subscription of `topic` whose key matches (keyed topics need a
-   * key; unkeyed ones take none). Returns how many subscriptions it was sent to.
+   * key; unkeyed ones take none). Returns how many subscriptions it was sent to. A function is
+   * called for the payload only when someone receives it: a round publishes an event per
+   * transaction and message, mostly to nobody.
    */
-  publish(topic: string, key: string | undefined, payload: unknown): number;
+  publish(topic: string, key: string | undefined, payload: unknown | (() => unknown)): number;
   /** Stops accepting, closes WebSocket clients (1001) and open sockets; resolves when all are gone. */
   close(): Promise<void>;
 }

@@ -77,7 +77,7 @@ export async function createRpcServer(options: RpcServerOptions, deps: RpcServer
     publish(topic, key, payload) {
       const receivers = subscriptions.matching(topic, key);
       if (receivers.length === 0) return 0;
-      const result = toJson(payload);
+      const result = toJson(typeof payload === "function" ? payload() : payload);
       let sent = 0;
       for (const sub of receivers) {
         const text = `{"jsonrpc":"2.0","method":"subscription","params":{"subscription":${JSON.stringify(sub.id)},"result":${result}}}`;

@@ -167,6 +167,35 @@ describe("subscriptions", () => {
     );
   });
 
+  test("a payload given as a function is made only when someone receives it", async () => {
+    const { server } = await start();
+    let made = 0;
+    const payload = () => {
+      made++;
+      return { height: 7n };
+    };
+    expect(server.publish("blocks", undefined, payload)).toBe(0);
+    expect(made).toBe(0);
+    const client = await connect();
+    const id = await client.subscribe("blocks");
+    expect(server.publish("blocks", undefined, payload)).toBe(1);
+    expect(made).toBe(1);
+    expect(await client.next()).toMatchObject({ params: { subscription: id, result: { height: "7" } } });
+  });
+
+  test("thousands of events published in one turn all arrive, in order", async () => {
+    const { server } = await start();
+    const client = await connect();
+    await client.subscribe("message");
+    const n = 5_000;
+    for (let i = 0; i < n; i++)
+      expect(server.publish("message", `m${i}`, { i, pad: "x".repeat(100) })).toBe(1);
+    for (let i = 0; i < n; i++) {
+      const { params } = (await client.next()) as { params: { result: { i: number } } };
+      expect(params.result.i).toBe(i);
+    }
+  });
+
   test("unsubscribe stops delivery and answers true, then false", async () => {
     await start();
     const client = await connect();

@@ -16,11 +16,18 @@ import type { Subscriptions } from "./subscriptions.ts";
 const GOING_AWAY = 1001;
 const POLICY_VIOLATION = 1008;
 
+/** Most bytes of events held back before they are written (see send). */
+const CORK_BYTES = 64 * 1024;
+
 /** How long a closing client has to answer the close frame before its socket is cut. */
 const CLOSE_GRACE_MS = 2000;
 
 export interface Connection {
   ws: WebSocket;
+  /** The connection's socket, held back (corked) while one turn of the event loop sends to it. */
+  socket: Duplex;
+  /** Bytes sent to the corked socket this turn; null: not corked. */
+  corked: number | null;
   ctx: RpcContext;
   lookup: Lookup;
   closed: boolean;
@@ -64,7 +71,7 @@ export class WsGateway {
     if (this.#closing) refuse(socket, 503, "the server is shutting down");
     else if (this.#connections.size >= this.#deps.maxConnections) {
       refuse(socket, 503, `at most ${this.#deps.maxConnections} WebSocket connections`);
-    } else this.#wss.handleUpgrade(req, socket, head, (ws) => this.#open(ws, req));
+    } else this.#wss.handleUpgrade(req, socket, head, (ws) => this.#open(ws, req, socket));
   }
 
   /** Sends one message, or closes the connection (1008) when its send queue is over the limit. */
@@ -75,6 +82,21 @@ export class WsGateway {
       this.#closeSlow(conn, queued);
       return false;
     }
+    // A round publishes thousands of events at once: they leave in a few writes, not one each,
+    // and a write at least every CORK_BYTES keeps the send queue measured by what the peer reads.
+    if (conn.corked === null) {
+      conn.corked = 0;
+      conn.socket.cork();
+      process.nextTick(() => {
+        conn.corked = null;
+        conn.socket.uncork();
+      });
+    } else if (conn.corked > CORK_BYTES) {
+      conn.corked = 0;
+      conn.socket.uncork();
+      conn.socket.cork();
+    }
+    conn.corked += text.length;
     conn.ws.send(text);
     return true;
   }
@@ -86,10 +108,10 @@ export class WsGateway {
     this.#wss.close();
   }
 
-  #open(ws: WebSocket, req: IncomingMessage): void {
+  #open(ws: WebSocket, req: IncomingMessage, socket: Duplex): void {
     const { dispatcher, metrics, log, subscriptions } = this.#deps;
     const ctx: RpcContext = { transport: "ws", remoteAddress: req.socket.remoteAddress, logger: log };
-    const conn: Connection = { ws, ctx, lookup: () => undefined, closed: false };
+    const conn: Connection = { ws, socket, corked: null, ctx, lookup: () => undefined, closed: false };
     const builtins = this.#builtins(conn);
     conn.lookup = (name) => builtins.get(name);
     this.#connections.add(conn);
