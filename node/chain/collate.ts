@@ -176,7 +176,9 @@ export async function collate(input: CollateInput): Promise<Collated> {
       else entry.storage.set(k, c.value);
       entry.writes.set(k, c);
     }
-    if (result.account === null) {
+    // Deleted (destroyed, or a frozen account past deleteDue): its storage is gone for the rest
+    // of the block too, so a redeploy in a later transaction starts from its init alone.
+    if (result.account === null || result.account.status.kind === "uninit") {
       entry.storage.clear();
       entry.writes.clear();
     }

@@ -6,7 +6,7 @@
 // range scan cost more than the run itself.
 
 import type { StorageChange, Value } from "../../vm/index.ts";
-import { toHex } from "../bytes/index.ts";
+import { equalBytes, toHex } from "../bytes/index.ts";
 import { decode, encode, t } from "../codec/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import { Account, type LedgerAddress } from "../ledger/index.ts";
@@ -157,10 +157,18 @@ export class ShardStore {
       let account = w.account;
       // Code and storage of an active or frozen account; an account deleted for its debt keeps
       // a balance at most (ledger §6.1), so its storage goes as a deleted account's does.
-      const prior = w.before === null || w.before.status.kind === "uninit" ? null : w.before.status;
-      if (account.status.kind === "uninit" && prior !== null)
+      let prior = w.before === null || w.before.status.kind === "uninit" ? null : w.before.status;
+      // Within a block a storage root changes only by a redeploy (execution leaves the root of
+      // the block's start in place, and a deployment starts from the empty root): the account
+      // was deleted and made again, so none of its old storage may carry over.
+      const redeployed =
+        prior !== null &&
+        account.status.kind === "active" &&
+        !equalBytes(account.status.storageRoot, prior.storageRoot);
+      if (prior !== null && (account.status.kind === "uninit" || redeployed))
         for (const item of (await this.storageOf(w.address)).values())
           ops.push({ type: "del", key: key(FLAT_PREFIX, wcByte(w.address.workchain), id, item.key) });
+      if (redeployed) prior = null;
       if (account.status.kind === "active") {
         let size = prior !== null ? BigInt(w.before?.storageBytes ?? 0) : 0n;
         if (w.code !== null) {
