@@ -87,4 +87,16 @@ describe("node/api methods", () => {
     expect(statusView(hash, refused, false)).toMatchObject({ status: "refused", reason: refused.reason });
     expect(statusView(hash, null, false).status).toBe("unknown");
   });
+
+  test("fee estimates running at once are bounded: past the bound the node answers BUSY", async () => {
+    const { call } = await setup();
+    const message = hexOf(transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: 1n }]));
+    const results = await Promise.allSettled(
+      Array.from({ length: 70 }, () => call("estimateFee", { message })),
+    );
+    const busy = results.filter((r) => r.status === "rejected");
+    expect(busy.length).toBe(6);
+    expect((busy[0] as PromiseRejectedResult).reason).toMatchObject({ code: API_ERROR.BUSY });
+    expect(await call("estimateFee", { message })).toMatchObject({ accepted: true });
+  });
 });

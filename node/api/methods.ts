@@ -60,8 +60,12 @@ function messageBytes(hex: string): Uint8Array {
   return bytes;
 }
 
+/** Fee estimates running at once, at most (rpc §2.12). */
+const MAX_ESTIMATES = 64;
+
 export function apiMethods(deps: ApiDeps): MethodTable {
   const { chain, mempool } = deps;
+  let estimating = 0;
 
   const runGet = async (addr: LedgerAddress, name: string, args: Value[]) => {
     const { account, code, storage } = await chain.contract(addr);
@@ -278,7 +282,16 @@ export function apiMethods(deps: ApiDeps): MethodTable {
           throw new RpcError(API_ERROR.BAD_MESSAGE, "only external inbound messages can be estimated");
         if (!WORKCHAINS.includes(m.dest.workchain as -1n | 0n))
           throw new RpcError(API_ERROR.BAD_MESSAGE, `workchain ${m.dest.workchain} does not exist`);
-        const r = await chain.tryExternal(m, deps.now());
+        // A dry run holds its message and the contract's storage: bounded, like the mempool's.
+        if (estimating >= MAX_ESTIMATES)
+          throw new RpcError(API_ERROR.BUSY, "the node is estimating too many messages; try again shortly");
+        estimating++;
+        let r: Awaited<ReturnType<Chain["tryExternal"]>>;
+        try {
+          r = await chain.tryExternal(m, deps.now());
+        } finally {
+          estimating--;
+        }
         if (r.kind === "refused")
           return { accepted: false, reason: r.reason, exitCode: r.exitCode, fee: "0" };
         const c = r.transaction.compute;

@@ -202,3 +202,15 @@ describe("Mempool: a message in the round being built", () => {
     expect(mempool.has(a)).toBe(false);
   });
 });
+
+describe("Mempool: checks in flight", () => {
+  test("count toward maxPending, so a burst cannot queue checks past it", async () => {
+    const { mempool } = await setup({ maxPending: 1 });
+    const results = await Promise.allSettled([
+      mempool.submit(bytes(transfer("alice", 0n, pay))),
+      mempool.submit(bytes(transfer("bob", 0n, [{ to: walletOf("alice"), valueNano: 1n }]))),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected"]);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: "MEMPOOL_FULL" });
+  });
+});

@@ -41,6 +41,8 @@ export class Mempool {
   #taken: Uint8Array[] = [];
   /** The same, by hex, until their round is written. */
   #inRound = new Set<string>();
+  /** Submissions between their checks and the answer. */
+  #checking = 0;
 
   constructor(options: MempoolOptions, deps: MempoolDeps) {
     this.maxMessageBytes = options.maxMessageBytes ?? 64 * 1024;
@@ -121,14 +123,21 @@ export class Mempool {
     const done = await chain.messageStatus(hash);
     if (done?.kind === "final")
       throw new MempoolError("MEMPOOL_ALREADY_DONE", "this message is already in a final block");
-    if (this.#pending.size >= this.maxPending)
+    // Messages being checked count too: a flood of distinct messages must not queue dry runs
+    // (each holding its message and its contract's storage) without end.
+    if (this.#pending.size + this.#checking >= this.maxPending)
       throw new MempoolError("MEMPOOL_FULL", "the node has too many messages waiting; try again shortly");
 
-    const result = await chain.tryExternal(message, this.#deps.now(), hash);
-    if (result.kind === "refused")
-      throw new MempoolError("MEMPOOL_REFUSED", refusalText(result), result.exitCode);
-    // "accepted" promises the message survives a crash: it is on disk before the answer.
-    await this.#journal?.add(hash, bytes);
+    this.#checking++;
+    try {
+      const result = await chain.tryExternal(message, this.#deps.now(), hash);
+      if (result.kind === "refused")
+        throw new MempoolError("MEMPOOL_REFUSED", refusalText(result), result.exitCode);
+      // "accepted" promises the message survives a crash: it is on disk before the answer.
+      await this.#journal?.add(hash, bytes);
+    } finally {
+      this.#checking--;
+    }
     // A second check may have taken the same message while this one ran.
     if (!this.#pending.has(key)) {
       this.#pending.set(key, { hash, message });

@@ -30,6 +30,26 @@ describe("createCachingHost", () => {
     expect(host.ed25519Verify(msg(3), key.publicKey, sig(3))).toBe(true);
   });
 
+  test("is bounded by bytes too: large signed messages push out the oldest, one too large is not kept", () => {
+    const big = (n: number) => new Uint8Array(10_000).fill(n);
+    const host = createCachingHost(1_000, null, 25_000);
+    for (let n = 1; n <= 5; n++)
+      expect(host.ed25519Verify(big(n), key.publicKey, sign(big(n), key.secretKey))).toBe(true);
+    expect(host.cacheSize).toBe(2);
+    expect(host.cacheBytes).toBeLessThanOrEqual(25_000);
+    const huge = new Uint8Array(30_000);
+    expect(host.ed25519Verify(huge, key.publicKey, sign(huge, key.secretKey))).toBe(true);
+    expect(host.cacheSize).toBe(2);
+  });
+
+  test("a kept triple does not vouch for the same message and signature under another key", () => {
+    const host = createCachingHost();
+    const other = keyPairFromSeed(sha256(new TextEncoder().encode("another key")));
+    const s = sign(msg(9), key.secretKey);
+    expect(host.ed25519Verify(msg(9), key.publicKey, s)).toBe(true);
+    expect(host.ed25519Verify(msg(9), other.publicKey, s)).toBe(false);
+  });
+
   test("refuses non-byte arguments without throwing", () => {
     const host = createCachingHost();
     expect(host.ed25519Verify("x" as never, key.publicKey, new Uint8Array(64))).toBe(false);

@@ -27,6 +27,8 @@ export interface SignatureVerifier {
 
 export interface CachingHost extends Host {
   readonly cacheSize: number;
+  /** What the kept triples cost, bounded by `maxBytes`. */
+  readonly cacheBytes: number;
   /** Keeps triples that `verify` of node/crypto accepted elsewhere (another thread's run). */
   remember(accepted: readonly SignatureCheck[]): void;
   /**
@@ -43,11 +45,18 @@ const MAX_GUESSING_RUNS = 3;
 const isBytes = (m: unknown, k: unknown, s: unknown) =>
   m instanceof Uint8Array && k instanceof Uint8Array && s instanceof Uint8Array;
 
+/** Bytes of kept triples at most: a contract may have any message checked, up to its gas. */
+const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+/** What a kept triple costs besides its bytes (the entry, three arrays). */
+const ENTRY_OVERHEAD = 200;
+
 export function createCachingHost(
   capacity = 100_000,
   verifier: SignatureVerifier | null = null,
+  maxBytes = DEFAULT_MAX_BYTES,
 ): CachingHost {
   if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`capacity: ${capacity}`);
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new RangeError(`maxBytes: ${maxBytes}`);
   // Kept by the first 30 bits of the signature (random enough, and a small integer a Map hashes
   // cheaply), compared whole on a hit; a second triple with the same bits replaces the first.
   // Map keeps insertion order: the oldest acceptance goes first when the cache is full.
@@ -60,13 +69,27 @@ export function createCachingHost(
       c !== undefined && equalBytes(c.signature, s) && equalBytes(c.publicKey, k) && equalBytes(c.message, m)
     );
   };
+  let bytes = 0;
+  const costOf = (c: SignatureCheck) =>
+    c.message.length + c.publicKey.length + c.signature.length + ENTRY_OVERHEAD;
+  const drop = (at: number) => {
+    const c = accepted.get(at);
+    if (c === undefined) return;
+    accepted.delete(at);
+    bytes -= costOf(c);
+  };
   const remember = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => {
     if (isAccepted(m, k, s)) return;
-    const at = slot(s);
-    accepted.delete(at);
-    if (accepted.size >= capacity) accepted.delete(accepted.keys().next().value as number);
     // The VM may reuse its arrays after the call: the cache keeps copies.
-    accepted.set(at, { message: m.slice(), publicKey: k.slice(), signature: s.slice() });
+    const c = { message: m.slice(), publicKey: k.slice(), signature: s.slice() };
+    if (costOf(c) > maxBytes) return;
+    const at = slot(s);
+    drop(at);
+    // Oldest first, by count and by bytes: a flood of large signed messages cannot grow it.
+    while (accepted.size >= capacity || bytes + costOf(c) > maxBytes)
+      drop(accepted.keys().next().value as number);
+    accepted.set(at, c);
+    bytes += costOf(c);
   };
   const keyOf = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => `${toHex(k)}${toHex(s)}${toHex(m)}`;
   const host: CachingHost = {
@@ -81,6 +104,9 @@ export function createCachingHost(
     },
     get cacheSize() {
       return accepted.size;
+    },
+    get cacheBytes() {
+      return bytes;
     },
     remember(checks) {
       for (const c of checks)
