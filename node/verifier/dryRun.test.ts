@@ -96,6 +96,21 @@ describe("VerifyPool.run", () => {
     expect(b).toEqual(dryRun(bad));
   });
 
+  test("runs that share a code, and more codes than a worker keeps, answer as here", async () => {
+    const pool = new VerifyPool({ threads: 1 });
+    pools.push(pool);
+    const expected = dryRun(job);
+    // The same array in later batches travels as its number only.
+    for (let i = 0; i < 3; i++) expect(await pool.run(job)).toEqual(expected);
+    // Past the cap (256) the worker forgets them all, in the middle of a batch too.
+    const copies = Array.from({ length: 300 }, () => ({ ...job, code: walletCode.image.slice() }));
+    const answers = await Promise.all([job, ...copies, job].map((j) => pool.run(j)));
+    for (const a of answers) expect(a).toEqual(expected);
+    for (let i = 0; i < 3; i++) expect(await pool.run(copies[i])).toEqual(expected);
+    const none = { ...job, code: null, account: null };
+    expect(await pool.run(none)).toEqual(dryRun(none));
+  });
+
   test("a run that throws rejects with the error the calling thread's run throws", async () => {
     const pool = new VerifyPool({ threads: 1 });
     pools.push(pool);

@@ -31,11 +31,20 @@ type Job =
       reject: (error: unknown) => void;
     };
 
+/**
+ * A dry run as a worker is sent it. Most runs share one of a few programs: a worker is sent each
+ * code once under a number (`codeId`, −1 for none) and keeps it, and later runs name it with
+ * `code` null, which saves copying it with every job.
+ */
+export type WireRun = DryRunJob & { codeId: number };
+
 /** What a worker is sent: the checks of a batch packed, its dry runs as they are. */
 export interface WorkerRequest {
   id: number;
   checks: Uint8Array;
-  runs: DryRunJob[];
+  runs: WireRun[];
+  /** Drop the codes kept so far before these runs (the pool's count of them reached its cap). */
+  forget: boolean;
 }
 
 export interface WorkerReply {
@@ -58,9 +67,13 @@ interface Slot {
   load: number;
   /** Deaths since the last answer: past MAX_FAILURES the slot stays empty. */
   failures: number;
+  /** The code numbers its worker keeps. */
+  codes: Set<number>;
 }
 
 const MAX_FAILURES = 3;
+/** Most codes a worker keeps; past it the worker forgets them all and is sent them again. */
+const MAX_KEPT_CODES = 256;
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
 function here(job: Job): void {
@@ -85,6 +98,9 @@ export class VerifyPool {
   #nextId = 1;
   #started = false;
   #closed = false;
+  /** Code arrays by identity: the chain hands the same array for the same code hash. */
+  readonly #codeIds = new WeakMap<Uint8Array, number>();
+  #nextCodeId = 0;
 
   constructor(options: VerifyPoolOptions = {}) {
     const threads = options.threads ?? Math.max(1, availableParallelism() - 1);
@@ -97,7 +113,7 @@ export class VerifyPool {
     this.#onError = options.onWorkerError ?? (() => {});
     // Workers start with the first check: a node that is sent nothing pays no thread for them.
     for (let i = 0; i < threads; i++)
-      this.#slots.push({ worker: null, batches: new Map(), load: 0, failures: 0 });
+      this.#slots.push({ worker: null, batches: new Map(), load: 0, failures: 0, codes: new Set() });
   }
 
   /** Live worker threads (none before the first check). */
@@ -182,17 +198,45 @@ export class VerifyPool {
     }
     const id = this.#nextId++;
     const checks = packChecks(batch.jobs.flatMap((j) => (j.kind === "checks" ? j.checks : [])));
-    const runs = batch.jobs.flatMap((j) => (j.kind === "run" ? [j.run] : []));
+    const ids = batch.jobs.map((j) => (j.kind === "run" ? this.#codeId(j.run.code) : -1));
+    // Past the cap the worker drops every code first, and this batch sends its codes whole.
+    let added = 0;
+    for (const codeId of new Set(ids)) if (codeId >= 0 && !slot.codes.has(codeId)) added++;
+    const forget = slot.codes.size + added > MAX_KEPT_CODES;
+    if (forget) slot.codes.clear();
+    const runs: WireRun[] = [];
+    batch.jobs.forEach((job, i) => {
+      if (job.kind !== "run") return;
+      const codeId = ids[i];
+      if (codeId >= 0 && slot.codes.has(codeId)) runs.push({ ...job.run, code: null, codeId });
+      else {
+        if (codeId >= 0) slot.codes.add(codeId);
+        runs.push({ ...job.run, codeId });
+      }
+    });
     slot.batches.set(id, batch);
     slot.load += batch.size;
     if (slot.batches.size === 1) slot.worker.ref();
-    const request: WorkerRequest = { id, checks, runs };
+    const request: WorkerRequest = { id, checks, runs, forget };
     slot.worker.postMessage(request, [checks.buffer]);
+  }
+
+  /** The number a code array travels under; −1 for none. */
+  #codeId(code: Uint8Array | null): number {
+    if (code === null) return -1;
+    let id = this.#codeIds.get(code);
+    if (id === undefined) {
+      id = this.#nextCodeId++;
+      this.#codeIds.set(code, id);
+    }
+    return id;
   }
 
   #spawn(slot: Slot): void {
     const worker = new Worker(this.#url);
     slot.worker = worker;
+    // A new worker keeps nothing yet.
+    slot.codes = new Set();
     // An idle pool never keeps the process alive; one with checks out does (#send refs it).
     worker.unref();
     worker.on("message", (reply: WorkerReply) => {
