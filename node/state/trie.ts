@@ -164,9 +164,7 @@ export class MerkleTrie {
     if (record && !equalBytes(newRoot, root)) {
       ops.push({ type: "put", key: rootKey(this.#prefix, newRoot), value: encodeRoot(record) });
     }
-    const last = new Uint8Array(8);
-    writeVersion(last, 0, version);
-    ops.push({ type: "put", key: lastVersionKey(this.#prefix), value: last });
+    // The high-water mark of versions is written by commitMany, once per batch.
     return {
       root: newRoot.slice(),
       version,
@@ -200,7 +198,7 @@ export class MerkleTrie {
       }
       if (this.#committed.has(prepared)) throw new TypeError("this update is already committed");
       highest = Math.max(highest, prepared.version);
-      for (const op of prepared.ops) if (!equalBytes(op.key, lastVersionKey(this.#prefix))) ops.push(op);
+      for (const op of prepared.ops) ops.push(op);
     }
     if (highest > this.#committedVersion) {
       // The stored high-water mark only moves up, whatever order updates are committed in.
