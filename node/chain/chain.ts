@@ -34,6 +34,7 @@ import { ShardStore, type StorageItems } from "./shardStore.ts";
 
 /** Statuses kept in memory: a few rounds' worth at full blocks. */
 const RECENT_STATUSES = 100_000;
+const CODE_CACHE_BYTES = 16 * 1024 * 1024;
 
 export const BASECHAIN = 0n;
 export const MASTERCHAIN = -1n;
@@ -136,7 +137,8 @@ export class Chain {
   readonly #host: Host | CachingHost;
   readonly #dryRuns: DryRunner | undefined;
   readonly #signer: BlockSigner;
-  readonly #codeCache = new Map<string, Uint8Array>();
+  /** Code by hash, bounded by bytes: every contract deployed adds one, and any sender can deploy. */
+  readonly #codeCache = new Lru<Uint8Array>(CODE_CACHE_BYTES);
   /**
    * The statuses the latest rounds wrote, as written: clients poll for their messages' ends, and
    * a stored status changes only in a round, which updates this as it writes.
@@ -322,11 +324,10 @@ export class Chain {
   }
 
   async code(codeHash: Uint8Array): Promise<Uint8Array | null> {
-    const h = toHex(codeHash);
-    const cached = this.#codeCache.get(h);
+    const cached = this.#codeCache.get(codeHash);
     if (cached !== undefined) return cached;
     const code = (await this.state.code(codeHash)) ?? null;
-    if (code !== null) this.#codeCache.set(h, code);
+    if (code !== null) this.#codeCache.set(codeHash, code, code.length + 100);
     return code;
   }
 
