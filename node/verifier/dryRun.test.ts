@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { walletCode, walletStorage } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
+import { GRAM, testFees } from "../chain/testkit.ts";
 import { keyPairFromSeed, sha256, verify } from "../crypto/index.ts";
 import { executeTransaction } from "../execution/index.ts";
 import type { Account, Fees, Message } from "../ledger/index.ts";
@@ -9,18 +10,8 @@ import { transferMessage, walletAddress } from "../wallet/index.ts";
 import { type DryRunJob, dryRun } from "./dryRun.ts";
 import { VerifyPool } from "./pool.ts";
 
-const GRAM = 1_000_000_000n;
 const NOW = 1_700_000_000n;
-const fees: Fees = {
-  gasPrice: 26_214_400n,
-  gasLimit: 1_000_000n,
-  gasCredit: 10_000n,
-  storagePrice: 1n,
-  fwdLump: 400_000n,
-  fwdBytePrice: 26_214_400n,
-  freezeDue: GRAM,
-  deleteDue: 10n * GRAM,
-};
+const fees: Fees = testFees;
 const key = keyPairFromSeed(sha256(new TextEncoder().encode("dry run test")));
 const address = walletAddress(key.publicKey, 0n);
 const account: Account = {
