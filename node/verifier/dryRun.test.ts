@@ -85,6 +85,7 @@ describe("VerifyPool.run", () => {
     const [a, b] = await Promise.all([pool.run(job), pool.run(bad)]);
     expect(a).toEqual(dryRun(job));
     expect(b).toEqual(dryRun(bad));
+    expect(pool.answered).toEqual({ workers: 2, here: 0 });
   });
 
   test("runs that share a code, and more codes than a worker keeps, answer as here", async () => {

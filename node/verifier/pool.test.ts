@@ -47,6 +47,8 @@ describe("VerifyPool", () => {
     const checks = [honest(0), flipped(honest(0)), ...edges, ...odd];
     expect(await pool.verify(checks)).toEqual(rule(checks));
     expect(new Set(rule(checks))).toEqual(new Set([true, false]));
+    // A worker gave the answers, not the calling thread's fallback.
+    expect(pool.answered).toEqual({ workers: 1, here: 0 });
   });
 
   test("checks asked for together are split into batches and each caller gets its own answers", async () => {
@@ -77,6 +79,8 @@ describe("VerifyPool", () => {
     }
     expect(pool.live).toBe(0);
     expect(errors.length).toBeGreaterThanOrEqual(3);
+    expect(String(errors.at(-1))).toMatch(/now runs on the main thread/);
+    expect(pool.answered).toEqual({ workers: 0, here: 5 });
   });
 
   test("close answers what is pending, ends the workers, and later checks run here", async () => {
@@ -99,6 +103,7 @@ describe("VerifyPool", () => {
   test("no threads: every check runs on the calling thread", async () => {
     const pool = open({ threads: 0 });
     expect(await pool.verify([honest(1), flipped(honest(1))])).toEqual([true, false]);
+    expect(pool.answered).toEqual({ workers: 0, here: 1 });
   });
 });
 

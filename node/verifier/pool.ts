@@ -76,7 +76,14 @@ const MAX_FAILURES = 3;
 const MAX_KEPT_CODES = 256;
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
-function here(job: Job): void {
+/** Jobs answered on the calling thread and by workers, for tests and metrics. */
+interface Answered {
+  here: number;
+  workers: number;
+}
+
+function here(job: Job, answered: Answered): void {
+  answered.here++;
   if (job.kind === "checks") job.resolve(job.checks.map((c) => verify(c.signature, c.message, c.publicKey)));
   else {
     try {
@@ -101,6 +108,7 @@ export class VerifyPool {
   /** Code arrays by identity: the chain hands the same array for the same code hash. */
   readonly #codeIds = new WeakMap<Uint8Array, number>();
   #nextCodeId = 0;
+  readonly #answered: Answered = { here: 0, workers: 0 };
 
   constructor(options: VerifyPoolOptions = {}) {
     const threads = options.threads ?? Math.max(1, availableParallelism() - 1);
@@ -114,6 +122,11 @@ export class VerifyPool {
     // Workers start with the first check: a node that is sent nothing pays no thread for them.
     for (let i = 0; i < threads; i++)
       this.#slots.push({ worker: null, batches: new Map(), load: 0, failures: 0, codes: new Set() });
+  }
+
+  /** How many jobs workers answered and how many were answered on this thread (no worker, or it died). */
+  get answered(): Readonly<Answered> {
+    return { ...this.#answered };
   }
 
   /** Live worker threads (none before the first check). */
@@ -147,7 +160,7 @@ export class VerifyPool {
       for (const slot of this.#slots) this.#spawn(slot);
     }
     if (this.#closed || this.live === 0) {
-      here(job);
+      here(job, this.#answered);
       return;
     }
     this.#queue.push(job);
@@ -193,7 +206,7 @@ export class VerifyPool {
     let slot: Slot | null = null;
     for (const s of this.#slots) if (s.worker !== null && (slot === null || s.load < slot.load)) slot = s;
     if (this.#closed || slot === null || slot.worker === null) {
-      for (const job of batch.jobs) here(job);
+      for (const job of batch.jobs) here(job, this.#answered);
       return;
     }
     const id = this.#nextId++;
@@ -251,12 +264,16 @@ export class VerifyPool {
       for (const job of batch.jobs) {
         if (job.kind === "run") {
           const answer = reply.answers[run++];
-          if (answer === null) here(job);
-          else job.resolve(answer);
+          if (answer === null) here(job, this.#answered);
+          else {
+            this.#answered.workers++;
+            job.resolve(answer);
+          }
           continue;
         }
         const verdicts: boolean[] = [];
         for (let i = 0; i < job.checks.length; i++) verdicts.push(reply.verdicts[at++] === 1);
+        this.#answered.workers++;
         job.resolve(verdicts);
       }
     });
@@ -267,8 +284,15 @@ export class VerifyPool {
       this.#answerHere(slot);
       if (this.#closed) return;
       slot.failures++;
-      this.#onError(new Error(`a verification worker stopped (${slot.failures} in a row)`));
-      if (slot.failures < MAX_FAILURES) this.#spawn(slot);
+      if (slot.failures < MAX_FAILURES) {
+        this.#onError(new Error(`a verification worker stopped (${slot.failures} in a row)`));
+        this.#spawn(slot);
+      } else
+        this.#onError(
+          new Error(
+            `a verification worker stopped ${slot.failures} times in a row; its share of the checks now runs on the main thread`,
+          ),
+        );
     });
   }
 
@@ -277,6 +301,6 @@ export class VerifyPool {
     const batches = [...slot.batches.values()];
     slot.batches.clear();
     slot.load = 0;
-    for (const batch of batches) for (const job of batch.jobs) here(job);
+    for (const batch of batches) for (const job of batch.jobs) here(job, this.#answered);
   }
 }
