@@ -1,9 +1,12 @@
 import { describe, expect, test } from "vitest";
+import { assemble } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
 import { GENESIS_TIME, GRAM, testChain, transfer, walletOf } from "../chain/testkit.ts";
-import { encode } from "../codec/index.ts";
+import { encode, hashOf } from "../codec/index.ts";
 import { Message } from "../ledger/index.ts";
 import { Mempool } from "../mempool/index.ts";
+import { createCachingHost } from "../vmhost/index.ts";
+import { deployAddress } from "../wallet/index.ts";
 import { API_ERROR, apiMethods, statusView } from "./methods.ts";
 
 async function setup(maxPending = 100) {
@@ -98,5 +101,43 @@ describe("node/api methods", () => {
     expect(busy.length).toBe(6);
     expect((busy[0] as PromiseRejectedResult).reason).toMatchObject({ code: API_ERROR.BUSY });
     expect(await call("estimateFee", { message })).toMatchObject({ accepted: true });
+  });
+
+  test("a get-method of a masterchain contract sees the masterchain head's time and lt", async () => {
+    const { chain } = await testChain([{ seed: "alice", balance: 10n * GRAM, workchain: -1n }]);
+    const code = assemble(
+      ".entry recv_internal\n  RET\n.entry now\n  NOW\n  RET\n.entry lt\n  LTIME\n  RET\n",
+    );
+    const init = { code, data: [] };
+    const at = deployAddress(init, -1n);
+    const m = transfer(
+      "alice",
+      0n,
+      [{ to: at, valueNano: GRAM, init, bounce: false }],
+      GENESIS_TIME + 60n,
+      -1n,
+    );
+    await chain.produceRound(GENESIS_TIME + 5n, {
+      shard: [],
+      mc: [{ hash: hashOf(Message, m), message: m as never }],
+    });
+    const mempool = new Mempool({}, { chain, now: () => GENESIS_TIME + 6n });
+    const methods = apiMethods({
+      chain,
+      mempool,
+      host: createCachingHost(),
+      network: "test",
+      now: () => GENESIS_TIME + 6n,
+    });
+    const get = async (name: string) => {
+      const r = (await methods.runGetMethod.handler(
+        methods.runGetMethod.params({ address: `-1:${toHex(at.id)}`, method: name }),
+        {} as never,
+      )) as { stack: { int: string }[] };
+      return BigInt(r.stack[0].int);
+    };
+    expect(await get("lt")).toBe(chain.head.mc.header.endLt);
+    expect(chain.head.mc.header.endLt).not.toBe(chain.head.shard.header.endLt);
+    expect(await get("now")).toBe(chain.head.mc.header.time);
   });
 });
