@@ -84,7 +84,13 @@ export function apiMethods(deps: ApiDeps): MethodTable {
       stack: args,
       host: deps.host,
       storage,
-      context: { address: toVmAddress(addr), balance: account.balance, now: tip.time, lt: tip.endLt },
+      context: {
+        address: toVmAddress(addr),
+        balance: account.balance,
+        now: tip.time,
+        lt: tip.endLt,
+        config: chain.configParam,
+      },
       gasLimit: chain.config.getMethodGasLimit,
     });
     return { exitCode: r.exitCode, gasUsed: r.gasUsed.toString(), stack: r.stack.map(vmToJson) };

@@ -4,7 +4,7 @@
 // changes, message statuses and the new head in ONE batch: after a kill at any moment the node
 // reopens at the last round that was written whole. Who proposes and who signs is behind
 // `BlockSigner`, the seam consensus will drive.
-import { EMPTY_STORAGE, type Host } from "../../vm/index.ts";
+import { EMPTY_STORAGE, type Host, type Value } from "../../vm/index.ts";
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { decode, encode, hashOf } from "../codec/index.ts";
 import { type KeyPair, sign, verify } from "../crypto/index.ts";
@@ -25,7 +25,7 @@ import {
   type ShardDescr,
 } from "./block.ts";
 import { type Collated, collate, type ExternalMessage, type QueuedMessage } from "./collate.ts";
-import { ChainConfig, type Validator } from "./config.ts";
+import { ChainConfig, configParams, type Validator } from "./config.ts";
 import { ChainError } from "./errors.ts";
 import { type Genesis, genesisWrites } from "./genesis.ts";
 import { Lru } from "./lru.ts";
@@ -131,6 +131,9 @@ export class Chain {
   readonly config: ChainConfig;
   readonly configHash: Uint8Array;
   readonly genesisHash: Uint8Array;
+  /** The config as contracts read it (chain §3.4). */
+  readonly configParams: ReadonlyMap<bigint, Value>;
+  readonly configParam = (id: bigint): Value | null => this.configParams.get(id) ?? null;
   #head: Head;
   #mc: Tip;
   #shard: Tip;
@@ -159,6 +162,7 @@ export class Chain {
     this.config = config;
     this.configHash = hashOf(ChainConfig, config);
     this.genesisHash = head.genesis;
+    this.configParams = configParams(config, head.genesis);
     this.#head = head;
     this.#mc = mc;
     this.#shard = shard;
@@ -292,6 +296,7 @@ export class Chain {
         fees: this.config.fees,
         host,
         inMsgHash: hash,
+        config: this.configParam,
       });
     };
     const host = this.#host;
@@ -311,6 +316,7 @@ export class Chain {
           fees: this.config.fees,
           inMsgHash: hash,
         },
+        config: [...this.configParams],
       });
       host.remember(accepted);
       return result;
@@ -365,6 +371,7 @@ export class Chain {
       host: this.#host,
       producer: this.#signer.publicKey,
       code: (h: Uint8Array) => this.code(h),
+      configParam: this.configParam,
     };
     const shard = await collate({
       ...common,

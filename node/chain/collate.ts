@@ -53,6 +53,8 @@ export interface CollateInput {
   shards: readonly ShardDescr[];
   /** Code by hash (the chain keeps it cached: most accounts run one of a few programs). */
   code: (codeHash: Uint8Array) => Promise<Uint8Array | null>;
+  /** The config as contracts read it (chain §3.4). */
+  configParam: (id: bigint) => Value | null;
 }
 
 export interface CollatedTx {
@@ -161,7 +163,15 @@ export async function collate(input: CollateInput): Promise<Collated> {
     const result = executeTransaction(
       { address: entry.address, account: entry.account, code: entry.code, storage: reader(entry) },
       message,
-      { now: time, lt: txLt, seed, fees: config.fees, host: input.host, inMsgHash: hash },
+      {
+        now: time,
+        lt: txLt,
+        seed,
+        fees: config.fees,
+        host: input.host,
+        inMsgHash: hash,
+        config: input.configParam,
+      },
     );
     if (result.kind === "refused") return result;
     lt = txLt + 1n + BigInt(result.outMessages.length);

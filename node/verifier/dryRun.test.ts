@@ -41,6 +41,7 @@ const jobOf = (message: Message): DryRunJob => ({
   storage,
   message,
   env: { now: NOW, lt: 10n, seed: new Uint8Array(32), fees },
+  config: [[1n, [fees.gasPrice]]],
 });
 const job = jobOf(transfer(0n));
 const bad = (() => {

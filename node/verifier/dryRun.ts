@@ -17,6 +17,8 @@ export interface DryRunJob {
   storage: [string, Value][];
   message: Message;
   env: Omit<ExecEnv, "host" | "config">;
+  /** The config parameters contracts read (chain §3.4). */
+  config: [bigint, Value][];
 }
 
 export interface DryRunAnswer {
@@ -28,6 +30,7 @@ export interface DryRunAnswer {
 export function dryRun(job: DryRunJob): DryRunAnswer {
   const accepted: SignatureCheck[] = [];
   const items = new Map(job.storage);
+  const params = new Map(job.config);
   const result = executeTransaction(
     {
       address: job.address,
@@ -38,6 +41,7 @@ export function dryRun(job: DryRunJob): DryRunAnswer {
     job.message,
     {
       ...job.env,
+      config: (id) => params.get(id) ?? null,
       host: {
         sha256: vmHost.sha256,
         hashValue: vmHost.hashValue,
