@@ -6,13 +6,9 @@ import { VerifyPool } from "../verifier/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
 import { Chain, keySigner } from "./chain.ts";
 import type { ExternalMessage } from "./collate.ts";
-import { GENESIS_TIME, GRAM, keyOf, testGenesis, transfer, validatorKey, walletOf } from "./testkit.ts";
+import { ext, GENESIS_TIME, GRAM, keyOf, testGenesis, transfer, validatorKey, walletOf } from "./testkit.ts";
 
 const options = () => ({ host: createCachingHost(), signer: keySigner(validatorKey) });
-const ext = (m: Message): ExternalMessage => ({
-  hash: hashOf(Message, m),
-  message: m as ExternalMessage["message"],
-});
 const none = { shard: [], mc: [] };
 
 async function fresh(

@@ -2,20 +2,15 @@ import { describe, expect, test } from "vitest";
 import { assemble } from "../../vm/index.ts";
 import { apiMethods } from "../api/index.ts";
 import { toHex } from "../bytes/index.ts";
-import { encode, hashOf, t } from "../codec/index.ts";
-import { Message } from "../ledger/index.ts";
+import { encode, t } from "../codec/index.ts";
+import type { Message } from "../ledger/index.ts";
 import { Mempool } from "../mempool/index.ts";
 import { VerifyPool } from "../verifier/index.ts";
 import { deployAddress } from "../wallet/index.ts";
 import { Chain } from "./chain.ts";
-import type { ExternalMessage } from "./collate.ts";
-import { GENESIS_TIME, GRAM, testChain, testFees, transfer } from "./testkit.ts";
+import { ext, GENESIS_TIME, GRAM, testChain, testFees, transfer } from "./testkit.ts";
 
 const nullBody = encode(t.vmValue, null);
-const ext = (m: Message): ExternalMessage => ({
-  hash: hashOf(Message, m),
-  message: m as ExternalMessage["message"],
-});
 
 // recv_internal keeps CONFIG 1 (the fees) under key 01; the get-method `network` reads CONFIG 0.
 const code = assemble(`

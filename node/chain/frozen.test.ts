@@ -1,17 +1,18 @@
 import { describe, expect, test } from "vitest";
 import { SEQNO_KEY } from "../../vm/index.ts";
-import { hashOf } from "../codec/index.ts";
-import { Message } from "../ledger/index.ts";
 import { MemoryStore } from "../store/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
 import { Chain, keySigner } from "./chain.ts";
-import type { ExternalMessage } from "./collate.ts";
-import { GENESIS_TIME, GRAM, testFees, testGenesis, transfer, validatorKey, walletOf } from "./testkit.ts";
-
-const ext = (m: Message): ExternalMessage => ({
-  hash: hashOf(Message, m),
-  message: m as ExternalMessage["message"],
-});
+import {
+  ext,
+  GENESIS_TIME,
+  GRAM,
+  testFees,
+  testGenesis,
+  transfer,
+  validatorKey,
+  walletOf,
+} from "./testkit.ts";
 
 describe("Chain: frozen accounts (ledger §6.1, §6.2)", () => {
   test("an account freezes for its rent, a payment of the debt revives it whole, and one past deleteDue is deleted with its storage", async () => {

@@ -1,15 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { assemble } from "../../vm/index.ts";
-import { hashOf } from "../codec/index.ts";
-import { Message } from "../ledger/index.ts";
 import { deployAddress } from "../wallet/index.ts";
-import type { ExternalMessage } from "./collate.ts";
-import { GENESIS_TIME, GRAM, testChain, transfer } from "./testkit.ts";
-
-const ext = (m: Message): ExternalMessage => ({
-  hash: hashOf(Message, m),
-  message: m as ExternalMessage["message"],
-});
+import { ext, GENESIS_TIME, GRAM, testChain, transfer } from "./testkit.ts";
 
 // Body 1: send everything back and be destroyed (mode 128 + 32). Body 2: store 02 → 7.
 const code = assemble(`

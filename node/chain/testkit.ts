@@ -1,10 +1,13 @@
 // Builders for chain tests: a genesis with funded wallets from string seeds, and transfers.
+
+import { hashOf } from "../codec/index.ts";
 import { keyPairFromSeed, sha256 } from "../crypto/index.ts";
-import type { Fees, LedgerAddress } from "../ledger/index.ts";
+import { type Fees, type LedgerAddress, Message } from "../ledger/index.ts";
 import { MemoryStore } from "../store/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
 import { type Payment, transferMessage, walletAddress } from "../wallet/index.ts";
 import { Chain, keySigner } from "./chain.ts";
+import type { ExternalMessage } from "./collate.ts";
 import type { Genesis } from "./genesis.ts";
 
 export const GRAM = 1_000_000_000n;
@@ -71,4 +74,10 @@ export function transfer(
   workchain = 0n,
 ) {
   return transferMessage({ key: keyOf(seed), subwalletId: 0n, seqno, validUntil, payments, workchain });
+}
+
+/** A message as the mempool hands it to a round: with its hash. */
+export function ext(m: Message): ExternalMessage {
+  if (m.kind !== "externalIn") throw new TypeError("ext: expected an external inbound message");
+  return { hash: hashOf(Message, m), message: m };
 }
