@@ -3,7 +3,8 @@
 import { availableParallelism } from "node:os";
 import type { Benchmark } from "./harness.ts";
 
-const files: Array<() => Promise<{ benchmarks: Benchmark[] }>> = [
+/** A file's benchmarks, and what it must clean up once they ran (temp dirs, open stores). */
+const files: Array<() => Promise<{ benchmarks: Benchmark[]; finish?: () => Promise<void> }>> = [
   () => import("./chain.ts"),
   () => import("./codec.ts"),
   () => import("./crypto.ts"),
@@ -14,13 +15,17 @@ const files: Array<() => Promise<{ benchmarks: Benchmark[] }>> = [
 
 const prefix = process.argv[2] ?? "";
 for (const load of files) {
-  const { benchmarks } = await load();
-  for (const bench of benchmarks) {
-    if (!bench.name.startsWith(prefix)) continue;
-    const result = await bench.run();
-    const { value, unit, ...parameters } = result;
-    console.log(
-      JSON.stringify({ bench: bench.name, value, unit, ...parameters, cores: availableParallelism() }),
-    );
+  const { benchmarks, finish } = await load();
+  try {
+    for (const bench of benchmarks) {
+      if (!bench.name.startsWith(prefix)) continue;
+      const result = await bench.run();
+      const { value, unit, ...parameters } = result;
+      console.log(
+        JSON.stringify({ bench: bench.name, value, unit, ...parameters, cores: availableParallelism() }),
+      );
+    }
+  } finally {
+    await finish?.();
   }
 }

@@ -61,8 +61,11 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   sendAnswers = [];
-  await server.close();
-  await remove();
+  try {
+    await server?.close();
+  } finally {
+    await remove();
+  }
 });
 
 const env = () => ({ GRAM_HOME: home, GRAM_PASSWORD: "pw" });
