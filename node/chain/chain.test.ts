@@ -94,6 +94,24 @@ describe("Chain", () => {
     expect(r3.txs.length).toBe(0);
   });
 
+  test("the block loop sees queued messages of any value, also after a reopen", async () => {
+    const { store, chain } = await fresh([
+      { seed: "alice", balance: 10n * GRAM },
+      { seed: "mc", balance: GRAM, workchain: -1n },
+    ]);
+    // A message of value 0 (fees paid apart, mode +1) leaves the supply's queued value at 0.
+    await chain.produceRound(GENESIS_TIME + 1n, {
+      shard: [ext(transfer("alice", 0n, [{ to: walletOf("mc", -1n), valueNano: 0n }]))],
+      mc: [],
+    });
+    expect(chain.head.supply.queued).toBe(0n);
+    expect(chain.queuedMessages).toBe(1);
+    expect((await Chain.open(store, options())).queuedMessages).toBe(1);
+    await chain.produceRound(GENESIS_TIME + 2n, none);
+    expect(chain.queuedMessages).toBe(0);
+    expect((await Chain.open(store, options())).queuedMessages).toBe(0);
+  });
+
   test("reopening finds the last round; a failed write leaves the previous one", async () => {
     const { store, chain } = await fresh();
     const first = await chain.produceRound(GENESIS_TIME + 1n, {

@@ -29,7 +29,7 @@ import { ChainConfig, configParams, type Validator } from "./config.ts";
 import { ChainError } from "./errors.ts";
 import { type Genesis, genesisWrites } from "./genesis.ts";
 import { Lru } from "./lru.ts";
-import { Head, keys, MessageStatus, prefixEnd, type Supply, TxRecord } from "./records.ts";
+import { Head, keys, MessageStatus, PREFIX, prefixEnd, type Supply, TxRecord } from "./records.ts";
 import { ShardStore, type StorageItems } from "./shardStore.ts";
 
 /** Statuses kept in memory: a few rounds' worth at full blocks. */
@@ -141,6 +141,7 @@ export class Chain {
   readonly #dryRuns: DryRunner | undefined;
   readonly #signer: BlockSigner;
   /** Code by hash, bounded by bytes: every contract deployed adds one, and any sender can deploy. */
+  #queuedMessages = 0;
   readonly #codeCache = new Lru<Uint8Array>(CODE_CACHE_BYTES);
   /**
    * The statuses the latest rounds wrote, as written: clients poll for their messages' ends, and
@@ -230,7 +231,7 @@ export class Chain {
     if (shardBlock === null || configBytes === undefined)
       throw new ChainError("CHAIN_CORRUPT", "the head's shard block or config is missing");
     const state = new ShardStore(store, { cacheBytes: options.cacheBytes });
-    return new Chain(
+    const chain = new Chain(
       store,
       state,
       decode(ChainConfig, configBytes),
@@ -239,6 +240,18 @@ export class Chain {
       { header: shardBlock.header, hash: d.hash },
       options,
     );
+    // Counted once here, then kept by each round: the queues are short (a round drains them).
+    for await (const _ of store.entries({
+      start: Uint8Array.of(PREFIX.QUEUE),
+      end: Uint8Array.of(PREFIX.QUEUE + 1),
+    }))
+      chain.#queuedMessages++;
+    return chain;
+  }
+
+  /** Internal messages waiting in the queues for a round (value or not): work for the block loop. */
+  get queuedMessages(): number {
+    return this.#queuedMessages;
   }
 
   get head(): { mc: Tip; shard: Tip; supply: Supply } {
@@ -440,6 +453,7 @@ export class Chain {
       [...shard.state.ops, ...mc.state.ops, ...ops],
     );
     this.#head = head;
+    for (const c of [shard, mc]) this.#queuedMessages += c.exported.length - c.importedKeys.length;
     this.#shard = shardTip;
     this.#mc = { header: mc.header, hash: mc.hash };
     for (const s of statuses) this.#recentStatuses.set(s.hash, s.status, 1);

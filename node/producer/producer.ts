@@ -53,7 +53,7 @@ export class Producer {
   }
 
   #hasWork(): boolean {
-    return this.#deps.mempool.size > 0 || this.#deps.chain.head.supply.queued > 0n;
+    return this.#deps.mempool.size > 0 || this.#deps.chain.queuedMessages > 0;
   }
 
   #sleep(ms: number, wakeable: boolean): Promise<void> {
