@@ -27,4 +27,4 @@ export {
   SEND_MODE,
   type StorageChange,
 } from "./result.ts";
-export { showValue, type Value, valueEquals } from "./values.ts";
+export { showValue, type Value, valueEquals, valueSize } from "./values.ts";

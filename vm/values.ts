@@ -59,6 +59,16 @@ export function sizeOf(v: Item): number {
   return v.size;
 }
 
+/** Size units of a host value (vm §2.5), as `sizeOf` counts the VM's own. */
+export function valueSize(v: Value): number {
+  if (v === null) return 1;
+  if (typeof v === "bigint") return 33;
+  if (v instanceof Uint8Array) return 3 + v.length;
+  let size = 2;
+  for (const x of v) size += valueSize(x);
+  return size;
+}
+
 /** A new Tuple; RANGE past 255 items, VALUE_TOO_LARGE past the size or depth limit. */
 export function makeTuple(items: readonly Item[]): Tuple {
   if (items.length > MAX_TUPLE_ITEMS) trap(EXIT.RANGE);

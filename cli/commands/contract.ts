@@ -14,13 +14,14 @@ import {
   limits,
   loadProgram,
   type StorageEntry,
+  valueSize,
 } from "../../vm/index.ts";
 import { type CliContext, type CommandGroup, outputOf } from "../context.ts";
 import { CliError, usageError } from "../errors.ts";
 import { formatTable } from "../output/index.ts";
 import { parseWalletName } from "./args.ts";
 import { clientOf, rawOf, resolveTarget } from "./remote.ts";
-import { parseValue, showTagged, sizeOf, toTagged, type VmJson } from "./vmValues.ts";
+import { parseValue, showTagged, toTagged, type VmJson } from "./vmValues.ts";
 import { type SendOptions, sendFromWallet, type TxAnswer, timeoutOf } from "./walletSend.ts";
 
 /** The magic of a program image (vm §3): what tells bytecode from assembly text. */
@@ -141,7 +142,7 @@ async function deploy(ctx: CliContext, cmd: Command, file: string, opts: DeployO
   if (opts.data.length > limits.MAX_TUPLE_ITEMS)
     throw usageError(`--data is given ${opts.data.length} times, at most ${limits.MAX_TUPLE_ITEMS}`);
   const init: InitAction = { code: await readContract(file), data: opts.data };
-  const size = sizeOf([init.code, init.data.map((e) => [e.key, e.value])]);
+  const size = valueSize([init.code, init.data.map((e) => [e.key, e.value])]);
   if (size > limits.MAX_VALUE_SIZE)
     throw usageError(
       `the code and --data come to ${size} size units, over the VM's limit of ${limits.MAX_VALUE_SIZE}`,

@@ -3,7 +3,7 @@
 // them in the tagged form of rpc §3.
 
 import { fromHex, toHex } from "../../node/bytes/index.ts";
-import { limits, type Value } from "../../vm/index.ts";
+import { limits, type Value, valueSize } from "../../vm/index.ts";
 import { usageError } from "../errors.ts";
 
 export type VmJson = null | { int: string } | { bytes: string } | { tuple: VmJson[] };
@@ -23,18 +23,10 @@ export function parseValue(text: string, what = "value"): Value {
     }
     value = fromJson(json, what, 0);
   } else value = literal(text, what);
-  const size = sizeOf(value);
+  const size = valueSize(value);
   if (size > limits.MAX_VALUE_SIZE)
     throw usageError(`${what} is ${size} size units, over the VM's limit of ${limits.MAX_VALUE_SIZE}`);
   return value;
-}
-
-/** Size units of a value (vm §2.5): Null 1, Int 33, Bytes 3 + length, Tuple 2 + its items. */
-export function sizeOf(v: Value): number {
-  if (v === null) return 1;
-  if (typeof v === "bigint") return 33;
-  if (v instanceof Uint8Array) return 3 + v.length;
-  return v.reduce((n: number, x: Value) => n + sizeOf(x), 2);
 }
 
 function literal(text: string, what: string): Value {

@@ -205,12 +205,7 @@ async function statusOf(
   deadline: number,
   timeout: number,
 ): Promise<StatusAnswer> {
-  let event: StatusAnswer | null = null;
-  void watch?.next.then((s) => {
-    event = s;
-  });
   for (let polls = 0; ; polls++) {
-    if (event !== null) return event;
     // Without a subscription, poll often; with one, only now and then in case it dropped.
     if (watch === null || polls % 20 === 0) {
       const s = await client.call<StatusAnswer>("getMessageStatus", { hash });
@@ -221,7 +216,9 @@ async function statusOf(
         "CLI_TIMEOUT",
         `message ${hash} is not final after ${timeout + 10} s; check it later with its hash`,
       );
-    await (watch === null ? sleep(100) : Promise.race([sleep(100), watch.next]));
+    const pause = sleep(100).then(() => null);
+    const event = await (watch === null ? pause : Promise.race([pause, watch.next]));
+    if (event !== null) return event;
   }
 }
 

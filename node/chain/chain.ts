@@ -134,6 +134,8 @@ export class Chain {
   /** The config as contracts read it (chain §3.4). */
   readonly configParams: ReadonlyMap<bigint, Value>;
   readonly configParam = (id: bigint): Value | null => this.configParams.get(id) ?? null;
+  /** The same as a list, as each dry run job carries it. */
+  readonly #configList: [bigint, Value][];
   #head: Head;
   #mc: Tip;
   #shard: Tip;
@@ -164,6 +166,7 @@ export class Chain {
     this.configHash = hashOf(ChainConfig, config);
     this.genesisHash = head.genesis;
     this.configParams = configParams(config, head.genesis);
+    this.#configList = [...this.configParams];
     this.#head = head;
     this.#mc = mc;
     this.#shard = shard;
@@ -329,7 +332,7 @@ export class Chain {
           fees: this.config.fees,
           inMsgHash: hash,
         },
-        config: [...this.configParams],
+        config: this.#configList,
       });
       host.remember(accepted);
       return result;

@@ -86,6 +86,8 @@ interface Entry {
   newCode: Uint8Array | null;
   storage: Map<string, Value>;
   writes: Map<string, StorageChange>;
+  /** A transaction deleted the account in this block (AccountWrite.wiped). */
+  wiped: boolean;
 }
 
 const REFUSAL_TEXT: Record<string, string> = {
@@ -111,7 +113,7 @@ async function loadEntry(input: CollateInput, address: LedgerAddress): Promise<E
     // Nothing commits while a block is built, so what is read here may be kept (ShardStore).
     for (const [k, item] of await input.store.storageFor(address, account, true)) storage.set(k, item.value);
   }
-  return { address, before: account, account, code, newCode: null, storage, writes: new Map() };
+  return { address, before: account, account, code, newCode: null, storage, writes: new Map(), wiped: false };
 }
 
 function reader(entry: Entry): StorageReader {
@@ -191,6 +193,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
     if (result.account === null || result.account.status.kind === "uninit") {
       entry.storage.clear();
       entry.writes.clear();
+      entry.wiped = true;
     }
     fees += result.fees;
     // The transaction record already names its messages by hash (ledger §6).
@@ -283,6 +286,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
       account: e.account,
       code: e.newCode,
       storage: [...e.writes.keys()].sort().map((k) => e.writes.get(k) as StorageChange),
+      wiped: e.wiped,
     });
   }
   // chain §4.4: what came in from queues is what the accounts gained, paid in fees, or queued again.

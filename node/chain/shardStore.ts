@@ -6,7 +6,7 @@
 // range scan cost more than the run itself.
 
 import type { StorageChange, Value } from "../../vm/index.ts";
-import { equalBytes, toHex } from "../bytes/index.ts";
+import { toHex } from "../bytes/index.ts";
 import { decode, encode, t } from "../codec/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import { Account, type LedgerAddress } from "../ledger/index.ts";
@@ -29,6 +29,11 @@ export interface AccountWrite {
   /** Code to store (a deployment or SETCODE). */
   code: Uint8Array | null;
   storage: readonly StorageChange[];
+  /**
+   * A transaction of the block deleted the account (destroyed, or frozen past deleteDue): its
+   * storage before the block is gone, whatever came after (a redeploy starts from its init).
+   */
+  wiped?: boolean;
 }
 
 /** One item of a contract's storage; `bytes` is what it counts in the account's size (ledger §3.3). */
@@ -155,20 +160,14 @@ export class ShardStore {
         continue;
       }
       let account = w.account;
-      // Code and storage of an active or frozen account; an account deleted for its debt keeps
-      // a balance at most (ledger §6.1), so its storage goes as a deleted account's does.
+      // Code and storage of an active or frozen account at the block's start, unless the block
+      // deleted it: then none of that storage may carry over.
       let prior = w.before === null || w.before.status.kind === "uninit" ? null : w.before.status;
-      // Within a block a storage root changes only by a redeploy (execution leaves the root of
-      // the block's start in place, and a deployment starts from the empty root): the account
-      // was deleted and made again, so none of its old storage may carry over.
-      const redeployed =
-        prior !== null &&
-        account.status.kind === "active" &&
-        !equalBytes(account.status.storageRoot, prior.storageRoot);
-      if (prior !== null && (account.status.kind === "uninit" || redeployed))
+      if (prior !== null && w.wiped === true) {
         for (const item of (await this.storageOf(w.address)).values())
           ops.push({ type: "del", key: key(FLAT_PREFIX, wcByte(w.address.workchain), id, item.key) });
-      if (redeployed) prior = null;
+        prior = null;
+      }
       if (account.status.kind === "active") {
         let size = prior !== null ? BigInt(w.before?.storageBytes ?? 0) : 0n;
         if (w.code !== null) {

@@ -2,7 +2,8 @@
 
 import { hashOf } from "../codec/index.ts";
 import { keyPairFromSeed, sha256 } from "../crypto/index.ts";
-import { type Fees, type LedgerAddress, Message } from "../ledger/index.ts";
+import { type LedgerAddress, Message } from "../ledger/index.ts";
+import { testFees } from "../ledger/testkit.ts";
 import { MemoryStore } from "../store/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
 import { type Payment, transferMessage, walletAddress } from "../wallet/index.ts";
@@ -10,19 +11,8 @@ import { Chain, keySigner } from "./chain.ts";
 import type { ExternalMessage } from "./collate.ts";
 import type { Genesis } from "./genesis.ts";
 
-export const GRAM = 1_000_000_000n;
+export { GRAM, testFees } from "../ledger/testkit.ts";
 export const GENESIS_TIME = 1_700_000_000n;
-
-export const testFees: Fees = {
-  gasPrice: 26_214_400n,
-  gasLimit: 1_000_000n,
-  gasCredit: 10_000n,
-  storagePrice: 1n,
-  fwdLump: 400_000n,
-  fwdBytePrice: 26_214_400n,
-  freezeDue: GRAM,
-  deleteDue: 10n * GRAM,
-};
 
 export const keyOf = (seed: string) => keyPairFromSeed(sha256(new TextEncoder().encode(seed)));
 export const validatorKey = keyOf("chain test validator");

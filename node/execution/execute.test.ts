@@ -20,6 +20,7 @@ import {
   Message,
   type StateInit,
 } from "../ledger/index.ts";
+import { GRAM, testFees } from "../ledger/testkit.ts";
 import { vmHost } from "../vmhost/index.ts";
 import { toVmAddress } from "./addresses.ts";
 import { BOUNCE_TAG } from "./bounce.ts";
@@ -27,18 +28,8 @@ import { type AccountState, type ExecEnv, type ExecResult, executeTransaction } 
 import { stateInitFromVm } from "./stateInit.ts";
 import { ACTION_FAIL, COMPUTE_SKIPPED, PHASE } from "./transaction.ts";
 
-const GRAM = 1_000_000_000n;
 const NOW = 1_700_000_000n;
-const fees: Fees = {
-  gasPrice: 26_214_400n, // 400 nanograms per gas
-  gasLimit: 1_000_000n,
-  gasCredit: 10_000n,
-  storagePrice: 1n,
-  fwdLump: 400_000n,
-  fwdBytePrice: 26_214_400n,
-  freezeDue: GRAM,
-  deleteDue: 10n * GRAM,
-};
+const fees: Fees = testFees;
 const env = (over: Partial<ExecEnv> = {}): ExecEnv => ({
   now: NOW,
   lt: 1_000n,

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { walletCode, walletStorage } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
-import { GRAM, testFees } from "../chain/testkit.ts";
 import { keyPairFromSeed, sha256, verify } from "../crypto/index.ts";
 import { executeTransaction } from "../execution/index.ts";
 import type { Account, Fees, Message } from "../ledger/index.ts";
+import { GRAM, testFees } from "../ledger/testkit.ts";
 import { vmHost } from "../vmhost/index.ts";
 import { transferMessage, walletAddress } from "../wallet/index.ts";
 import { type DryRunJob, dryRun } from "./dryRun.ts";
