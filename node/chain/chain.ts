@@ -28,7 +28,7 @@ import { type Collated, collate, type ExternalMessage, type QueuedMessage } from
 import { ChainConfig, configParams, type Validator } from "./config.ts";
 import { ChainError } from "./errors.ts";
 import { type Genesis, genesisWrites } from "./genesis.ts";
-import { Lru } from "./lru.ts";
+import { HashLru } from "./hashLru.ts";
 import { Head, keys, MessageStatus, PREFIX, prefixEnd, type Supply, TxRecord } from "./records.ts";
 import { ShardStore, type StorageItems } from "./shardStore.ts";
 
@@ -144,12 +144,12 @@ export class Chain {
   readonly #signer: BlockSigner;
   /** Code by hash, bounded by bytes: every contract deployed adds one, and any sender can deploy. */
   #queuedMessages = 0;
-  readonly #codeCache = new Lru<Uint8Array>(CODE_CACHE_BYTES);
+  readonly #codeCache = new HashLru<Uint8Array>(CODE_CACHE_BYTES);
   /**
    * The statuses the latest rounds wrote, as written: clients poll for their messages' ends, and
    * a stored status changes only in a round, which updates this as it writes.
    */
-  readonly #recentStatuses = new Lru<MessageStatus>(RECENT_STATUSES);
+  readonly #recentStatuses = new HashLru<MessageStatus>(RECENT_STATUSES);
 
   private constructor(
     store: KvStore,

@@ -12,7 +12,7 @@ import { sha256 } from "../crypto/index.ts";
 import { Account, type LedgerAddress } from "../ledger/index.ts";
 import { MerkleTrie, type PreparedUpdate, type TrieChange, valueHashOf } from "../state/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
-import { Lru } from "./lru.ts";
+import { HashLru } from "./hashLru.ts";
 import { key, prefixEnd, wcByte } from "./records.ts";
 
 const TRIE_PREFIX = Uint8Array.of(0x54); // "T"
@@ -78,16 +78,16 @@ export class ShardStore {
   readonly trie: MerkleTrie;
   readonly #store: KvStore;
   /** Account records by the hex of their value hash (the trie leaf's). */
-  readonly #accounts: Lru<Account>;
+  readonly #accounts: HashLru<Account>;
   /** Storage maps by the hex of their storage root. */
-  readonly #storage: Lru<StorageItems>;
+  readonly #storage: HashLru<StorageItems>;
 
   constructor(store: KvStore, options: ShardStoreOptions = {}) {
     this.#store = store;
     this.trie = new MerkleTrie(store, { prefix: TRIE_PREFIX, cacheBytes: options.cacheBytes });
     const kept = options.keptBytes ?? 64 * 1024 * 1024;
-    this.#accounts = new Lru(Math.floor(kept / 4));
-    this.#storage = new Lru(kept - Math.floor(kept / 4));
+    this.#accounts = new HashLru(Math.floor(kept / 4));
+    this.#storage = new HashLru(kept - Math.floor(kept / 4));
   }
 
   async account(root: Uint8Array, id: Uint8Array): Promise<Account | null> {

@@ -2,7 +2,7 @@
 // fast signature, so the KeyObjects of recently used keys are kept, in bounded caches keyed by
 // the key bytes (content, not identity: a caller may reuse or refill its arrays).
 import { createPrivateKey, createPublicKey, hash, type KeyObject } from "node:crypto";
-import { LruCache } from "./lruCache.ts";
+import { Lru } from "../cache/index.ts";
 
 // The fixed DER prefixes of RFC 8410 for an Ed25519 PKCS#8 private key (the 32-byte seed
 // follows) and an Ed25519 SubjectPublicKeyInfo (the 32-byte public key follows).
@@ -10,8 +10,8 @@ const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 
 // A validator signs with one or two keys; verification meets every validator and wallet key.
-const privateKeys = new LruCache<string, KeyObject>(16);
-const publicKeys = new LruCache<string, KeyObject>(4096);
+const privateKeys = new Lru<string, KeyObject>({ maxCost: 16 });
+const publicKeys = new Lru<string, KeyObject>({ maxCost: 4096 });
 
 /** The KeyObject of a 32-byte seed (length checked by the caller). */
 export function privateKeyObject(seed: Uint8Array): KeyObject {

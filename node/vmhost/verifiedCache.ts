@@ -11,6 +11,7 @@
 // Otherwise it runs again with the verdicts it now knows.
 import type { Host } from "../../vm/index.ts";
 import { equalBytes, toHex } from "../bytes/index.ts";
+import { Lru } from "../cache/index.ts";
 import { vmHost } from "./vmHost.ts";
 
 /** One ed25519 check as the VM asks for it. */
@@ -59,8 +60,9 @@ export function createCachingHost(
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new RangeError(`maxBytes: ${maxBytes}`);
   // Kept by the first 30 bits of the signature (random enough, and a small integer a Map hashes
   // cheaply), compared whole on a hit; a second triple with the same bits replaces the first.
-  // Map keeps insertion order: the oldest acceptance goes first when the cache is full.
-  const accepted = new Map<number, SignatureCheck>();
+  // The least recently used acceptance goes first when the cache is full, by count or by bytes,
+  // so a flood of large signed messages cannot grow it.
+  const accepted = new Lru<number, SignatureCheck>({ maxCost: maxBytes, maxEntries: capacity });
   const slot = (s: Uint8Array) =>
     s.length < 4 ? -1 - s.length : (s[0] << 22) | (s[1] << 14) | (s[2] << 6) | (s[3] >> 2);
   const isAccepted = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => {
@@ -69,27 +71,13 @@ export function createCachingHost(
       c !== undefined && equalBytes(c.signature, s) && equalBytes(c.publicKey, k) && equalBytes(c.message, m)
     );
   };
-  let bytes = 0;
   const costOf = (c: SignatureCheck) =>
     c.message.length + c.publicKey.length + c.signature.length + ENTRY_OVERHEAD;
-  const drop = (at: number) => {
-    const c = accepted.get(at);
-    if (c === undefined) return;
-    accepted.delete(at);
-    bytes -= costOf(c);
-  };
   const remember = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => {
     if (isAccepted(m, k, s)) return;
     // The VM may reuse its arrays after the call: the cache keeps copies.
     const c = { message: m.slice(), publicKey: k.slice(), signature: s.slice() };
-    if (costOf(c) > maxBytes) return;
-    const at = slot(s);
-    drop(at);
-    // Oldest first, by count and by bytes: a flood of large signed messages cannot grow it.
-    while (accepted.size >= capacity || bytes + costOf(c) > maxBytes)
-      drop(accepted.keys().next().value as number);
-    accepted.set(at, c);
-    bytes += costOf(c);
+    accepted.set(slot(s), c, costOf(c));
   };
   const keyOf = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => `${toHex(k)}${toHex(s)}${toHex(m)}`;
   const host: CachingHost = {
@@ -106,7 +94,7 @@ export function createCachingHost(
       return accepted.size;
     },
     get cacheBytes() {
-      return bytes;
+      return accepted.cost;
     },
     remember(checks) {
       for (const c of checks)

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { sha256 } from "../crypto/index.ts";
-import { Lru } from "./lru.ts";
+import { HashLru } from "./hashLru.ts";
 
 const h = (n: number) => sha256(Uint8Array.of(n & 0xff, n >> 8));
 
-describe("Lru", () => {
+describe("HashLru", () => {
   test("answers only for the exact hash, and forgets the oldest entries past its cost", () => {
-    const lru = new Lru<number>(30);
+    const lru = new HashLru<number>(30);
     for (let n = 0; n < 4; n++) lru.set(h(n), n, 10);
     expect(lru.size).toBe(3);
     expect(lru.cost).toBe(30);
@@ -19,7 +19,7 @@ describe("Lru", () => {
   });
 
   test("a hash sharing the first bits replaces the entry instead of answering for it", () => {
-    const lru = new Lru<string>(100);
+    const lru = new HashLru<string>(100);
     const a = h(1);
     const b = a.slice();
     b[20] ^= 1;
@@ -31,7 +31,7 @@ describe("Lru", () => {
   });
 
   test("an entry used in a later epoch outlives entries not used since", () => {
-    const lru = new Lru<number>(2_000);
+    const lru = new HashLru<number>(2_000);
     lru.set(h(0), 0, 1);
     for (let n = 1; n < 1_500; n++) lru.set(h(n), n, 1);
     expect(lru.get(h(0))).toBe(0);
@@ -41,9 +41,9 @@ describe("Lru", () => {
   });
 
   test("a value costing more than the bound is not kept, and the bound must be a whole number", () => {
-    const lru = new Lru<number>(5);
+    const lru = new HashLru<number>(5);
     lru.set(h(1), 1, 6);
     expect(lru.size).toBe(0);
-    expect(() => new Lru(1.5)).toThrow(RangeError);
+    expect(() => new HashLru(1.5)).toThrow(RangeError);
   });
 });

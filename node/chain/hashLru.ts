@@ -1,0 +1,46 @@
+// A map from 32-byte hashes to values, bounded by the cost of what it holds, forgetting the least
+// recently used entry first: the shard store's caches of decoded accounts and contract storage,
+// and the chain's contract code. Only content-addressed entries go in (a key is the hash of its
+// value), so an entry is never stale, only absent. Like node/state's node cache it keys the map by
+// the hash's first bits and checks the whole hash on a hit: a hex string per lookup cost more
+// than the lookup.
+import { equalBytes } from "../bytes/index.ts";
+import { Lru } from "../cache/index.ts";
+
+interface Entry<V> {
+  hash: Uint8Array;
+  value: V;
+}
+
+// 30 bits: a small integer V8 hashes without allocating. A collision only replaces an entry.
+const keyOf = (h: Uint8Array): number => (h[0] << 22) | (h[1] << 14) | (h[2] << 6) | (h[3] >> 2);
+
+export class HashLru<V> {
+  readonly #lru: Lru<number, Entry<V>>;
+
+  constructor(maxCost: number) {
+    this.#lru = new Lru({ maxCost });
+  }
+
+  get maxCost(): number {
+    return this.#lru.maxCost;
+  }
+
+  get size(): number {
+    return this.#lru.size;
+  }
+
+  get cost(): number {
+    return this.#lru.cost;
+  }
+
+  get(hash: Uint8Array): V | undefined {
+    const e = this.#lru.get(keyOf(hash));
+    return e !== undefined && equalBytes(e.hash, hash) ? e.value : undefined;
+  }
+
+  /** Keeps `value` under `hash`, replacing any entry whose key collides with it. */
+  set(hash: Uint8Array, value: V, cost: number): void {
+    this.#lru.set(keyOf(hash), { hash: hash.slice(), value }, cost);
+  }
+}
