@@ -116,6 +116,9 @@ async function chunks<T, R>(items: T[], size: number, f: (part: T[]) => Promise<
 
 interface LoadResult {
   tps: number;
+  /** CPU (µs) per final transfer over the measured window: the node process, and this load. */
+  nodeCpuUs: number;
+  loadCpuUs: number;
   p50: number;
   p99: number;
   finals: number;
@@ -124,6 +127,14 @@ interface LoadResult {
 
 /** A message with no event this long after its submission is asked for by getMessageStatus. */
 const STRAY_MS = 5_000;
+
+/** CPU time of a process so far, in µs: user + system clock ticks of /proc (USER_HZ is 100). */
+async function cpuOf(pid: number | undefined): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // The command name may hold spaces; the fields after it are fixed (utime is the 14th field).
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
 
 async function load(): Promise<LoadResult> {
   const node = await startNode(genesis(WALLETS));
@@ -201,6 +212,8 @@ async function load(): Promise<LoadResult> {
       await submit(addresses.map((_, i) => i));
       let measuredFrom = started;
       let finalsAtMeasure = 0;
+      let nodeCpuFrom = 0;
+      let loadCpuFrom = 0;
       let strayCheck = started;
       while (performance.now() - started < LOAD_MS) {
         await new Promise((r) => setTimeout(r, 25));
@@ -210,6 +223,9 @@ async function load(): Promise<LoadResult> {
         if (finalsAtMeasure === 0 && finals > 0) {
           measuredFrom = now;
           finalsAtMeasure = finals;
+          nodeCpuFrom = await cpuOf(node.child.pid);
+          const own = process.cpuUsage();
+          loadCpuFrom = own.user + own.system;
         }
         if (now - strayCheck < STRAY_MS) continue;
         strayCheck = now;
@@ -223,11 +239,17 @@ async function load(): Promise<LoadResult> {
         for (const [k, a] of answers.entries()) ended(strays[k], a.result?.status, performance.now());
       }
       const elapsed = (performance.now() - measuredFrom) / 1000;
+      const measured = Math.max(1, finals - finalsAtMeasure);
+      const nodeCpu = (await cpuOf(node.child.pid)) - nodeCpuFrom;
+      const own = process.cpuUsage();
+      const loadCpu = own.user + own.system - loadCpuFrom;
       latencies.sort((a, b) => a - b);
       const at = (q: number) =>
         Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
       return {
         tps: Math.round((finals - finalsAtMeasure) / elapsed),
+        nodeCpuUs: Math.round(nodeCpu / measured),
+        loadCpuUs: Math.round(loadCpu / measured),
         p50: at(0.5),
         p99: at(0.99),
         finals,
@@ -281,6 +303,8 @@ export const benchmarks: Benchmark[] = [
         wallets: WALLETS,
         finals: r.finals,
         refused: r.refused,
+        nodeCpuUsPerTransfer: r.nodeCpuUs,
+        loadCpuUsPerTransfer: r.loadCpuUs,
         loadMs: LOAD_MS,
       };
     },
