@@ -1,11 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { hashOf } from "../codec/index.ts";
+import { encode, hashOf } from "../codec/index.ts";
+import { Transaction } from "../execution/index.ts";
 import { Message } from "../ledger/index.ts";
 import { MemoryStore } from "../store/index.ts";
 import { VerifyPool } from "../verifier/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
 import { Chain, keySigner } from "./chain.ts";
 import type { ExternalMessage } from "./collate.ts";
+import { keys, TxRecord } from "./records.ts";
 import { ext, GENESIS_TIME, GRAM, keyOf, testGenesis, transfer, validatorKey, walletOf } from "./testkit.ts";
 
 const options = () => ({ host: createCachingHost(), signer: keySigner(validatorKey) });
@@ -35,9 +37,12 @@ describe("Chain", () => {
   });
 
   test("a transfer runs in one round: both transactions final, fees to the pool, supply kept", async () => {
-    const { chain } = await fresh();
+    const { chain, store } = await fresh();
     const m = transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: 2n * GRAM }]);
     const round = await chain.produceRound(GENESIS_TIME + 5n, { shard: [ext(m)], mc: [] });
+    // Stored from the bytes as sent and the message the first transaction sent (codec §7.3).
+    for (const { hash, record } of round.txs)
+      expect(await store.get(keys.tx(hash))).toEqual(encode(TxRecord, record));
     expect(round.shard.header.seqno).toBe(1n);
     expect(round.mc.header.shards[0].hash).toEqual(round.shard.hash);
     expect(round.txs.length).toBe(2);
@@ -70,7 +75,7 @@ describe("Chain", () => {
   });
 
   test("a message to the masterchain crosses through the queue in the next round", async () => {
-    const { chain } = await fresh([
+    const { chain, store } = await fresh([
       { seed: "alice", balance: 10n * GRAM },
       { seed: "mc", balance: GRAM, workchain: -1n },
     ]);
@@ -89,6 +94,12 @@ describe("Chain", () => {
     // Each record names its inbound message by the message's own hash, whichever way it came.
     for (const { record } of [...r1.txs, ...r2.txs])
       expect(record.transaction.inMsg).toEqual(hashOf(Message, record.inMsg));
+    // A record is stored from encodings made along the way (codec §7.3): the external message as
+    // sent, the queued one as queued. The bytes are still the record's one encoding.
+    for (const { hash, record } of [...r1.txs, ...r2.txs]) {
+      expect(await store.get(keys.tx(hash))).toEqual(encode(TxRecord, record));
+      expect(hashOf(Transaction, record.transaction)).toEqual(hash);
+    }
     // Imported once: a third round finds the queue empty.
     const r3 = await chain.produceRound(GENESIS_TIME + 3n, none);
     expect(r3.txs.length).toBe(0);

@@ -24,12 +24,27 @@ import {
   SHARD_ALL,
   type ShardDescr,
 } from "./block.ts";
-import { type Collated, collate, type ExternalMessage, type QueuedMessage } from "./collate.ts";
+import {
+  type Collated,
+  type CollatedTx,
+  collate,
+  type ExternalMessage,
+  type QueuedMessage,
+} from "./collate.ts";
 import { ChainConfig, configParams, type Validator } from "./config.ts";
 import { ChainError } from "./errors.ts";
 import { type Genesis, genesisWrites } from "./genesis.ts";
 import { HashLru } from "./hashLru.ts";
-import { Head, keys, MessageStatus, PREFIX, prefixEnd, type Supply, TxRecord } from "./records.ts";
+import {
+  encodeTxRecord,
+  Head,
+  keys,
+  MessageStatus,
+  PREFIX,
+  prefixEnd,
+  type Supply,
+  TxRecord,
+} from "./records.ts";
 import { ShardStore, type StorageItems } from "./shardStore.ts";
 
 /** Statuses kept in memory: a few rounds' worth at full blocks. */
@@ -360,7 +375,7 @@ export class Chain {
       const message = decode(Message, value);
       if (message.kind !== "internal") throw new Error("state corrupt: a queue holds a non-internal message");
       // A queue key ends with the message's hash (chain §6.2).
-      out.push({ key, hash: key.subarray(key.length - 32), message });
+      out.push({ key, hash: key.subarray(key.length - 32), message, bytes: value });
     }
     return out;
   }
@@ -426,7 +441,11 @@ export class Chain {
       [shard, shardTip],
       [mc, { header: mc.header, hash: mc.hash }],
     ] as const) {
-      const blockTxs = c.txs.map((x) => ({ hash: x.hash, record: { ...x.record, blockHash: c.hash } }));
+      const blockTxs = c.txs.map((x) => ({
+        hash: x.hash,
+        record: { ...x.record, blockHash: c.hash },
+        encoded: x.encoded,
+      }));
       txs.push(...blockTxs);
       ops.push(
         ...blockOps(
@@ -544,10 +563,10 @@ function blockOps(tip: Tip, txs: Uint8Array[], inMsgs: Uint8Array[], outMsgs: Ui
   ];
 }
 
-function roundOps(c: Collated, txs: { hash: Uint8Array; record: TxRecord }[]): WriteOp[] {
+function roundOps(c: Collated, txs: Array<Omit<CollatedTx, "record"> & { record: TxRecord }>): WriteOp[] {
   const ops: WriteOp[] = [];
-  for (const { hash, record } of txs) {
-    ops.push({ type: "put", key: keys.tx(hash), value: encode(TxRecord, record) });
+  for (const { hash, record, encoded } of txs) {
+    ops.push({ type: "put", key: keys.tx(hash), value: encodeTxRecord(record, encoded) });
     const tx = record.transaction;
     ops.push({ type: "put", key: keys.history(tx.account.workchain, tx.account.id, tx.lt), value: hash });
   }
@@ -555,7 +574,7 @@ function roundOps(c: Collated, txs: { hash: Uint8Array; record: TxRecord }[]): W
     ops.push({
       type: "put",
       key: keys.queue(e.destWorkchain, e.lt, e.hash),
-      value: encode(Message, e.message),
+      value: e.bytes,
     });
   }
   return ops;

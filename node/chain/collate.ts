@@ -5,8 +5,9 @@
 // update, checked against the supply rule before anyone may commit it.
 import type { Host, StorageChange, StorageReader, Value } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
+import { encode } from "../codec/index.ts";
 import { type ExecResult, executeTransaction } from "../execution/index.ts";
-import type { Account, LedgerAddress, Message } from "../ledger/index.ts";
+import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import {
   type BlockHeader,
   type BlockRef,
@@ -25,11 +26,15 @@ export interface QueuedMessage {
   /** The message's hash (ledger §4.1). */
   hash: Uint8Array;
   message: Extract<Message, { kind: "internal" }>;
+  /** Its canonical encoding, when the caller has it (the queue entry's value). */
+  bytes?: Uint8Array;
 }
 
 export interface ExternalMessage {
   hash: Uint8Array;
   message: Extract<Message, { kind: "externalIn" }>;
+  /** Its canonical encoding, when the caller has it (the bytes that were sent). */
+  bytes?: Uint8Array;
 }
 
 export interface CollateInput {
@@ -60,6 +65,8 @@ export interface CollateInput {
 export interface CollatedTx {
   hash: Uint8Array;
   record: Omit<TxRecord, "blockHash">;
+  /** The canonical bytes of the record's transaction, inbound and outbound messages (codec §7.3). */
+  encoded: { transaction: Uint8Array; inMsg: Uint8Array; outMsgs: Uint8Array[] };
 }
 
 export interface Collated {
@@ -70,7 +77,7 @@ export interface Collated {
   outMsgs: Uint8Array[];
   state: PreparedState;
   /** Internal messages left for a queue: other chains', and this chain's beyond the block's room. */
-  exported: { destWorkchain: bigint; lt: bigint; hash: Uint8Array; message: Message }[];
+  exported: { destWorkchain: bigint; lt: bigint; hash: Uint8Array; message: Message; bytes: Uint8Array }[];
   statuses: { hash: Uint8Array; status: MessageStatus }[];
   /** Queue entries this block imported, to delete with it. */
   importedKeys: Uint8Array[];
@@ -149,14 +156,15 @@ export async function collate(input: CollateInput): Promise<Collated> {
   const outMsgs: Uint8Array[] = [];
   const exported: Collated["exported"] = [];
   const statuses: Collated["statuses"] = [];
-  const local: { hash: Uint8Array; message: Extract<Message, { kind: "internal" }> }[] = [];
+  const local: { hash: Uint8Array; message: Extract<Message, { kind: "internal" }>; bytes: Uint8Array }[] =
+    [];
   let lt = startLt;
   let fees = 0n;
   let valueImported = 0n;
   let valueExported = 0n;
 
   // Every message comes with its hash: the mempool's, or the sending transaction's record's.
-  const apply = async (message: Message, hash: Uint8Array): Promise<ExecResult> => {
+  const apply = async (message: Message, hash: Uint8Array, bytes?: Uint8Array): Promise<ExecResult> => {
     if (message.kind === "externalOut") throw new Error("an outbound external message is never delivered");
     const entry = await entryOf(message.dest);
     let txLt = lt;
@@ -173,9 +181,12 @@ export async function collate(input: CollateInput): Promise<Collated> {
         host: input.host,
         inMsgHash: hash,
         config: input.configParam,
+        keepEncodings: true,
       },
     );
     if (result.kind === "refused") return result;
+    const encoded = result.encoded;
+    if (encoded === undefined) throw new Error("executeTransaction kept no encodings");
     lt = txLt + 1n + BigInt(result.outMessages.length);
     entry.account = result.account;
     if (result.code !== null) {
@@ -202,9 +213,15 @@ export async function collate(input: CollateInput): Promise<Collated> {
       const h = result.transaction.outMsgs[i];
       outMsgs.push(h);
       if (m.kind !== "internal") return;
-      if (m.dest.workchain === workchain) local.push({ hash: h, message: m });
+      if (m.dest.workchain === workchain) local.push({ hash: h, message: m, bytes: encoded.outMessages[i] });
       else {
-        exported.push({ destWorkchain: m.dest.workchain, lt: m.createdLt, hash: h, message: m });
+        exported.push({
+          destWorkchain: m.dest.workchain,
+          lt: m.createdLt,
+          hash: h,
+          message: m,
+          bytes: encoded.outMessages[i],
+        });
         valueExported += m.value;
       }
     });
@@ -218,6 +235,11 @@ export async function collate(input: CollateInput): Promise<Collated> {
         blockSeqno: input.prev.seqno + 1n,
         index: txs.length,
       },
+      encoded: {
+        transaction: encoded.transaction,
+        inMsg: bytes ?? encode(Message, message),
+        outMsgs: encoded.outMessages,
+      },
     });
     return result;
   };
@@ -230,7 +252,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
     if (!room()) break;
     importedKeys.push(q.key);
     valueImported += q.message.value;
-    await apply(q.message, q.hash);
+    await apply(q.message, q.hash, q.bytes);
   }
   for (const e of input.externals) {
     if (!room()) {
@@ -240,7 +262,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
       });
       continue;
     }
-    const r = await apply(e.message, e.hash);
+    const r = await apply(e.message, e.hash, e.bytes);
     if (r.kind === "refused") {
       statuses.push({
         hash: e.hash,
@@ -265,13 +287,13 @@ export async function collate(input: CollateInput): Promise<Collated> {
   }
   // Messages sent within the chain run in this block while it has room, in the order they were made.
   for (let i = 0; i < local.length; i++) {
-    const { hash, message } = local[i];
+    const { hash, message, bytes } = local[i];
     if (!room()) {
-      exported.push({ destWorkchain: workchain, lt: message.createdLt, hash, message });
+      exported.push({ destWorkchain: workchain, lt: message.createdLt, hash, message, bytes });
       valueExported += message.value;
       continue;
     }
-    await apply(message, hash);
+    await apply(message, hash, bytes);
   }
 
   const writes: AccountWrite[] = [];

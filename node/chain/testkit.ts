@@ -1,6 +1,6 @@
 // Builders for chain tests: a genesis with funded wallets from string seeds, and transfers.
 
-import { hashOf } from "../codec/index.ts";
+import { encode } from "../codec/index.ts";
 import { keyPairFromSeed, sha256 } from "../crypto/index.ts";
 import { type LedgerAddress, Message } from "../ledger/index.ts";
 import { testFees } from "../ledger/testkit.ts";
@@ -66,8 +66,9 @@ export function transfer(
   return transferMessage({ key: keyOf(seed), subwalletId: 0n, seqno, validUntil, payments, workchain });
 }
 
-/** A message as the mempool hands it to a round: with its hash. */
+/** A message as the mempool hands it to a round: with its hash and the bytes that were sent. */
 export function ext(m: Message): ExternalMessage {
   if (m.kind !== "externalIn") throw new TypeError("ext: expected an external inbound message");
-  return { hash: hashOf(Message, m), message: m };
+  const bytes = encode(Message, m);
+  return { hash: sha256(bytes), message: m, bytes };
 }

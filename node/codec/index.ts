@@ -3,6 +3,7 @@
 // The wire rules are specs/codec.md.
 export { decode, encode, hashOf } from "./codec.ts";
 export { CodecError, type CodecErrorCode } from "./errors.ts";
+export { encodeArrayOf, encodeStructOf } from "./parts.ts";
 export type { Infer, Schema } from "./schema.ts";
 export type { Cases, Fields, InferFields, InferVariant, SchemaOptions, StructSchema } from "./struct.ts";
 export { t } from "./t.ts";

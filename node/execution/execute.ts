@@ -14,7 +14,8 @@ import {
   type Value,
 } from "../../vm/index.ts";
 import { equalBytes } from "../bytes/index.ts";
-import { decode, hashOf, t } from "../codec/index.ts";
+import { decode, encode, hashOf, t } from "../codec/index.ts";
+import { sha256 } from "../crypto/index.ts";
 import {
   type Account,
   accountId,
@@ -45,6 +46,8 @@ export interface ExecEnv {
    * decoded; a sent message's hash is in its transaction record), so it is not encoded again.
    */
   inMsgHash?: Uint8Array;
+  /** Keep the encodings of the transaction and the messages sent (the block's records hold them). */
+  keepEncodings?: boolean;
 }
 
 export interface AccountState {
@@ -75,6 +78,8 @@ export type ExecResult =
       outMessages: Message[];
       /** Everything the account paid: rent, gas, forwarding. */
       fees: bigint;
+      /** With `env.keepEncodings`: the canonical bytes of `transaction` and of each of `outMessages`. */
+      encoded?: { transaction: Uint8Array; outMessages: Uint8Array[] };
     };
 
 const ZERO_HASH = new Uint8Array(32);
@@ -251,13 +256,14 @@ export function executeTransaction(state: AccountState, msg: Message, env: ExecE
   }
 
   const totalFees = rent + gasPaid + fwdPaid;
+  const outBytes = env.keepEncodings === true ? outMessages.map((m) => encode(Message, m)) : null;
   const transaction: Transaction = {
     account: state.address,
     lt,
     now,
     prevTxHash: before.lastTxHash,
     inMsg: env.inMsgHash ?? hashOf(Message, msg),
-    outMsgs: outMessages.map((m) => hashOf(Message, m)),
+    outMsgs: outBytes !== null ? outBytes.map(sha256) : outMessages.map((m) => hashOf(Message, m)),
     storageFee: rent,
     credit,
     compute,
@@ -266,7 +272,8 @@ export function executeTransaction(state: AccountState, msg: Message, env: ExecE
     totalFees,
     endBalance: balance,
   };
-  const hash = hashOf(Transaction, transaction);
+  const txBytes = outBytes !== null ? encode(Transaction, transaction) : null;
+  const hash = txBytes !== null ? sha256(txBytes) : hashOf(Transaction, transaction);
   const destroyed = action?.phase.success === true && action.destroy;
   const after: Account | null =
     destroyed || (status.kind === "uninit" && balance === 0n)
@@ -291,6 +298,9 @@ export function executeTransaction(state: AccountState, msg: Message, env: ExecE
     storage: storageChanges,
     outMessages,
     fees: totalFees,
+    ...(outBytes !== null && txBytes !== null
+      ? { encoded: { transaction: txBytes, outMessages: outBytes } }
+      : {}),
   };
 }
 

@@ -69,7 +69,7 @@ export class Mempool {
       const message = decode(Message, bytes);
       if (message.kind !== "externalIn")
         throw new Error("mempool journal: an entry that is not an external message");
-      this.#pending.set(toHex(hash), { hash, message });
+      this.#pending.set(toHex(hash), { hash, message, bytes });
     }
     await this.#journal.remove(decided);
     if (this.#pending.size > 0) this.#deps.onAccepted?.();
@@ -140,7 +140,7 @@ export class Mempool {
     }
     // A second check may have taken the same message while this one ran.
     if (!this.#pending.has(key)) {
-      this.#pending.set(key, { hash, message });
+      this.#pending.set(key, { hash, message, bytes });
       this.#deps.onAccepted?.();
     }
     return hash;
