@@ -1,8 +1,9 @@
 // chain.* and node.*: a real node process (`gram node start`) driven over JSON-RPC by this
 // process as the load: signed wallet-to-wallet transfers (signed before the clock starts), each
 // wallet with one message in flight, submitted in JSON-RPC batches, each one's end (final or
-// refused) heard on the node's `message` subscription. Figures: final transfers/s, submission-to-final latency (p50, p99), ms from start
-// to the first block, and resident memory with 100k accounts.
+// refused) heard on the node's `message` subscription. Figures: final transfers/s,
+// submission-to-final latency (p50, p99), ms from start to the first block, and resident memory
+// with 100k accounts.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
