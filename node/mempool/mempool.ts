@@ -154,6 +154,8 @@ export class Mempool {
     const shard: ExternalMessage[] = [];
     const mc: ExternalMessage[] = [];
     for (const [k, m] of this.#pending) {
+      // Both full: the rest waits, and a full mempool is not walked to its end every round.
+      if (shard.length >= max && mc.length >= max) break;
       const list = m.message.dest.workchain === -1n ? mc : shard;
       if (list.length >= max) continue;
       list.push(m);
