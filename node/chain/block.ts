@@ -3,7 +3,7 @@
 // and messages through Merkle roots; the masterchain header also lists the newest block of every
 // shard, and its signatures make it and the shard blocks it names final.
 import { hashOf, type Infer, t } from "../codec/index.ts";
-import { sha256Concat } from "../crypto/index.ts";
+import { sha256Concat, sha256Into } from "../crypto/index.ts";
 
 /** Most transactions (and so most inbound messages) one block may hold. */
 export const MAX_BLOCK_TRANSACTIONS = 20_000;
@@ -85,18 +85,36 @@ const EMPTY_ROOT = new Uint8Array(32);
 /**
  * chain §2.6: the Merkle root of a list of hashes. Leaves and inner nodes hash with distinct tags,
  * so no inner node can pass for a leaf; an odd node at the end of a level moves up unchanged.
+ * Each level is one buffer that the hashes are written into: a round computes the roots of all
+ * its transactions and messages, and an array per hash was a large share of what it allocated.
  */
 export function merkleRoot(hashes: readonly Uint8Array[]): Uint8Array {
-  if (hashes.length === 0) return EMPTY_ROOT.slice();
-  let level = hashes.map((h) => sha256Concat(LEAF, h));
-  while (level.length > 1) {
-    const next: Uint8Array[] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      next.push(i + 1 < level.length ? sha256Concat(NODE, level[i], level[i + 1]) : level[i]);
-    }
-    level = next;
+  const n = hashes.length;
+  if (n === 0) return EMPTY_ROOT.slice();
+  let level = new Uint8Array(32 * n);
+  const leafInput = new Uint8Array(33);
+  leafInput[0] = LEAF[0];
+  for (let i = 0; i < n; i++) {
+    const h = hashes[i];
+    if (h.length === 32) {
+      leafInput.set(h, 1);
+      sha256Into(leafInput, level, 32 * i);
+    } else level.set(sha256Concat(LEAF, h), 32 * i);
   }
-  return level[0];
+  const nodeInput = new Uint8Array(65);
+  nodeInput[0] = NODE[0];
+  for (let count = n; count > 1; ) {
+    const pairs = count >> 1;
+    const next = new Uint8Array(32 * (pairs + (count & 1)));
+    for (let p = 0; p < pairs; p++) {
+      for (let b = 0; b < 64; b++) nodeInput[1 + b] = level[64 * p + b];
+      sha256Into(nodeInput, next, 32 * p);
+    }
+    if (count & 1) for (let b = 0; b < 32; b++) next[32 * pairs + b] = level[32 * (count - 1) + b];
+    level = next;
+    count = pairs + (count & 1);
+  }
+  return level;
 }
 
 /** The path from the leaf at `index` to the root: sibling hashes, bottom up, with their side. */

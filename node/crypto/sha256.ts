@@ -19,6 +19,16 @@ function digestBytes(data: Uint8Array): Uint8Array {
   return out;
 }
 
+/** SHA-256 of `data`, written into `out` at `at`: no array per hash when many go to one place. */
+export function sha256Into(data: Uint8Array, out: Uint8Array, at: number): void {
+  assertBytes(data, "data");
+  assertBytes(out, "out");
+  if (!Number.isSafeInteger(at) || at < 0 || at + 32 > out.length)
+    throw new RangeError(`at: ${at} leaves no room for 32 bytes in ${out.length}`);
+  const digest = hash("sha256", data, "binary");
+  for (let i = 0; i < 32; i++) out[at + i] = digest.charCodeAt(i);
+}
+
 /** SHA-256 of `data`: 32 bytes. */
 export function sha256(data: Uint8Array): Uint8Array {
   assertBytes(data, "data");
