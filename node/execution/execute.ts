@@ -226,7 +226,11 @@ export function executeTransaction(state: AccountState, msg: Message, env: ExecE
       });
       if (action.phase.success) {
         balance = action.balance;
-        if (action.code !== null) code = action.code;
+        if (action.code !== null) {
+          // ledger §6.4: the new code is the account's from now on, so its hash is too.
+          code = action.code;
+          if (status.kind === "active") status = { ...status, codeHash: env.host.sha256(code) };
+        }
       } else if (action.bounce) bounceReason = { phase: PHASE.ACTION, exitCode: action.phase.resultCode };
     }
     if (success && action?.phase.success) storageChanges = mergeStorage(deployed?.entries ?? [], r.storage);
