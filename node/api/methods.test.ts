@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { assemble } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
-import { GENESIS_TIME, GRAM, testChain, transfer, walletOf } from "../chain/testkit.ts";
-import { encode, hashOf } from "../codec/index.ts";
+import { ext, GENESIS_TIME, GRAM, testChain, transfer, walletOf } from "../chain/testkit.ts";
+import { encode } from "../codec/index.ts";
 import { Message } from "../ledger/index.ts";
 import { Mempool } from "../mempool/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
@@ -119,7 +119,7 @@ describe("node/api methods", () => {
     );
     await chain.produceRound(GENESIS_TIME + 5n, {
       shard: [],
-      mc: [{ hash: hashOf(Message, m), message: m as never }],
+      mc: [ext(m)],
     });
     const mempool = new Mempool({}, { chain, now: () => GENESIS_TIME + 6n });
     const methods = apiMethods({

@@ -8,7 +8,7 @@ import { fromHex, toHex } from "../bytes/index.ts";
 import { BlockHeader, type Chain, ChainConfig, type MessageStatus, WORKCHAINS } from "../chain/index.ts";
 import { decode, encode } from "../codec/index.ts";
 import { toVmAddress } from "../execution/index.ts";
-import { Account, type LedgerAddress, Message } from "../ledger/index.ts";
+import { Account, type LedgerAddress } from "../ledger/index.ts";
 import { type Mempool, MempoolError } from "../mempool/index.ts";
 import { invalidParams, type MethodTable, method, type Parser, p, RpcError } from "../rpc/index.ts";
 import { encodeProof } from "../state/index.ts";
@@ -68,7 +68,8 @@ export function apiMethods(deps: ApiDeps): MethodTable {
   let estimating = 0;
 
   const runGet = async (addr: LedgerAddress, name: string, args: Value[]) => {
-    const { account, code, storage } = await chain.contract(addr);
+    // The block the state was read at gives the run its time and end lt.
+    const { account, code, storage, tip: read } = await chain.contract(addr);
     if (account === null || code === null)
       throw new RpcError(API_ERROR.NOT_FOUND, `${rawAddress(addr)} has no code to run`);
     if (account.status.kind === "frozen")
@@ -76,8 +77,7 @@ export function apiMethods(deps: ApiDeps): MethodTable {
         API_ERROR.NOT_FOUND,
         `${rawAddress(addr)} is frozen for unpaid rent; it runs again once paid`,
       );
-    // The block a get-method reads at is its chain's newest: its time and end lt are the context.
-    const tip = addr.workchain === -1n ? chain.head.mc.header : chain.head.shard.header;
+    const tip = read.header;
     const r = run({
       code,
       entry: name,
@@ -271,30 +271,21 @@ export function apiMethods(deps: ApiDeps): MethodTable {
     estimateFee: method({
       params: p.object({ message: p.string({ maxLength: 2 * mempool.maxMessageBytes + 2 }) }),
       handler: async ({ message: hex }) => {
-        let m: Message;
-        const bytes = messageBytes(hex);
-        if (bytes.length > mempool.maxMessageBytes)
-          throw new RpcError(
-            API_ERROR.BAD_MESSAGE,
-            `the message is ${bytes.length} bytes, over the limit of ${mempool.maxMessageBytes}`,
-          );
+        // The mempool's own intake checks, so an estimate refuses what sending would.
+        let m: ReturnType<Mempool["decodeExternal"]>;
         try {
-          m = decode(Message, bytes);
+          m = mempool.decodeExternal(messageBytes(hex), "estimated");
         } catch (e) {
-          if (e instanceof RpcError) throw e;
-          throw new RpcError(API_ERROR.BAD_MESSAGE, `the message does not decode: ${(e as Error).message}`);
+          if (e instanceof MempoolError) throw new RpcError(API_ERROR.BAD_MESSAGE, e.message);
+          throw e;
         }
-        if (m.kind !== "externalIn")
-          throw new RpcError(API_ERROR.BAD_MESSAGE, "only external inbound messages can be estimated");
-        if (!WORKCHAINS.includes(m.dest.workchain as -1n | 0n))
-          throw new RpcError(API_ERROR.BAD_MESSAGE, `workchain ${m.dest.workchain} does not exist`);
         // A dry run holds its message and the contract's storage: bounded, like the mempool's.
         if (estimating >= MAX_ESTIMATES)
           throw new RpcError(API_ERROR.BUSY, "the node is estimating too many messages; try again shortly");
         estimating++;
         let r: Awaited<ReturnType<Chain["tryExternal"]>>;
         try {
-          r = await chain.tryExternal(m, deps.now());
+          r = await chain.tryExternal(m.message, deps.now(), m.hash);
         } finally {
           estimating--;
         }

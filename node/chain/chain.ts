@@ -509,13 +509,15 @@ export class Chain {
     const start = keys.historyStart(address.workchain, address.id);
     const end =
       beforeLt === undefined ? prefixEnd(start) : keys.history(address.workchain, address.id, beforeLt);
-    const out: { hash: Uint8Array; record: TxRecord }[] = [];
-    for await (const [, h] of this.store.entries({ start, end, limit, reverse: true })) {
-      const record = await this.transaction(h);
-      if (record === null) throw new Error(`store corrupt: history names a missing transaction ${toHex(h)}`);
-      out.push({ hash: h, record });
-    }
-    return out;
+    const hashes: Uint8Array[] = [];
+    for await (const [, h] of this.store.entries({ start, end, limit, reverse: true })) hashes.push(h);
+    const records = await this.store.getMany(hashes.map((h) => keys.tx(h)));
+    return hashes.map((hash, i) => {
+      const bytes = records[i];
+      if (bytes === undefined)
+        throw new Error(`store corrupt: history names a missing transaction ${toHex(hash)}`);
+      return { hash, record: decode(TxRecord, bytes) };
+    });
   }
 
   async messageStatus(hash: Uint8Array): Promise<MessageStatus | null> {

@@ -5,9 +5,8 @@
 // update, checked against the supply rule before anyone may commit it.
 import type { Host, StorageChange, StorageReader, Value } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
-import { encode } from "../codec/index.ts";
 import { type ExecResult, executeTransaction } from "../execution/index.ts";
-import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
+import type { Account, LedgerAddress, Message } from "../ledger/index.ts";
 import {
   type BlockHeader,
   type BlockRef,
@@ -26,15 +25,15 @@ export interface QueuedMessage {
   /** The message's hash (ledger §4.1). */
   hash: Uint8Array;
   message: Extract<Message, { kind: "internal" }>;
-  /** Its canonical encoding, when the caller has it (the queue entry's value). */
-  bytes?: Uint8Array;
+  /** Its canonical encoding: the queue entry's value. */
+  bytes: Uint8Array;
 }
 
 export interface ExternalMessage {
   hash: Uint8Array;
   message: Extract<Message, { kind: "externalIn" }>;
-  /** Its canonical encoding, when the caller has it (the bytes that were sent). */
-  bytes?: Uint8Array;
+  /** Its canonical encoding: the bytes that were sent. */
+  bytes: Uint8Array;
 }
 
 export interface CollateInput {
@@ -77,7 +76,7 @@ export interface Collated {
   outMsgs: Uint8Array[];
   state: PreparedState;
   /** Internal messages left for a queue: other chains', and this chain's beyond the block's room. */
-  exported: { destWorkchain: bigint; lt: bigint; hash: Uint8Array; message: Message; bytes: Uint8Array }[];
+  exported: { destWorkchain: bigint; lt: bigint; hash: Uint8Array; bytes: Uint8Array }[];
   statuses: { hash: Uint8Array; status: MessageStatus }[];
   /** Queue entries this block imported, to delete with it. */
   importedKeys: Uint8Array[];
@@ -164,7 +163,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
   let valueExported = 0n;
 
   // Every message comes with its hash: the mempool's, or the sending transaction's record's.
-  const apply = async (message: Message, hash: Uint8Array, bytes?: Uint8Array): Promise<ExecResult> => {
+  const apply = async (message: Message, hash: Uint8Array, bytes: Uint8Array): Promise<ExecResult> => {
     if (message.kind === "externalOut") throw new Error("an outbound external message is never delivered");
     const entry = await entryOf(message.dest);
     let txLt = lt;
@@ -219,7 +218,6 @@ export async function collate(input: CollateInput): Promise<Collated> {
           destWorkchain: m.dest.workchain,
           lt: m.createdLt,
           hash: h,
-          message: m,
           bytes: encoded.outMessages[i],
         });
         valueExported += m.value;
@@ -237,7 +235,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
       },
       encoded: {
         transaction: encoded.transaction,
-        inMsg: bytes ?? encode(Message, message),
+        inMsg: bytes,
         outMsgs: encoded.outMessages,
       },
     });
@@ -289,7 +287,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
   for (let i = 0; i < local.length; i++) {
     const { hash, message, bytes } = local[i];
     if (!room()) {
-      exported.push({ destWorkchain: workchain, lt: message.createdLt, hash, message, bytes });
+      exported.push({ destWorkchain: workchain, lt: message.createdLt, hash, bytes });
       valueExported += message.value;
       continue;
     }

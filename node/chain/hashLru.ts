@@ -5,25 +5,18 @@
 // the hash's first bits and checks the whole hash on a hit: a hex string per lookup cost more
 // than the lookup.
 import { equalBytes } from "../bytes/index.ts";
-import { Lru } from "../cache/index.ts";
+import { hashKey, Lru } from "../cache/index.ts";
 
 interface Entry<V> {
   hash: Uint8Array;
   value: V;
 }
 
-// 30 bits: a small integer V8 hashes without allocating. A collision only replaces an entry.
-const keyOf = (h: Uint8Array): number => (h[0] << 22) | (h[1] << 14) | (h[2] << 6) | (h[3] >> 2);
-
 export class HashLru<V> {
   readonly #lru: Lru<number, Entry<V>>;
 
   constructor(maxCost: number) {
     this.#lru = new Lru({ maxCost });
-  }
-
-  get maxCost(): number {
-    return this.#lru.maxCost;
   }
 
   get size(): number {
@@ -35,12 +28,12 @@ export class HashLru<V> {
   }
 
   get(hash: Uint8Array): V | undefined {
-    const e = this.#lru.get(keyOf(hash));
+    const e = this.#lru.get(hashKey(hash));
     return e !== undefined && equalBytes(e.hash, hash) ? e.value : undefined;
   }
 
   /** Keeps `value` under `hash`, replacing any entry whose key collides with it. */
   set(hash: Uint8Array, value: V, cost: number): void {
-    this.#lru.set(keyOf(hash), { hash: hash.slice(), value }, cost);
+    this.#lru.set(hashKey(hash), { hash: hash.slice(), value }, cost);
   }
 }

@@ -34,9 +34,6 @@ export const TxRecord = t.struct(
 );
 export type TxRecord = Infer<typeof TxRecord>;
 
-const u64 = t.u64;
-const i64 = t.i64;
-const u32 = t.u32;
 const hash32 = t.bytes(32);
 
 /**
@@ -52,10 +49,10 @@ export function encodeTxRecord(
     encoded.transaction,
     encoded.inMsg,
     encodeArrayOf(encoded.outMsgs),
-    encode(i64, record.workchain),
-    encode(u64, record.blockSeqno),
+    encode(t.i64, record.workchain),
+    encode(t.u64, record.blockSeqno),
     encode(hash32, record.blockHash),
-    encode(u32, record.index),
+    encode(t.u32, record.index),
   ]);
 }
 

@@ -11,7 +11,6 @@ import { arrayHeaderSize } from "./wire.ts";
  */
 export function encodeArrayOf(parts: readonly Uint8Array[]): Uint8Array {
   const n = parts.length;
-  if (n > 0xffff_ffff) throw new RangeError(`an array holds at most 2^32 - 1 items, got ${n}`);
   let size = arrayHeaderSize(n);
   for (const p of parts) size += p.length;
   const out = new Uint8Array(size);

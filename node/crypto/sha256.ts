@@ -12,10 +12,14 @@ import { assertBytes, fromNodeBuffer } from "./bytes.ts";
 const SCRATCH_BYTES = 1024;
 const scratch = new Uint8Array(SCRATCH_BYTES);
 
-function digestBytes(data: Uint8Array): Uint8Array {
+function digestInto(data: Uint8Array, out: Uint8Array, at: number): void {
   const digest = hash("sha256", data, "binary");
+  for (let i = 0; i < 32; i++) out[at + i] = digest.charCodeAt(i);
+}
+
+function digestBytes(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = digest.charCodeAt(i);
+  digestInto(data, out, 0);
   return out;
 }
 
@@ -25,8 +29,7 @@ export function sha256Into(data: Uint8Array, out: Uint8Array, at: number): void 
   assertBytes(out, "out");
   if (!Number.isSafeInteger(at) || at < 0 || at + 32 > out.length)
     throw new RangeError(`at: ${at} leaves no room for 32 bytes in ${out.length}`);
-  const digest = hash("sha256", data, "binary");
-  for (let i = 0; i < 32; i++) out[at + i] = digest.charCodeAt(i);
+  digestInto(data, out, at);
 }
 
 /** SHA-256 of `data`: 32 bytes. */

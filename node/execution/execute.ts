@@ -267,7 +267,7 @@ export function executeTransaction(state: AccountState, msg: Message, env: ExecE
     now,
     prevTxHash: before.lastTxHash,
     inMsg: env.inMsgHash ?? hashOf(Message, msg),
-    outMsgs: outBytes !== null ? outBytes.map(sha256) : outMessages.map((m) => hashOf(Message, m)),
+    outMsgs: outBytes?.map(sha256) ?? outMessages.map((m) => hashOf(Message, m)),
     storageFee: rent,
     credit,
     compute,
@@ -276,8 +276,9 @@ export function executeTransaction(state: AccountState, msg: Message, env: ExecE
     totalFees,
     endBalance: balance,
   };
-  const txBytes = outBytes !== null ? encode(Transaction, transaction) : null;
-  const hash = txBytes !== null ? sha256(txBytes) : hashOf(Transaction, transaction);
+  const encoded =
+    outBytes !== null ? { transaction: encode(Transaction, transaction), outMessages: outBytes } : undefined;
+  const hash = encoded !== undefined ? sha256(encoded.transaction) : hashOf(Transaction, transaction);
   const destroyed = action?.phase.success === true && action.destroy;
   const after: Account | null =
     destroyed || (status.kind === "uninit" && balance === 0n)
@@ -302,9 +303,7 @@ export function executeTransaction(state: AccountState, msg: Message, env: ExecE
     storage: storageChanges,
     outMessages,
     fees: totalFees,
-    ...(outBytes !== null && txBytes !== null
-      ? { encoded: { transaction: txBytes, outMessages: outBytes } }
-      : {}),
+    ...(encoded !== undefined ? { encoded } : {}),
   };
 }
 

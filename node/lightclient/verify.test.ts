@@ -1,9 +1,18 @@
 import { describe, expect, test } from "vitest";
 import { apiMethods } from "../api/index.ts";
 import { toHex } from "../bytes/index.ts";
-import { GENESIS_TIME, GRAM, keyOf, testChain, transfer, validatorKey, walletOf } from "../chain/testkit.ts";
-import { decode, encode, hashOf } from "../codec/index.ts";
-import { Account, Message } from "../ledger/index.ts";
+import {
+  ext,
+  GENESIS_TIME,
+  GRAM,
+  keyOf,
+  testChain,
+  transfer,
+  validatorKey,
+  walletOf,
+} from "../chain/testkit.ts";
+import { decode, encode } from "../codec/index.ts";
+import { Account } from "../ledger/index.ts";
 import { Mempool } from "../mempool/index.ts";
 import { type AccountProofJson, verifyAccountProof } from "./verify.ts";
 
@@ -14,7 +23,7 @@ async function answer(address: string) {
   ]);
   const m = transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }]);
   await chain.produceRound(GENESIS_TIME + 1n, {
-    shard: [{ hash: hashOf(Message, m), message: m as never }],
+    shard: [ext(m)],
     mc: [],
   });
   const mempool = new Mempool({}, { chain, now: () => GENESIS_TIME });

@@ -91,8 +91,15 @@ export class Mempool {
     for (const h of hashes) this.#inRound.delete(toHex(h));
   }
 
-  /** Checks a message and takes it; returns its hash, or throws a MempoolError saying why not. */
-  async submit(bytes: Uint8Array): Promise<Uint8Array> {
+  /**
+   * The checks a message meets before anything runs it (chain §7.1): size, codec, an external
+   * inbound message, a workchain that exists. Returns it with its hash, or throws a MempoolError;
+   * `use` ends the refusal of another kind of message ("… can be sent to a node").
+   */
+  decodeExternal(
+    bytes: Uint8Array,
+    use = "sent to a node",
+  ): { message: ExternalMessage["message"]; hash: Uint8Array } {
     if (!(bytes instanceof Uint8Array)) throw new TypeError("bytes: expected a Uint8Array");
     if (bytes.length > this.maxMessageBytes)
       throw new MempoolError(
@@ -108,7 +115,7 @@ export class Mempool {
       throw e;
     }
     if (message.kind !== "externalIn")
-      throw new MempoolError("MEMPOOL_NOT_EXTERNAL", "only external inbound messages can be sent to a node");
+      throw new MempoolError("MEMPOOL_NOT_EXTERNAL", `only external inbound messages can be ${use}`);
     if (!WORKCHAINS.includes(message.dest.workchain as -1n | 0n))
       throw new MempoolError(
         "MEMPOOL_UNKNOWN_WORKCHAIN",
@@ -116,7 +123,12 @@ export class Mempool {
       );
     // decode accepted only the canonical encoding, so these bytes are encode(message) and
     // their sha256 is the message's hash (codec §5) without encoding it again.
-    const hash = sha256(bytes);
+    return { message, hash: sha256(bytes) };
+  }
+
+  /** Checks a message and takes it; returns its hash, or throws a MempoolError saying why not. */
+  async submit(bytes: Uint8Array): Promise<Uint8Array> {
+    const { message, hash } = this.decodeExternal(bytes);
     const key = toHex(hash);
     if (this.#pending.has(key)) return hash;
     const chain = this.#deps.chain;

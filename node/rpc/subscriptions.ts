@@ -79,6 +79,8 @@ export class Subscriptions<O> {
     if (index.spec.keyed !== (typeof key === "string")) {
       throw new TypeError(`publish: topic "${topic}" ${index.spec.keyed ? "needs a key" : "takes no key"}`);
     }
+    // Most publishes reach nobody: nothing to copy or normalise then.
+    if (index.anyKey.size === 0 && index.byKey.size === 0) return [];
     const all = [...index.anyKey.values()];
     if (key === undefined) return all;
     const keyed = index.byKey.get(index.spec.normalizeKey ? index.spec.normalizeKey(key) : key);

@@ -6,10 +6,11 @@ import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Dispatcher, Lookup } from "./dispatch.ts";
-import { RpcErrorCode } from "./errors.ts";
+import { RpcError, RpcErrorCode } from "./errors.ts";
 import type { Method, RpcContext } from "./interface.ts";
 import type { RpcMetrics } from "./metrics.ts";
 import * as p from "./params.ts";
+import { errorText } from "./protocol.ts";
 import type { Subscriptions } from "./subscriptions.ts";
 
 /** Close codes (RFC 6455 §7.4.1). */
@@ -188,11 +189,7 @@ function closeAndWait(ws: WebSocket): Promise<void> {
 
 /** Answers an upgrade it will not take with an HTTP status and a JSON-RPC error, then closes. */
 export function refuse(socket: Duplex, status: 404 | 503, message: string): void {
-  const body = JSON.stringify({
-    jsonrpc: "2.0",
-    error: { code: RpcErrorCode.INVALID_REQUEST, message },
-    id: null,
-  });
+  const body = errorText(null, new RpcError(RpcErrorCode.INVALID_REQUEST, message));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
       `Connection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { hashKey, NodeCache, NodeMap } from "./nodeCache.ts";
+import { hashKey } from "../cache/index.ts";
+import { NodeCache, NodeMap } from "./nodeCache.ts";
 import { makeNode, TrieNode } from "./trieNode.ts";
 
-// Two real nodes, then the same nodes under made-up hashes that share their first 48 bits.
+// Two real nodes, then the same nodes under made-up hashes that share their first 30 bits.
 function nodes(): TrieNode[] {
   const leaf = (k: number) => ({
     key: new Uint8Array(32).fill(k),

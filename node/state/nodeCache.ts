@@ -3,17 +3,8 @@
 // small integer, and check the whole hash on every hit: building a string key per lookup cost about a
 // tenth of an update.
 import { equalBytes, toHex } from "../bytes/index.ts";
-import { Lru } from "../cache/index.ts";
+import { hashKey, Lru } from "../cache/index.ts";
 import { nodeCostBytes, type TrieNode } from "./trieNode.ts";
-
-/**
- * The first 30 bits of a hash: a small integer, which V8 keeps unboxed and a Map hashes at once
- * (48 bits made every key a heap number, and lookups cost several times more). Collisions are
- * rare and handled: every hit is checked against the whole hash.
- */
-export function hashKey(hash: Uint8Array): number {
-  return (hash[0] << 22) | (hash[1] << 14) | (hash[2] << 6) | (hash[3] >>> 2);
-}
 
 export class NodeCache {
   readonly #lru: Lru<number, TrieNode>;

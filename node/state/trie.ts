@@ -42,7 +42,10 @@ export interface PreparedUpdate {
   readonly parent: PreparedUpdate | undefined;
   /** The new root as a subtree, so an update built on this one starts without a lookup. */
   readonly result: Child;
-  /** The records to write; commit() writes them, or a caller adds them to its own atomic batch. */
+  /**
+   * The records to write. commit() or commitMany() writes them, with the caller's own records in
+   * the same batch and the high-water mark of versions, which these records do not hold.
+   */
   readonly ops: readonly WriteOp[];
   readonly created: readonly TrieNode[];
   readonly replaced: readonly TrieNode[];

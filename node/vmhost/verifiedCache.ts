@@ -11,7 +11,7 @@
 // Otherwise it runs again with the verdicts it now knows.
 import type { Host } from "../../vm/index.ts";
 import { equalBytes, toHex } from "../bytes/index.ts";
-import { Lru } from "../cache/index.ts";
+import { hashKey, Lru } from "../cache/index.ts";
 import { vmHost } from "./vmHost.ts";
 
 /** One ed25519 check as the VM asks for it. */
@@ -63,8 +63,7 @@ export function createCachingHost(
   // The least recently used acceptance goes first when the cache is full, by count or by bytes,
   // so a flood of large signed messages cannot grow it.
   const accepted = new Lru<number, SignatureCheck>({ maxCost: maxBytes, maxEntries: capacity });
-  const slot = (s: Uint8Array) =>
-    s.length < 4 ? -1 - s.length : (s[0] << 22) | (s[1] << 14) | (s[2] << 6) | (s[3] >> 2);
+  const slot = (s: Uint8Array) => (s.length < 4 ? -1 - s.length : hashKey(s));
   const isAccepted = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => {
     const c = accepted.get(slot(s));
     return (
