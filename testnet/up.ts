@@ -3,10 +3,8 @@
 // again on the same directory, it carries on from the last block.
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { pino } from "pino";
 import { generateKeyPair } from "../node/crypto/index.ts";
-import { initDataDir, isInitialized } from "../node/datadir/index.ts";
-import { type RunningNode, startNode } from "../node/node.ts";
+import type { RunningNode } from "../node/node.ts";
 import { testnetGenesis } from "./genesis.ts";
 
 export const DEFAULT_TESTNET_PORT = 8645;
@@ -24,6 +22,12 @@ export interface RunningTestnet {
 }
 
 export async function testnetUp(options: TestnetOptions): Promise<RunningTestnet> {
+  // The node loads when a network starts: the CLI's other testnet commands only read accounts.
+  const [{ initDataDir, isInitialized }, { startNode }, { pino }] = await Promise.all([
+    import("../node/datadir/index.ts"),
+    import("../node/node.ts"),
+    import("pino"),
+  ]);
   const fresh = !(await isInitialized(options.dir));
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
   if (fresh) {

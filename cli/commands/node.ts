@@ -1,11 +1,8 @@
 // `gram node init|start|status`: run a node from a data directory, and ask one how far it is.
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { pino } from "pino";
 import { fromHex, toHex } from "../../node/bytes/index.ts";
 import { keyPairFromSeed } from "../../node/crypto/index.ts";
-import { initDataDir, readGenesis } from "../../node/datadir/index.ts";
-import { startNode } from "../../node/node.ts";
 import { type CliContext, type CommandGroup, outputOf } from "../context.ts";
 import { CliError, usageError } from "../errors.ts";
 import { formatTable } from "../output/index.ts";
@@ -45,6 +42,8 @@ export const nodeCommands: CommandGroup = {
       .requiredOption("--genesis <file>", "genesis JSON file")
       .option("--key <file>", 'validator key JSON ({"seed": "<64 hex>"}); generated when left out')
       .action(async (opts: { dir: string; genesis: string; key?: string }, cmd: Command) => {
+        // The store and the chain load here, not for every gram command.
+        const { initDataDir, readGenesis } = await import("../../node/datadir/index.ts");
         const genesis = await readGenesis(opts.genesis);
         let key: ReturnType<typeof keyPairFromSeed> | undefined;
         if (opts.key !== undefined) {
@@ -68,6 +67,8 @@ export const nodeCommands: CommandGroup = {
       .option("--rpc-host <host>", "address the JSON-RPC server listens on", "127.0.0.1")
       .option("--rpc-port <port>", "JSON-RPC port", parsePort, 8645)
       .action(async (opts: { dir: string; rpcHost: string; rpcPort: number }) => {
+        // The whole node loads here, not for every gram command.
+        const [{ startNode }, { pino }] = await Promise.all([import("../../node/node.ts"), import("pino")]);
         const running = await startNode({
           dataDir: opts.dir,
           rpcHost: opts.rpcHost,

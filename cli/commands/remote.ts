@@ -8,7 +8,6 @@ import { type Address, parseAddress } from "../../node/address/index.ts";
 import { fromHex, toHex } from "../../node/bytes/index.ts";
 import { ChainConfig, type Validator } from "../../node/chain/index.ts";
 import { decode, hashOf } from "../../node/codec/index.ts";
-import { writeFileAtomic } from "../../node/datadir/index.ts";
 import type { LedgerAddress } from "../../node/ledger/index.ts";
 import { RpcClient } from "../../node/rpcclient/index.ts";
 import { type CliContext, globalsOf, keystoreOf } from "../context.ts";
@@ -89,6 +88,7 @@ export async function trustedValidators(ctx: CliContext, client: RpcClient): Pro
   const doc = {
     validators: config.validators.map((v) => ({ publicKey: toHex(v.publicKey), stake: v.stake.toString() })),
   };
+  const { writeFileAtomic } = await import("../../node/datadir/index.ts");
   await writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`, 0o600);
   return config.validators;
 }
