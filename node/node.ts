@@ -103,7 +103,6 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   });
   const deps = { chain, mempool, host, network: genesis.network, now };
   const publish = (round: RoundResult) => {
-    mempool.settled(round.statuses.map((s) => s.hash));
     if (rpc === null) return;
     rpc.publish("blocks", undefined, {
       masterchain: { seqno: Number(round.mc.header.seqno), hash: toHex(round.mc.hash) },

@@ -16,8 +16,16 @@ export interface TestAccount {
   address: { workchain: bigint; id: Uint8Array };
 }
 
+let testKey: ReturnType<typeof mnemonicToKeyPair> | undefined;
+
+/** The test mnemonic's key pair, derived once (100,000 rounds of PBKDF2 each time otherwise). */
+export function testKeyPair(): ReturnType<typeof mnemonicToKeyPair> {
+  testKey ??= mnemonicToKeyPair(TEST_MNEMONIC.split(" "));
+  return testKey;
+}
+
 export function testAccounts(): TestAccount[] {
-  const key = mnemonicToKeyPair(TEST_MNEMONIC.split(" "));
+  const key = testKeyPair();
   return Array.from({ length: TEST_ACCOUNTS }, (_, index) => ({
     index,
     publicKey: key.publicKey,

@@ -5,6 +5,7 @@ export {
   TEST_MNEMONIC,
   type TestAccount,
   testAccounts,
+  testKeyPair,
 } from "./accounts.ts";
 export { TESTNET_FEES, testnetGenesis } from "./genesis.ts";
 export { freePort } from "./ports.ts";

@@ -1,10 +1,7 @@
-// `gram testnet up|accounts`: the local network of README's quick start, and its funded wallets.
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { formatFriendly } from "../../node/address/index.ts";
 import { toHex } from "../../node/bytes/index.ts";
-import { parseGenesis } from "../../node/chain/index.ts";
 import { RpcClientError } from "../../node/rpcclient/index.ts";
 import { formatGrams } from "../../node/units/index.ts";
 import {
@@ -113,7 +110,8 @@ async function liveBalances(cmd: Command, addresses: string[]): Promise<bigint[]
 
 async function genesisBalances(dir: string): Promise<Map<string, bigint> | null> {
   try {
-    const g = parseGenesis(JSON.parse(await readFile(join(dir, "genesis.json"), "utf8")));
+    const { FILES, readGenesis } = await import("../../node/datadir/index.ts");
+    const g = await readGenesis(join(dir, FILES.genesis));
     return new Map(g.accounts.map((a) => [raw(a.address), a.balance]));
   } catch {
     return null;

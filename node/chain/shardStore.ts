@@ -155,8 +155,7 @@ export class ShardStore {
       if (w.code !== null) ops.push({ type: "put", key: key(CODE_PREFIX, sha256(w.code)), value: w.code });
       if (w.account === null) {
         accountChanges.push({ key: id, value: null });
-        for (const item of (await this.storageOf(w.address)).values())
-          ops.push({ type: "del", key: key(FLAT_PREFIX, wcByte(w.address.workchain), id, item.key) });
+        await this.#deleteFlatStorage(w.address, ops);
         continue;
       }
       let account = w.account;
@@ -164,8 +163,7 @@ export class ShardStore {
       // deleted it: then none of that storage may carry over.
       let prior = w.before === null || w.before.status.kind === "uninit" ? null : w.before.status;
       if (prior !== null && w.wiped === true) {
-        for (const item of (await this.storageOf(w.address)).values())
-          ops.push({ type: "del", key: key(FLAT_PREFIX, wcByte(w.address.workchain), id, item.key) });
+        await this.#deleteFlatStorage(w.address, ops);
         prior = null;
       }
       if (account.status.kind === "active") {
@@ -222,6 +220,12 @@ export class ShardStore {
     const accountsUpdate = await this.trie.prepare(root, accountChanges);
     updates.push(accountsUpdate);
     return { root: accountsUpdate.root, updates, ops };
+  }
+
+  /** The deletes of every flat storage record of `address` (a deleted or wiped account). */
+  async #deleteFlatStorage(address: LedgerAddress, ops: WriteOp[]): Promise<void> {
+    for (const item of (await this.storageOf(address)).values())
+      ops.push({ type: "del", key: key(FLAT_PREFIX, wcByte(address.workchain), address.id, item.key) });
   }
 
   /** Writes a prepared state and the caller's records (the block) in one atomic batch. */

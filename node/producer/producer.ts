@@ -86,6 +86,8 @@ export class Producer {
           this.#deps.now(),
           mempool.take(chain.config.maxBlockTransactions),
         );
+        // What the round took is decided now: its messages have their statuses (chain §7.2).
+        mempool.settled(round.statuses.map((s) => s.hash));
         this.#deps.onRound(round, performance.now() - started);
       } catch (e) {
         this.#stopped = true;

@@ -9,10 +9,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { toHex } from "../../node/bytes/index.ts";
 import { encode } from "../../node/codec/index.ts";
 import { Message } from "../../node/ledger/index.ts";
-import { mnemonicToKeyPair } from "../../node/mnemonic/index.ts";
 import { RpcClient } from "../../node/rpcclient/index.ts";
 import { transferMessage } from "../../node/wallet/index.ts";
-import { TEST_MNEMONIC, testAccounts } from "../accounts.ts";
+import { TEST_MNEMONIC, testAccounts, testKeyPair } from "../accounts.ts";
 import { freePort } from "../ports.ts";
 
 const run = promisify(execFile);
@@ -216,7 +215,7 @@ describe("gram against a real node", () => {
 
   test("every transfer reported final survives a kill -9 in the middle of a stream", async () => {
     const client = new RpcClient(`http://127.0.0.1:${port}`, { timeoutMs: 10_000 });
-    const key = mnemonicToKeyPair(TEST_MNEMONIC.split(" "));
+    const key = testKeyPair();
     const [, from, to] = testAccounts();
     const final: string[] = [];
     let seqno = BigInt(
@@ -271,7 +270,7 @@ describe("gram against a real node", () => {
 
   test("every message accepted before a kill -9 is decided after the restart, none lost", async () => {
     const client = new RpcClient(`http://127.0.0.1:${port}`, { timeoutMs: 10_000 });
-    const key = mnemonicToKeyPair(TEST_MNEMONIC.split(" "));
+    const key = testKeyPair();
     const accounts = testAccounts();
     const validUntil = BigInt(Math.floor(Date.now() / 1000) + 120);
     const messages = accounts.slice(3).map((_account, i) =>
