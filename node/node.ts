@@ -51,7 +51,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     threads: options.verifierThreads,
     onWorkerError: (err) => logger.error({ err }, "a signature verification worker failed"),
   });
-  const host = createCachingHost(100_000, verifier);
+  const host = createCachingHost();
   let chain: Chain;
   try {
     chain = await Chain.open(store, { host, signer: keySigner(key), dryRuns: verifier });

@@ -308,8 +308,8 @@ export class Chain {
   /**
    * Runs an external message against the newest final state and keeps nothing (chain §7.1):
    * what the mempool checks before it takes a message, and what a fee estimate reports. It runs
-   * on the chain's own host, so a signature it accepts is not checked again in the block; a
-   * caching host with a verifier checks the signatures on other threads.
+   * on the chain's own host, so a signature it accepts is not checked again in the block; with
+   * a dry-run pool the whole run is on another thread and its accepted signatures come back.
    */
   async tryExternal(
     message: Extract<Message, { kind: "externalIn" }>,
@@ -352,7 +352,7 @@ export class Chain {
       host.remember(accepted);
       return result;
     }
-    return "withOffThreadChecks" in host ? host.withOffThreadChecks(attempt) : attempt(host);
+    return attempt(host);
   }
 
   async accountProof(address: LedgerAddress): Promise<{ proof: TrieProof; tip: Tip; mc: Tip }> {

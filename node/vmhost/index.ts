@@ -4,6 +4,5 @@ export {
   type CachingHost,
   createCachingHost,
   type SignatureCheck,
-  type SignatureVerifier,
 } from "./verifiedCache.ts";
 export { vmHost } from "./vmHost.ts";

@@ -2,15 +2,11 @@
 // transfer's signature is checked once per node: when the mempool runs the message up to ACCEPT,
 // not again when the block runs it (issue of the 1-node figures). Only acceptances are kept, and
 // a kept triple is one the rule of crypto §3 accepted, so the answer is the one the rule would
-// give: the VM's result and gas are the same with or without the cache.
-//
-// Given a verifier (node/verifier's worker pool), `withOffThreadChecks` moves the check itself
-// off the calling thread: the run first gets "accepted" for every triple the host has not seen,
-// the triples asked for go to the verifier, and the run stands only when each of them was indeed
-// accepted — then every answer it got was the rule's, so it is the run the rule would have given.
-// Otherwise it runs again with the verdicts it now knows.
+// give: the VM's result and gas are the same with or without the cache. The node's worker pool
+// runs the mempool's checks off the main thread and hands back the triples they accepted
+// (`remember`).
 import type { Host } from "../../vm/index.ts";
-import { equalBytes, toHex } from "../bytes/index.ts";
+import { equalBytes } from "../bytes/index.ts";
 import { hashKey, Lru } from "../cache/index.ts";
 import { vmHost } from "./vmHost.ts";
 
@@ -21,27 +17,13 @@ export interface SignatureCheck {
   signature: Uint8Array;
 }
 
-/** Answers each check with the rule of crypto §3 (`verify` of node/crypto): node/verifier's pool. */
-export interface SignatureVerifier {
-  verify(checks: readonly SignatureCheck[]): Promise<boolean[]>;
-}
-
 export interface CachingHost extends Host {
   readonly cacheSize: number;
   /** What the kept triples cost, bounded by `maxBytes`. */
   readonly cacheBytes: number;
   /** Keeps triples that `verify` of node/crypto accepted elsewhere (another thread's run). */
   remember(accepted: readonly SignatureCheck[]): void;
-  /**
-   * `attempt(host)`'s result, with the signature checks of the host it is handed verified by
-   * the verifier. `attempt` may run more than once and must not keep anything of a run but its
-   * result. Without a verifier it is `attempt(this host)`.
-   */
-  withOffThreadChecks<R>(attempt: (host: Host) => Promise<R>): Promise<R>;
 }
-
-/** Runs of `attempt` with guesses before it falls back to checking on this thread. */
-const MAX_GUESSING_RUNS = 3;
 
 const isBytes = (m: unknown, k: unknown, s: unknown) =>
   m instanceof Uint8Array && k instanceof Uint8Array && s instanceof Uint8Array;
@@ -51,11 +33,7 @@ const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 /** What a kept triple costs besides its bytes (the entry, three arrays). */
 const ENTRY_OVERHEAD = 200;
 
-export function createCachingHost(
-  capacity = 100_000,
-  verifier: SignatureVerifier | null = null,
-  maxBytes = DEFAULT_MAX_BYTES,
-): CachingHost {
+export function createCachingHost(capacity = 100_000, maxBytes = DEFAULT_MAX_BYTES): CachingHost {
   if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`capacity: ${capacity}`);
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new RangeError(`maxBytes: ${maxBytes}`);
   // Kept by the first 30 bits of the signature (random enough, and a small integer a Map hashes
@@ -78,7 +56,6 @@ export function createCachingHost(
     const c = { message: m.slice(), publicKey: k.slice(), signature: s.slice() };
     accepted.set(slot(s), c, costOf(c));
   };
-  const keyOf = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => `${toHex(k)}${toHex(s)}${toHex(m)}`;
   const host: CachingHost = {
     sha256: vmHost.sha256,
     hashValue: vmHost.hashValue,
@@ -98,42 +75,6 @@ export function createCachingHost(
     remember(checks) {
       for (const c of checks)
         if (isBytes(c.message, c.publicKey, c.signature)) remember(c.message, c.publicKey, c.signature);
-    },
-    async withOffThreadChecks<R>(attempt: (host: Host) => Promise<R>): Promise<R> {
-      if (verifier === null) return attempt(host);
-      const known = new Map<string, boolean>();
-      for (let run = 0; run < MAX_GUESSING_RUNS; run++) {
-        const asked = new Map<string, SignatureCheck>();
-        const guessing: Host = {
-          sha256: vmHost.sha256,
-          hashValue: vmHost.hashValue,
-          ed25519Verify(message, publicKey, signature) {
-            if (!isBytes(message, publicKey, signature)) return false;
-            if (isAccepted(message, publicKey, signature)) return true;
-            const key = keyOf(message, publicKey, signature);
-            const verdict = known.get(key);
-            if (verdict !== undefined) return verdict;
-            // The VM may reuse its arrays after the call: the check keeps copies.
-            asked.set(key, {
-              message: message.slice(),
-              publicKey: publicKey.slice(),
-              signature: signature.slice(),
-            });
-            return true;
-          },
-        };
-        const result = await attempt(guessing);
-        if (asked.size === 0) return result;
-        const verdicts = await verifier.verify([...asked.values()]);
-        let guessedRight = true;
-        [...asked].forEach(([key, c], i) => {
-          known.set(key, verdicts[i]);
-          if (verdicts[i]) remember(c.message, c.publicKey, c.signature);
-          else guessedRight = false;
-        });
-        if (guessedRight) return result;
-      }
-      return attempt(host);
     },
   };
   return host;
