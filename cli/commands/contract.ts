@@ -3,7 +3,6 @@
 // initial storage, a body) are typed as in `vmValues.ts`; stacks come back in rpc §3's JSON.
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { formatFriendly } from "../../node/address/index.ts";
 import { fromHex, toHex } from "../../node/bytes/index.ts";
 import { formatGrams, parseGrams } from "../../node/units/index.ts";
 import { deployAddress } from "../../node/wallet/index.ts";
@@ -20,7 +19,7 @@ import { type CliContext, type CommandGroup, outputOf } from "../context.ts";
 import { CliError, usageError } from "../errors.ts";
 import { formatTable } from "../output/index.ts";
 import { parseWalletName } from "./args.ts";
-import { clientOf, rawOf, resolveTarget } from "./remote.ts";
+import { clientOf, friendlyOf, rawOf, resolveTarget } from "./remote.ts";
 import { parseValue, showTagged, toTagged, type VmJson } from "./vmValues.ts";
 import { type SendOptions, sendFromWallet, type TxAnswer, timeoutOf } from "./walletSend.ts";
 
@@ -149,7 +148,7 @@ async function deploy(ctx: CliContext, cmd: Command, file: string, opts: DeployO
     );
   const address = deployAddress(init);
   const raw = rawOf(address);
-  const friendly = formatFriendly({ workchain: 0, hash: address.id }, { bounceable: true, testnet: false });
+  const friendly = friendlyOf(address, true);
   const client = clientOf(cmd);
   const before = await client.call<{ status: string }>("getAccount", { address: raw });
   if (before.status === "active")

@@ -2,7 +2,6 @@
 // shown only after its proof checks out against the trusted validators; a transfer is signed
 // here, sent as an external message, and followed until it is final or refused.
 import type { Command } from "commander";
-import { formatFriendly } from "../../node/address/index.ts";
 import { type AccountProofJson, verifyAccountProof } from "../../node/lightclient/index.ts";
 import { formatGrams, parseGrams } from "../../node/units/index.ts";
 import { commentBody } from "../../node/wallet/index.ts";
@@ -10,7 +9,7 @@ import { type CliContext, type CommandGroup, keystoreOf, outputOf } from "../con
 import { usageError } from "../errors.ts";
 import { formatTable } from "../output/index.ts";
 import { parseWalletName } from "./args.ts";
-import { clientOf, rawOf, resolveTarget, trustedValidators } from "./remote.ts";
+import { clientOf, friendlyOf, rawOf, resolveTarget, trustedValidators } from "./remote.ts";
 import { type SendOptions, sendFromWallet, type TxAnswer, timeoutOf } from "./walletSend.ts";
 
 const MAX_COMMENT_BYTES = 1_000;
@@ -88,10 +87,7 @@ async function balance(ctx: CliContext, cmd: Command, text: string): Promise<voi
   });
   const proved = verifyAccountProof(answer.proof, target.address, validators);
   const nano = proved.account?.balance ?? 0n;
-  const address = formatFriendly(
-    { workchain: Number(target.address.workchain), hash: target.address.id },
-    { bounceable: target.bounceable !== false, testnet: false },
-  );
+  const address = friendlyOf(target.address, target.bounceable !== false);
   outputOf(ctx, cmd).result(
     {
       address,

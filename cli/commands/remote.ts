@@ -4,7 +4,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { type Address, parseAddress } from "../../node/address/index.ts";
+import { type Address, formatFriendly, parseAddress } from "../../node/address/index.ts";
 import { fromHex, toHex } from "../../node/bytes/index.ts";
 import { ChainConfig, type Validator } from "../../node/chain/index.ts";
 import { decode, hashOf } from "../../node/codec/index.ts";
@@ -53,6 +53,10 @@ export async function resolveTarget(ctx: CliContext, text: string): Promise<Targ
 }
 
 export const rawOf = (a: LedgerAddress) => `${a.workchain}:${toHex(a.id)}`;
+
+/** The friendly form (mainnet flags) of a ledger address. */
+export const friendlyOf = (a: LedgerAddress, bounceable: boolean) =>
+  formatFriendly({ workchain: Number(a.workchain), hash: a.id }, { bounceable, testnet: false });
 
 interface ConfigAnswer {
   hash: string;

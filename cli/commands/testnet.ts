@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import type { Command } from "commander";
-import { formatFriendly } from "../../node/address/index.ts";
-import { toHex } from "../../node/bytes/index.ts";
+import type { LedgerAddress } from "../../node/ledger/index.ts";
 import { RpcClientError } from "../../node/rpcclient/index.ts";
 import { formatGrams } from "../../node/units/index.ts";
 import {
@@ -14,7 +13,7 @@ import {
 import { type CliContext, type CommandGroup, outputOf } from "../context.ts";
 import { gramHome } from "../keystore/index.ts";
 import { parsePort, runUntilSignal } from "./node.ts";
-import { clientOf } from "./remote.ts";
+import { clientOf, friendlyOf, rawOf } from "./remote.ts";
 
 const defaultDir = (ctx: CliContext) => join(gramHome(ctx.io.env), "testnet");
 
@@ -54,7 +53,7 @@ export const testnetCommands: CommandGroup = {
             accounts: accounts.map((a) => ({
               index: a.index,
               address: friendly(a.address),
-              raw: raw(a.address),
+              raw: rawOf(a.address),
             })),
           },
           () => lines.join("\n"),
@@ -70,14 +69,14 @@ export const testnetCommands: CommandGroup = {
         const accounts = testAccounts();
         const balances = await liveBalances(
           cmd,
-          accounts.map((a) => raw(a.address)),
+          accounts.map((a) => rawOf(a.address)),
         );
         const genesis = balances === null ? await genesisBalances(opts.dir ?? defaultDir(ctx)) : null;
         const rows = accounts.map((a, i) => ({
           index: a.index,
           address: friendly(a.address),
-          raw: raw(a.address),
-          balance: (balances?.[i] ?? genesis?.get(raw(a.address)) ?? TEST_BALANCE_NANO).toString(),
+          raw: rawOf(a.address),
+          balance: (balances?.[i] ?? genesis?.get(rawOf(a.address)) ?? TEST_BALANCE_NANO).toString(),
         }));
         outputOf(ctx, cmd).result({ mnemonic: TEST_MNEMONIC, accounts: rows }, () =>
           [
@@ -89,9 +88,7 @@ export const testnetCommands: CommandGroup = {
   },
 };
 
-const friendly = (a: { workchain: bigint; id: Uint8Array }) =>
-  formatFriendly({ workchain: Number(a.workchain), hash: a.id }, { bounceable: false, testnet: false });
-const raw = (a: { workchain: bigint; id: Uint8Array }) => `${a.workchain}:${toHex(a.id)}`;
+const friendly = (a: LedgerAddress) => friendlyOf(a, false);
 
 /** Balances from the running network, or null when no node answers at --rpc. */
 async function liveBalances(cmd: Command, addresses: string[]): Promise<bigint[] | null> {
@@ -112,7 +109,7 @@ async function genesisBalances(dir: string): Promise<Map<string, bigint> | null>
   try {
     const { FILES, readGenesis } = await import("../../node/datadir/index.ts");
     const g = await readGenesis(join(dir, FILES.genesis));
-    return new Map(g.accounts.map((a) => [raw(a.address), a.balance]));
+    return new Map(g.accounts.map((a) => [rawOf(a.address), a.balance]));
   } catch {
     return null;
   }

@@ -14,7 +14,7 @@ import { EXIT } from "../../vm/index.ts";
 import { type CliContext, keystoreOf } from "../context.ts";
 import { CliError, usageError } from "../errors.ts";
 import { readPassword } from "../keystore/index.ts";
-import { clientOf, rawOf } from "./remote.ts";
+import { clientOf, ledger, rawOf } from "./remote.ts";
 
 export interface StatusAnswer {
   hash: string;
@@ -85,7 +85,7 @@ export async function sendFromWallet(
   const client = clientOf(cmd);
   const password = await readPassword(ctx.io, { wallet: from });
   const wallet = await keystore.unlock(from, password);
-  const walletAddr = { workchain: BigInt(wallet.workchain), id: wallet.address.hash };
+  const walletAddr = ledger(wallet.address);
   const self = await client.call<{ status: string; balance: string }>("getAccount", {
     address: rawOf(walletAddr),
   });
