@@ -246,35 +246,21 @@ export class MerkleTrie {
   async #findLeaf(root: Uint8Array, key: Uint8Array): Promise<LeafEntry | undefined> {
     assertHash("root", root);
     assertHash("key", key);
-    const cached = this.#findLeafCached(root, key);
-    if (cached !== undefined) return cached ?? undefined;
-    let sub = await this.#root(root);
+    // A cached node is taken without awaiting: the hot accounts' paths are all in memory, and
+    // a read of one then waits on nothing.
+    let sub: Sub = equalBytes(root, EMPTY_HASH) ? null : (this.#cache.get(root) ?? (await this.#root(root)));
     for (let depth = 0; sub instanceof TrieNode; depth++) {
-      sub = await this.#child(sub, nibbleAt(key, depth), depth, key);
+      const i = nibbleAt(key, depth);
+      if (!sub.has(i)) sub = null;
+      else if (sub.isLeaf(i)) sub = sub.leaf(i);
+      else {
+        const hash = sub.childHash(i);
+        sub = this.#cache.get(hash) ?? (await this.#node(hash, sub.childVersion(i), depth + 1, key));
+      }
     }
     if (sub === null) return undefined;
     checkLeaf(sub);
     return equalBytes(sub.key, key) ? sub : undefined;
-  }
-
-  /**
-   * #findLeaf without awaiting when every node on the path is cached (the hot accounts): the
-   * leaf, null when the key is absent, undefined when a node has to be read first.
-   */
-  #findLeafCached(root: Uint8Array, key: Uint8Array): LeafEntry | null | undefined {
-    if (equalBytes(root, EMPTY_HASH)) return null;
-    let node = this.#cache.get(root);
-    for (let depth = 0; node !== undefined; depth++) {
-      const i = nibbleAt(key, depth);
-      if (!node.has(i)) return null;
-      if (node.isLeaf(i)) {
-        const leaf = node.leaf(i);
-        checkLeaf(leaf);
-        return equalBytes(leaf.key, key) ? leaf : null;
-      }
-      node = this.#cache.get(node.childHash(i));
-    }
-    return undefined;
   }
 
   /** The child of `node` (at `depth`, on the path of `key`) in slot `i`. */
