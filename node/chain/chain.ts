@@ -49,7 +49,6 @@ import { ShardStore, type StorageItems } from "./shardStore.ts";
 
 /** Statuses kept in memory: a few rounds' worth at full blocks. */
 const RECENT_STATUSES = 100_000;
-const CODE_CACHE_BYTES = 16 * 1024 * 1024;
 
 export const BASECHAIN = 0n;
 export const MASTERCHAIN = -1n;
@@ -157,9 +156,7 @@ export class Chain {
   readonly #host: Host | CachingHost;
   readonly #dryRuns: DryRunner | undefined;
   readonly #signer: BlockSigner;
-  /** Code by hash, bounded by bytes: every contract deployed adds one, and any sender can deploy. */
   #queuedMessages = 0;
-  readonly #codeCache = new HashLru<Uint8Array>(CODE_CACHE_BYTES);
   /**
    * The statuses the latest rounds wrote, as written: clients poll for their messages' ends, and
    * a stored status changes only in a round, which updates this as it writes.
@@ -297,12 +294,8 @@ export class Chain {
   async #contractParts(
     address: LedgerAddress,
   ): Promise<{ account: Account | null; code: Uint8Array | null; items: StorageItems | null; tip: Tip }> {
-    const { account, tip } = await this.account(address);
-    if (account === null || account.status.kind === "uninit")
-      return { account, code: null, items: null, tip };
-    const code = await this.code(account.status.codeHash);
-    if (code === null) throw new Error(`state corrupt: no code for ${toHex(address.id)}`);
-    return { account, code, items: await this.state.storageFor(address, account, false), tip };
+    const tip = this.tipOf(address);
+    return { ...(await this.state.contractAt(tip.header.stateRoot, address, false)), tip };
   }
 
   /**
@@ -361,11 +354,7 @@ export class Chain {
   }
 
   async code(codeHash: Uint8Array): Promise<Uint8Array | null> {
-    const cached = this.#codeCache.get(codeHash);
-    if (cached !== undefined) return cached;
-    const code = (await this.state.code(codeHash)) ?? null;
-    if (code !== null) this.#codeCache.set(codeHash, code, code.length + 100);
-    return code;
+    return (await this.state.code(codeHash)) ?? null;
   }
 
   async #queue(destWorkchain: bigint, limit: number): Promise<QueuedMessage[]> {
@@ -401,7 +390,6 @@ export class Chain {
       store: this.state,
       host: this.#host,
       producer: this.#signer.publicKey,
-      code: (h: Uint8Array) => this.code(h),
       configParam: this.configParam,
     };
     const shard = await collate({

@@ -55,8 +55,6 @@ export interface CollateInput {
   producer: Uint8Array;
   /** Masterchain blocks: the shard descriptors to record. */
   shards: readonly ShardDescr[];
-  /** Code by hash (the chain keeps it cached: most accounts run one of a few programs). */
-  code: (codeHash: Uint8Array) => Promise<Uint8Array | null>;
   /** The config as contracts read it (chain §3.4). */
   configParam: (id: bigint) => Value | null;
 }
@@ -109,16 +107,10 @@ export function refusalText(r: Extract<ExecResult, { kind: "refused" }>): string
 }
 
 async function loadEntry(input: CollateInput, address: LedgerAddress): Promise<Entry> {
-  const account = await input.store.account(input.prev.stateRoot, address.id);
-  let code: Uint8Array | null = null;
+  // Nothing commits while a block is built, so what is read here may be kept (ShardStore).
+  const { account, code, items } = await input.store.contractAt(input.prev.stateRoot, address, true);
   const storage = new Map<string, Value>();
-  // A frozen account keeps its code and storage: a message that pays its debt runs it again.
-  if (account !== null && account.status.kind !== "uninit") {
-    code = await input.code(account.status.codeHash);
-    if (code === null) throw new Error(`state corrupt: no code for account ${toHex(address.id)}`);
-    // Nothing commits while a block is built, so what is read here may be kept (ShardStore).
-    for (const [k, item] of await input.store.storageFor(address, account, true)) storage.set(k, item.value);
-  }
+  for (const [k, item] of items ?? []) storage.set(k, item.value);
   return { address, before: account, account, code, newCode: null, storage, writes: new Map(), wiped: false };
 }
 

@@ -51,6 +51,8 @@ const NO_ITEMS: StorageItems = new Map();
 const MAX_KEPT_ITEMS = 4_096;
 /** Rough bytes of a kept entry beyond its encoding (object, map slot, key string). */
 const ENTRY_OVERHEAD = 160;
+/** Bytes of code kept by hash. */
+const CODE_CACHE_BYTES = 16 * 1024 * 1024;
 
 export interface PreparedState {
   root: Uint8Array;
@@ -81,6 +83,8 @@ export class ShardStore {
   readonly #accounts: HashLru<Account>;
   /** Storage maps by the hex of their storage root. */
   readonly #storage: HashLru<StorageItems>;
+  /** Code by hash, bounded by bytes: every contract deployed adds one, and any sender can deploy. */
+  readonly #code = new HashLru<Uint8Array>(CODE_CACHE_BYTES);
 
   constructor(store: KvStore, options: ShardStoreOptions = {}) {
     this.#store = store;
@@ -125,8 +129,29 @@ export class ShardStore {
     this.#storage.set(root, items, cost);
   }
 
+  /** Code by its hash; most accounts run one of a few programs, so it is kept. */
   async code(hash: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.#store.get(key(CODE_PREFIX, hash));
+    const kept = this.#code.get(hash);
+    if (kept !== undefined) return kept;
+    const code = await this.#store.get(key(CODE_PREFIX, hash));
+    if (code !== undefined) this.#code.set(hash, code, code.length + ENTRY_OVERHEAD);
+    return code;
+  }
+
+  /**
+   * An account at `root` with what the VM runs it with: its code and storage (an active or a
+   * frozen account; a frozen one runs again once its debt is paid). `keep` as for storageFor.
+   */
+  async contractAt(
+    root: Uint8Array,
+    address: LedgerAddress,
+    keep: boolean,
+  ): Promise<{ account: Account | null; code: Uint8Array | null; items: StorageItems | null }> {
+    const account = await this.account(root, address.id);
+    if (account === null || account.status.kind === "uninit") return { account, code: null, items: null };
+    const code = await this.code(account.status.codeHash);
+    if (code === undefined) throw new Error(`state corrupt: no code for ${toHex(address.id)}`);
+    return { account, code, items: await this.storageFor(address, account, keep) };
   }
 
   /** A contract's whole storage at the newest committed state, for the VM's synchronous reads. */
