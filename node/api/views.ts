@@ -68,11 +68,13 @@ function bodyView(body: Uint8Array, value: Value | undefined): unknown {
   return value === undefined ? { undecodable: toHex(body) } : vmToJson(value);
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 /** A text comment when the body is one (contracts §2.5), for people reading a history. */
 function commentOf(value: Value | undefined): string | null {
   if (!(value instanceof Uint8Array)) return null;
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(value);
+    return utf8.decode(value);
   } catch {
     return null; // not UTF-8: bytes, not a comment
   }

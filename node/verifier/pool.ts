@@ -159,7 +159,7 @@ export class VerifyPool {
       this.#started = true;
       for (const slot of this.#slots) this.#spawn(slot);
     }
-    if (this.#closed || this.live === 0) {
+    if (this.#closed || !this.#slots.some((s) => s.worker !== null)) {
       here(job, this.#answered);
       return;
     }
