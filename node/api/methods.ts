@@ -10,7 +10,15 @@ import { decode, encode } from "../codec/index.ts";
 import { toVmAddress } from "../execution/index.ts";
 import { Account, type LedgerAddress } from "../ledger/index.ts";
 import { type Mempool, MempoolError } from "../mempool/index.ts";
-import { invalidParams, type MethodTable, method, type Parser, p, RpcError } from "../rpc/index.ts";
+import {
+  invalidParams,
+  type MethodTable,
+  method,
+  type Parser,
+  p,
+  RpcError,
+  RpcErrorCode,
+} from "../rpc/index.ts";
 import { encodeProof } from "../state/index.ts";
 import { accountView, headerView, rawAddress, txView } from "./views.ts";
 import { vmFromJson, vmToJson } from "./vmJson.ts";
@@ -257,12 +265,12 @@ export function apiMethods(deps: ApiDeps): MethodTable {
       }),
       handler: async ({ address: text, method: name, args }) => {
         if (name === "recv_internal" || name === "recv_external")
-          throw new RpcError(-32602, `method: ${name} is a receiver, not a get-method`);
+          throw new RpcError(RpcErrorCode.INVALID_PARAMS, `method: ${name} is a receiver, not a get-method`);
         let stack: Value[];
         try {
           stack = ((args ?? []) as unknown[]).map((a: unknown, i: number) => vmFromJson(a, `args[${i}]`));
         } catch (e) {
-          throw new RpcError(-32602, (e as Error).message);
+          throw new RpcError(RpcErrorCode.INVALID_PARAMS, (e as Error).message);
         }
         return runGet(address(text), name, stack);
       },
