@@ -227,7 +227,7 @@ export function executeTransaction(state: AccountState, msg: Message, env: ExecE
       if (action.phase.success) {
         balance = action.balance;
         if (action.code !== null) {
-          // ledger §6.4: the new code is the account's from now on, so its hash is too.
+          // ledger §6.5: the new code is the account's from now on, so its hash is too.
           code = action.code;
           if (status.kind === "active") status = { ...status, codeHash: env.host.sha256(code) };
         }
