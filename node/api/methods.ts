@@ -293,20 +293,19 @@ export function apiMethods(deps: ApiDeps): MethodTable {
         estimating++;
         let r: Awaited<ReturnType<Chain["tryExternal"]>>;
         try {
-          r = await chain.tryExternal(m.message, deps.now(), m.hash);
+          r = await chain.tryExternal(m, deps.now());
         } finally {
           estimating--;
         }
         if (r.kind === "refused")
           return { accepted: false, reason: r.reason, exitCode: r.exitCode, fee: "0" };
-        const c = r.transaction.compute;
         return {
           accepted: true,
           fee: r.fees.toString(),
-          gasUsed: c.kind === "vm" ? c.gasUsed.toString() : "0",
-          exitCode: c.kind === "vm" ? c.exitCode : null,
-          forwardFees: (r.transaction.action?.fwdFees ?? 0n).toString(),
-          messages: r.outMessages.length,
+          gasUsed: r.gasUsed.toString(),
+          exitCode: r.exitCode,
+          forwardFees: r.fwdFees.toString(),
+          messages: r.outMessages,
         };
       },
     }),

@@ -198,8 +198,8 @@ describe("Chain", () => {
         { to: walletOf("bob"), valueNano: GRAM },
       ]) as ExternalMessage["message"];
       for (const x of [m, bad])
-        expect(await chain.tryExternal(x, GENESIS_TIME + 1n)).toEqual(
-          await plain.tryExternal(x, GENESIS_TIME + 1n),
+        expect(await chain.tryExternal(ext(x), GENESIS_TIME + 1n)).toEqual(
+          await plain.tryExternal(ext(x), GENESIS_TIME + 1n),
         );
       expect(counting.cacheSize).toBe(1);
       // The block asks its host once, and the host answers from what the worker's run passed.

@@ -8,11 +8,17 @@ import { EMPTY_STORAGE, type Host, type Value } from "../../vm/index.ts";
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { decode, encode, hashOf } from "../codec/index.ts";
 import { type KeyPair, sign, verify } from "../crypto/index.ts";
-import { type AccountState, type ExecResult, executeTransaction } from "../execution/index.ts";
+import { type AccountState, executeTransaction } from "../execution/index.ts";
 import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import type { TrieProof } from "../state/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
-import type { DryRunAnswer, DryRunJob } from "../verifier/index.ts";
+import {
+  type DryRunAnswer,
+  type DryRunContext,
+  type DryRunJob,
+  type DryRunOutcome,
+  outcomeOf,
+} from "../verifier/index.ts";
 import type { CachingHost } from "../vmhost/index.ts";
 import {
   Block,
@@ -148,8 +154,8 @@ export class Chain {
   /** The config as contracts read it (chain §3.4). */
   readonly configParams: ReadonlyMap<bigint, Value>;
   readonly configParam = (id: bigint): Value | null => this.configParams.get(id) ?? null;
-  /** The same as a list, as each dry run job carries it. */
-  readonly #configList: [bigint, Value][];
+  /** The config as each dry run job carries it: one object, which a worker is sent once. */
+  readonly #dryRunContext: DryRunContext;
   #head: Head;
   #mc: Tip;
   #shard: Tip;
@@ -178,7 +184,7 @@ export class Chain {
     this.configHash = hashOf(ChainConfig, config);
     this.genesisHash = head.genesis;
     this.configParams = configParams(config, head.genesis);
-    this.#configList = [...this.configParams];
+    this.#dryRunContext = { fees: config.fees, config: [...this.configParams] };
     this.#head = head;
     this.#mc = mc;
     this.#shard = shard;
@@ -304,48 +310,41 @@ export class Chain {
    * on the chain's own host, so a signature it accepts is not checked again in the block; with
    * a dry-run pool the whole run is on another thread and its accepted signatures come back.
    */
-  async tryExternal(
-    message: Extract<Message, { kind: "externalIn" }>,
-    now: bigint,
-    /** The message's hash, when the caller has it. */
-    hash?: Uint8Array,
-  ): Promise<ExecResult> {
-    const attempt = async (host: Host) => {
-      const state = await this.contract(message.dest);
-      const time = now < state.tip.header.time ? state.tip.header.time : now;
-      return executeTransaction(state, message, {
-        now: time,
+  async tryExternal(external: ExternalMessage, now: bigint): Promise<DryRunOutcome> {
+    const { message, hash } = external;
+    const host = this.#host;
+    if (this.#dryRuns !== undefined && "remember" in host) {
+      // The whole run on another thread; the signatures it accepted are kept for the block.
+      const { account, code, items, tip } = await this.#contractParts(message.dest);
+      const { outcome, accepted } = await this.#dryRuns.run({
+        address: message.dest,
+        account,
+        code,
+        storage: items === null ? [] : [...items].map(([k, item]) => [k, item.value]),
+        message: external.bytes,
+        env: {
+          now: now < tip.header.time ? tip.header.time : now,
+          lt: tip.header.endLt + 1n,
+          seed: new Uint8Array(32),
+          inMsgHash: hash,
+        },
+        context: this.#dryRunContext,
+      });
+      host.remember(accepted);
+      return outcome;
+    }
+    const state = await this.contract(message.dest);
+    return outcomeOf(
+      executeTransaction(state, message, {
+        now: now < state.tip.header.time ? state.tip.header.time : now,
         lt: state.tip.header.endLt + 1n,
         seed: new Uint8Array(32),
         fees: this.config.fees,
         host,
         inMsgHash: hash,
         config: this.configParam,
-      });
-    };
-    const host = this.#host;
-    if (this.#dryRuns !== undefined && "remember" in host) {
-      // The whole run on another thread; the signatures it accepted are kept for the block.
-      const { account, code, items, tip } = await this.#contractParts(message.dest);
-      const { result, accepted } = await this.#dryRuns.run({
-        address: message.dest,
-        account,
-        code,
-        storage: items === null ? [] : [...items].map(([k, item]) => [k, item.value]),
-        message,
-        env: {
-          now: now < tip.header.time ? tip.header.time : now,
-          lt: tip.header.endLt + 1n,
-          seed: new Uint8Array(32),
-          fees: this.config.fees,
-          inMsgHash: hash,
-        },
-        config: this.#configList,
-      });
-      host.remember(accepted);
-      return result;
-    }
-    return attempt(host);
+      }),
+    );
   }
 
   async accountProof(address: LedgerAddress): Promise<{ proof: TrieProof; tip: Tip; mc: Tip }> {

@@ -101,7 +101,7 @@ const REFUSAL_TEXT: Record<string, string> = {
   FROZEN: "the destination account is frozen",
 };
 
-export function refusalText(r: Extract<ExecResult, { kind: "refused" }>): string {
+export function refusalText(r: { reason: string; exitCode: number | null }): string {
   const base = REFUSAL_TEXT[r.reason] ?? r.reason;
   return r.exitCode === null ? base : `${base} (exit code ${r.exitCode})`;
 }

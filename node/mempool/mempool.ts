@@ -96,10 +96,7 @@ export class Mempool {
    * inbound message, a workchain that exists. Returns it with its hash, or throws a MempoolError;
    * `use` ends the refusal of another kind of message ("… can be sent to a node").
    */
-  decodeExternal(
-    bytes: Uint8Array,
-    use = "sent to a node",
-  ): { message: ExternalMessage["message"]; hash: Uint8Array } {
+  decodeExternal(bytes: Uint8Array, use = "sent to a node"): ExternalMessage {
     if (!(bytes instanceof Uint8Array)) throw new TypeError("bytes: expected a Uint8Array");
     if (bytes.length > this.maxMessageBytes)
       throw new MempoolError(
@@ -123,12 +120,13 @@ export class Mempool {
       );
     // decode accepted only the canonical encoding, so these bytes are encode(message) and
     // their sha256 is the message's hash (codec §5) without encoding it again.
-    return { message, hash: sha256(bytes) };
+    return { message, hash: sha256(bytes), bytes };
   }
 
   /** Checks a message and takes it; returns its hash, or throws a MempoolError saying why not. */
   async submit(bytes: Uint8Array): Promise<Uint8Array> {
-    const { message, hash } = this.decodeExternal(bytes);
+    const external = this.decodeExternal(bytes);
+    const { message, hash } = external;
     const key = toHex(hash);
     if (this.#pending.has(key)) return hash;
     const chain = this.#deps.chain;
@@ -142,7 +140,7 @@ export class Mempool {
 
     this.#checking++;
     try {
-      const result = await chain.tryExternal(message, this.#deps.now(), hash);
+      const result = await chain.tryExternal(external, this.#deps.now());
       if (result.kind === "refused")
         throw new MempoolError("MEMPOOL_REFUSED", refusalText(result), result.exitCode);
       // "accepted" promises the message survives a crash: it is on disk before the answer.

@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { walletCode, walletStorage } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
+import { CodecError, encode } from "../codec/index.ts";
 import { keyPairFromSeed, sha256, verify } from "../crypto/index.ts";
 import { executeTransaction } from "../execution/index.ts";
-import type { Account, Fees, Message } from "../ledger/index.ts";
+import { type Account, type Fees, Message } from "../ledger/index.ts";
 import { GRAM, testFees } from "../ledger/testkit.ts";
 import { vmHost } from "../vmhost/index.ts";
 import { transferMessage, walletAddress } from "../wallet/index.ts";
-import { type DryRunJob, dryRun } from "./dryRun.ts";
+import { type DryRunContext, type DryRunJob, dryRun, outcomeOf } from "./dryRun.ts";
 import { VerifyPool } from "./pool.ts";
 
 const NOW = 1_700_000_000n;
@@ -34,14 +35,15 @@ const transfer = (seqno: bigint): Message =>
     validUntil: NOW + 60n,
     payments: [{ to: address, valueNano: GRAM }],
   });
+const context: DryRunContext = { fees, config: [[1n, [fees.gasPrice]]] };
 const jobOf = (message: Message): DryRunJob => ({
   address,
   account,
   code: walletCode.image,
   storage,
-  message,
-  env: { now: NOW, lt: 10n, seed: new Uint8Array(32), fees },
-  config: [[1n, [fees.gasPrice]]],
+  message: encode(Message, message),
+  env: { now: NOW, lt: 10n, seed: new Uint8Array(32) },
+  context,
 });
 const job = jobOf(transfer(0n));
 const bad = (() => {
@@ -61,12 +63,21 @@ describe("dryRun", () => {
     const items = new Map(storage);
     const local = executeTransaction(
       { address, account, code: walletCode.image, storage: { get: (k) => items.get(toHex(k)) } },
-      job.message,
-      { ...job.env, host: vmHost },
+      transfer(0n),
+      { ...job.env, fees, host: vmHost },
     );
+    if (local.kind !== "done" || local.transaction.compute.kind !== "vm")
+      throw new Error("the run did not run");
     const answer = dryRun(job);
-    expect(answer.result).toEqual(local);
-    expect(answer.result.kind).toBe("done");
+    expect(answer.outcome).toEqual(outcomeOf(local));
+    expect(answer.outcome).toEqual({
+      kind: "done",
+      fees: local.fees,
+      gasUsed: local.transaction.compute.gasUsed,
+      exitCode: 0,
+      fwdFees: local.transaction.action?.fwdFees,
+      outMessages: 1,
+    });
     expect(answer.accepted).toHaveLength(1);
     const [c] = answer.accepted;
     expect(verify(c.signature, c.message, c.publicKey)).toBe(true);
@@ -74,8 +85,26 @@ describe("dryRun", () => {
 
   test("a message whose signature does not hold is refused and lists nothing", () => {
     const answer = dryRun(bad);
-    expect(answer.result.kind).toBe("refused");
+    expect(answer.outcome).toMatchObject({ kind: "refused", reason: "NOT_ACCEPTED" });
     expect(answer.accepted).toEqual([]);
+  });
+
+  test("bytes that are not an external message are refused by decoding, not run", () => {
+    expect(() => dryRun({ ...job, message: job.message.subarray(1) })).toThrow(CodecError);
+    const internal: Message = {
+      kind: "internal",
+      src: address,
+      dest: address,
+      value: 1n,
+      bounce: false,
+      bounced: false,
+      body: new Uint8Array([0xc0]),
+      init: null,
+      fwdFee: 0n,
+      createdLt: 1n,
+      createdAt: NOW,
+    };
+    expect(() => dryRun({ ...job, message: encode(Message, internal) })).toThrow(TypeError);
   });
 });
 
@@ -104,12 +133,30 @@ describe("VerifyPool.run", () => {
     expect(await pool.run(none)).toEqual(dryRun(none));
   });
 
+  test("runs under several configs, more than a worker keeps, each run under its own", async () => {
+    const pool = new VerifyPool({ threads: 1 });
+    pools.push(pool);
+    // A gas price per config: the fee each run reports shows which config it ran under.
+    const configs = Array.from({ length: 9 }, (_, i): DryRunContext => {
+      const f = { ...fees, gasPrice: fees.gasPrice * BigInt(i + 1) };
+      return { fees: f, config: [[1n, [f.gasPrice]]] };
+    });
+    const jobs = [...configs, ...configs.slice(0, 3)].map((c) => ({ ...job, context: c }));
+    const answers = await Promise.all(jobs.map((j) => pool.run(j)));
+    answers.forEach((a, i) => {
+      expect(a).toEqual(dryRun(jobs[i]));
+    });
+    const feesOf = answers.map((a) => (a.outcome.kind === "done" ? a.outcome.fees : -1n));
+    expect(new Set(feesOf.slice(0, 9)).size).toBe(9);
+    expect(pool.answered).toEqual({ workers: jobs.length, here: 0 });
+  });
+
   test("a run that throws rejects with the error the calling thread's run throws", async () => {
     const pool = new VerifyPool({ threads: 1 });
     pools.push(pool);
-    const broken = jobOf({ ...job.message, kind: "externalOut" } as unknown as Message);
-    expect(() => dryRun(broken)).toThrow(TypeError);
-    await expect(pool.run(broken)).rejects.toThrow(TypeError);
+    const broken = { ...job, message: job.message.subarray(2) };
+    expect(() => dryRun(broken)).toThrow(CodecError);
+    await expect(pool.run(broken)).rejects.toThrow(CodecError);
   });
 
   test("a worker that dies has its runs done here", async () => {

@@ -1,13 +1,22 @@
 // A message's dry run (chain §7.1, step 8) as a worker does it: the account, its code and storage
-// and the message come in as plain data, `executeTransaction` runs them with the rule of crypto §3
-// checked inline, and the result goes back with the signature checks the rule accepted, which the
-// calling thread's caching host then keeps for the block. It is the run the calling thread would
-// make, on another core.
+// and the message's bytes come in as plain data, `executeTransaction` runs them with the rule of
+// crypto §3 checked inline, and what the caller needs back is the run's outcome (the mempool's
+// verdict, a fee estimate) and the signature checks the rule accepted, which the calling
+// thread's caching host then keeps for the block. The whole transaction stays on the worker:
+// cloning it back cost the calling thread more than the rest of the answer.
 import type { Value } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
-import { type ExecEnv, type ExecResult, executeTransaction } from "../execution/index.ts";
-import type { Account, LedgerAddress, Message } from "../ledger/index.ts";
+import { decode } from "../codec/index.ts";
+import { type ExecEnv, type ExecResult, executeTransaction, type Refusal } from "../execution/index.ts";
+import { type Account, type Fees, type LedgerAddress, Message } from "../ledger/index.ts";
 import { type SignatureCheck, vmHost } from "../vmhost/index.ts";
+
+/** What every run under one config shares; a worker is sent it once and keeps it. */
+export interface DryRunContext {
+  fees: Fees;
+  /** The config parameters contracts read (chain §3.4). */
+  config: [bigint, Value][];
+}
 
 export interface DryRunJob {
   address: LedgerAddress;
@@ -15,22 +24,51 @@ export interface DryRunJob {
   code: Uint8Array | null;
   /** The contract's storage: each key's hex and its value. */
   storage: [string, Value][];
-  message: Message;
-  env: Omit<ExecEnv, "host" | "config">;
-  /** The config parameters contracts read (chain §3.4). */
-  config: [bigint, Value][];
+  /** The external message's canonical encoding (codec §5), decoded where the run is. */
+  message: Uint8Array;
+  env: Omit<ExecEnv, "host" | "config" | "fees">;
+  context: DryRunContext;
 }
 
+/** What a dry run tells its caller (rpc §2.11 reports the "done" fields as a fee estimate). */
+export type DryRunOutcome =
+  | { kind: "refused"; reason: Refusal; exitCode: number | null }
+  | {
+      kind: "done";
+      /** Everything the account would pay: rent, gas, forwarding. */
+      fees: bigint;
+      gasUsed: bigint;
+      /** The compute phase's exit code; null when the VM did not run. */
+      exitCode: number | null;
+      fwdFees: bigint;
+      outMessages: number;
+    };
+
 export interface DryRunAnswer {
-  result: ExecResult;
+  outcome: DryRunOutcome;
   /** The checks the run's EDVERIFYs passed. */
   accepted: SignatureCheck[];
 }
 
+export function outcomeOf(result: ExecResult): DryRunOutcome {
+  if (result.kind === "refused") return { kind: "refused", reason: result.reason, exitCode: result.exitCode };
+  const { compute, action } = result.transaction;
+  return {
+    kind: "done",
+    fees: result.fees,
+    gasUsed: compute.kind === "vm" ? compute.gasUsed : 0n,
+    exitCode: compute.kind === "vm" ? compute.exitCode : null,
+    fwdFees: action?.fwdFees ?? 0n,
+    outMessages: result.outMessages.length,
+  };
+}
+
 export function dryRun(job: DryRunJob): DryRunAnswer {
+  const message = decode(Message, job.message);
+  if (message.kind !== "externalIn") throw new TypeError("a dry run takes an external inbound message");
   const accepted: SignatureCheck[] = [];
   const items = new Map(job.storage);
-  const params = new Map(job.config);
+  const params = new Map(job.context.config);
   const result = executeTransaction(
     {
       address: job.address,
@@ -38,9 +76,10 @@ export function dryRun(job: DryRunJob): DryRunAnswer {
       code: job.code,
       storage: { get: (k) => items.get(toHex(k)) },
     },
-    job.message,
+    message,
     {
       ...job.env,
+      fees: job.context.fees,
       config: (id) => params.get(id) ?? null,
       host: {
         sha256: vmHost.sha256,
@@ -59,5 +98,5 @@ export function dryRun(job: DryRunJob): DryRunAnswer {
       },
     },
   );
-  return { result, accepted };
+  return { outcome: outcomeOf(result), accepted };
 }

@@ -8,8 +8,14 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { verify } from "../crypto/index.ts";
-import { type DryRunAnswer, type DryRunJob, dryRun } from "./dryRun.ts";
-import { packChecks, type SignatureCheck } from "./wire.ts";
+import {
+  type DryRunAnswer,
+  type DryRunContext,
+  type DryRunJob,
+  type DryRunOutcome,
+  dryRun,
+} from "./dryRun.ts";
+import { packChecks, type SignatureCheck, unpackChecks } from "./wire.ts";
 
 export interface VerifyPoolOptions {
   /** Worker threads; by default one fewer than the cores, and at least one. */
@@ -32,18 +38,30 @@ type Job =
     };
 
 /**
- * A dry run as a worker is sent it. Most runs share one of a few programs: a worker is sent each
- * code once under a number (`codeId`, −1 for none) and keeps it, and later runs name it with
- * `code` null, which saves copying it with every job.
+ * A dry run as a worker is sent it. Most runs share one of a few programs and all share the
+ * chain's config: a worker is sent each code and each context once under a number (`codeId`, −1
+ * for no code; `contextId`) and keeps it, and later runs name it with `code` or `context` null,
+ * which saves copying it with every job.
  */
-export type WireRun = DryRunJob & { codeId: number };
+export type WireRun = Omit<DryRunJob, "code" | "context"> & {
+  code: Uint8Array | null;
+  codeId: number;
+  context: DryRunContext | null;
+  contextId: number;
+};
+
+/** A dry run's answer as it travels back: the checks it passed packed in one buffer. */
+export interface WireAnswer {
+  outcome: DryRunOutcome;
+  accepted: Uint8Array;
+}
 
 /** What a worker is sent: the checks of a batch packed, its dry runs as they are. */
 export interface WorkerRequest {
   id: number;
   checks: Uint8Array;
   runs: WireRun[];
-  /** Drop the codes kept so far before these runs (the pool's count of them reached its cap). */
+  /** Drop the codes and contexts kept so far before these runs (a count of them reached its cap). */
   forget: boolean;
 }
 
@@ -51,7 +69,7 @@ export interface WorkerReply {
   id: number;
   verdicts: Uint8Array;
   /** null: the run threw, and is done again here to throw the same error on this thread. */
-  answers: (DryRunAnswer | null)[];
+  answers: (WireAnswer | null)[];
 }
 
 const sizeOf = (job: Job) => (job.kind === "checks" ? job.checks.length : 1);
@@ -67,13 +85,16 @@ interface Slot {
   load: number;
   /** Deaths since the last answer: past MAX_FAILURES the slot stays empty. */
   failures: number;
-  /** The code numbers its worker keeps. */
+  /** The code and context numbers its worker keeps. */
   codes: Set<number>;
+  contexts: Set<number>;
 }
 
 const MAX_FAILURES = 3;
 /** Most codes a worker keeps; past it the worker forgets them all and is sent them again. */
 const MAX_KEPT_CODES = 256;
+/** Most contexts a worker keeps: one per config the chain has had since the worker started. */
+const MAX_KEPT_CONTEXTS = 4;
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
 /** Jobs answered on the calling thread and by workers, for tests and metrics. */
@@ -108,6 +129,9 @@ export class VerifyPool {
   /** Code arrays by identity: the chain hands the same array for the same code hash. */
   readonly #codeIds = new WeakMap<Uint8Array, number>();
   #nextCodeId = 0;
+  /** Contexts by identity: the chain hands one object per config. */
+  readonly #contextIds = new WeakMap<DryRunContext, number>();
+  #nextContextId = 0;
   readonly #answered: Answered = { here: 0, workers: 0 };
 
   constructor(options: VerifyPoolOptions = {}) {
@@ -121,7 +145,14 @@ export class VerifyPool {
     this.#onError = options.onWorkerError ?? (() => {});
     // Workers start with the first check: a node that is sent nothing pays no thread for them.
     for (let i = 0; i < threads; i++)
-      this.#slots.push({ worker: null, batches: new Map(), load: 0, failures: 0, codes: new Set() });
+      this.#slots.push({
+        worker: null,
+        batches: new Map(),
+        load: 0,
+        failures: 0,
+        codes: new Set(),
+        contexts: new Set(),
+      });
   }
 
   /** How many jobs workers answered and how many were answered on this thread (no worker, or it died). */
@@ -212,26 +243,48 @@ export class VerifyPool {
     const id = this.#nextId++;
     const checks = packChecks(batch.jobs.flatMap((j) => (j.kind === "checks" ? j.checks : [])));
     const ids = batch.jobs.map((j) => (j.kind === "run" ? this.#codeId(j.run.code) : -1));
-    // Past the cap the worker drops every code first, and this batch sends its codes whole.
-    let added = 0;
-    for (const codeId of new Set(ids)) if (codeId >= 0 && !slot.codes.has(codeId)) added++;
-    const forget = slot.codes.size + added > MAX_KEPT_CODES;
-    if (forget) slot.codes.clear();
+    const contextIds = batch.jobs.map((j) => (j.kind === "run" ? this.#contextId(j.run.context) : -1));
+    // Past a cap the worker drops every code and context first, and this batch sends its own whole.
+    const forget =
+      slot.codes.size + unknown(ids, slot.codes) > MAX_KEPT_CODES ||
+      slot.contexts.size + unknown(contextIds, slot.contexts) > MAX_KEPT_CONTEXTS;
+    if (forget) {
+      slot.codes.clear();
+      slot.contexts.clear();
+    }
     const runs: WireRun[] = [];
     batch.jobs.forEach((job, i) => {
       if (job.kind !== "run") return;
+      const { code, context, ...rest } = job.run;
       const codeId = ids[i];
-      if (codeId >= 0 && slot.codes.has(codeId)) runs.push({ ...job.run, code: null, codeId });
-      else {
-        if (codeId >= 0) slot.codes.add(codeId);
-        runs.push({ ...job.run, codeId });
-      }
+      const contextId = contextIds[i];
+      const codeKept = codeId < 0 || slot.codes.has(codeId);
+      const contextKept = slot.contexts.has(contextId);
+      if (codeId >= 0) slot.codes.add(codeId);
+      slot.contexts.add(contextId);
+      runs.push({
+        ...rest,
+        code: codeKept ? null : code,
+        codeId,
+        context: contextKept ? null : context,
+        contextId,
+      });
     });
     slot.batches.set(id, batch);
     slot.load += batch.size;
     if (slot.batches.size === 1) slot.worker.ref();
     const request: WorkerRequest = { id, checks, runs, forget };
     slot.worker.postMessage(request, [checks.buffer]);
+  }
+
+  /** The number a context travels under. */
+  #contextId(context: DryRunContext): number {
+    let id = this.#contextIds.get(context);
+    if (id === undefined) {
+      id = this.#nextContextId++;
+      this.#contextIds.set(context, id);
+    }
+    return id;
   }
 
   /** The number a code array travels under; −1 for none. */
@@ -250,6 +303,7 @@ export class VerifyPool {
     slot.worker = worker;
     // A new worker keeps nothing yet.
     slot.codes = new Set();
+    slot.contexts = new Set();
     // An idle pool never keeps the process alive; one with checks out does (#send refs it).
     worker.unref();
     worker.on("message", (reply: WorkerReply) => {
@@ -267,7 +321,7 @@ export class VerifyPool {
           if (answer === null) here(job, this.#answered);
           else {
             this.#answered.workers++;
-            job.resolve(answer);
+            job.resolve({ outcome: answer.outcome, accepted: unpackChecks(answer.accepted) });
           }
           continue;
         }
@@ -303,4 +357,11 @@ export class VerifyPool {
     slot.load = 0;
     for (const batch of batches) for (const job of batch.jobs) here(job, this.#answered);
   }
+}
+
+/** How many of `ids` (−1: none) a worker does not keep yet. */
+function unknown(ids: readonly number[], kept: ReadonlySet<number>): number {
+  let n = 0;
+  for (const id of new Set(ids)) if (id >= 0 && !kept.has(id)) n++;
+  return n;
 }

@@ -3,41 +3,51 @@
 // `dryRun` for its messages.
 import { parentPort } from "node:worker_threads";
 import { verify } from "../crypto/index.ts";
-import { type DryRunAnswer, dryRun } from "./dryRun.ts";
-import type { WireRun, WorkerReply, WorkerRequest } from "./pool.ts";
-import { unpackChecks } from "./wire.ts";
+import { type DryRunContext, dryRun } from "./dryRun.ts";
+import type { WireAnswer, WireRun, WorkerReply, WorkerRequest } from "./pool.ts";
+import { packChecks, unpackChecks } from "./wire.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("node/verifier/worker.ts runs as a worker thread only");
-/** Codes the pool has sent, by its number for them. */
+/** Codes and contexts the pool has sent, by its numbers for them. */
 const codes = new Map<number, Uint8Array>();
+const contexts = new Map<number, DryRunContext>();
 
-function codeOf(run: WireRun): Uint8Array | null {
-  if (run.codeId < 0) return null;
-  if (run.code !== null) {
-    codes.set(run.codeId, run.code);
-    return run.code;
+function kept<T>(map: Map<number, T>, id: number, sent: T | null, what: string): T {
+  if (sent !== null) {
+    map.set(id, sent);
+    return sent;
   }
-  const code = codes.get(run.codeId);
-  if (code === undefined) throw new Error(`no code ${run.codeId} was sent`);
-  return code;
+  const value = map.get(id);
+  if (value === undefined) throw new Error(`no ${what} ${id} was sent`);
+  return value;
 }
 
 port.on("message", (job: WorkerRequest) => {
-  if (job.forget) codes.clear();
+  if (job.forget) {
+    codes.clear();
+    contexts.clear();
+  }
   const checks = unpackChecks(job.checks);
   const verdicts = new Uint8Array(checks.length);
   for (let i = 0; i < checks.length; i++) {
     const c = checks[i];
     verdicts[i] = verify(c.signature, c.message, c.publicKey) ? 1 : 0;
   }
-  const answers = job.runs.map((run): DryRunAnswer | null => {
+  const transfer: ArrayBuffer[] = [verdicts.buffer];
+  const answers = job.runs.map((run: WireRun): WireAnswer | null => {
     try {
-      return dryRun({ ...run, code: codeOf(run) });
+      const { codeId, contextId, ...rest } = run;
+      const context = kept(contexts, contextId, run.context, "context");
+      const code = codeId < 0 ? null : kept(codes, codeId, run.code, "code");
+      const { outcome, accepted } = dryRun({ ...rest, code, context });
+      const packed = packChecks(accepted);
+      transfer.push(packed.buffer);
+      return { outcome, accepted: packed };
     } catch {
       return null;
     }
   });
   const reply: WorkerReply = { id: job.id, verdicts, answers };
-  port.postMessage(reply, [verdicts.buffer]);
+  port.postMessage(reply, transfer);
 });
