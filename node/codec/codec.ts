@@ -5,9 +5,9 @@ import { explainMismatch } from "./diagnose.ts";
 import { CodecError } from "./errors.ts";
 import { rethrowFrom } from "./path.ts";
 import { assertSchema, describe, type OwnBytes, type Schema, type Wire } from "./schema.ts";
-import { equalBytes, packWire, unpackFirst } from "./wire.ts";
+import { equalBytes, packWireShared, unpackFirst } from "./wire.ts";
 
-/** The canonical bytes of `value`, still in msgpackr's buffer (callers copy or hash them). */
+/** The canonical bytes of `value`, in the writer's shared buffer (callers copy or hash them at once). */
 function encodeShared<T>(schema: Schema<T>, value: T): Uint8Array {
   if (schema.ownBytes !== undefined) {
     try {
@@ -22,7 +22,7 @@ function encodeShared<T>(schema: Schema<T>, value: T): Uint8Array {
   } catch (error) {
     rethrowFrom(error, schema.name);
   }
-  const bytes = packWire(wire);
+  const bytes = packWireShared(wire);
   if (bytes.length > schema.maxBytes) {
     throw new RangeError(
       `${schema.name}: encodes to ${bytes.length} bytes, over its limit of ${schema.maxBytes}`,
@@ -87,7 +87,7 @@ export function decode<T>(schema: Schema<T>, bytes: Uint8Array): T {
   // The proof of canonicality: the value must re-encode to the very same bytes. A throw here is
   // a bug in the codec (fromWire gave something toWire refuses), not bad input, so it escapes.
   const wire = schema.toWire(value);
-  const canonical = packWire(wire);
+  const canonical = packWireShared(wire);
   if (!equalBytes(canonical, bytes)) throw explainMismatch(schema, wire, bytes, canonical);
   return value;
 }
