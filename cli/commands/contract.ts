@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { fromHex, toHex } from "../../node/bytes/index.ts";
 import { formatGrams, parseGrams } from "../../node/units/index.ts";
+import { type VmJson, vmToJson } from "../../node/vmjson/index.ts";
 import { deployAddress } from "../../node/wallet/index.ts";
 import {
   AsmError,
@@ -20,7 +21,7 @@ import { CliError, usageError } from "../errors.ts";
 import { formatTable } from "../output/index.ts";
 import { parseWalletName } from "./args.ts";
 import { clientOf, friendlyOf, rawOf, resolveTarget } from "./remote.ts";
-import { parseValue, showTagged, toTagged, type VmJson } from "./vmValues.ts";
+import { parseValue, showTagged } from "./vmValues.ts";
 import { type SendOptions, sendFromWallet, type TxAnswer, timeoutOf } from "./walletSend.ts";
 
 /** The magic of a program image (vm §3): what tells bytecode from assembly text. */
@@ -28,7 +29,7 @@ const IMAGE_MAGIC = [0x47, 0x56];
 const MAX_FILE_BYTES = 1 << 20;
 
 export function parseArg(text: string): VmJson {
-  return toTagged(parseValue(text, "argument"));
+  return vmToJson(parseValue(text, "argument"));
 }
 
 /** `--data KEY=VALUE`: a storage key in hex (1..128 bytes) and a value. */

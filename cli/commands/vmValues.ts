@@ -2,11 +2,10 @@
 // `null`, or a JSON array of those for a Tuple (`["0x01", "5", null]`). The node's JSON-RPC takes
 // them in the tagged form of rpc §3.
 
-import { fromHex, toHex } from "../../node/bytes/index.ts";
+import { fromHex } from "../../node/bytes/index.ts";
+import type { VmJson } from "../../node/vmjson/index.ts";
 import { limits, type Value, valueSize } from "../../vm/index.ts";
 import { usageError } from "../errors.ts";
-
-export type VmJson = null | { int: string } | { bytes: string } | { tuple: VmJson[] };
 
 const INT_LIMIT = 1n << 256n;
 const MAX_DEPTH = 16;
@@ -53,14 +52,6 @@ function fromJson(v: unknown, what: string, depth: number): Value {
     return v.map((x) => fromJson(x, what, depth + 1));
   }
   throw usageError(`${what}: ${JSON.stringify(v)} is not a VM value (integer, "0x…", null or array)`);
-}
-
-/** The tagged JSON form of rpc §3. */
-export function toTagged(v: Value): VmJson {
-  if (v === null) return null;
-  if (typeof v === "bigint") return { int: v.toString() };
-  if (v instanceof Uint8Array) return { bytes: toHex(v) };
-  return { tuple: v.map(toTagged) };
 }
 
 /** A tagged value as a person reads it. */

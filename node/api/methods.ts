@@ -20,8 +20,8 @@ import {
   RpcErrorCode,
 } from "../rpc/index.ts";
 import { encodeProof } from "../state/index.ts";
+import { vmFromJson, vmToJson } from "../vmjson/index.ts";
 import { accountView, headerView, rawAddress, txView } from "./views.ts";
-import { vmFromJson, vmToJson } from "./vmJson.ts";
 
 /** Application error codes (rpc §4). */
 export const API_ERROR = {

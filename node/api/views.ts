@@ -6,7 +6,7 @@ import { toHex } from "../bytes/index.ts";
 import type { BlockHeader, TxRecord } from "../chain/index.ts";
 import { CodecError, decode, t } from "../codec/index.ts";
 import type { Account, LedgerAddress, Message } from "../ledger/index.ts";
-import { vmToJson } from "./vmJson.ts";
+import { vmToJson } from "../vmjson/index.ts";
 
 export function rawAddress(a: LedgerAddress): string {
   return `${a.workchain}:${toHex(a.id)}`;
