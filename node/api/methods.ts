@@ -291,9 +291,9 @@ export function apiMethods(deps: ApiDeps): MethodTable {
         if (estimating >= MAX_ESTIMATES)
           throw new RpcError(API_ERROR.BUSY, "the node is estimating too many messages; try again shortly");
         estimating++;
-        let r: Awaited<ReturnType<Chain["tryExternal"]>>;
+        let r: Awaited<ReturnType<Chain["estimateExternal"]>>;
         try {
-          r = await chain.tryExternal(m, deps.now());
+          r = await chain.estimateExternal(m, deps.now());
         } finally {
           estimating--;
         }

@@ -197,10 +197,17 @@ describe("Chain", () => {
       const bad = transfer("alice", 1n, [
         { to: walletOf("bob"), valueNano: GRAM },
       ]) as ExternalMessage["message"];
-      for (const x of [m, bad])
-        expect(await chain.tryExternal(ext(x), GENESIS_TIME + 1n)).toEqual(
-          await plain.tryExternal(ext(x), GENESIS_TIME + 1n),
+      for (const x of [m, bad]) {
+        expect(await chain.checkExternal(ext(x), GENESIS_TIME + 1n)).toEqual(
+          await plain.checkExternal(ext(x), GENESIS_TIME + 1n),
         );
+        expect(await chain.estimateExternal(ext(x), GENESIS_TIME + 1n)).toEqual(
+          await plain.estimateExternal(ext(x), GENESIS_TIME + 1n),
+        );
+      }
+      expect((await chain.checkExternal(ext(m), GENESIS_TIME + 1n)).kind).toBe("accepted");
+      expect((await chain.estimateExternal(ext(m), GENESIS_TIME + 1n)).kind).toBe("done");
+      expect((await chain.checkExternal(ext(bad), GENESIS_TIME + 1n)).kind).toBe("refused");
       expect(counting.cacheSize).toBe(1);
       // The block asks its host once, and the host answers from what the worker's run passed.
       const round = await chain.produceRound(GENESIS_TIME + 1n, { shard: [ext(m)], mc: [] });

@@ -8,7 +8,7 @@ import { EMPTY_STORAGE, type Host, type Value } from "../../vm/index.ts";
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { decode, encode, hashOf } from "../codec/index.ts";
 import { type KeyPair, sign, verify } from "../crypto/index.ts";
-import { type AccountState, executeTransaction } from "../execution/index.ts";
+import { type AccountState, checkExternal, executeTransaction } from "../execution/index.ts";
 import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import type { TrieProof } from "../state/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
@@ -305,12 +305,34 @@ export class Chain {
   }
 
   /**
-   * Runs an external message against the newest final state and keeps nothing (chain §7.1):
-   * what the mempool checks before it takes a message, and what a fee estimate reports. It runs
-   * on the chain's own host, so a signature it accepts is not checked again in the block; with
-   * a dry-run pool the whole run is on another thread and its accepted signatures come back.
+   * The mempool's check of an external message (chain §7.1, step 8): its transaction against the
+   * newest final state, run up to the contract's ACCEPT, keeping nothing but the signatures the
+   * run accepted, so that the block does not check them again.
    */
-  async tryExternal(external: ExternalMessage, now: bigint): Promise<DryRunOutcome> {
+  async checkExternal(
+    external: ExternalMessage,
+    now: bigint,
+  ): Promise<Extract<DryRunOutcome, { kind: "refused" | "accepted" }>> {
+    return (await this.#dryRun(external, now, "accept")) as Extract<
+      DryRunOutcome,
+      { kind: "refused" | "accepted" }
+    >;
+  }
+
+  /** A fee estimate (rpc §2.12): the whole transaction of an external message, kept nowhere. */
+  async estimateExternal(
+    external: ExternalMessage,
+    now: bigint,
+  ): Promise<Extract<DryRunOutcome, { kind: "refused" | "done" }>> {
+    return (await this.#dryRun(external, now, "end")) as Extract<DryRunOutcome, { kind: "refused" | "done" }>;
+  }
+
+  /**
+   * Runs an external message against the newest final state and keeps nothing (chain §7.1). It
+   * runs on the chain's own host, so a signature it accepts is not checked again in the block;
+   * with a dry-run pool the run is on another thread and its accepted signatures come back.
+   */
+  async #dryRun(external: ExternalMessage, now: bigint, upTo: "accept" | "end"): Promise<DryRunOutcome> {
     const { message, hash } = external;
     const host = this.#host;
     if (this.#dryRuns !== undefined && "remember" in host) {
@@ -329,13 +351,15 @@ export class Chain {
           inMsgHash: hash,
         },
         context: this.#dryRunContext,
+        upTo,
       });
       host.remember(accepted);
       return outcome;
     }
     const state = await this.contract(message.dest);
+    const run = upTo === "accept" ? checkExternal : executeTransaction;
     return outcomeOf(
-      executeTransaction(state, message, {
+      run(state, message, {
         now: now < state.tip.header.time ? state.tip.header.time : now,
         lt: state.tip.header.endLt + 1n,
         seed: new Uint8Array(32),

@@ -80,12 +80,12 @@ describe("config parameters as contracts read them (chain §3.4)", () => {
 
     // The mempool's dry run, here and on a worker, is handed the same parameters.
     const external: Message = { kind: "externalIn", dest: contract, body: nullBody, init: null };
-    expect((await chain.tryExternal(ext(external), GENESIS_TIME + 2n)).kind).toBe("done");
+    expect((await chain.estimateExternal(ext(external), GENESIS_TIME + 2n)).kind).toBe("done");
     const pool = new VerifyPool({ threads: 1 });
     try {
       const signer = { publicKey: new Uint8Array(32), sign: () => new Uint8Array(64) };
       const withWorkers = await Chain.open(chain.store, { host, signer, dryRuns: pool });
-      expect((await withWorkers.tryExternal(ext(external), GENESIS_TIME + 2n)).kind).toBe("done");
+      expect((await withWorkers.estimateExternal(ext(external), GENESIS_TIME + 2n)).kind).toBe("done");
       expect(pool.answered).toEqual({ workers: 1, here: 0 });
     } finally {
       await pool.close();

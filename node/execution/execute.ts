@@ -97,6 +97,32 @@ function newAccount(now: bigint): Account {
 }
 
 export function executeTransaction(state: AccountState, msg: Message, env: ExecEnv): ExecResult {
+  return transact(state, msg, env, false) as ExecResult;
+}
+
+/** Whether the contract takes an external message, and nothing more (chain §7.1). */
+export type CheckResult = Extract<ExecResult, { kind: "refused" }> | { kind: "accepted"; gasUsed: bigint };
+
+/**
+ * The transaction of an external message run only up to the contract's ACCEPT (vm §4.1): the
+ * refusals of executeTransaction, or "accepted" with the gas used so far. What follows ACCEPT
+ * (the rest of the run, the action phase, the record) cannot refuse a message, so a node's check
+ * of one need not pay for it.
+ */
+export function checkExternal(
+  state: AccountState,
+  msg: Extract<Message, { kind: "externalIn" }>,
+  env: ExecEnv,
+): CheckResult {
+  return transact(state, msg, env, true) as CheckResult;
+}
+
+function transact(
+  state: AccountState,
+  msg: Message,
+  env: ExecEnv,
+  untilAccept: boolean,
+): ExecResult | CheckResult {
   if (msg.kind === "externalOut") throw new TypeError("an outbound external message is not delivered");
   const internal = msg.kind === "internal";
   const { fees, now, lt } = env;
@@ -204,9 +230,11 @@ export function executeTransaction(state: AccountState, msg: Message, env: ExecE
       },
       gasLimit,
       gasCredit: fees.gasCredit,
+      stopAtAccept: untilAccept,
     });
     if (!r.accepted)
       return { kind: "refused", reason: "NOT_ACCEPTED", exitCode: r.exitCode, gasUsed: r.gasUsed };
+    if (untilAccept) return { kind: "accepted", gasUsed: r.gasUsed };
     const fee = gasFee(fees, r.gasUsed);
     gasPaid = min(fee, balance);
     balance -= gasPaid;

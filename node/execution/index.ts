@@ -3,6 +3,8 @@ export { fromVmAddress, toVmAddress } from "./addresses.ts";
 export { BOUNCE_TAG } from "./bounce.ts";
 export {
   type AccountState,
+  type CheckResult,
+  checkExternal,
   type ExecEnv,
   type ExecResult,
   executeTransaction,

@@ -140,7 +140,7 @@ export class Mempool {
 
     this.#checking++;
     try {
-      const result = await chain.tryExternal(external, this.#deps.now());
+      const result = await chain.checkExternal(external, this.#deps.now());
       if (result.kind === "refused")
         throw new MempoolError("MEMPOOL_REFUSED", refusalText(result), result.exitCode);
       // "accepted" promises the message survives a crash: it is on disk before the answer.

@@ -44,6 +44,7 @@ const jobOf = (message: Message): DryRunJob => ({
   message: encode(Message, message),
   env: { now: NOW, lt: 10n, seed: new Uint8Array(32) },
   context,
+  upTo: "end",
 });
 const job = jobOf(transfer(0n));
 const bad = (() => {
@@ -84,9 +85,19 @@ describe("dryRun", () => {
   });
 
   test("a message whose signature does not hold is refused and lists nothing", () => {
-    const answer = dryRun(bad);
-    expect(answer.outcome).toMatchObject({ kind: "refused", reason: "NOT_ACCEPTED" });
-    expect(answer.accepted).toEqual([]);
+    for (const upTo of ["end", "accept"] as const) {
+      const answer = dryRun({ ...bad, upTo });
+      expect(answer.outcome).toMatchObject({ kind: "refused", reason: "NOT_ACCEPTED" });
+      expect(answer.accepted).toEqual([]);
+    }
+  });
+
+  test("up to ACCEPT: accepted, with the signature it checked, for less gas than the whole run", () => {
+    const whole = dryRun(job);
+    const check = dryRun({ ...job, upTo: "accept" });
+    if (whole.outcome.kind !== "done" || check.outcome.kind !== "accepted") throw new Error("not accepted");
+    expect(check.outcome.gasUsed > 0n && check.outcome.gasUsed < whole.outcome.gasUsed).toBe(true);
+    expect(check.accepted).toEqual(whole.accepted);
   });
 
   test("bytes that are not an external message are refused by decoding, not run", () => {
@@ -112,10 +123,13 @@ describe("VerifyPool.run", () => {
   test("a worker's dry run equals the calling thread's", async () => {
     const pool = new VerifyPool({ threads: 1 });
     pools.push(pool);
-    const [a, b] = await Promise.all([pool.run(job), pool.run(bad)]);
+    const check = { ...job, upTo: "accept" as const };
+    const [a, b, c] = await Promise.all([pool.run(job), pool.run(bad), pool.run(check)]);
     expect(a).toEqual(dryRun(job));
     expect(b).toEqual(dryRun(bad));
-    expect(pool.answered).toEqual({ workers: 2, here: 0 });
+    expect(c).toEqual(dryRun(check));
+    expect(c.outcome.kind).toBe("accepted");
+    expect(pool.answered).toEqual({ workers: 3, here: 0 });
   });
 
   test("runs that share a code, and more codes than a worker keeps, answer as here", async () => {

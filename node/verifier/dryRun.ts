@@ -7,7 +7,14 @@
 import type { Value } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
 import { decode } from "../codec/index.ts";
-import { type ExecEnv, type ExecResult, executeTransaction, type Refusal } from "../execution/index.ts";
+import {
+  type CheckResult,
+  checkExternal,
+  type ExecEnv,
+  type ExecResult,
+  executeTransaction,
+  type Refusal,
+} from "../execution/index.ts";
 import { type Account, type Fees, type LedgerAddress, Message } from "../ledger/index.ts";
 import { type SignatureCheck, vmHost } from "../vmhost/index.ts";
 
@@ -28,11 +35,17 @@ export interface DryRunJob {
   message: Uint8Array;
   env: Omit<ExecEnv, "host" | "config" | "fees">;
   context: DryRunContext;
+  /** Run only up to the contract's ACCEPT (the mempool's check), or the whole transaction (a fee estimate). */
+  upTo: "accept" | "end";
 }
 
-/** What a dry run tells its caller (rpc §2.11 reports the "done" fields as a fee estimate). */
+/**
+ * What a dry run tells its caller: refused, accepted (a run up to ACCEPT), or done (a whole run,
+ * whose fields rpc §2.12 reports as a fee estimate).
+ */
 export type DryRunOutcome =
   | { kind: "refused"; reason: Refusal; exitCode: number | null }
+  | { kind: "accepted"; gasUsed: bigint }
   | {
       kind: "done";
       /** Everything the account would pay: rent, gas, forwarding. */
@@ -50,8 +63,9 @@ export interface DryRunAnswer {
   accepted: SignatureCheck[];
 }
 
-export function outcomeOf(result: ExecResult): DryRunOutcome {
+export function outcomeOf(result: ExecResult | CheckResult): DryRunOutcome {
   if (result.kind === "refused") return { kind: "refused", reason: result.reason, exitCode: result.exitCode };
+  if (result.kind === "accepted") return result;
   const { compute, action } = result.transaction;
   return {
     kind: "done",
@@ -69,7 +83,8 @@ export function dryRun(job: DryRunJob): DryRunAnswer {
   const accepted: SignatureCheck[] = [];
   const items = new Map(job.storage);
   const params = new Map(job.context.config);
-  const result = executeTransaction(
+  const run = job.upTo === "accept" ? checkExternal : executeTransaction;
+  const result = run(
     {
       address: job.address,
       account: job.account,

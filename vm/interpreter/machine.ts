@@ -34,6 +34,8 @@ export class Machine {
   gasLimit: number;
   readonly boughtGas: number;
   accepted: boolean;
+  /** End the run at ACCEPT (RunOptions.stopAtAccept). */
+  readonly stopAtAccept: boolean;
   halted = false;
 
   constructor(opts: {
@@ -45,6 +47,7 @@ export class Machine {
     readOnly: boolean;
     gasLimit: number;
     gasCredit: number | null;
+    stopAtAccept?: boolean;
   }) {
     this.program = opts.program;
     this.host = opts.host;
@@ -54,6 +57,7 @@ export class Machine {
     this.readOnly = opts.readOnly;
     this.boughtGas = opts.gasLimit;
     this.accepted = opts.gasCredit === null;
+    this.stopAtAccept = opts.stopAtAccept === true;
     this.gasLimit = opts.gasCredit === null ? opts.gasLimit : Math.min(opts.gasCredit, opts.gasLimit);
     this.gasLeft = this.gasLimit;
   }

@@ -144,6 +144,26 @@ describe("run: storage, actions, external credit", () => {
     expect(ok.gasUsed > 2000n).toBe(true);
   });
 
+  test("stopAtAccept ends an external run at ACCEPT, as a success; other runs never stop there", () => {
+    const code = assemble(
+      '.entry recv_external\nPUSH 1\nPUSH x"01"\nSSTORE\nACCEPT\nPUSH 9\nEMIT\nTHROW 40\n' +
+        ".entry recv_internal\nACCEPT\nPUSH 9\nEMIT",
+    );
+    const base = { code, host: testHost, gasLimit: 100_000n };
+    const whole = run({ ...base, entry: "recv_external" });
+    expect(whole).toMatchObject({ exitCode: 40, accepted: true });
+    const stopped = run({ ...base, entry: "recv_external", stopAtAccept: true });
+    expect(stopped).toMatchObject({ exitCode: EXIT.OK, accepted: true, actions: [] });
+    expect(stopped.storage).toEqual([{ key: b("01"), value: 1n }]);
+    expect(stopped.gasUsed < whole.gasUsed).toBe(true);
+    // Without ACCEPT there is nothing to stop at: the run is refused as it would be anyway.
+    const never = assemble(".entry recv_external\nPUSH 1\nDROP");
+    expect(run({ ...base, code: never, entry: "recv_external", stopAtAccept: true }).accepted).toBe(false);
+    // An internal message is accepted from the start; its ACCEPT does nothing and the run goes on.
+    const internal = run({ ...base, entry: "recv_internal", stopAtAccept: true });
+    expect(internal.actions).toEqual([{ type: "event", data: 9n }]);
+  });
+
   test("actions: send, reserve, set code, event", () => {
     const dest = "11".repeat(36);
     const r = exec(

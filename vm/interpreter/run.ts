@@ -34,6 +34,11 @@ export interface RunOptions {
   gasCredit?: bigint;
   /** Receives DUMP output; never affects gas or results. */
   debug?: (line: string) => void;
+  /**
+   * For `recv_external`: end the run, as a success, when ACCEPT executes (vm §4.1). What follows
+   * ACCEPT is not run; a node's check of a message (chain §7.1) needs only whether it comes.
+   */
+  stopAtAccept?: boolean;
 }
 
 const ZERO32 = new Uint8Array(32);
@@ -138,6 +143,7 @@ export function runWith(opts: RunOptions, loop: (m: Machine) => void): RunResult
     readOnly,
     gasLimit: Number(gasLimit),
     gasCredit: external ? Number(credit) : null,
+    stopAtAccept: external && opts.stopAtAccept === true,
   });
   for (const v of inStack) m.stack.push(v);
   m.pc = start;

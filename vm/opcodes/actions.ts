@@ -29,6 +29,7 @@ export const actionsOps: OpSpec[] = [
       m.accepted = true;
       m.gasLeft += m.boughtGas - m.gasLimit;
       m.gasLimit = m.boughtGas;
+      if (m.stopAtAccept) m.halted = true;
     },
   ),
   op(
