@@ -130,9 +130,15 @@ export class TrieNode {
    * This node with some children replaced, each by a child of the same kind (leaf by leaf, node
    * by node): the layout is unchanged, so the record is copied once and patched in place.
    */
-  withSameShape(version: number, changes: ReadonlyArray<readonly [number, LeafEntry | TrieNode]>): TrieNode {
+  withSameShape(
+    version: number,
+    slots: readonly number[],
+    children: ReadonlyArray<LeafEntry | TrieNode>,
+  ): TrieNode {
     const bytes = this.bytes.slice();
-    for (const [i, child] of changes) {
+    for (let n = 0; n < slots.length; n++) {
+      const i = slots[n];
+      const child = children[n];
       const meta = this.#metaAt(i);
       if (child instanceof TrieNode) {
         bytes.set(child.hash, this.#hashAt(i));
