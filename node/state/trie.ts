@@ -65,6 +65,15 @@ interface Change {
   valueHash: Uint8Array | null;
 }
 
+/** A node #preload visits: the changes below it are changes[lo..hi). */
+interface Visit {
+  hash: Uint8Array;
+  version: number;
+  lo: number;
+  hi: number;
+  node: TrieNode | null;
+}
+
 interface Work {
   version: number;
   local: NodeMap;
@@ -344,47 +353,48 @@ export class MerkleTrie {
   /** Loads, level by level, every stored node on the paths of `changes` into `local`. */
   async #preload(root: TrieNode, changes: Change[], local: NodeMap): Promise<void> {
     local.set(root);
-    let frontier: Array<{ node: TrieNode; lo: number; hi: number; depth: number }> = [
-      { node: root, lo: 0, hi: changes.length, depth: 0 },
+    // One entry per node to visit at the next level: which changes go below it, and the node
+    // once it is found (in this update's map, the cache, or one getMany per level).
+    let frontier: Visit[] = [
+      { hash: root.hash, version: root.version, lo: 0, hi: changes.length, node: root },
     ];
-    while (frontier.length > 0) {
-      const wanted: Array<{
-        hash: Uint8Array;
-        version: number;
-        lo: number;
-        hi: number;
-        depth: number;
-      }> = [];
-      for (const { node, lo, hi, depth } of frontier) {
-        forEachGroup(changes, lo, hi, depth, (i, gLo, gHi) => {
-          if (!node.has(i) || node.isLeaf(i)) return;
-          const hash = node.childHash(i);
-          wanted.push({
-            hash,
-            version: node.childVersion(i),
-            lo: gLo,
-            hi: gHi,
-            depth: depth + 1,
-          });
-        });
+    for (let depth = 0; frontier.length > 0; depth++) {
+      const wanted: Visit[] = [];
+      for (const { node, lo, hi } of frontier) {
+        if (node === null) throw new Error("preload: a node of the frontier was never found");
+        let start = lo;
+        while (start < hi) {
+          const i = nibbleAt(changes[start].key, depth);
+          let end = start + 1;
+          while (end < hi && nibbleAt(changes[end].key, depth) === i) end++;
+          if (node.has(i) && !node.isLeaf(i))
+            wanted.push({
+              hash: node.childHash(i),
+              version: node.childVersion(i),
+              lo: start,
+              hi: end,
+              node: null,
+            });
+          start = end;
+        }
       }
-      const missing: typeof wanted = [];
+      const missing: Visit[] = [];
       for (const w of wanted) {
-        if (local.has(w.hash)) continue;
-        const cached = this.#cache.get(w.hash);
-        if (cached !== undefined) local.set(cached);
-        else missing.push(w);
+        w.node = local.get(w.hash) ?? this.#cache.get(w.hash) ?? null;
+        if (w.node === null) missing.push(w);
+        else local.set(w.node);
       }
       if (missing.length > 0) {
-        const keys = missing.map((m) => nodeKey(this.#prefix, m.version, m.depth, changes[m.lo].key));
+        const keys = missing.map((m) => nodeKey(this.#prefix, m.version, depth + 1, changes[m.lo].key));
         const records = await this.#store.getMany(keys);
         for (let n = 0; n < missing.length; n++) {
           const node = this.#decode(missing[n].hash, missing[n].version, records[n]);
           this.#cache.set(node);
           local.set(node);
+          missing[n].node = node;
         }
       }
-      frontier = wanted.map((w) => ({ node: local.get(w.hash)!, lo: w.lo, hi: w.hi, depth: w.depth }));
+      frontier = wanted;
     }
   }
 
