@@ -1,7 +1,7 @@
 // The mempool (chain §7.1): external messages wait here for a block. A message is checked before
 // it is taken — its encoding and size, then the contract's own acceptance: the destination's code
-// runs against the newest final state (Chain.tryExternal), and a message the contract would not
-// ACCEPT is refused with the contract's reason. The check runs on the chain's host, so the
+// runs up to its ACCEPT against the newest final state (Chain.checkExternal), and a message the
+// contract would not ACCEPT is refused with the contract's reason. The check runs on the chain's host, so the
 // signature it verifies is remembered and not checked again when the block runs the message.
 
 import { toHex } from "../bytes/index.ts";
