@@ -13,10 +13,12 @@ import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import type { TrieProof } from "../state/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
 import {
+  type CheckOutcome,
   type DryRunAnswer,
   type DryRunContext,
   type DryRunJob,
   type DryRunOutcome,
+  type EstimateOutcome,
   outcomeOf,
 } from "../verifier/index.ts";
 import type { CachingHost } from "../vmhost/index.ts";
@@ -309,22 +311,13 @@ export class Chain {
    * newest final state, run up to the contract's ACCEPT, keeping nothing but the signatures the
    * run accepted, so that the block does not check them again.
    */
-  async checkExternal(
-    external: ExternalMessage,
-    now: bigint,
-  ): Promise<Extract<DryRunOutcome, { kind: "refused" | "accepted" }>> {
-    return (await this.#dryRun(external, now, "accept")) as Extract<
-      DryRunOutcome,
-      { kind: "refused" | "accepted" }
-    >;
+  async checkExternal(external: ExternalMessage, now: bigint): Promise<CheckOutcome> {
+    return (await this.#dryRun(external, now, "accept")) as CheckOutcome;
   }
 
   /** A fee estimate (rpc §2.12): the whole transaction of an external message, kept nowhere. */
-  async estimateExternal(
-    external: ExternalMessage,
-    now: bigint,
-  ): Promise<Extract<DryRunOutcome, { kind: "refused" | "done" }>> {
-    return (await this.#dryRun(external, now, "end")) as Extract<DryRunOutcome, { kind: "refused" | "done" }>;
+  async estimateExternal(external: ExternalMessage, now: bigint): Promise<EstimateOutcome> {
+    return (await this.#dryRun(external, now, "end")) as EstimateOutcome;
   }
 
   /**

@@ -365,8 +365,7 @@ export class MerkleTrie {
         let start = lo;
         while (start < hi) {
           const i = nibbleAt(changes[start].key, depth);
-          let end = start + 1;
-          while (end < hi && nibbleAt(changes[end].key, depth) === i) end++;
+          const end = groupEnd(changes, start, hi, depth);
           if (node.has(i) && !node.isLeaf(i))
             wanted.push({
               hash: node.childHash(i),
@@ -409,8 +408,7 @@ export class MerkleTrie {
       let start = lo;
       while (start < hi) {
         const i = nibbleAt(changes[start].key, depth);
-        let end = start + 1;
-        while (end < hi && nibbleAt(changes[end].key, depth) === i) end++;
+        const end = groupEnd(changes, start, hi, depth);
         let before: Child = null;
         if (sub.has(i)) before = sub.isLeaf(i) ? sub.leaf(i) : work.local.get(sub.childHash(i))!;
         const after = this.#updateSub(before, depth + 1, changes, start, end, work);
@@ -459,22 +457,20 @@ export class MerkleTrie {
   }
 }
 
-/** Calls `fn(nibble, lo, hi)` for each run of sorted items sharing the nibble at `depth`. */
-function forEachGroup(
+/**
+ * Where the run of sorted items that share the nibble at `depth` with `items[start]` ends: the
+ * groups of changes below one node, walked in place so an update makes no closure per node.
+ */
+function groupEnd(
   items: ReadonlyArray<{ key: Uint8Array }>,
-  lo: number,
+  start: number,
   hi: number,
   depth: number,
-  fn: (nibble: number, lo: number, hi: number) => void,
-): void {
-  let start = lo;
-  while (start < hi) {
-    const nibble = nibbleAt(items[start].key, depth);
-    let end = start + 1;
-    while (end < hi && nibbleAt(items[end].key, depth) === nibble) end++;
-    fn(nibble, start, end);
-    start = end;
-  }
+): number {
+  const nibble = nibbleAt(items[start].key, depth);
+  let end = start + 1;
+  while (end < hi && nibbleAt(items[end].key, depth) === nibble) end++;
+  return end;
 }
 
 /** The subtree holding exactly `entries[lo..hi)` (sorted, distinct keys) below `depth`. */
@@ -482,9 +478,11 @@ function build(depth: number, entries: LeafEntry[], lo: number, hi: number, work
   if (hi === lo) return null;
   if (hi - lo === 1) return entries[lo];
   const children: Child[] = new Array(16).fill(null);
-  forEachGroup(entries, lo, hi, depth, (i, gLo, gHi) => {
-    children[i] = build(depth + 1, entries, gLo, gHi, work);
-  });
+  for (let start = lo; start < hi; ) {
+    const end = groupEnd(entries, start, hi, depth);
+    children[nibbleAt(entries[start].key, depth)] = build(depth + 1, entries, start, end, work);
+    start = end;
+  }
   const node = makeNode(work.version, children);
   if (node instanceof TrieNode) work.created.push({ node, depth, path: entries[lo].key });
   return node;

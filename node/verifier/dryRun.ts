@@ -57,6 +57,10 @@ export type DryRunOutcome =
       outMessages: number;
     };
 
+/** What a run up to ACCEPT can say, and what a whole run can. */
+export type CheckOutcome = Extract<DryRunOutcome, { kind: "refused" | "accepted" }>;
+export type EstimateOutcome = Extract<DryRunOutcome, { kind: "refused" | "done" }>;
+
 export interface DryRunAnswer {
   outcome: DryRunOutcome;
   /** The checks the run's EDVERIFYs passed. */

@@ -127,11 +127,9 @@ export class VerifyPool {
   #started = false;
   #closed = false;
   /** Code arrays by identity: the chain hands the same array for the same code hash. */
-  readonly #codeIds = new WeakMap<Uint8Array, number>();
-  #nextCodeId = 0;
+  readonly #codeIds = new Numbering<Uint8Array>();
   /** Contexts by identity: the chain hands one object per config. */
-  readonly #contextIds = new WeakMap<DryRunContext, number>();
-  #nextContextId = 0;
+  readonly #contextIds = new Numbering<DryRunContext>();
   readonly #answered: Answered = { here: 0, workers: 0 };
 
   constructor(options: VerifyPoolOptions = {}) {
@@ -242,8 +240,11 @@ export class VerifyPool {
     }
     const id = this.#nextId++;
     const checks = packChecks(batch.jobs.flatMap((j) => (j.kind === "checks" ? j.checks : [])));
-    const ids = batch.jobs.map((j) => (j.kind === "run" ? this.#codeId(j.run.code) : -1));
-    const contextIds = batch.jobs.map((j) => (j.kind === "run" ? this.#contextId(j.run.context) : -1));
+    // −1: no code (or not a run).
+    const ids = batch.jobs.map((j) =>
+      j.kind === "run" && j.run.code !== null ? this.#codeIds.of(j.run.code) : -1,
+    );
+    const contextIds = batch.jobs.map((j) => (j.kind === "run" ? this.#contextIds.of(j.run.context) : -1));
     // Past a cap the worker drops every code and context first, and this batch sends its own whole.
     const forget =
       slot.codes.size + unknown(ids, slot.codes) > MAX_KEPT_CODES ||
@@ -275,27 +276,6 @@ export class VerifyPool {
     if (slot.batches.size === 1) slot.worker.ref();
     const request: WorkerRequest = { id, checks, runs, forget };
     slot.worker.postMessage(request, [checks.buffer]);
-  }
-
-  /** The number a context travels under. */
-  #contextId(context: DryRunContext): number {
-    let id = this.#contextIds.get(context);
-    if (id === undefined) {
-      id = this.#nextContextId++;
-      this.#contextIds.set(context, id);
-    }
-    return id;
-  }
-
-  /** The number a code array travels under; −1 for none. */
-  #codeId(code: Uint8Array | null): number {
-    if (code === null) return -1;
-    let id = this.#codeIds.get(code);
-    if (id === undefined) {
-      id = this.#nextCodeId++;
-      this.#codeIds.set(code, id);
-    }
-    return id;
   }
 
   #spawn(slot: Slot): void {
@@ -364,4 +344,19 @@ function unknown(ids: readonly number[], kept: ReadonlySet<number>): number {
   let n = 0;
   for (const id of new Set(ids)) if (id >= 0 && !kept.has(id)) n++;
   return n;
+}
+
+/** The numbers objects travel under to a worker, by identity, never reused. */
+class Numbering<T extends object> {
+  readonly #ids = new WeakMap<T, number>();
+  #next = 0;
+
+  of(value: T): number {
+    let id = this.#ids.get(value);
+    if (id === undefined) {
+      id = this.#next++;
+      this.#ids.set(value, id);
+    }
+    return id;
+  }
 }
