@@ -7,7 +7,7 @@ import { VerifyPool } from "../verifier/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
 import { Chain, keySigner } from "./chain.ts";
 import type { ExternalMessage } from "./collate.ts";
-import { keys, TxRecord } from "./records.ts";
+import { keys, STORE_FORMAT, TxRecord } from "./records.ts";
 import { ext, GENESIS_TIME, GRAM, keyOf, testGenesis, transfer, validatorKey, walletOf } from "./testkit.ts";
 
 const options = () => ({ host: createCachingHost(), signer: keySigner(validatorKey) });
@@ -157,6 +157,22 @@ describe("Chain", () => {
     const after = await Chain.open(store, options());
     expect(after.head.mc.header.seqno).toBe(1n);
     expect((await after.history(walletOf("alice"), 10)).length).toBe(1);
+  });
+
+  test("a store in another format, or from before the format record, is refused at open", async () => {
+    const { store } = await fresh();
+    await store.write([{ type: "put", key: keys.format(), value: Uint8Array.of(0, 0, 0, STORE_FORMAT + 1) }]);
+    await expect(Chain.open(store, options())).rejects.toMatchObject({
+      code: "CHAIN_FORMAT",
+      message: expect.stringContaining(`store format ${STORE_FORMAT + 1}`),
+    });
+    await store.write([{ type: "del", key: keys.format() }]);
+    await expect(Chain.open(store, options())).rejects.toMatchObject({
+      code: "CHAIN_FORMAT",
+      message: expect.stringContaining("store format 1,"),
+    });
+    await store.write([{ type: "put", key: keys.format(), value: Uint8Array.of(2) }]);
+    await expect(Chain.open(store, options())).rejects.toMatchObject({ code: "CHAIN_CORRUPT" });
   });
 
   test("a node whose key is not the validator's cannot make a final block", async () => {

@@ -50,6 +50,7 @@ import {
   MessageStatus,
   PREFIX,
   prefixEnd,
+  STORE_FORMAT,
   type Supply,
   TxRecord,
 } from "./records.ts";
@@ -228,6 +229,7 @@ export class Chain {
       ...blockOps(mc, [], [], []),
       { type: "put", key: keys.signatures(mc.hash), value: encode(BlockSignatures, signatures) },
       { type: "put", key: keys.head(), value: encode(Head, head) },
+      { type: "put", key: keys.format(), value: formatRecord(STORE_FORMAT) },
     ];
     await state.trie.commitMany(
       [...shardState.updates, ...mcState.updates],
@@ -243,6 +245,13 @@ export class Chain {
       throw new ChainError(
         "CHAIN_NOT_INITIALIZED",
         "this data directory holds no chain; run `gram node init` first",
+      );
+    const format = readFormat(await store.get(keys.format()));
+    if (format !== STORE_FORMAT)
+      throw new ChainError(
+        "CHAIN_FORMAT",
+        `this data directory is in store format ${format}, and this node reads format ${STORE_FORMAT}; ` +
+          "start the node on a new data directory",
       );
     const head = decode(Head, headBytes);
     const mcBlock = await readBlock(store, head.mc.hash);
@@ -584,4 +593,17 @@ function roundOps(c: Collated, txs: Array<Omit<CollatedTx, "record"> & { record:
     });
   }
   return ops;
+}
+
+function formatRecord(format: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, format);
+  return out;
+}
+
+/** The store's format; a store without the record predates it (format 1). */
+function readFormat(bytes: Uint8Array | undefined): number {
+  if (bytes === undefined) return 1;
+  if (bytes.length !== 4) throw new ChainError("CHAIN_CORRUPT", "the store's format record is damaged");
+  return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
 }

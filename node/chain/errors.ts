@@ -3,6 +3,7 @@ export type ChainErrorCode =
   | "GENESIS_INVALID"
   | "CHAIN_NOT_INITIALIZED"
   | "CHAIN_ALREADY_INITIALIZED"
+  | "CHAIN_FORMAT"
   | "CHAIN_CORRUPT";
 
 export class ChainError extends Error {

@@ -16,7 +16,14 @@ export const PREFIX = {
   STATUS: 0x4d, // "M" ‖ message hash → MessageStatus
   CONFIG: 0x4b, // "K" ‖ hash → ChainConfig
   HEAD: 0x48, // "H" → Head
+  FORMAT: 0x56, // "V" → the store's format (u32)
 } as const;
+
+/**
+ * The layout of the keys and records of this file and of the state trie (chain §6.2). A store
+ * written in another layout is refused at open rather than misread. 1 had no format record.
+ */
+export const STORE_FORMAT = 2;
 
 /** A transaction as stored: the record, its messages, and where it sits. */
 export const TxRecord = t.struct(
@@ -117,6 +124,7 @@ export const keys = {
   status: (hash: Uint8Array) => key(PREFIX.STATUS, hash),
   config: (hash: Uint8Array) => key(PREFIX.CONFIG, hash),
   head: () => Uint8Array.of(PREFIX.HEAD),
+  format: () => Uint8Array.of(PREFIX.FORMAT),
 };
 
 /** The first key after every key that starts with `start`. */

@@ -15,7 +15,10 @@ import type { KvStore, WriteOp } from "../store/index.ts";
 import { HashLru } from "./hashLru.ts";
 import { key, prefixEnd, wcByte } from "./records.ts";
 
-const TRIE_PREFIX = Uint8Array.of(0x54); // "T"
+// "Z": the highest prefix of the store (chain §6.2). The trie appends each version's records above
+// all earlier ones (state §3); with no other records above them, LevelDB moves its new files down
+// the levels whole instead of merging them with a file that straddles into the next prefix.
+const TRIE_PREFIX = Uint8Array.of(0x5a);
 const CODE_PREFIX = 0x43; // "C" ‖ code hash → code
 const FLAT_PREFIX = 0x46; // "F" ‖ workchain ‖ account id ‖ storage key → value encoding
 

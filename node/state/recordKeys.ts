@@ -1,11 +1,15 @@
 // Where the trie's records live in the store (specs/state.md §3). Node and value records are keyed
-// by the version (update) that wrote them first, so each update's records form one contiguous
-// run of keys above all earlier ones: LevelDB appends them instead of merging them into the
-// whole key space, which is what kept random hash-keyed records from scaling.
+// by the version (update) that wrote them first, in one run of keys under one tag, so each update
+// appends above every earlier record: LevelDB then moves whole files down its levels instead of
+// merging them again. The root records and the high-water mark, written with every update but
+// not in version order, sort below that run, where they overlap only the oldest files.
 import { HASH_BYTES, KEY_BYTES } from "./hashing.ts";
 import { VERSION_BYTES, writeVersion } from "./trieNode.ts";
 
-export const RECORD = { node: 0x01, value: 0x02, root: 0x03, lastVersion: 0x04 } as const;
+export const RECORD = { root: 0x01, lastVersion: 0x02, versioned: 0x03 } as const;
+
+/** In a versioned key, the byte after the version: a node's depth (0–63), or this for a value. */
+export const VALUE_MARK = 0xff;
 
 function head(prefix: Uint8Array, tag: number, rest: number): { out: Uint8Array; at: number } {
   const out = new Uint8Array(prefix.length + 1 + rest);
@@ -17,7 +21,7 @@ function head(prefix: Uint8Array, tag: number, rest: number): { out: Uint8Array;
 /** version ‖ depth ‖ the first `depth` nibbles of `path`, packed two to a byte. */
 export function nodeKey(prefix: Uint8Array, version: number, depth: number, path: Uint8Array): Uint8Array {
   const pathBytes = (depth + 1) >> 1;
-  const { out, at } = head(prefix, RECORD.node, VERSION_BYTES + 1 + pathBytes);
+  const { out, at } = head(prefix, RECORD.versioned, VERSION_BYTES + 1 + pathBytes);
   writeVersion(out, at, version);
   out[at + VERSION_BYTES] = depth;
   out.set(path.subarray(0, pathBytes), at + VERSION_BYTES + 1);
@@ -25,10 +29,12 @@ export function nodeKey(prefix: Uint8Array, version: number, depth: number, path
   return out;
 }
 
+/** version ‖ 0xff ‖ key: after the nodes of the same version. */
 export function valueKey(prefix: Uint8Array, version: number, key: Uint8Array): Uint8Array {
-  const { out, at } = head(prefix, RECORD.value, VERSION_BYTES + KEY_BYTES);
+  const { out, at } = head(prefix, RECORD.versioned, VERSION_BYTES + 1 + KEY_BYTES);
   writeVersion(out, at, version);
-  out.set(key, at + VERSION_BYTES);
+  out[at + VERSION_BYTES] = VALUE_MARK;
+  out.set(key, at + VERSION_BYTES + 1);
   return out;
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, describe, expect, test } from "vitest";
+import { compareBytes } from "../bytes/index.ts";
 import { CodecError } from "../codec/index.ts";
 import { type KvStore, LevelStore, MemoryStore, type WriteOp } from "../store/index.ts";
 import {
@@ -10,11 +11,16 @@ import {
   EMPTY_HASH,
   encodeProof,
   MerkleTrie,
+  type PreparedUpdate,
   StateError,
   valueHashOf,
   verifyProof,
 } from "./index.ts";
+import { RECORD, VALUE_MARK } from "./recordKeys.ts";
 import { referenceRoot } from "./referenceRoot.testkit.ts";
+
+/** Every node and value record of a trie with no prefix. */
+const versionedRecords = { start: Uint8Array.of(RECORD.versioned), end: Uint8Array.of(RECORD.versioned + 1) };
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const key = (...head: number[]) => {
@@ -196,6 +202,50 @@ describe("MerkleTrie", () => {
     expect(await trie.get(third.root, key(3))).toEqual(val("c"));
   });
 
+  test("each update appends its records above all earlier ones, and commit lets go of its parent", async () => {
+    // state §3: what keeps LevelDB moving files instead of merging them again and again.
+    const writes: WriteOp[][] = [];
+    const inner = new MemoryStore();
+    const store: KvStore = {
+      get: (k) => inner.get(k),
+      getMany: (ks) => inner.getMany(ks),
+      entries: (r) => inner.entries(r),
+      close: () => inner.close(),
+      write: async (ops) => {
+        writes.push([...ops]);
+        return inner.write(ops);
+      },
+    };
+    const trie = new MerkleTrie(store, { prefix: Uint8Array.of(0x07) });
+    let root = EMPTY_HASH;
+    let pending: PreparedUpdate | undefined;
+    for (let r = 0; r < 6; r++) {
+      const changes = Array.from({ length: 40 }, (_, i) => ({
+        key: valueHashOf(val(`k${(i * 7 + r * 13) % 90}`)),
+        value: r % 3 === 2 && i % 4 === 0 ? null : val(`v${r}.${i}`),
+      }));
+      const next = await trie.prepare(root, changes, pending === undefined ? {} : { parent: pending });
+      if (pending !== undefined) {
+        await trie.commit(pending);
+        expect(pending.parent).toBeUndefined();
+        expect(pending.ops).toEqual([]);
+      }
+      pending = next;
+      root = next.root;
+    }
+    await trie.commit(pending!);
+    const versioned = (op: WriteOp) => op.key[0] === 0x07 && op.key[1] === RECORD.versioned;
+    let highest: Uint8Array = new Uint8Array(0);
+    for (const ops of writes) {
+      const run = ops.filter(versioned).map((op) => op.key);
+      expect(run.length).toBeGreaterThan(0);
+      for (const k of run) expect(compareBytes(k, highest)).toBeGreaterThan(0);
+      for (const op of ops.filter((o) => !versioned(o))) expect(op.key[1]).toBeLessThan(RECORD.versioned);
+      highest = run.reduce((a, b) => (compareBytes(a, b) > 0 ? a : b));
+    }
+    expect(writes.length).toBe(6);
+  });
+
   test("survives a reopen of the database", async () => {
     const dir = await mkdtemp(join(tmpdir(), "gram-state-"));
     dirs.push(dir);
@@ -325,8 +375,7 @@ describe("bad input and damage", () => {
     }));
     const root = await trie.update(EMPTY_HASH, changes);
     const records: Array<[Uint8Array, Uint8Array]> = [];
-    for await (const entry of store.entries({ start: new Uint8Array([1]), end: new Uint8Array([2]) }))
-      records.push(entry);
+    for await (const entry of store.entries(versionedRecords)) records.push(entry);
     // A node record's key is tag, version (8 bytes), depth: take one at depth 1 and flip a hash byte.
     const child = records.find(([k]) => k[9] === 1)!;
     const damaged = child[1].slice();
@@ -344,8 +393,8 @@ describe("bad input and damage", () => {
     const changes = Array.from({ length: 3 }, (_, i) => ({ key: key(0x10 * (i + 1)), value: val(`v${i}`) }));
     const root = await trie.update(EMPTY_HASH, changes);
     const records: Array<[Uint8Array, Uint8Array]> = [];
-    for await (const entry of store.entries({ start: new Uint8Array([1]), end: new Uint8Array([2]) }))
-      records.push(entry);
+    for await (const entry of store.entries(versionedRecords))
+      if (entry[0][9] !== VALUE_MARK) records.push(entry);
     expect(records.length).toBe(1);
     const [recordKey, record] = records[0];
     const damaged = record.slice();

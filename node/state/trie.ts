@@ -38,15 +38,19 @@ export interface TrieChange {
 export interface PreparedUpdate {
   readonly root: Uint8Array;
   readonly version: number;
-  /** The uncommitted update this one was built on, if any (see prepare's `parent`). */
-  readonly parent: PreparedUpdate | undefined;
+  /**
+   * The uncommitted update this one was built on, if any (see prepare's `parent`). Commit drops
+   * the link, so that a run of updates, each built on the one before, does not keep them all.
+   */
+  parent: PreparedUpdate | undefined;
   /** The new root as a subtree, so an update built on this one starts without a lookup. */
   readonly result: Child;
   /**
    * The records to write. commit() or commitMany() writes them, with the caller's own records in
-   * the same batch and the high-water mark of versions, which these records do not hold.
+   * the same batch and the high-water mark of versions, which these records do not hold; then
+   * they are dropped (empty).
    */
-  readonly ops: readonly WriteOp[];
+  ops: readonly WriteOp[];
   readonly created: readonly TrieNode[];
   readonly replaced: readonly TrieNode[];
 }
@@ -223,6 +227,8 @@ export class MerkleTrie {
     this.#committedVersion = Math.max(this.#committedVersion, highest);
     for (const prepared of updates) {
       this.#committed.add(prepared);
+      prepared.parent = undefined;
+      prepared.ops = [];
       // The nodes an update replaced are mostly dead weight now; the new ones are the hot path.
       for (const node of prepared.replaced) this.#cache.delete(node.hash);
       for (const node of prepared.created) this.#cache.set(node);
