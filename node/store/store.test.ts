@@ -35,6 +35,20 @@ describe.each(kinds)("%s", (_name, make) => {
     await store.close();
   });
 
+  test("getMany of many keys answers each in order, absent ones as undefined", async () => {
+    // LevelStore reads a long list on the thread pool and a short one key by key: both ways.
+    const store = await make();
+    await store.write(
+      Array.from({ length: 100 }, (_, i) => ({ type: "put" as const, key: b(7, i * 2), value: b(i, i) })),
+    );
+    for (const count of [5, 200]) {
+      const keys = Array.from({ length: count }, (_, i) => b(7, (i * 37) % 200));
+      const want = keys.map((k) => (k[1] % 2 === 0 ? b(k[1] / 2, k[1] / 2) : undefined));
+      expect(await store.getMany(keys)).toEqual(want);
+    }
+    await store.close();
+  });
+
   test("iterates a key range in byte order", async () => {
     const store = await make();
     await store.write(
