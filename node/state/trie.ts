@@ -57,10 +57,10 @@ export interface PreparedUpdate {
 
 export interface MerkleTrieOptions {
   /**
-   * Bytes of decoded nodes kept in memory. The default, 16 MiB, holds a million keys' upper four
-   * levels; the deeper nodes come from the store. A cache that held all of them (256 MiB) made
-   * updates at a million keys a third slower: its objects made every collection of the heap
-   * longer than the reads it saved (bench state.update_1e6).
+   * Bytes of decoded nodes kept in memory (NodeCache). The default, 32 MiB, holds a million keys'
+   * upper four levels; the deeper nodes come from the store, a thousand per level in one read.
+   * At a million keys a cache of every node (1 GiB) spares those reads, but then LevelDB's writes
+   * are the limit, at about the same rate (bench state.update_1e6, about 15k updates/s).
    */
   cacheBytes?: number;
   /** Key prefix of this trie's records inside a shared store. */
@@ -102,7 +102,7 @@ export class MerkleTrie {
 
   constructor(store: KvStore, options: MerkleTrieOptions = {}) {
     this.#store = store;
-    this.#cache = new NodeCache(options.cacheBytes ?? 16 * 1024 * 1024);
+    this.#cache = new NodeCache(options.cacheBytes ?? 32 * 1024 * 1024);
     this.#prefix = options.prefix ?? new Uint8Array(0);
   }
 

@@ -154,11 +154,6 @@ export class TrieNode {
   }
 }
 
-/** Heap cost of a cached node, for the cache's byte budget. */
-export function nodeCostBytes(node: TrieNode): number {
-  return node.bytes.byteLength + 240;
-}
-
 /**
  * A node with exactly these 16 children, or what it collapses to (state §2.4): nothing when no
  * child is left, the leaf itself when one leaf is left.
