@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { genesisToJson, parseGenesis } from "../node/chain/index.ts";
+import { keys } from "../node/chain/records.ts";
+import { FILES } from "../node/datadir/index.ts";
 import { isValidMnemonic } from "../node/mnemonic/index.ts";
+import { LevelStore } from "../node/store/index.ts";
 import { TEST_MNEMONIC, testAccounts } from "./accounts.ts";
 import { testnetGenesis } from "./genesis.ts";
 import { testnetUp } from "./up.ts";
@@ -36,6 +39,22 @@ describe("testnet", () => {
       } finally {
         await second.node.close();
       }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a directory written in another store format is refused with the directory to remove", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gram-testnet-"));
+    try {
+      await (await testnetUp({ dir, port: 0 })).node.close();
+      const store = await LevelStore.open(join(dir, FILES.db));
+      await store.write([{ type: "del", key: keys.format() }]);
+      await store.close();
+      await expect(testnetUp({ dir, port: 0 })).rejects.toMatchObject({
+        code: "CHAIN_FORMAT",
+        message: expect.stringContaining(`remove ${dir}, or pass another --dir`),
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -41,6 +41,11 @@ export async function testnetUp(options: TestnetOptions): Promise<RunningTestnet
     rpcHost: options.host ?? "127.0.0.1",
     rpcPort: options.port ?? DEFAULT_TESTNET_PORT,
     logger,
+  }).catch((err: unknown) => {
+    // A local testnet is disposable: say which directory to remove.
+    if ((err as { code?: unknown }).code === "CHAIN_FORMAT")
+      (err as Error).message += ` (remove ${options.dir}, or pass another --dir)`;
+    throw err;
   });
   return { node, fresh, logFile };
 }
