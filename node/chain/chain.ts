@@ -8,7 +8,7 @@ import { EMPTY_STORAGE, type Host, type Value } from "../../vm/index.ts";
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { decode, encode, hashOf } from "../codec/index.ts";
 import { type KeyPair, sign, verify } from "../crypto/index.ts";
-import { type AccountState, checkExternal, executeTransaction } from "../execution/index.ts";
+import type { AccountState } from "../execution/index.ts";
 import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import type { TrieProof } from "../state/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
@@ -19,7 +19,7 @@ import {
   type DryRunJob,
   type DryRunOutcome,
   type EstimateOutcome,
-  outcomeOf,
+  runExternal,
 } from "../verifier/index.ts";
 import type { CachingHost } from "../vmhost/index.ts";
 import {
@@ -334,7 +334,7 @@ export class Chain {
    * runs on the chain's own host, so a signature it accepts is not checked again in the block;
    * with a dry-run pool the run is on another thread and its accepted signatures come back.
    */
-  async #dryRun(external: ExternalMessage, now: bigint, upTo: "accept" | "end"): Promise<DryRunOutcome> {
+  async #dryRun(external: ExternalMessage, now: bigint, upTo: DryRunJob["upTo"]): Promise<DryRunOutcome> {
     const { message, hash } = external;
     const host = this.#host;
     if (this.#dryRuns !== undefined && "remember" in host) {
@@ -359,18 +359,15 @@ export class Chain {
       return outcome;
     }
     const state = await this.contract(message.dest);
-    const run = upTo === "accept" ? checkExternal : executeTransaction;
-    return outcomeOf(
-      run(state, message, {
-        now: now < state.tip.header.time ? state.tip.header.time : now,
-        lt: state.tip.header.endLt + 1n,
-        seed: new Uint8Array(32),
-        fees: this.config.fees,
-        host,
-        inMsgHash: hash,
-        config: this.configParam,
-      }),
-    );
+    return runExternal(upTo, state, message, {
+      now: now < state.tip.header.time ? state.tip.header.time : now,
+      lt: state.tip.header.endLt + 1n,
+      seed: new Uint8Array(32),
+      fees: this.config.fees,
+      host,
+      inMsgHash: hash,
+      config: this.configParam,
+    });
   }
 
   async accountProof(address: LedgerAddress): Promise<{ proof: TrieProof; tip: Tip; mc: Tip }> {

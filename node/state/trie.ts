@@ -390,16 +390,19 @@ export class MerkleTrie {
       }
       const missing: Visit[] = [];
       for (const w of wanted) {
-        w.node = local.get(w.hash) ?? this.#cache.get(w.hash) ?? null;
+        w.node = local.get(w.hash) ?? null;
+        if (w.node !== null) continue;
+        w.node = this.#cache.get(w.hash) ?? null;
         if (w.node === null) missing.push(w);
         else local.set(w.node);
       }
       if (missing.length > 0) {
         const keys = missing.map((m) => nodeKey(this.#prefix, m.version, depth + 1, changes[m.lo].key));
         const records = await this.#store.getMany(keys);
+        // Not cached: a node on the path of a change is replaced by this update, and its
+        // replacement is what the cache takes when the update is committed.
         for (let n = 0; n < missing.length; n++) {
           const node = this.#decode(missing[n].hash, missing[n].version, records[n]);
-          this.#cache.set(node);
           local.set(node);
           missing[n].node = node;
         }

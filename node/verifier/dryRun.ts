@@ -8,6 +8,7 @@ import type { Value } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
 import { decode } from "../codec/index.ts";
 import {
+  type AccountState,
   type CheckResult,
   checkExternal,
   type ExecEnv,
@@ -81,14 +82,29 @@ export function outcomeOf(result: ExecResult | CheckResult): DryRunOutcome {
   };
 }
 
+/**
+ * The transaction of an external message, run up to the contract's ACCEPT or to its end, as a dry
+ * run reports it: what a worker runs and what the calling thread runs without one.
+ */
+export function runExternal(
+  upTo: DryRunJob["upTo"],
+  state: AccountState,
+  message: Extract<Message, { kind: "externalIn" }>,
+  env: ExecEnv,
+): DryRunOutcome {
+  return outcomeOf(
+    upTo === "accept" ? checkExternal(state, message, env) : executeTransaction(state, message, env),
+  );
+}
+
 export function dryRun(job: DryRunJob): DryRunAnswer {
   const message = decode(Message, job.message);
   if (message.kind !== "externalIn") throw new TypeError("a dry run takes an external inbound message");
   const accepted: SignatureCheck[] = [];
   const items = new Map(job.storage);
   const params = new Map(job.context.config);
-  const run = job.upTo === "accept" ? checkExternal : executeTransaction;
-  const result = run(
+  const outcome = runExternal(
+    job.upTo,
     {
       address: job.address,
       account: job.account,
@@ -117,5 +133,5 @@ export function dryRun(job: DryRunJob): DryRunAnswer {
       },
     },
   );
-  return { outcome: outcomeOf(result), accepted };
+  return { outcome, accepted };
 }

@@ -9,6 +9,7 @@ export {
   dryRun,
   type EstimateOutcome,
   outcomeOf,
+  runExternal,
 } from "./dryRun.ts";
 export { VerifyPool, type VerifyPoolOptions } from "./pool.ts";
 export type { SignatureCheck } from "./wire.ts";
