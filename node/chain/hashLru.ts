@@ -1,9 +1,10 @@
-// A map from 32-byte hashes to values, bounded by the cost of what it holds, forgetting the least
-// recently used entry first: the shard store's caches of decoded accounts and contract storage,
-// and the chain's contract code. Only content-addressed entries go in (a key is the hash of its
-// value), so an entry is never stale, only absent. Like node/state's node cache it keys the map by
-// the hash's first bits and checks the whole hash on a hit: a hex string per lookup cost more
-// than the lookup.
+// A map from 32-byte keys (hashes, account ids) to values, bounded by the cost of what it holds,
+// forgetting the least recently used entry first: the shard store's caches of decoded accounts
+// and contract storage, the chain's contract code and recent message statuses. An entry under a
+// hash is never stale, only absent; one under an account id carries the hash of the version it
+// holds, which the caller compares. Like node/state's node cache it keys the map by the key's
+// first bits and checks the whole key on a hit: a hex string per lookup cost more than the
+// lookup.
 import { equalBytes } from "../bytes/index.ts";
 import { hashKey, Lru } from "../cache/index.ts";
 

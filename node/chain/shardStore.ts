@@ -1,12 +1,15 @@
 // A shard's state on disk (ledger §3): one Merkle trie holds the accounts root and every
 // contract's storage root; code is stored once per hash; a flat index of each contract's storage
 // gives the VM its synchronous reads at the newest state. A block's changes land in one batch.
-// Decoded accounts are kept by the hash of their record and whole storage maps by their storage
-// root: a wallet is read by the mempool's check and again by its block, and a LevelDB read and a
-// range scan cost more than the run itself.
+// Decoded accounts and whole storage maps are kept, one version per account: a wallet is read by
+// the mempool's check and again by its block, and a LevelDB read and a range scan cost more than
+// the run itself. Keyed by the account, not by the hash of the version, a new version replaces
+// the old one at once: kept by hash, every block left its accounts' earlier versions in the cache
+// until the least recently used went, so each transfer's objects lived long enough to be copied
+// into V8's old generation and to be collected there.
 
 import type { StorageChange, Value } from "../../vm/index.ts";
-import { toHex } from "../bytes/index.ts";
+import { equalBytes, toHex } from "../bytes/index.ts";
 import { decode, encode, t } from "../codec/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import { Account, type LedgerAddress } from "../ledger/index.ts";
@@ -82,10 +85,10 @@ export interface ShardStoreOptions {
 export class ShardStore {
   readonly trie: MerkleTrie;
   readonly #store: KvStore;
-  /** Account records by the hex of their value hash (the trie leaf's). */
-  readonly #accounts: HashLru<Account>;
-  /** Storage maps by the hex of their storage root. */
-  readonly #storage: HashLru<StorageItems>;
+  /** By account id: the decoded record of one version, and its value hash (the trie leaf's). */
+  readonly #accounts: HashLru<{ valueHash: Uint8Array; account: Account }>;
+  /** By account id: the storage map of one version, and its storage root. */
+  readonly #storage: HashLru<{ root: Uint8Array; items: StorageItems }>;
   /** Code by hash, bounded by bytes: every contract deployed adds one, and any sender can deploy. */
   readonly #code = new HashLru<Uint8Array>(CODE_CACHE_BYTES);
 
@@ -100,12 +103,12 @@ export class ShardStore {
   async account(root: Uint8Array, id: Uint8Array): Promise<Account | null> {
     const hash = await this.trie.getValueHash(root, id);
     if (hash === undefined) return null;
-    const kept = this.#accounts.get(hash);
-    if (kept !== undefined) return kept;
+    const kept = this.#accounts.get(id);
+    if (kept !== undefined && equalBytes(kept.valueHash, hash)) return kept.account;
     const bytes = await this.trie.get(root, id);
     if (bytes === undefined) return null;
     const account = decode(Account, bytes);
-    this.#accounts.set(hash, account, bytes.length + ENTRY_OVERHEAD);
+    this.#accounts.set(id, { valueHash: hash, account }, bytes.length + ENTRY_OVERHEAD);
     return account;
   }
 
@@ -118,18 +121,23 @@ export class ShardStore {
   async storageFor(address: LedgerAddress, account: Account | null, keep: boolean): Promise<StorageItems> {
     if (account === null || account.status.kind === "uninit") return NO_ITEMS;
     const root = account.status.storageRoot;
-    const kept = this.#storage.get(root);
+    const kept = this.#keptStorage(address.id, root);
     if (kept !== undefined) return kept;
     const items = await this.storageOf(address);
-    if (keep) this.#keepStorage(root, items);
+    if (keep) this.#keepStorage(address.id, root, items);
     return items;
   }
 
-  #keepStorage(root: Uint8Array, items: StorageItems): void {
+  #keptStorage(id: Uint8Array, root: Uint8Array): StorageItems | undefined {
+    const kept = this.#storage.get(id);
+    return kept !== undefined && equalBytes(kept.root, root) ? kept.items : undefined;
+  }
+
+  #keepStorage(id: Uint8Array, root: Uint8Array, items: StorageItems): void {
     if (items.size > MAX_KEPT_ITEMS) return;
     let cost = ENTRY_OVERHEAD;
     for (const item of items.values()) cost += item.bytes + ENTRY_OVERHEAD;
-    this.#storage.set(root, items, cost);
+    this.#storage.set(id, { root, items }, cost);
   }
 
   /** Code by its hash; most accounts run one of a few programs, so it is kept. */
@@ -202,7 +210,7 @@ export class ShardStore {
         }
         const flatKeys = w.storage.map((c) => key(FLAT_PREFIX, wcByte(w.address.workchain), id, c.key));
         // The storage before the block: none for a new account, else the kept map of its root.
-        const before = prior === null ? NO_ITEMS : this.#storage.get(prior.storageRoot);
+        const before = prior === null ? NO_ITEMS : this.#keptStorage(id, prior.storageRoot);
         const olds =
           before === undefined
             ? (await this.#store.getMany(flatKeys)).map((v, i) =>
@@ -238,12 +246,12 @@ export class ShardStore {
           storageRoot = update.root;
         }
         // Kept under the root the trie computed for exactly these items, written or not yet.
-        if (after !== null) this.#keepStorage(storageRoot, after);
+        if (after !== null) this.#keepStorage(id, storageRoot, after);
         account = { ...account, status: { ...account.status, storageRoot }, storageBytes: Number(size) };
       }
       const record = encode(Account, account);
       accountChanges.push({ key: id, value: record });
-      this.#accounts.set(valueHashOf(record), account, record.length + ENTRY_OVERHEAD);
+      this.#accounts.set(id, { valueHash: valueHashOf(record), account }, record.length + ENTRY_OVERHEAD);
     }
     const accountsUpdate = await this.trie.prepare(root, accountChanges);
     updates.push(accountsUpdate);

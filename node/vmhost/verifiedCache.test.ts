@@ -14,7 +14,11 @@ describe("createCachingHost", () => {
     bad[0] ^= 1;
     expect(host.ed25519Verify(msg(2), key.publicKey, bad)).toBe(false);
     expect(host.cacheSize).toBe(1);
+    // The check that uses a kept acceptance takes it out; a later one checks afresh.
     expect(host.ed25519Verify(msg(1), key.publicKey, sig(1))).toBe(true);
+    expect(host.cacheSize).toBe(0);
+    expect(host.ed25519Verify(msg(1), key.publicKey, sig(1))).toBe(true);
+    expect(host.cacheSize).toBe(1);
     // A cached triple never vouches for another message or key, nor for a signature that
     // shares the bytes it is filed under.
     expect(host.ed25519Verify(msg(2), key.publicKey, sig(1))).toBe(false);
@@ -25,6 +29,7 @@ describe("createCachingHost", () => {
     host.ed25519Verify(msg(3), key.publicKey, sig(3));
     expect(host.cacheSize).toBe(2);
     expect(host.ed25519Verify(msg(3), key.publicKey, sig(3))).toBe(true);
+    expect(host.cacheSize).toBe(1);
   });
 
   test("is bounded by bytes too: large signed messages push out the oldest, one too large is not kept", () => {
@@ -45,6 +50,20 @@ describe("createCachingHost", () => {
     const s = sign(msg(9), key.secretKey);
     expect(host.ed25519Verify(msg(9), key.publicKey, s)).toBe(true);
     expect(host.ed25519Verify(msg(9), other.publicKey, s)).toBe(false);
+    expect(host.cacheSize).toBe(1);
+  });
+
+  test("keeps what another thread accepted, and only triples of a signature's and a key's size", () => {
+    const host = createCachingHost();
+    const s = sign(msg(4), key.secretKey);
+    host.remember([
+      { message: msg(4), publicKey: key.publicKey, signature: s },
+      { message: msg(5), publicKey: key.publicKey.subarray(1), signature: s },
+      { message: msg(6), publicKey: key.publicKey, signature: s.subarray(1) },
+    ]);
+    expect(host.cacheSize).toBe(1);
+    expect(host.ed25519Verify(msg(4), key.publicKey, s)).toBe(true);
+    expect(host.cacheSize).toBe(0);
   });
 
   test("refuses non-byte arguments without throwing", () => {

@@ -30,8 +30,11 @@ const isBytes = (m: unknown, k: unknown, s: unknown) =>
 
 /** Bytes of kept triples at most: a contract may have any message checked, up to its gas. */
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
-/** What a kept triple costs besides its bytes (the entry, three arrays). */
-const ENTRY_OVERHEAD = 200;
+/** What a kept triple costs besides its bytes (the entry and its array). */
+const ENTRY_OVERHEAD = 120;
+const SIGNATURE_BYTES = 64;
+const PUBLIC_KEY_BYTES = 32;
+const TRIPLE_HEAD = SIGNATURE_BYTES + PUBLIC_KEY_BYTES;
 
 export function createCachingHost(capacity = 100_000, maxBytes = DEFAULT_MAX_BYTES): CachingHost {
   if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`capacity: ${capacity}`);
@@ -39,29 +42,41 @@ export function createCachingHost(capacity = 100_000, maxBytes = DEFAULT_MAX_BYT
   // Kept by the first 30 bits of the signature (random enough, and a small integer a Map hashes
   // cheaply), compared whole on a hit; a second triple with the same bits replaces the first.
   // The least recently used acceptance goes first when the cache is full, by count or by bytes,
-  // so a flood of large signed messages cannot grow it.
-  const accepted = new Lru<number, SignatureCheck>({ maxCost: maxBytes, maxEntries: capacity });
-  const slot = (s: Uint8Array) => (s.length < 4 ? -1 - s.length : hashKey(s));
-  const isAccepted = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => {
-    const c = accepted.get(slot(s));
-    return (
-      c !== undefined && equalBytes(c.signature, s) && equalBytes(c.publicKey, k) && equalBytes(c.message, m)
-    );
+  // so a flood of large signed messages cannot grow it. A triple is kept as one array,
+  // signature ‖ key ‖ message, and is taken out by the check that uses it: a transfer's
+  // signature is checked by its block once, and an acceptance that stayed until the cache was
+  // full lived long enough to be copied into V8's old generation and collected there.
+  const accepted = new Lru<number, Uint8Array>({ maxCost: maxBytes, maxEntries: capacity });
+  const slot = (s: Uint8Array) => hashKey(s);
+  const matches = (kept: Uint8Array, m: Uint8Array, k: Uint8Array, s: Uint8Array) =>
+    kept.length === TRIPLE_HEAD + m.length &&
+    equalBytes(kept.subarray(0, SIGNATURE_BYTES), s) &&
+    equalBytes(kept.subarray(SIGNATURE_BYTES, TRIPLE_HEAD), k) &&
+    equalBytes(kept.subarray(TRIPLE_HEAD), m);
+  /** Whether the triple was accepted before; a hit is taken out of the cache. */
+  const take = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => {
+    if (s.length !== SIGNATURE_BYTES || k.length !== PUBLIC_KEY_BYTES) return false;
+    const kept = accepted.peek(slot(s));
+    if (kept === undefined || !matches(kept, m, k, s)) return false;
+    accepted.delete(slot(s));
+    return true;
   };
-  const costOf = (c: SignatureCheck) =>
-    c.message.length + c.publicKey.length + c.signature.length + ENTRY_OVERHEAD;
   const remember = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => {
-    if (isAccepted(m, k, s)) return;
-    // The VM may reuse its arrays after the call: the cache keeps copies.
-    const c = { message: m.slice(), publicKey: k.slice(), signature: s.slice() };
-    accepted.set(slot(s), c, costOf(c));
+    // Only a 64-byte signature by a 32-byte key can be accepted (crypto §3).
+    if (s.length !== SIGNATURE_BYTES || k.length !== PUBLIC_KEY_BYTES) return;
+    // The VM may reuse its arrays after the call: the cache keeps a copy.
+    const kept = new Uint8Array(TRIPLE_HEAD + m.length);
+    kept.set(s);
+    kept.set(k, SIGNATURE_BYTES);
+    kept.set(m, TRIPLE_HEAD);
+    accepted.set(slot(s), kept, kept.length + ENTRY_OVERHEAD);
   };
   const host: CachingHost = {
     sha256: vmHost.sha256,
     hashValue: vmHost.hashValue,
     ed25519Verify(message, publicKey, signature) {
       if (!isBytes(message, publicKey, signature)) return false;
-      if (isAccepted(message, publicKey, signature)) return true;
+      if (take(message, publicKey, signature)) return true;
       const ok = vmHost.ed25519Verify(message, publicKey, signature);
       if (ok) remember(message, publicKey, signature);
       return ok;
