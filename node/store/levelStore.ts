@@ -15,6 +15,37 @@ type Bytes = Uint8Array;
 /** From this many keys, getMany reads on the thread pool instead of one synchronous get each. */
 const ASYNC_GET_MANY = 32;
 
+/**
+ * V8 keeps the bytes of a typed array of up to 64 bytes inside its object, on the JS heap; the
+ * first time native code asks for them, V8 moves them out into a buffer of their own, an
+ * allocation per key. Keys and most small values are such arrays, so they are handed to LevelDB
+ * as views of one buffer that is already off the heap: a batch's put cost about half as much
+ * (measured 0.6–1.1 µs against 0.9–3.0 µs), and it was a sixth of a busy node's batch writing.
+ */
+const ON_HEAP_MAX = 64;
+
+/** Copies of `items` that are small enough to be on the heap, as views of one off-heap buffer. */
+function offHeap(items: readonly Uint8Array[]): Uint8Array[] {
+  let total = 0;
+  for (const item of items) if (item.length <= ON_HEAP_MAX) total += item.length;
+  if (total === 0) return items as Uint8Array[];
+  // Past the inline limit itself, so the buffer is never on the heap.
+  const slab = new Uint8Array(Math.max(total, ON_HEAP_MAX + 1));
+  const out = new Array<Uint8Array>(items.length);
+  let at = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item.length > ON_HEAP_MAX) {
+      out[i] = item;
+      continue;
+    }
+    slab.set(item, at);
+    out[i] = slab.subarray(at, at + item.length);
+    at += item.length;
+  }
+  return out;
+}
+
 /** LevelDB hands back Buffers; protocol code sees plain Uint8Array views of the same memory. */
 const view = (bytes: Uint8Array | undefined): Uint8Array | undefined =>
   bytes === undefined ? undefined : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -22,6 +53,9 @@ const view = (bytes: Uint8Array | undefined): Uint8Array | undefined =>
 export class LevelStore implements KvStore {
   readonly #db: Level<Bytes, Bytes>;
   #open = true;
+  /** A point read's key, copied off the heap (see ON_HEAP_MAX); one view per key length. */
+  readonly #keyScratch = new Uint8Array(ON_HEAP_MAX + 1);
+  readonly #keyViews: Uint8Array[] = [];
 
   private constructor(db: Level<Bytes, Bytes>) {
     this.#db = db;
@@ -59,7 +93,14 @@ export class LevelStore implements KvStore {
   // the KvStore interface.
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
     this.#assertOpen();
-    return view(this.#db.getSync(key) ?? undefined);
+    return view(this.#db.getSync(this.#offHeapKey(key)) ?? undefined);
+  }
+
+  #offHeapKey(key: Uint8Array): Uint8Array {
+    if (!(key instanceof Uint8Array) || key.length > ON_HEAP_MAX) return key;
+    this.#keyScratch.set(key);
+    this.#keyViews[key.length] ??= this.#keyScratch.subarray(0, key.length);
+    return this.#keyViews[key.length];
   }
 
   // Many keys at once are read on LevelDB's side of the thread pool, in one trip: a cold read of
@@ -69,13 +110,14 @@ export class LevelStore implements KvStore {
   async getMany(keys: readonly Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
     this.#assertOpen();
     if (keys.length >= ASYNC_GET_MANY) {
-      const found = await this.#db.getMany(keys as Uint8Array[]);
+      const found = await this.#db.getMany(offHeap(keys));
       const out = new Array<Uint8Array | undefined>(found.length);
       for (let i = 0; i < found.length; i++) out[i] = view(found[i] ?? undefined);
       return out;
     }
     const out = new Array<Uint8Array | undefined>(keys.length);
-    for (let i = 0; i < keys.length; i++) out[i] = view(this.#db.getSync(keys[i]) ?? undefined);
+    for (let i = 0; i < keys.length; i++)
+      out[i] = view(this.#db.getSync(this.#offHeapKey(keys[i])) ?? undefined);
     return out;
   }
 
@@ -84,9 +126,18 @@ export class LevelStore implements KvStore {
     if (ops.length === 0) return;
     // A chained batch skips the per-op object checks of db.batch(array): measured 1.5x faster.
     const batch = this.#db.batch();
+    const items: Uint8Array[] = [];
     for (const op of ops) {
-      if (op.type === "put") batch.put(op.key, op.value);
-      else batch.del(op.key);
+      items.push(op.key);
+      if (op.type === "put") items.push(op.value);
+    }
+    const copies = offHeap(items);
+    let at = 0;
+    for (const op of ops) {
+      if (op.type === "put") {
+        batch.put(copies[at], copies[at + 1]);
+        at += 2;
+      } else batch.del(copies[at++]);
     }
     await batch.write();
   }

@@ -49,6 +49,31 @@ describe.each(kinds)("%s", (_name, make) => {
     await store.close();
   });
 
+  test("keys and values of every size near the inline limit read back as written", async () => {
+    // LevelStore hands small arrays to LevelDB as copies in one buffer (levelStore.ts): sizes
+    // on both sides of 64 bytes, views into larger buffers, and reads of one length in a row.
+    const store = await make();
+    const sized = (n: number, seed: number) =>
+      Uint8Array.from({ length: n }, (_, i) => (seed * 31 + i) & 0xff);
+    const backing = new Uint8Array(400);
+    const ops = [1, 32, 63, 64, 65, 100].flatMap((n, k) => [
+      { type: "put" as const, key: sized(n, k), value: sized(130 - n, k + 50) },
+      {
+        type: "put" as const,
+        key: backing.subarray(k * 66, k * 66 + n).fill(k + 1),
+        value: sized(n, k + 90),
+      },
+    ]);
+    await store.write(ops);
+    for (const op of ops) expect(await store.get(op.key)).toEqual(op.value);
+    const keys = Array.from({ length: 40 }, (_, i) => ops[i % ops.length].key);
+    expect(await store.getMany(keys)).toEqual(keys.map((_, i) => ops[i % ops.length].value));
+    await store.write([{ type: "del", key: sized(64, 3) }]);
+    expect(await store.get(sized(64, 3))).toBeUndefined();
+    expect(await store.get(sized(63, 2))).toEqual(sized(67, 52));
+    await store.close();
+  });
+
   test("iterates a key range in byte order", async () => {
     const store = await make();
     await store.write(
