@@ -19,6 +19,21 @@ test("toHex reads a view at an offset", () => {
   expect(toHex(new Uint8Array(0))).toBe("");
 });
 
+test("toHex spells every byte of arrays of every length, on either side of 64 bytes, as Buffer does", () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 0, maxLength: 200 }), fc.nat(8), (bytes, skip) => {
+      const view = bytes.subarray(Math.min(skip, bytes.length));
+      const want = Buffer.from(view).toString("hex");
+      expect(toHex(view)).toBe(want);
+      expect(toHex(view.slice())).toBe(want);
+      expect(fromHex(toHex(view))).toEqual(view.slice());
+    }),
+    { seed: 11, numRuns: 1000 },
+  );
+  // Two calls in a row with the same length do not share their answers.
+  expect([toHex(Uint8Array.of(1, 2)), toHex(Uint8Array.of(3, 4))]).toEqual(["0102", "0304"]);
+});
+
 describe("fromHex", () => {
   test("reads even-length hex of either case and refuses anything else", () => {
     expect(fromHex("00ffAB")).toEqual(Uint8Array.of(0, 255, 171));

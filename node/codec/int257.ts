@@ -1,5 +1,6 @@
 // The VM's signed 257-bit integer (specs/codec.md §3.4): a bin holding its shortest big-endian
 // two's complement, so every value in -2^256..2^256-1 has exactly one form and 0 is the empty bin.
+import { toHex } from "../bytes/index.ts";
 import { codecError, misuseRange, misuseType } from "./path.ts";
 import { DEFAULT_MAX_BYTES, describe, describeWire, type Schema } from "./schema.ts";
 
@@ -20,9 +21,16 @@ export function int257ToBytes(value: bigint): Uint8Array {
 
 /** Reads a two's complement of any length (the caller checks minimality and range). */
 export function bytesToInt(bytes: Uint8Array): bigint {
-  if (bytes.length === 0) return 0n;
-  const unsigned = BigInt(`0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("hex")}`);
-  return bytes[0] >= 0x80 ? unsigned - (1n << BigInt(8 * bytes.length)) : unsigned;
+  const n = bytes.length;
+  if (n === 0) return 0n;
+  // Up to 6 bytes fit a double exactly: the common small values need no string at all.
+  let unsigned: bigint;
+  if (n <= 6) {
+    let v = 0;
+    for (let i = 0; i < n; i++) v = v * 256 + bytes[i];
+    unsigned = BigInt(v);
+  } else unsigned = BigInt(`0x${toHex(bytes)}`);
+  return bytes[0] >= 0x80 ? unsigned - (1n << BigInt(8 * n)) : unsigned;
 }
 
 export const int257: Schema<bigint> = {

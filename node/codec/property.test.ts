@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { CodecError, decode, encode, hashOf, type Schema, t } from "./index.ts";
+import { bytesToInt } from "./int257.ts";
 import { buildSchema, schemaExpr, valuesFor } from "./testing.ts";
 
 const SEED = 20240611;
@@ -135,6 +136,19 @@ describe("integers have one form", () => {
       }),
       { seed: SEED, numRuns: 300 },
     );
+  });
+
+  test("bytesToInt reads two's complement of every length, short ones by arithmetic", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 34 }), (bytes) => {
+        const unsigned = BigInt(`0x${Buffer.from(bytes).toString("hex")}`);
+        expect(bytesToInt(bytes)).toBe(BigInt.asIntN(8 * bytes.length, unsigned));
+      }),
+      { seed: SEED, numRuns: 2000 },
+    );
+    expect(bytesToInt(new Uint8Array(0))).toBe(0n);
+    expect(bytesToInt(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff))).toBe(-1n);
+    expect(bytesToInt(Uint8Array.of(0x7f, 0xff, 0xff, 0xff, 0xff, 0xff))).toBe(2n ** 47n - 1n);
   });
 
   test("int257 refuses a redundant sign byte and accepts its one form", () => {

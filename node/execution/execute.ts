@@ -13,7 +13,7 @@ import {
   type StorageReader,
   type Value,
 } from "../../vm/index.ts";
-import { equalBytes } from "../bytes/index.ts";
+import { equalBytes, toHex } from "../bytes/index.ts";
 import { decode, encode, hashOf, t } from "../codec/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import {
@@ -175,8 +175,8 @@ function transact(
     if (entries !== null) {
       deployed = { code: msg.init.code, entries };
       code = msg.init.code;
-      const byKey = new Map(entries.map((e) => [hex(e.key), e.value as Value]));
-      storage = { get: (key) => byKey.get(hex(key)) };
+      const byKey = new Map(entries.map((e) => [toHex(e.key), e.value as Value]));
+      storage = { get: (key) => byKey.get(toHex(key)) };
       status = { kind: "active", codeHash: env.host.sha256(msg.init.code), storageRoot: ZERO_HASH };
     }
   }
@@ -343,8 +343,6 @@ function max(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
 }
 
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex");
-
 /** A StateInit's data as storage writes, or null when a value is not a VM value's encoding. */
 function initEntries(data: readonly (readonly [Uint8Array, Uint8Array])[]): StorageChange[] | null {
   const out: StorageChange[] = [];
@@ -362,7 +360,7 @@ function initEntries(data: readonly (readonly [Uint8Array, Uint8Array])[]): Stor
 function mergeStorage(initial: readonly StorageChange[], writes: readonly StorageChange[]): StorageChange[] {
   if (initial.length === 0) return [...writes];
   const byKey = new Map<string, StorageChange>();
-  for (const c of initial) byKey.set(hex(c.key), c);
-  for (const c of writes) byKey.set(hex(c.key), c);
+  for (const c of initial) byKey.set(toHex(c.key), c);
+  for (const c of writes) byKey.set(toHex(c.key), c);
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
 }
