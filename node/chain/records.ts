@@ -92,9 +92,21 @@ export type Head = Infer<typeof Head>;
 /** A workchain (−128..127) as one byte that sorts as the workchain does. */
 export const wcByte = (wc: bigint) => Uint8Array.of(Number(wc) + 128);
 
+// Byte by byte: a DataView needs the array's buffer, and asking a fresh 8-byte array for it makes
+// V8 move the bytes off its heap, an allocation per key.
 function u64be(n: bigint): Uint8Array {
+  if (n < 0n || n > 0xffff_ffff_ffff_ffffn) throw new RangeError(`u64 out of range: ${n}`);
   const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, n);
+  const high = Number(n >> 32n);
+  const low = Number(n & 0xffff_ffffn);
+  out[0] = high >>> 24;
+  out[1] = high >>> 16;
+  out[2] = high >>> 8;
+  out[3] = high;
+  out[4] = low >>> 24;
+  out[5] = low >>> 16;
+  out[6] = low >>> 8;
+  out[7] = low;
   return out;
 }
 

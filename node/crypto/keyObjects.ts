@@ -2,6 +2,7 @@
 // fast signature, so the KeyObjects of recently used keys are kept, in bounded caches keyed by
 // the key bytes (content, not identity: a caller may reuse or refill its arrays).
 import { createPrivateKey, createPublicKey, hash, type KeyObject } from "node:crypto";
+import { toHex } from "../bytes/index.ts";
 import { Lru } from "../cache/index.ts";
 
 // The fixed DER prefixes of RFC 8410 for an Ed25519 PKCS#8 private key (the 32-byte seed
@@ -34,7 +35,9 @@ export function privateKeyObject(seed: Uint8Array): KeyObject {
  * which the rule refuses anyway (crypto §3.7).
  */
 export function publicKeyObject(publicKey: Uint8Array): KeyObject | undefined {
-  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.length).toString("base64");
+  // Hex through node/bytes: a Buffer over a 32-byte array's `.buffer` moved its bytes off the
+  // heap, an allocation per check.
+  const id = toHex(publicKey);
   let key = publicKeys.get(id);
   if (key === undefined) {
     try {
