@@ -308,9 +308,13 @@ export class Chain {
     return { address, account, code, storage: { get: (k) => items.get(toHex(k))?.value }, tip };
   }
 
-  async #contractParts(
-    address: LedgerAddress,
-  ): Promise<{ account: Account | null; code: Uint8Array | null; items: StorageItems | null; tip: Tip }> {
+  async #contractParts(address: LedgerAddress): Promise<{
+    account: Account | null;
+    record: Uint8Array | null;
+    code: Uint8Array | null;
+    items: StorageItems | null;
+    tip: Tip;
+  }> {
     const tip = this.tipOf(address);
     return { ...(await this.state.contractAt(tip.header.stateRoot, address, false)), tip };
   }
@@ -339,12 +343,16 @@ export class Chain {
     const host = this.#host;
     if (this.#dryRuns !== undefined && "remember" in host) {
       // The whole run on another thread; the signatures it accepted are kept for the block.
-      const { account, code, items, tip } = await this.#contractParts(message.dest);
+      const { account, record, code, items, tip } = await this.#contractParts(message.dest);
       const { outcome, accepted } = await this.#dryRuns.run({
         address: message.dest,
         account,
         code,
         storage: items === null ? [] : [...items].map(([k, item]) => [k, item.value]),
+        encoded: {
+          account: record,
+          storage: items === null ? [] : [...items.values()].map((i) => ({ key: i.key, value: i.encoding })),
+        },
         message: external.bytes,
         env: {
           now: now < tip.header.time ? tip.header.time : now,

@@ -47,6 +47,8 @@ export interface StorageItem {
   key: Uint8Array;
   value: Value;
   bytes: number;
+  /** The value's canonical encoding (the flat index's record): a dry run's wire carries it as is. */
+  encoding: Uint8Array;
 }
 
 /** A contract's storage by the hex of each key. Shared with the caches: never changed in place. */
@@ -86,7 +88,7 @@ export class ShardStore {
   readonly trie: MerkleTrie;
   readonly #store: KvStore;
   /** By account id: the decoded record of one version, and its value hash (the trie leaf's). */
-  readonly #accounts: HashLru<{ valueHash: Uint8Array; account: Account }>;
+  readonly #accounts: HashLru<{ valueHash: Uint8Array; account: Account; record: Uint8Array }>;
   /** By account id: the storage map of one version, and its storage root. */
   readonly #storage: HashLru<{ root: Uint8Array; items: StorageItems }>;
   /** Code by hash, bounded by bytes: every contract deployed adds one, and any sender can deploy. */
@@ -101,15 +103,23 @@ export class ShardStore {
   }
 
   async account(root: Uint8Array, id: Uint8Array): Promise<Account | null> {
+    return (await this.accountRecord(root, id))?.account ?? null;
+  }
+
+  /** The account at `root` with its record, the bytes the trie holds (its canonical encoding). */
+  async accountRecord(
+    root: Uint8Array,
+    id: Uint8Array,
+  ): Promise<{ account: Account; record: Uint8Array } | null> {
     const hash = await this.trie.getValueHash(root, id);
     if (hash === undefined) return null;
     const kept = this.#accounts.get(id);
-    if (kept !== undefined && equalBytes(kept.valueHash, hash)) return kept.account;
-    const bytes = await this.trie.get(root, id);
-    if (bytes === undefined) return null;
-    const account = decode(Account, bytes);
-    this.#accounts.set(id, { valueHash: hash, account }, bytes.length + ENTRY_OVERHEAD);
-    return account;
+    if (kept !== undefined && equalBytes(kept.valueHash, hash)) return kept;
+    const record = await this.trie.get(root, id);
+    if (record === undefined) return null;
+    const entry = { valueHash: hash, account: decode(Account, record), record };
+    this.#accounts.set(id, entry, record.length + ENTRY_OVERHEAD);
+    return entry;
   }
 
   /**
@@ -157,12 +167,20 @@ export class ShardStore {
     root: Uint8Array,
     address: LedgerAddress,
     keep: boolean,
-  ): Promise<{ account: Account | null; code: Uint8Array | null; items: StorageItems | null }> {
-    const account = await this.account(root, address.id);
-    if (account === null || account.status.kind === "uninit") return { account, code: null, items: null };
+  ): Promise<{
+    account: Account | null;
+    record: Uint8Array | null;
+    code: Uint8Array | null;
+    items: StorageItems | null;
+  }> {
+    const found = await this.accountRecord(root, address.id);
+    const account = found?.account ?? null;
+    const record = found?.record ?? null;
+    if (account === null || account.status.kind === "uninit")
+      return { account, record, code: null, items: null };
     const code = await this.code(account.status.codeHash);
     if (code === undefined) throw new Error(`state corrupt: no code for ${toHex(address.id)}`);
-    return { account, code, items: await this.storageFor(address, account, keep) };
+    return { account, record, code, items: await this.storageFor(address, account, keep) };
   }
 
   /** A contract's whole storage at the newest committed state, for the VM's synchronous reads. */
@@ -171,7 +189,7 @@ export class ShardStore {
     const out = new Map<string, StorageItem>();
     for await (const [k, v] of this.#store.entries({ start, end: prefixEnd(start) })) {
       const key = k.slice(start.length);
-      out.set(toHex(key), { key, value: decode(t.vmValue, v), bytes: key.length + v.length });
+      out.set(toHex(key), { key, value: decode(t.vmValue, v), bytes: key.length + v.length, encoding: v });
     }
     return out;
   }
@@ -234,7 +252,7 @@ export class ShardStore {
             size += BigInt(bytes);
             changes.push({ key: sha256(c.key), value: storageTrieValue(c.key, enc) });
             ops.push({ type: "put", key: flatKeys[i], value: enc });
-            after?.set(toHex(c.key), { key: c.key, value: c.value, bytes });
+            after?.set(toHex(c.key), { key: c.key, value: c.value, bytes, encoding: enc });
           }
         });
         if (size < 0n || size > 0xffff_ffffn)
@@ -251,7 +269,11 @@ export class ShardStore {
       }
       const record = encode(Account, account);
       accountChanges.push({ key: id, value: record });
-      this.#accounts.set(id, { valueHash: valueHashOf(record), account }, record.length + ENTRY_OVERHEAD);
+      this.#accounts.set(
+        id,
+        { valueHash: valueHashOf(record), account, record },
+        record.length + ENTRY_OVERHEAD,
+      );
     }
     const accountsUpdate = await this.trie.prepare(root, accountChanges);
     updates.push(accountsUpdate);

@@ -38,6 +38,11 @@ export interface DryRunJob {
   context: DryRunContext;
   /** Run only up to the contract's ACCEPT (the mempool's check), or the whole transaction (a fee estimate). */
   upTo: "accept" | "end";
+  /**
+   * The canonical encodings of `account` and of each storage value, when the caller holds them:
+   * a worker's job carries them as they are instead of encoding them again (jobWire.ts).
+   */
+  encoded?: { account: Uint8Array | null; storage: Array<{ key: Uint8Array; value: Uint8Array }> };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type DryRunOutcome,
   dryRun,
 } from "./dryRun.ts";
+import { packJob } from "./jobWire.ts";
 import { packChecks, type SignatureCheck, unpackChecks } from "./wire.ts";
 
 export interface VerifyPoolOptions {
@@ -43,7 +44,9 @@ type Job =
  * for no code; `contextId`) and keeps it, and later runs name it with `code` or `context` null,
  * which saves copying it with every job.
  */
-export type WireRun = Omit<DryRunJob, "code" | "context"> & {
+export type WireRun = {
+  /** The rest of the job, packed by jobWire.ts. */
+  parts: Uint8Array;
   code: Uint8Array | null;
   codeId: number;
   context: DryRunContext | null;
@@ -56,7 +59,7 @@ export interface WireAnswer {
   accepted: Uint8Array;
 }
 
-/** What a worker is sent: the checks of a batch packed, its dry runs as they are. */
+/** What a worker is sent: the checks of a batch packed, and its dry runs (each packed by jobWire.ts). */
 export interface WorkerRequest {
   id: number;
   checks: Uint8Array;
@@ -231,13 +234,33 @@ export class VerifyPool {
     send();
   }
 
-  #send(batch: Batch): void {
+  #send(whole: Batch): void {
     let slot: Slot | null = null;
     for (const s of this.#slots) if (s.worker !== null && (slot === null || s.load < slot.load)) slot = s;
     if (this.#closed || slot === null || slot.worker === null) {
-      for (const job of batch.jobs) here(job, this.#answered);
+      for (const job of whole.jobs) here(job, this.#answered);
       return;
     }
+    // Each run travels packed (jobWire.ts); one that will not pack is answered here, where the
+    // run says what is wrong with it.
+    const packed = new Map<Job, Uint8Array<ArrayBuffer>>();
+    const unpackable: Job[] = [];
+    const batch: Batch = { jobs: [], size: 0 };
+    for (const job of whole.jobs) {
+      if (job.kind === "run") {
+        const { code: _code, context: _context, ...parts } = job.run;
+        try {
+          packed.set(job, packJob(parts));
+        } catch {
+          unpackable.push(job);
+          continue;
+        }
+      }
+      batch.jobs.push(job);
+      batch.size += sizeOf(job);
+    }
+    for (const job of unpackable) here(job, this.#answered);
+    if (batch.jobs.length === 0) return;
     const id = this.#nextId++;
     const checks = packChecks(batch.jobs.flatMap((j) => (j.kind === "checks" ? j.checks : [])));
     // −1: no code (or not a run).
@@ -254,17 +277,20 @@ export class VerifyPool {
       slot.contexts.clear();
     }
     const runs: WireRun[] = [];
+    const transfer: ArrayBuffer[] = [checks.buffer];
     batch.jobs.forEach((job, i) => {
       if (job.kind !== "run") return;
-      const { code, context, ...rest } = job.run;
+      const { code, context } = job.run;
       const codeId = ids[i];
       const contextId = contextIds[i];
       const codeKept = codeId < 0 || slot.codes.has(codeId);
       const contextKept = slot.contexts.has(contextId);
       if (codeId >= 0) slot.codes.add(codeId);
       slot.contexts.add(contextId);
+      const parts = packed.get(job)!;
+      transfer.push(parts.buffer);
       runs.push({
-        ...rest,
+        parts,
         code: codeKept ? null : code,
         codeId,
         context: contextKept ? null : context,
@@ -275,7 +301,7 @@ export class VerifyPool {
     slot.load += batch.size;
     if (slot.batches.size === 1) slot.worker.ref();
     const request: WorkerRequest = { id, checks, runs, forget };
-    slot.worker.postMessage(request, [checks.buffer]);
+    slot.worker.postMessage(request, transfer);
   }
 
   #spawn(slot: Slot): void {

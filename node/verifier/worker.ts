@@ -4,6 +4,7 @@
 import { parentPort } from "node:worker_threads";
 import { verify } from "../crypto/index.ts";
 import { type DryRunContext, dryRun } from "./dryRun.ts";
+import { unpackJob } from "./jobWire.ts";
 import type { WireAnswer, WireRun, WorkerReply, WorkerRequest } from "./pool.ts";
 import { packChecks, unpackChecks } from "./wire.ts";
 
@@ -37,10 +38,10 @@ port.on("message", (job: WorkerRequest) => {
   const transfer: ArrayBuffer[] = [verdicts.buffer];
   const answers = job.runs.map((run: WireRun): WireAnswer | null => {
     try {
-      const { codeId, contextId, ...rest } = run;
+      const { codeId, contextId } = run;
       const context = kept(contexts, contextId, run.context, "context");
       const code = codeId < 0 ? null : kept(codes, codeId, run.code, "code");
-      const { outcome, accepted } = dryRun({ ...rest, code, context });
+      const { outcome, accepted } = dryRun({ ...unpackJob(run.parts), code, context });
       const packed = packChecks(accepted);
       transfer.push(packed.buffer);
       return { outcome, accepted: packed };
