@@ -344,15 +344,18 @@ export class Chain {
     if (this.#dryRuns !== undefined && "remember" in host) {
       // The whole run on another thread; the signatures it accepted are kept for the block.
       const { account, record, code, items, tip } = await this.#contractParts(message.dest);
+      const storage: DryRunJob["storage"] = [];
+      const encodings: Array<{ key: Uint8Array; value: Uint8Array }> = [];
+      for (const [k, item] of items ?? []) {
+        storage.push([k, item.value]);
+        encodings.push({ key: item.key, value: item.encoding });
+      }
       const { outcome, accepted } = await this.#dryRuns.run({
         address: message.dest,
         account,
         code,
-        storage: items === null ? [] : [...items].map(([k, item]) => [k, item.value]),
-        encoded: {
-          account: record,
-          storage: items === null ? [] : [...items.values()].map((i) => ({ key: i.key, value: i.encoding })),
-        },
+        storage,
+        encoded: { account: record, storage: encodings },
         message: external.bytes,
         env: {
           now: now < tip.header.time ? tip.header.time : now,

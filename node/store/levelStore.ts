@@ -1,5 +1,6 @@
 // KvStore on LevelDB (the `level` package). The only file in Gram that imports level.
 import { Level } from "level";
+import { V8_INLINE_BYTES } from "../bytes/index.ts";
 import { StoreError } from "./errors.ts";
 import type { KvStore, WriteOp } from "./kvStore.ts";
 
@@ -16,13 +17,12 @@ type Bytes = Uint8Array;
 const ASYNC_GET_MANY = 32;
 
 /**
- * V8 keeps the bytes of a typed array of up to 64 bytes inside its object, on the JS heap; the
- * first time native code asks for them, V8 moves them out into a buffer of their own, an
- * allocation per key. Keys and most small values are such arrays, so they are handed to LevelDB
- * as views of one buffer that is already off the heap: a batch's put cost about half as much
- * (measured 0.6–1.1 µs against 0.9–3.0 µs), and it was a sixth of a busy node's batch writing.
+ * Keys and most small values are arrays V8 keeps on its heap (V8_INLINE_BYTES), which LevelDB's
+ * binding would make it move off one by one; they are handed over as views of one buffer that is
+ * already off the heap: a batch's put cost about half as much (measured 0.6–1.1 µs against
+ * 0.9–3.0 µs), and it was a sixth of a busy node's batch writing.
  */
-const ON_HEAP_MAX = 64;
+const ON_HEAP_MAX = V8_INLINE_BYTES;
 
 /** Copies of `items` that are small enough to be on the heap, as views of one off-heap buffer. */
 function offHeap(items: readonly Uint8Array[]): Uint8Array[] {

@@ -90,21 +90,21 @@ export function packJob(job: JobParts): Uint8Array<ArrayBuffer> {
 export function unpackJob(packed: Uint8Array): JobParts {
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
   let at = 0;
-  const take = (n: number) => {
+  /** Where the next `n` bytes start; past them afterwards. */
+  const skip = (n: number) => {
     if (at + n > packed.length) throw new RangeError("a packed dry run ends early");
-    const b = packed.subarray(at, at + n);
     at += n;
-    return b;
+    return at - n;
   };
-  const u32 = () => view.getUint32(take(4).byteOffset - packed.byteOffset);
+  const take = (n: number) => packed.subarray(skip(n), at);
+  const u32 = () => view.getUint32(skip(4));
   const head = take(2);
   const upTo = head[0] === 0 ? "accept" : "end";
   const flags = head[1];
-  const workchain = BigInt(view.getInt32(take(4).byteOffset - packed.byteOffset));
+  const workchain = BigInt(view.getInt32(skip(4)));
   const id = take(32);
-  const times = take(16).byteOffset - packed.byteOffset;
-  const now = view.getBigUint64(times);
-  const lt = view.getBigUint64(times + 8);
+  const now = view.getBigUint64(skip(8));
+  const lt = view.getBigUint64(skip(8));
   const seed = take(32);
   const inMsgHash = (flags & HAS_IN_MSG_HASH) !== 0 ? take(32) : undefined;
   const accountLength = u32();
@@ -113,8 +113,7 @@ export function unpackJob(packed: Uint8Array): JobParts {
   const count = u32();
   const storage: DryRunJob["storage"] = [];
   for (let i = 0; i < count; i++) {
-    const keyLength = view.getUint16(take(2).byteOffset - packed.byteOffset);
-    const key = toHex(take(keyLength));
+    const key = toHex(take(view.getUint16(skip(2))));
     storage.push([key, decode(t.vmValue, take(u32()))]);
   }
   if (at !== packed.length) throw new RangeError("a packed dry run has bytes left over");

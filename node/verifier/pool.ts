@@ -248,9 +248,8 @@ export class VerifyPool {
     const batch: Batch = { jobs: [], size: 0 };
     for (const job of whole.jobs) {
       if (job.kind === "run") {
-        const { code: _code, context: _context, ...parts } = job.run;
         try {
-          packed.set(job, packJob(parts));
+          packed.set(job, packJob(job.run));
         } catch {
           unpackable.push(job);
           continue;

@@ -8,6 +8,7 @@
 import type { Host } from "../../vm/index.ts";
 import { equalBytes } from "../bytes/index.ts";
 import { hashKey, Lru } from "../cache/index.ts";
+import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from "../crypto/index.ts";
 import { vmHost } from "./vmHost.ts";
 
 /** One ed25519 check as the VM asks for it. */
@@ -32,8 +33,6 @@ const isBytes = (m: unknown, k: unknown, s: unknown) =>
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 /** What a kept triple costs besides its bytes (the entry and its array). */
 const ENTRY_OVERHEAD = 120;
-const SIGNATURE_BYTES = 64;
-const PUBLIC_KEY_BYTES = 32;
 const TRIPLE_HEAD = SIGNATURE_BYTES + PUBLIC_KEY_BYTES;
 
 export function createCachingHost(capacity = 100_000, maxBytes = DEFAULT_MAX_BYTES): CachingHost {
@@ -47,7 +46,6 @@ export function createCachingHost(capacity = 100_000, maxBytes = DEFAULT_MAX_BYT
   // signature is checked by its block once, and an acceptance that stayed until the cache was
   // full lived long enough to be copied into V8's old generation and collected there.
   const accepted = new Lru<number, Uint8Array>({ maxCost: maxBytes, maxEntries: capacity });
-  const slot = (s: Uint8Array) => hashKey(s);
   const matches = (kept: Uint8Array, m: Uint8Array, k: Uint8Array, s: Uint8Array) =>
     kept.length === TRIPLE_HEAD + m.length &&
     equalBytes(kept.subarray(0, SIGNATURE_BYTES), s) &&
@@ -56,9 +54,9 @@ export function createCachingHost(capacity = 100_000, maxBytes = DEFAULT_MAX_BYT
   /** Whether the triple was accepted before; a hit is taken out of the cache. */
   const take = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => {
     if (s.length !== SIGNATURE_BYTES || k.length !== PUBLIC_KEY_BYTES) return false;
-    const kept = accepted.peek(slot(s));
+    const kept = accepted.peek(hashKey(s));
     if (kept === undefined || !matches(kept, m, k, s)) return false;
-    accepted.delete(slot(s));
+    accepted.delete(hashKey(s));
     return true;
   };
   const remember = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => {
@@ -69,7 +67,7 @@ export function createCachingHost(capacity = 100_000, maxBytes = DEFAULT_MAX_BYT
     kept.set(s);
     kept.set(k, SIGNATURE_BYTES);
     kept.set(m, TRIPLE_HEAD);
-    accepted.set(slot(s), kept, kept.length + ENTRY_OVERHEAD);
+    accepted.set(hashKey(s), kept, kept.length + ENTRY_OVERHEAD);
   };
   const host: CachingHost = {
     sha256: vmHost.sha256,
