@@ -110,9 +110,9 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       transactions: round.txs.length,
     });
     for (const tx of round.txs)
-      rpc.publish("account", rawAddress(tx.record.transaction.account), () => ({
+      rpc.publish("account", rawAddress(tx.account), () => ({
         transaction: toHex(tx.hash),
-        lt: tx.record.transaction.lt.toString(),
+        lt: tx.lt.toString(),
       }));
     for (const s of round.statuses)
       rpc.publish("message", toHex(s.hash), () => statusView(s.hash, s.status, false));

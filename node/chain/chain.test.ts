@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { encode, hashOf } from "../codec/index.ts";
+import { decode, encode, hashOf } from "../codec/index.ts";
 import { Transaction } from "../execution/index.ts";
 import { Message } from "../ledger/index.ts";
 import { MemoryStore } from "../store/index.ts";
@@ -9,6 +9,12 @@ import { Chain, keySigner } from "./chain.ts";
 import type { ExternalMessage } from "./collate.ts";
 import { keys, STORE_FORMAT, TxRecord } from "./records.ts";
 import { ext, GENESIS_TIME, GRAM, keyOf, testGenesis, transfer, validatorKey, walletOf } from "./testkit.ts";
+
+/** A round's transaction with its record decoded (decode takes only the canonical encoding). */
+const decoded = (x: { hash: Uint8Array; record: Uint8Array }) => ({
+  hash: x.hash,
+  record: decode(TxRecord, x.record),
+});
 
 const options = () => ({ host: createCachingHost(), signer: keySigner(validatorKey) });
 const none = { shard: [], mc: [] };
@@ -41,8 +47,15 @@ describe("Chain", () => {
     const m = transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: 2n * GRAM }]);
     const round = await chain.produceRound(GENESIS_TIME + 5n, { shard: [ext(m)], mc: [] });
     // Stored from the bytes as sent and the message the first transaction sent (codec §7.3).
-    for (const { hash, record } of round.txs)
+    const txs = round.txs.map(decoded);
+    for (const { hash, record } of txs)
       expect(await store.get(keys.tx(hash))).toEqual(encode(TxRecord, record));
+    for (const [i, x] of round.txs.entries()) {
+      expect(txs[i].record.transaction.account).toEqual(x.account);
+      expect(txs[i].record.transaction.lt).toBe(x.lt);
+      expect(txs[i].record.blockHash).toEqual(round.shard.hash);
+      expect(txs[i].record.index).toBe(i);
+    }
     expect(round.shard.header.seqno).toBe(1n);
     expect(round.mc.header.shards[0].hash).toEqual(round.shard.hash);
     expect(round.txs.length).toBe(2);
@@ -50,8 +63,8 @@ describe("Chain", () => {
     expect(status.status.kind).toBe("final");
     const alice = (await chain.account(walletOf("alice"))).account;
     const bob = (await chain.account(walletOf("bob"))).account;
-    expect(bob?.balance).toBe(3n * GRAM - round.txs[1].record.transaction.totalFees);
-    const paid = round.txs.reduce((s, x) => s + x.record.transaction.totalFees, 0n);
+    expect(bob?.balance).toBe(3n * GRAM - txs[1].record.transaction.totalFees);
+    const paid = txs.reduce((s, x) => s + x.record.transaction.totalFees, 0n);
     expect((alice?.balance ?? 0n) + (bob?.balance ?? 0n) + paid).toBe(11n * GRAM);
     expect(chain.head.supply.rewardPool).toBe(paid);
     // History, transaction lookup and the stored status agree.
@@ -60,7 +73,7 @@ describe("Chain", () => {
     expect((await chain.transaction(round.txs[1].hash))?.blockHash).toEqual(round.shard.hash);
     expect((await chain.messageStatus(status.hash))?.kind).toBe("final");
     // lt grows along the chain of causes.
-    const [t1, t2] = round.txs.map((x) => x.record.transaction.lt);
+    const [t1, t2] = txs.map((x) => x.record.transaction.lt);
     expect(t2).toBeGreaterThan(t1);
   });
 
@@ -90,13 +103,14 @@ describe("Chain", () => {
     expect(r2.mc.header.valueImported).toBe(GRAM);
     expect(chain.head.supply.queued).toBe(0n);
     const mc = (await chain.account(to)).account;
-    expect(mc?.balance).toBe(2n * GRAM - r2.txs[0].record.transaction.totalFees);
+    const [r1txs, r2txs] = [r1.txs.map(decoded), r2.txs.map(decoded)];
+    expect(mc?.balance).toBe(2n * GRAM - r2txs[0].record.transaction.totalFees);
     // Each record names its inbound message by the message's own hash, whichever way it came.
-    for (const { record } of [...r1.txs, ...r2.txs])
+    for (const { record } of [...r1txs, ...r2txs])
       expect(record.transaction.inMsg).toEqual(hashOf(Message, record.inMsg));
     // A record is stored from encodings made along the way (codec §7.3): the external message as
     // sent, the queued one as queued. The bytes are still the record's one encoding.
-    for (const { hash, record } of [...r1.txs, ...r2.txs]) {
+    for (const { hash, record } of [...r1txs, ...r2txs]) {
       expect(await store.get(keys.tx(hash))).toEqual(encode(TxRecord, record));
       expect(hashOf(Transaction, record.transaction)).toEqual(hash);
     }

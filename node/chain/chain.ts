@@ -44,7 +44,6 @@ import { ChainError } from "./errors.ts";
 import { type Genesis, genesisWrites } from "./genesis.ts";
 import { HashLru } from "./hashLru.ts";
 import {
-  encodeTxRecord,
   Head,
   keys,
   MessageStatus,
@@ -56,7 +55,12 @@ import {
 } from "./records.ts";
 import { ShardStore, type StorageItems } from "./shardStore.ts";
 
-/** Statuses kept in memory: a few rounds' worth at full blocks. */
+/**
+ * Statuses kept in memory: a few rounds' worth at full blocks. They are kept as their stored
+ * encodings: decoded, each was a handful of objects (three of them bigints) that lived for
+ * 100,000 messages, so every one of them was copied into V8's old generation, which a busy node
+ * then collected every second or two; a poll that finds one decodes it.
+ */
 const RECENT_STATUSES = 100_000;
 
 export const BASECHAIN = 0n;
@@ -76,7 +80,7 @@ export interface RoundResult {
   mc: { header: BlockHeader; hash: Uint8Array };
   shard: { header: BlockHeader; hash: Uint8Array };
   /** Transactions of the round, both chains. */
-  txs: { hash: Uint8Array; record: TxRecord }[];
+  txs: CollatedTx[];
   statuses: { hash: Uint8Array; status: MessageStatus }[];
 }
 
@@ -170,7 +174,7 @@ export class Chain {
    * The statuses the latest rounds wrote, as written: clients poll for their messages' ends, and
    * a stored status changes only in a round, which updates this as it writes.
    */
-  readonly #recentStatuses = new HashLru<MessageStatus>(RECENT_STATUSES);
+  readonly #recentStatuses = new HashLru<Uint8Array>(RECENT_STATUSES);
 
   private constructor(
     store: KvStore,
@@ -458,16 +462,12 @@ export class Chain {
     const ops: WriteOp[] = [];
     const txs: RoundResult["txs"] = [];
     const statuses: RoundResult["statuses"] = [];
+    const recent: Uint8Array[] = [];
     for (const [c, tip] of [
       [shard, shardTip],
       [mc, { header: mc.header, hash: mc.hash }],
     ] as const) {
-      const blockTxs = c.txs.map((x) => ({
-        hash: x.hash,
-        record: { ...x.record, blockHash: c.hash },
-        encoded: x.encoded,
-      }));
-      txs.push(...blockTxs);
+      txs.push(...c.txs);
       ops.push(
         ...blockOps(
           tip,
@@ -476,10 +476,12 @@ export class Chain {
           c.outMsgs,
         ),
       );
-      ops.push(...roundOps(c, blockTxs));
+      ops.push(...roundOps(c));
       for (const s of c.statuses) {
+        const value = encode(MessageStatus, s.status);
         statuses.push(s);
-        ops.push({ type: "put", key: keys.status(s.hash), value: encode(MessageStatus, s.status) });
+        recent.push(value);
+        ops.push({ type: "put", key: keys.status(s.hash), value });
       }
       supply.balances += c.balanceDelta;
       supply.rewardPool += c.header.fees;
@@ -499,7 +501,7 @@ export class Chain {
     for (const c of [shard, mc]) this.#queuedMessages += c.exported.length - c.importedKeys.length;
     this.#shard = shardTip;
     this.#mc = { header: mc.header, hash: mc.hash };
-    for (const s of statuses) this.#recentStatuses.set(s.hash, s.status, 1);
+    for (const [i, s] of statuses.entries()) this.#recentStatuses.set(s.hash, recent[i], 1);
     return { mc: this.#mc, shard: shardTip, txs, statuses };
   }
 
@@ -542,9 +544,7 @@ export class Chain {
   }
 
   async messageStatus(hash: Uint8Array): Promise<MessageStatus | null> {
-    const recent = this.#recentStatuses.get(hash);
-    if (recent !== undefined) return recent;
-    const bytes = await this.store.get(keys.status(hash));
+    const bytes = this.#recentStatuses.get(hash) ?? (await this.store.get(keys.status(hash)));
     return bytes === undefined ? null : decode(MessageStatus, bytes);
   }
 }
@@ -586,12 +586,11 @@ function blockOps(tip: Tip, txs: Uint8Array[], inMsgs: Uint8Array[], outMsgs: Ui
   ];
 }
 
-function roundOps(c: Collated, txs: Array<Omit<CollatedTx, "record"> & { record: TxRecord }>): WriteOp[] {
+function roundOps(c: Collated): WriteOp[] {
   const ops: WriteOp[] = [];
-  for (const { hash, record, encoded } of txs) {
-    ops.push({ type: "put", key: keys.tx(hash), value: encodeTxRecord(record, encoded) });
-    const tx = record.transaction;
-    ops.push({ type: "put", key: keys.history(tx.account.workchain, tx.account.id, tx.lt), value: hash });
+  for (const { hash, account, lt, record } of c.txs) {
+    ops.push({ type: "put", key: keys.tx(hash), value: record });
+    ops.push({ type: "put", key: keys.history(account.workchain, account.id, lt), value: hash });
   }
   for (const e of c.exported) {
     ops.push({

@@ -16,7 +16,7 @@ import {
   type ShardDescr,
 } from "./block.ts";
 import type { ChainConfig } from "./config.ts";
-import type { MessageStatus, TxRecord } from "./records.ts";
+import { encodeTxRecord, type MessageStatus } from "./records.ts";
 import type { AccountWrite, PreparedState, ShardStore } from "./shardStore.ts";
 
 export interface QueuedMessage {
@@ -61,9 +61,16 @@ export interface CollateInput {
 
 export interface CollatedTx {
   hash: Uint8Array;
-  record: Omit<TxRecord, "blockHash">;
-  /** The canonical bytes of the record's transaction, inbound and outbound messages (codec §7.3). */
-  encoded: { transaction: Uint8Array; inMsg: Uint8Array; outMsgs: Uint8Array[] };
+  /** The account it ran on and its lt: the key of its entry in the account's history. */
+  account: LedgerAddress;
+  lt: bigint;
+  /**
+   * Its stored record, `encode(TxRecord, …)`, made from the encodings the block made along the way
+   * (codec §7.3) once the block's hash is known. The round keeps these bytes rather than the decoded
+   * transaction and messages: a round's objects outlive two young-generation collections and
+   * were copied into the old generation, several kilobytes per transaction.
+   */
+  record: Uint8Array;
 }
 
 export interface Collated {
@@ -80,6 +87,16 @@ export interface Collated {
   importedKeys: Uint8Array[];
   /** Σ(balance after − balance before) over the touched accounts. */
   balanceDelta: bigint;
+}
+
+/** A transaction of the block being built, as its record will be stored. */
+interface Ran {
+  hash: Uint8Array;
+  account: LedgerAddress;
+  lt: bigint;
+  transaction: Uint8Array;
+  inMsg: Uint8Array;
+  outMsgs: Uint8Array[];
 }
 
 interface Entry {
@@ -142,7 +159,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
     return e;
   };
 
-  const txs: CollatedTx[] = [];
+  const ran: Ran[] = [];
   const inMsgs: Uint8Array[] = [];
   const outMsgs: Uint8Array[] = [];
   const exported: Collated["exported"] = [];
@@ -215,28 +232,20 @@ export async function collate(input: CollateInput): Promise<Collated> {
         valueExported += m.value;
       }
     });
-    txs.push({
+    ran.push({
       hash: result.hash,
-      record: {
-        transaction: result.transaction,
-        inMsg: message,
-        outMsgs: result.outMessages,
-        workchain,
-        blockSeqno: input.prev.seqno + 1n,
-        index: txs.length,
-      },
-      encoded: {
-        transaction: encoded.transaction,
-        inMsg: bytes,
-        outMsgs: encoded.outMessages,
-      },
+      account: entry.address,
+      lt: txLt,
+      transaction: encoded.transaction,
+      inMsg: bytes,
+      outMsgs: encoded.outMessages,
     });
     return result;
   };
 
   // A transaction sends at most 255 messages (and one bounce); the block's lists must stay encodable.
   const room = () =>
-    txs.length < config.maxBlockTransactions && outMsgs.length + 256 <= MAX_BLOCK_TRANSACTIONS * 4;
+    ran.length < config.maxBlockTransactions && outMsgs.length + 256 <= MAX_BLOCK_TRANSACTIONS * 4;
   const importedKeys: Uint8Array[] = [];
   for (const q of input.imports) {
     if (!room()) break;
@@ -319,19 +328,28 @@ export async function collate(input: CollateInput): Promise<Collated> {
     endLt: lt,
     stateRoot: state.root,
     configHash: workchain === -1n ? input.configHash : new Uint8Array(32),
-    txRoot: merkleRoot(txs.map((x) => x.hash)),
+    txRoot: merkleRoot(ran.map((x) => x.hash)),
     inMsgRoot: merkleRoot(inMsgs),
     outMsgRoot: merkleRoot(outMsgs),
-    txCount: txs.length,
+    txCount: ran.length,
     fees,
     valueImported,
     valueExported,
     shards: [...input.shards],
     producer: input.producer,
   };
+  const hash = blockHash(header);
+  const txs = ran.map(
+    (x, index): CollatedTx => ({
+      hash: x.hash,
+      account: x.account,
+      lt: x.lt,
+      record: encodeTxRecord(x, { workchain, blockSeqno: header.seqno, blockHash: hash, index }),
+    }),
+  );
   return {
     header,
-    hash: blockHash(header),
+    hash,
     txs,
     inMsgs,
     outMsgs,

@@ -44,22 +44,22 @@ export type TxRecord = Infer<typeof TxRecord>;
 const hash32 = t.bytes(32);
 
 /**
- * `encode(TxRecord, record)` from the encodings the block already made of its transaction and
- * messages (codec §7.3): a round stores every transaction, and encoding each again cost the
- * block loop about a tenth of its time.
+ * `encode(TxRecord, …)` from the encodings the block already made of its transaction and messages
+ * (codec §7.3): a round stores every transaction, and encoding each again cost the block loop
+ * about a tenth of its time.
  */
 export function encodeTxRecord(
-  record: TxRecord,
   encoded: { transaction: Uint8Array; inMsg: Uint8Array; outMsgs: readonly Uint8Array[] },
+  where: { workchain: bigint; blockSeqno: bigint; blockHash: Uint8Array; index: number },
 ): Uint8Array {
   return encodeStructOf(TxRecord, [
     encoded.transaction,
     encoded.inMsg,
     encodeArrayOf(encoded.outMsgs),
-    encode(t.i64, record.workchain),
-    encode(t.u64, record.blockSeqno),
-    encode(hash32, record.blockHash),
-    encode(t.u32, record.index),
+    encode(t.i64, where.workchain),
+    encode(t.u64, where.blockSeqno),
+    encode(hash32, where.blockHash),
+    encode(t.u32, where.index),
   ]);
 }
 
