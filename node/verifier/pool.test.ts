@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { getPriority } from "node:os";
 import { afterEach, describe, expect, test } from "vitest";
 import { keyPairFromSeed, sha256, sign, verify } from "../crypto/index.ts";
 import { VerifyPool } from "./pool.ts";
@@ -115,5 +116,28 @@ describe("packChecks", () => {
     ];
     expect(unpackChecks(packChecks(checks))).toEqual(checks);
     expect(unpackChecks(packChecks([]))).toEqual([]);
+  });
+
+  // Linux keeps a nice value per thread (/proc/self/task/TID/stat, field 19).
+  const niceOfThreads = () =>
+    readdirSync("/proc/self/task").map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+    });
+
+  test.runIf(process.platform === "linux")(
+    "workers run below the calling thread's priority, which keeps its own",
+    async () => {
+      const own = getPriority();
+      const before = niceOfThreads().filter((n) => n === own + 3).length;
+      const pool = open({ threads: 1, niceness: 3 });
+      expect(await pool.verify([honest(1)])).toEqual([true]);
+      expect(niceOfThreads().filter((n) => n === own + 3).length).toBe(before + 1);
+      expect(getPriority()).toBe(own);
+    },
+  );
+
+  test("refuses a niceness outside 0 to 19", () => {
+    for (const niceness of [-1, 20, 1.5]) expect(() => new VerifyPool({ niceness })).toThrow(RangeError);
   });
 });

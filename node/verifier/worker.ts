@@ -1,7 +1,8 @@
 // A worker thread of the pool: answers each batch with node/crypto's `verify` for its checks, the
 // very rule the calling thread would apply (one byte per check: 1 accepted, 0 refused), and with
 // `dryRun` for its messages.
-import { parentPort } from "node:worker_threads";
+import { getPriority, setPriority } from "node:os";
+import { parentPort, workerData } from "node:worker_threads";
 import { verify } from "../crypto/index.ts";
 import { type DryRunContext, dryRun } from "./dryRun.ts";
 import { unpackJob } from "./jobWire.ts";
@@ -10,6 +11,12 @@ import { packChecks, unpackChecks } from "./wire.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("node/verifier/worker.ts runs as a worker thread only");
+
+// Below the thread that started it, which it took its nice value from (pool.ts, WORKER_NICENESS).
+// setpriority(PRIO_PROCESS, 0, n) sets the calling thread's alone on Linux only; elsewhere it would
+// lower the whole node, the block builder with it. Raising one's own nice value needs no rights.
+const niceness = (workerData as { niceness?: number } | null)?.niceness ?? 0;
+if (process.platform === "linux" && niceness > 0) setPriority(Math.min(19, getPriority() + niceness));
 /** Codes and contexts the pool has sent, by its numbers for them. */
 const codes = new Map<number, Uint8Array>();
 const contexts = new Map<number, DryRunContext>();
