@@ -137,6 +137,40 @@ describe("Chain", () => {
     expect((await Chain.open(store, options())).queuedMessages).toBe(0);
   });
 
+  test("statuses asked for in one turn are read from the store together, each its own", async () => {
+    const { store, chain } = await fresh();
+    const round = await chain.produceRound(GENESIS_TIME + 1n, {
+      shard: [ext(transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }]))],
+      mc: [],
+    });
+    const sent = round.statuses[0].hash;
+    const unknown = ext(transfer("alice", 9n, [{ to: walletOf("bob"), valueNano: GRAM }])).hash;
+    // Reopened, the chain remembers no recent status: every one comes from the store.
+    const reopened = await Chain.open(store, options());
+    const reads: number[] = [];
+    const getMany = store.getMany.bind(store);
+    store.getMany = async (keys) => {
+      reads.push(keys.length);
+      return getMany(keys);
+    };
+    store.get = async () => {
+      throw new Error("a status is read with the others, not alone");
+    };
+    const [a, b, c] = await Promise.all([sent, unknown, sent].map((h) => reopened.messageStatus(h)));
+    expect(reads).toEqual([3]);
+    expect(a).toEqual(round.statuses[0].status);
+    expect(b).toBe(null);
+    expect(c).toEqual(a);
+    // A failed read fails every status waiting on it, and the next turn reads anew.
+    store.getMany = async () => {
+      throw new Error("disk gone");
+    };
+    const failed = [sent, unknown].map((h) => reopened.messageStatus(h));
+    for (const f of failed) await expect(f).rejects.toThrow("disk gone");
+    store.getMany = getMany;
+    expect(await reopened.messageStatus(sent)).toEqual(a);
+  });
+
   test("reopening finds the last round; a failed write leaves the previous one", async () => {
     const { store, chain } = await fresh();
     const first = await chain.produceRound(GENESIS_TIME + 1n, {

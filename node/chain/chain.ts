@@ -175,6 +175,11 @@ export class Chain {
    * a stored status changes only in a round, which updates this as it writes.
    */
   readonly #recentStatuses = new HashLru<Uint8Array>(RECENT_STATUSES);
+  #statusReads: {
+    key: Uint8Array;
+    resolve: (bytes: Uint8Array | undefined) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
 
   private constructor(
     store: KvStore,
@@ -544,8 +549,32 @@ export class Chain {
   }
 
   async messageStatus(hash: Uint8Array): Promise<MessageStatus | null> {
-    const bytes = this.#recentStatuses.get(hash) ?? (await this.store.get(keys.status(hash)));
+    const bytes = this.#recentStatuses.get(hash) ?? (await this.#readStatus(keys.status(hash)));
     return bytes === undefined ? null : decode(MessageStatus, bytes);
+  }
+
+  /**
+   * A status from the store, read together with the others asked for in the same turn of the
+   * event loop. The mempool asks for every message it is sent, and almost always finds nothing:
+   * one synchronous miss each cost the block builder's thread 2.5% of its time under the
+   * transfer load, where an RPC batch's hundred now cost it one trip to LevelDB's threads.
+   */
+  #readStatus(key: Uint8Array): Promise<Uint8Array | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.#statusReads.length === 0) setImmediate(() => void this.#flushStatusReads());
+      this.#statusReads.push({ key, resolve, reject });
+    });
+  }
+
+  async #flushStatusReads(): Promise<void> {
+    const reads = this.#statusReads;
+    this.#statusReads = [];
+    try {
+      const found = await this.store.getMany(reads.map((r) => r.key));
+      for (let i = 0; i < reads.length; i++) reads[i].resolve(found[i]);
+    } catch (e) {
+      for (const r of reads) r.reject(e);
+    }
   }
 }
 
