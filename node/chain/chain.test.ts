@@ -135,6 +135,15 @@ describe("Chain", () => {
     await chain.produceRound(GENESIS_TIME + 2n, none);
     expect(chain.queuedMessages).toBe(0);
     expect((await Chain.open(store, options())).queuedMessages).toBe(0);
+    // Queues known to be empty are not scanned.
+    const entries = store.entries.bind(store);
+    let scans = 0;
+    store.entries = (range) => {
+      scans++;
+      return entries(range);
+    };
+    await chain.produceRound(GENESIS_TIME + 3n, none);
+    expect(scans).toBe(0);
   });
 
   test("statuses asked for in one turn are read from the store together, each its own", async () => {
