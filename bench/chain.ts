@@ -3,7 +3,9 @@
 // wallet with one message in flight, submitted in JSON-RPC batches, each one's end (final or
 // refused) heard on the node's `message` subscription. Figures: final transfers/s,
 // submission-to-final latency (p50, p99), ms from start to the first block, and resident memory
-// with 100k accounts.
+// with 100k accounts. With the rate go the CPU per transfer of the node and of the load, and how
+// the node's main thread (its one serial path) spent the window: running, or ready and waiting for
+// a core.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -127,6 +129,9 @@ interface LoadResult {
   tps: number;
   /** CPU (µs) per final transfer over the measured window: the node process, and this load. */
   nodeCpuUs: number;
+  /** The node's main thread over the window, in % of wall time: running, and ready but waiting for a core. */
+  mainRunPct: number | null;
+  mainWaitPct: number | null;
   loadCpuUs: number;
   p50: number;
   p99: number;
@@ -138,6 +143,19 @@ interface LoadResult {
 const STRAY_MS = 5_000;
 
 /** CPU time of a process so far, in µs: user + system clock ticks of /proc (USER_HZ is 100). */
+/**
+ * The main thread's scheduler times (ns): on the CPU, and runnable but waiting for one. Its thread
+ * id is the process id. Null where the kernel keeps no schedstat.
+ */
+async function schedOf(pid: number | undefined): Promise<{ run: number; wait: number } | null> {
+  try {
+    const [run, wait] = (await readFile(`/proc/${pid}/task/${pid}/schedstat`, "utf8")).split(" ").map(Number);
+    return Number.isFinite(run) && Number.isFinite(wait) ? { run, wait } : null;
+  } catch {
+    return null;
+  }
+}
+
 async function cpuOf(pid: number | undefined): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, "utf8");
   // The command name may hold spaces; the fields after it are fixed (utime is the 14th field).
@@ -229,6 +247,7 @@ async function load(): Promise<LoadResult> {
       let measuredFrom = started;
       let finalsAtMeasure = 0;
       let nodeCpuFrom = 0;
+      let schedFrom: Awaited<ReturnType<typeof schedOf>> = null;
       let loadCpuFrom = 0;
       let strayCheck = started;
       while (performance.now() - started < LOAD_MS) {
@@ -240,6 +259,7 @@ async function load(): Promise<LoadResult> {
           measuredFrom = now;
           finalsAtMeasure = finals;
           nodeCpuFrom = await cpuOf(node.child.pid);
+          schedFrom = await schedOf(node.child.pid);
           const own = process.cpuUsage();
           loadCpuFrom = own.user + own.system;
         }
@@ -257,6 +277,9 @@ async function load(): Promise<LoadResult> {
       const elapsed = (performance.now() - measuredFrom) / 1000;
       const measured = Math.max(1, finals - finalsAtMeasure);
       const nodeCpu = (await cpuOf(node.child.pid)) - nodeCpuFrom;
+      const schedTo = await schedOf(node.child.pid);
+      const wallNs = (performance.now() - measuredFrom) * 1e6;
+      const pct = (ns: number) => Math.round((100 * ns) / wallNs);
       const own = process.cpuUsage();
       const loadCpu = own.user + own.system - loadCpuFrom;
       latencies.sort((a, b) => a - b);
@@ -265,6 +288,8 @@ async function load(): Promise<LoadResult> {
       return {
         tps: Math.round((finals - finalsAtMeasure) / elapsed),
         nodeCpuUs: Math.round(nodeCpu / measured),
+        mainRunPct: schedFrom && schedTo ? pct(schedTo.run - schedFrom.run) : null,
+        mainWaitPct: schedFrom && schedTo ? pct(schedTo.wait - schedFrom.wait) : null,
         loadCpuUs: Math.round(loadCpu / measured),
         p50: at(0.5),
         p99: at(0.99),
@@ -320,6 +345,8 @@ export const benchmarks: Benchmark[] = [
         finals: r.finals,
         refused: r.refused,
         nodeCpuUsPerTransfer: r.nodeCpuUs,
+        nodeMainThreadRunPct: r.mainRunPct,
+        nodeMainThreadWaitPct: r.mainWaitPct,
         loadCpuUsPerTransfer: r.loadCpuUs,
         loadMs: LOAD_MS,
       };
