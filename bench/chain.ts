@@ -142,7 +142,6 @@ interface LoadResult {
 /** A message with no event this long after its submission is asked for by getMessageStatus. */
 const STRAY_MS = 5_000;
 
-/** CPU time of a process so far, in µs: user + system clock ticks of /proc (USER_HZ is 100). */
 /**
  * The main thread's scheduler times (ns): on the CPU, and runnable but waiting for one. Its thread
  * id is the process id. Null where the kernel keeps no schedstat.
@@ -156,6 +155,7 @@ async function schedOf(pid: number | undefined): Promise<{ run: number; wait: nu
   }
 }
 
+/** CPU time of a process so far, in µs: user + system clock ticks of /proc (USER_HZ is 100). */
 async function cpuOf(pid: number | undefined): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, "utf8");
   // The command name may hold spaces; the fields after it are fixed (utime is the 14th field).
@@ -278,8 +278,7 @@ async function load(): Promise<LoadResult> {
       const measured = Math.max(1, finals - finalsAtMeasure);
       const nodeCpu = (await cpuOf(node.child.pid)) - nodeCpuFrom;
       const schedTo = await schedOf(node.child.pid);
-      const wallNs = (performance.now() - measuredFrom) * 1e6;
-      const pct = (ns: number) => Math.round((100 * ns) / wallNs);
+      const pct = (ns: number) => Math.round(ns / (elapsed * 1e7));
       const own = process.cpuUsage();
       const loadCpu = own.user + own.system - loadCpuFrom;
       latencies.sort((a, b) => a - b);

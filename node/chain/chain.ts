@@ -470,7 +470,7 @@ export class Chain {
     const ops: WriteOp[] = [];
     const txs: RoundResult["txs"] = [];
     const statuses: RoundResult["statuses"] = [];
-    const recent: Uint8Array[] = [];
+    const recent: { hash: Uint8Array; value: Uint8Array }[] = [];
     for (const [c, tip] of [
       [shard, shardTip],
       [mc, { header: mc.header, hash: mc.hash }],
@@ -488,7 +488,7 @@ export class Chain {
       for (const s of c.statuses) {
         const value = encode(MessageStatus, s.status);
         statuses.push(s);
-        recent.push(value);
+        recent.push({ hash: s.hash, value });
         ops.push({ type: "put", key: keys.status(s.hash), value });
       }
       supply.balances += c.balanceDelta;
@@ -509,7 +509,7 @@ export class Chain {
     for (const c of [shard, mc]) this.#queuedMessages += c.exported.length - c.importedKeys.length;
     this.#shard = shardTip;
     this.#mc = { header: mc.header, hash: mc.hash };
-    for (const [i, s] of statuses.entries()) this.#recentStatuses.set(s.hash, recent[i], 1);
+    for (const r of recent) this.#recentStatuses.set(r.hash, r.value, 1);
     return { mc: this.#mc, shard: shardTip, txs, statuses };
   }
 

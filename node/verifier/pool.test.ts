@@ -106,17 +106,6 @@ describe("VerifyPool", () => {
     expect(await pool.verify([honest(1), flipped(honest(1))])).toEqual([true, false]);
     expect(pool.answered).toEqual({ workers: 0, here: 1 });
   });
-});
-
-describe("packChecks", () => {
-  test("round-trips checks of any lengths", () => {
-    const checks = [
-      honest(1),
-      { message: new Uint8Array(0), publicKey: Uint8Array.of(1), signature: new Uint8Array(70) },
-    ];
-    expect(unpackChecks(packChecks(checks))).toEqual(checks);
-    expect(unpackChecks(packChecks([]))).toEqual([]);
-  });
 
   // Linux keeps a nice value per thread (/proc/self/task/TID/stat, field 19).
   const niceOfThreads = () =>
@@ -139,5 +128,16 @@ describe("packChecks", () => {
 
   test("refuses a niceness outside 0 to 19", () => {
     for (const niceness of [-1, 20, 1.5]) expect(() => new VerifyPool({ niceness })).toThrow(RangeError);
+  });
+});
+
+describe("packChecks", () => {
+  test("round-trips checks of any lengths", () => {
+    const checks = [
+      honest(1),
+      { message: new Uint8Array(0), publicKey: Uint8Array.of(1), signature: new Uint8Array(70) },
+    ];
+    expect(unpackChecks(packChecks(checks))).toEqual(checks);
+    expect(unpackChecks(packChecks([]))).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ if (port === null) throw new Error("node/verifier/worker.ts runs as a worker thr
 // lower the whole node, the block builder with it. Raising one's own nice value needs no rights.
 const niceness = (workerData as { niceness?: number } | null)?.niceness ?? 0;
 if (process.platform === "linux" && niceness > 0) setPriority(Math.min(19, getPriority() + niceness));
+
 /** Codes and contexts the pool has sent, by its numbers for them. */
 const codes = new Map<number, Uint8Array>();
 const contexts = new Map<number, DryRunContext>();
