@@ -6,6 +6,7 @@
 
 import { compareBytes, equalBytes, toHex } from "../bytes/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
+import { carveCopy } from "./arena.ts";
 import { StateError } from "./errors.ts";
 import { EMPTY_HASH, KEY_BYTES, leafHash, nibbleAt, valueHashOf } from "./hashing.ts";
 import { NodeCache, NodeMap } from "./nodeCache.ts";
@@ -354,7 +355,7 @@ export class MerkleTrie {
       let valueHash: Uint8Array | null = null;
       if (change.value !== null) {
         valueHash = valueHashOf(change.value);
-        ops.push({ type: "put", key: valueKey(this.#prefix, version, key), value: change.value.slice() });
+        ops.push({ type: "put", key: valueKey(this.#prefix, version, key), value: carveCopy(change.value) });
       }
       sorted.push({ key, valueHash });
     }

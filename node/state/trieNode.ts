@@ -7,6 +7,7 @@
 //     leaf → key(32) ‖ valueHash(32) ‖ valueVersion(u64);  node → version(u64)
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { sha256 } from "../crypto/index.ts";
+import { carve, carveCopy } from "./arena.ts";
 import { StateError } from "./errors.ts";
 import { HASH_BYTES, KEY_BYTES, leafHash, popcount16 } from "./hashing.ts";
 
@@ -135,7 +136,7 @@ export class TrieNode {
     slots: readonly number[],
     children: ReadonlyArray<LeafEntry | TrieNode>,
   ): TrieNode {
-    const bytes = this.bytes.slice();
+    const bytes = carveCopy(this.bytes);
     for (let n = 0; n < slots.length; n++) {
       const i = slots[n];
       const child = children[n];
@@ -179,7 +180,7 @@ export function makeNode(version: number, children: ReadonlyArray<null | LeafEnt
   if (count === 0) return null;
   if (count === 1 && lone !== null) return lone;
   const hashEnd = 3 + count * HASH_BYTES;
-  const bytes = new Uint8Array(hashEnd + 2 + metaBytes);
+  const bytes = carve(hashEnd + 2 + metaBytes);
   bytes[0] = NODE_TAG;
   bytes[1] = bitmap >>> 8;
   bytes[2] = bitmap & 0xff;
