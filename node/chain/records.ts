@@ -21,9 +21,10 @@ export const PREFIX = {
 
 /**
  * The layout of the keys and records of this file and of the state trie (chain §6.2). A store
- * written in another layout is refused at open rather than misread. 1 had no format record.
+ * written in another layout is refused at open rather than misread. 1 had no format record; 3
+ * dropped the value hash from the trie's leaf entries (state §3.1).
  */
-export const STORE_FORMAT = 2;
+export const STORE_FORMAT = 3;
 
 /** A transaction as stored: the record, its messages, and where it sits. */
 export const TxRecord = t.struct(

@@ -202,10 +202,10 @@ describe("ShardStore", () => {
       { address: addr(1), before: a1, account: { ...a1, balance: 90n }, code: null, storage: [] },
     ]);
     let walks = 0;
-    const getValueHash = shard.trie.getValueHash.bind(shard.trie);
-    shard.trie.getValueHash = (root, id) => {
+    const getLeafHash = shard.trie.getLeafHash.bind(shard.trie);
+    shard.trie.getLeafHash = (root, id) => {
       walks++;
-      return getValueHash(root, id);
+      return getLeafHash(root, id);
     };
     // The block's own version is kept, but not yet known to be at r2: found there once.
     expect((await shard.account(r2, addr(1).id))?.balance).toBe(90n);

@@ -13,7 +13,7 @@ import { equalBytes, toHex } from "../bytes/index.ts";
 import { decode, encode, t } from "../codec/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import { Account, type LedgerAddress } from "../ledger/index.ts";
-import { MerkleTrie, type PreparedUpdate, type TrieChange, valueHashOf } from "../state/index.ts";
+import { leafHash, MerkleTrie, type PreparedUpdate, type TrieChange, valueHashOf } from "../state/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
 import { HashLru } from "./hashLru.ts";
 import { key, prefixEnd, wcByte } from "./records.ts";
@@ -78,7 +78,8 @@ function storageTrieValue(key: Uint8Array, encoding: Uint8Array): Uint8Array {
 }
 
 interface KeptAccount {
-  valueHash: Uint8Array;
+  /** The trie leaf's hash for this record: it names the key and value together. */
+  leafHash: Uint8Array;
   account: Account;
   record: Uint8Array;
   /**
@@ -100,7 +101,7 @@ export interface ShardStoreOptions {
 export class ShardStore {
   readonly trie: MerkleTrie;
   readonly #store: KvStore;
-  /** By account id: the decoded record of one version, and its value hash (the trie leaf's). */
+  /** By account id: the decoded record of one version, and its trie leaf's hash. */
   readonly #accounts: HashLru<KeptAccount>;
   /** By account id: the storage map of one version, and its storage root. */
   readonly #storage: HashLru<{ root: Uint8Array; items: StorageItems }>;
@@ -126,15 +127,15 @@ export class ShardStore {
   ): Promise<{ account: Account; record: Uint8Array } | null> {
     const kept = this.#accounts.get(id);
     if (kept?.checkedAt != null && equalBytes(kept.checkedAt, root)) return kept;
-    const hash = await this.trie.getValueHash(root, id);
+    const hash = await this.trie.getLeafHash(root, id);
     if (hash === undefined) return null;
-    if (kept !== undefined && equalBytes(kept.valueHash, hash)) {
+    if (kept !== undefined && equalBytes(kept.leafHash, hash)) {
       kept.checkedAt = root.slice();
       return kept;
     }
     const record = await this.trie.get(root, id);
     if (record === undefined) return null;
-    const entry = { valueHash: hash, account: decode(Account, record), record, checkedAt: root.slice() };
+    const entry = { leafHash: hash, account: decode(Account, record), record, checkedAt: root.slice() };
     this.#accounts.set(id, entry, record.length + ENTRY_OVERHEAD);
     return entry;
   }
@@ -289,7 +290,7 @@ export class ShardStore {
       this.#accounts.set(
         id,
         // Not yet at any root: the block's state may never be committed.
-        { valueHash: valueHashOf(record), account, record, checkedAt: null },
+        { leafHash: leafHash(id, valueHashOf(record)), account, record, checkedAt: null },
         record.length + ENTRY_OVERHEAD,
       );
     }

@@ -1,12 +1,13 @@
 import { describe, expect, test } from "vitest";
 import { hashKey } from "../cache/index.ts";
+import { leafHash } from "./hashing.ts";
 import { NodeCache, NodeMap } from "./nodeCache.ts";
 import { makeNode, TrieNode } from "./trieNode.ts";
 
 const leafAt = (k: number) => ({
   key: new Uint8Array(32).fill(k),
-  valueHash: new Uint8Array(32).fill(k),
   valueVersion: 1,
+  hash: leafHash(new Uint8Array(32).fill(k), new Uint8Array(32).fill(k)),
 });
 
 // Two real nodes, then the same nodes under made-up hashes that share their first 30 bits.

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, describe, expect, test } from "vitest";
-import { compareBytes } from "../bytes/index.ts";
+import { compareBytes, equalBytes } from "../bytes/index.ts";
 import { CodecError } from "../codec/index.ts";
+import { sha256Concat } from "../crypto/index.ts";
 import { type KvStore, LevelStore, MemoryStore, type WriteOp } from "../store/index.ts";
 import {
   decodeProof,
@@ -71,7 +72,7 @@ describe("MerkleTrie", () => {
           const cold = new MerkleTrie(store, { cacheBytes: 0 });
           for (const k of [...changes.map((c) => c.key), ...probes]) {
             expect(await warm.get(root, k)).toEqual(await cold.get(root, k));
-            expect(await warm.getValueHash(root, k)).toEqual(await cold.getValueHash(root, k));
+            expect(await warm.getLeafHash(root, k)).toEqual(await cold.getLeafHash(root, k));
           }
         },
       ),
@@ -387,7 +388,7 @@ describe("bad input and damage", () => {
     await expect(reads()).rejects.toMatchObject({ code: "STATE_MISSING_NODE" });
   });
 
-  test("a leaf whose key or value hash no longer matches its stored hash is reported", async () => {
+  test("a leaf whose stored key no longer matches its hash is reported", async () => {
     const store = new MemoryStore();
     const trie = new MerkleTrie(store, { cacheBytes: 0 });
     const changes = Array.from({ length: 3 }, (_, i) => ({ key: key(0x10 * (i + 1)), value: val(`v${i}`) }));
@@ -402,6 +403,37 @@ describe("bad input and damage", () => {
     await store.write([{ type: "put", key: recordKey, value: damaged }]);
     await expect(trie.get(root, changes[0].key)).rejects.toMatchObject({ code: "STATE_CORRUPT_NODE" });
     expect(await trie.get(root, changes[1].key)).toEqual(val("v1"));
+  });
+
+  test("a damaged or missing value is reported by every read that uses it", async () => {
+    const store = new MemoryStore();
+    const trie = new MerkleTrie(store, { cacheBytes: 0 });
+    const changes = Array.from({ length: 3 }, (_, i) => ({ key: key(0x10 * (i + 1)), value: val(`v${i}`) }));
+    const root = await trie.update(EMPTY_HASH, changes);
+    const values: Array<[Uint8Array, Uint8Array]> = [];
+    for await (const entry of store.entries(versionedRecords))
+      if (entry[0][9] === VALUE_MARK) values.push(entry);
+    expect(values.length).toBe(3);
+    const [valueKey, value] = values.find(([k]) => equalBytes(k.subarray(10), changes[0].key))!;
+    // The leaf's hash comes from the nodes alone and does not read the value.
+    const leafHash = await trie.getLeafHash(root, changes[0].key);
+    expect(leafHash).toEqual(
+      sha256Concat(new Uint8Array([0]), changes[0].key, valueHashOf(changes[0].value)),
+    );
+    const damaged = value.slice();
+    damaged[0] ^= 0x01;
+    await store.write([{ type: "put", key: valueKey, value: damaged }]);
+    await expect(trie.get(root, changes[0].key)).rejects.toMatchObject({ code: "STATE_MISSING_NODE" });
+    await expect(trie.prove(root, changes[0].key)).rejects.toMatchObject({ code: "STATE_MISSING_NODE" });
+    await store.write([{ type: "del", key: valueKey }]);
+    await expect(trie.get(root, changes[0].key)).rejects.toMatchObject({ code: "STATE_MISSING_NODE" });
+    // The other keys are untouched.
+    expect(await trie.get(root, changes[1].key)).toEqual(val("v1"));
+    const proof = await trie.prove(root, changes[1].key);
+    expect(verifyProof(root, changes[1].key, proof)).toEqual({
+      included: true,
+      valueHash: valueHashOf(val("v1")),
+    });
   });
 
   test("a failed commit writes nothing and leaves the old root readable", async () => {

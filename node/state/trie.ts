@@ -14,7 +14,7 @@ import type { ProofLevel, TrieProof } from "./proof.ts";
 import { lastVersionKey, nodeKey, rootKey, valueKey } from "./recordKeys.ts";
 import {
   type Child,
-  checkLeaf,
+  checkValue,
   decodeNode,
   decodeRoot,
   encodeRoot,
@@ -72,7 +72,8 @@ type Sub = Child;
 
 interface Change {
   key: Uint8Array;
-  valueHash: Uint8Array | null;
+  /** The new leaf's hash, or null for a delete. */
+  hash: Uint8Array | null;
 }
 
 /** A node #preload visits: the changes below it are changes[lo..hi). */
@@ -112,14 +113,16 @@ export class MerkleTrie {
     const leaf = await this.#findLeaf(root, key);
     if (leaf === undefined) return undefined;
     const value = await this.#store.get(valueKey(this.#prefix, leaf.valueVersion, leaf.key));
-    if (value === undefined || !equalBytes(valueHashOf(value), leaf.valueHash)) {
-      throw new StateError("STATE_MISSING_NODE", `the value of key ${toHex(key)} is missing or damaged`);
-    }
+    checkValue(leaf, value);
     return value;
   }
 
-  async getValueHash(root: Uint8Array, key: Uint8Array): Promise<Uint8Array | undefined> {
-    return (await this.#findLeaf(root, key))?.valueHash.slice();
+  /**
+   * The hash of `key`'s leaf (state §2.2), which names its value, or undefined if the key is
+   * absent. It comes from the nodes alone: the value is not read, so not checked here.
+   */
+  async getLeafHash(root: Uint8Array, key: Uint8Array): Promise<Uint8Array | undefined> {
+    return (await this.#findLeaf(root, key))?.hash.slice();
   }
 
   /** Whether `root` is a committed state of this store (the empty root always is). */
@@ -179,7 +182,7 @@ export class MerkleTrie {
       newRoot = result.hash;
       record = { kind: "node", version: result.version };
     } else if (result !== null) {
-      newRoot = result.hash ?? leafHash(result.key, result.valueHash);
+      newRoot = result.hash;
       record = { kind: "leaf", leaf: result };
     }
     // An unchanged root already has its record (written by the update that made it).
@@ -250,7 +253,11 @@ export class MerkleTrie {
     for (let depth = 0; ; depth++) {
       if (sub === null) return { levels, terminal: { kind: "empty" } };
       if (!(sub instanceof TrieNode)) {
-        return { levels, terminal: { kind: "leaf", key: sub.key.slice(), valueHash: sub.valueHash.slice() } };
+        const value = await this.#store.get(valueKey(this.#prefix, sub.valueVersion, sub.key));
+        return {
+          levels,
+          terminal: { kind: "leaf", key: sub.key.slice(), valueHash: checkValue(sub, value) },
+        };
       }
       const path = nibbleAt(key, depth);
       const siblings: Uint8Array[] = [];
@@ -280,8 +287,16 @@ export class MerkleTrie {
       }
     }
     if (sub === null) return undefined;
-    checkLeaf(sub);
-    return equalBytes(sub.key, key) ? sub : undefined;
+    if (equalBytes(sub.key, key)) return sub;
+    // Another key's leaf is on the path, so the key is absent if that leaf is sound. A leaf's key
+    // is outside its parent's hash (state §3.1): it is checked with its value.
+    const value = await this.#store.get(valueKey(this.#prefix, sub.valueVersion, sub.key));
+    try {
+      checkValue(sub, value);
+    } catch {
+      throw new StateError("STATE_CORRUPT_NODE", `the leaf on the path of key ${toHex(key)} is damaged`);
+    }
+    return undefined;
   }
 
   /** The child of `node` (at `depth`, on the path of `key`) in slot `i`. */
@@ -352,12 +367,12 @@ export class MerkleTrie {
       const change = changes[order[r]];
       if (r + 1 < order.length && equalBytes(changes[order[r + 1]].key, change.key)) continue;
       const key = change.key.slice();
-      let valueHash: Uint8Array | null = null;
+      let hash: Uint8Array | null = null;
       if (change.value !== null) {
-        valueHash = valueHashOf(change.value);
+        hash = leafHash(key, valueHashOf(change.value));
         ops.push({ type: "put", key: valueKey(this.#prefix, version, key), value: carveCopy(change.value) });
       }
-      sorted.push({ key, valueHash });
+      sorted.push({ key, hash });
     }
     return sorted;
   }
@@ -464,8 +479,8 @@ export class MerkleTrie {
         if (order < 0) entries.push(pending);
         if (order <= 0) pending = null;
       }
-      if (change.valueHash !== null)
-        entries.push({ key: change.key, valueHash: change.valueHash, valueVersion: work.version });
+      if (change.hash !== null)
+        entries.push({ key: change.key, valueVersion: work.version, hash: change.hash });
     }
     if (pending !== null) entries.push(pending);
     return build(depth, entries, 0, entries.length, work);
@@ -508,10 +523,7 @@ const kindOf = (child: Child): number => (child === null ? 0 : child instanceof 
 /** Whether an update left a slot as it was (same hash; a leaf's hash covers its key and value). */
 function sameChild(before: Child, after: Child): boolean {
   if (before === null || after === null) return before === after;
-  if (before === after) return true;
-  const a = before instanceof TrieNode ? before.hash : before.hash;
-  const b = after instanceof TrieNode ? after.hash : after.hash;
-  return a !== undefined && b !== undefined && equalBytes(a, b);
+  return before === after || equalBytes(before.hash, after.hash);
 }
 
 function assertHash(name: string, value: Uint8Array): void {

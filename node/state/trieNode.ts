@@ -4,17 +4,20 @@
 // and changing one child is one copy of the array and a few writes, whatever the node's size.
 //
 //   0x01 ‖ bitmap u16 ‖ childHash(32) × n ‖ leafMask u16 ‖ per child, in nibble order:
-//     leaf → key(32) ‖ valueHash(32) ‖ valueVersion(u64);  node → version(u64)
+//     leaf → key(32) ‖ valueVersion(u64);  node → version(u64)
+//
+// A leaf's value hash is not kept: its hash in the parent covers it, and whoever reads the value
+// checks the two against each other (state §3.1).
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import { carve, carveCopy } from "./arena.ts";
 import { StateError } from "./errors.ts";
-import { HASH_BYTES, KEY_BYTES, leafHash, popcount16 } from "./hashing.ts";
+import { HASH_BYTES, KEY_BYTES, leafHash, popcount16, valueHashOf } from "./hashing.ts";
 
 export const VERSION_BYTES = 8;
 const NODE_TAG = 0x01;
 const LEAF_TAG = 0x00;
-const LEAF_META = KEY_BYTES + HASH_BYTES + VERSION_BYTES;
+const LEAF_META = KEY_BYTES + VERSION_BYTES;
 const NODE_META = VERSION_BYTES;
 
 export function readVersion(bytes: Uint8Array, at: number): number {
@@ -38,10 +41,10 @@ export function writeVersion(bytes: Uint8Array, at: number, version: number): vo
 
 export interface LeafEntry {
   key: Uint8Array;
-  valueHash: Uint8Array;
   /** The version whose value record holds this leaf's value. */
   valueVersion: number;
-  hash?: Uint8Array;
+  /** leafHash(key, sha256(value)) (state §2.2). */
+  hash: Uint8Array;
 }
 
 /** What a rebuilt node holds in one slot: nothing, a leaf, or a node. */
@@ -104,7 +107,7 @@ export class TrieNode {
 
   /** For a node child, the version that wrote it; for a leaf, the version that wrote its value. */
   childVersion(i: number): number {
-    return readVersion(this.bytes, this.#metaAt(i) + (this.isLeaf(i) ? KEY_BYTES + HASH_BYTES : 0));
+    return readVersion(this.bytes, this.#metaAt(i) + (this.isLeaf(i) ? KEY_BYTES : 0));
   }
 
   leafKey(i: number): Uint8Array {
@@ -112,17 +115,11 @@ export class TrieNode {
     return this.bytes.subarray(at, at + KEY_BYTES);
   }
 
-  leafValueHash(i: number): Uint8Array {
-    const at = this.#metaAt(i) + KEY_BYTES;
-    return this.bytes.subarray(at, at + HASH_BYTES);
-  }
-
   leaf(i: number): LeafEntry {
     const at = this.#metaAt(i);
     return {
       key: this.bytes.subarray(at, at + KEY_BYTES),
-      valueHash: this.bytes.subarray(at + KEY_BYTES, at + KEY_BYTES + HASH_BYTES),
-      valueVersion: readVersion(this.bytes, at + KEY_BYTES + HASH_BYTES),
+      valueVersion: readVersion(this.bytes, at + KEY_BYTES),
       hash: this.childHash(i),
     };
   }
@@ -145,10 +142,9 @@ export class TrieNode {
         bytes.set(child.hash, this.#hashAt(i));
         writeVersion(bytes, meta, child.version);
       } else {
-        bytes.set(child.hash ?? leafHash(child.key, child.valueHash), this.#hashAt(i));
+        bytes.set(child.hash, this.#hashAt(i));
         bytes.set(child.key, meta);
-        bytes.set(child.valueHash, meta + KEY_BYTES);
-        writeVersion(bytes, meta + KEY_BYTES + HASH_BYTES, child.valueVersion);
+        writeVersion(bytes, meta + KEY_BYTES, child.valueVersion);
       }
     }
     return new TrieNode(version, bytes);
@@ -192,10 +188,9 @@ export function makeNode(version: number, children: ReadonlyArray<null | LeafEnt
     const child = children[i];
     if (child === null) continue;
     if (isLeafEntry(child)) {
-      bytes.set(child.hash ?? leafHash(child.key, child.valueHash), at);
+      bytes.set(child.hash, at);
       bytes.set(child.key, meta);
-      bytes.set(child.valueHash, meta + KEY_BYTES);
-      writeVersion(bytes, meta + KEY_BYTES + HASH_BYTES, child.valueVersion);
+      writeVersion(bytes, meta + KEY_BYTES, child.valueVersion);
       meta += LEAF_META;
     } else {
       bytes.set(child.hash, at);
@@ -209,8 +204,8 @@ export function makeNode(version: number, children: ReadonlyArray<null | LeafEnt
 
 /**
  * Reads the node record of `version` and checks that it hashes to `hash`, so a damaged database
- * is reported instead of serving a wrong state. A leaf's key and value hash are checked against
- * its stored hash when the leaf is read (checkLeaf).
+ * is reported instead of serving a wrong state. A leaf's key and value are checked against its
+ * hash when the value is read (checkValue).
  */
 export function decodeNode(hash: Uint8Array, version: number, bytes: Uint8Array): TrieNode {
   const fail = (why: string) => corrupt(hash, why);
@@ -247,8 +242,7 @@ export function encodeRoot(root: RootRecord): Uint8Array {
   const out = new Uint8Array(1 + LEAF_META);
   out[0] = LEAF_TAG;
   out.set(root.leaf.key, 1);
-  out.set(root.leaf.valueHash, 1 + KEY_BYTES);
-  writeVersion(out, 1 + KEY_BYTES + HASH_BYTES, root.leaf.valueVersion);
+  writeVersion(out, 1 + KEY_BYTES, root.leaf.valueVersion);
   return out;
 }
 
@@ -256,23 +250,27 @@ export function decodeRoot(hash: Uint8Array, bytes: Uint8Array): RootRecord {
   if (bytes.length === 1 + VERSION_BYTES && bytes[0] === NODE_TAG)
     return { kind: "node", version: readVersion(bytes, 1) };
   if (bytes.length === 1 + LEAF_META && bytes[0] === LEAF_TAG) {
+    // The root is this leaf's hash: checked with the value when it is read.
     const leaf: LeafEntry = {
       key: bytes.slice(1, 1 + KEY_BYTES),
-      valueHash: bytes.slice(1 + KEY_BYTES, 1 + KEY_BYTES + HASH_BYTES),
-      valueVersion: readVersion(bytes, 1 + KEY_BYTES + HASH_BYTES),
+      valueVersion: readVersion(bytes, 1 + KEY_BYTES),
+      hash: hash.slice(),
     };
-    leaf.hash = leafHash(leaf.key, leaf.valueHash);
-    if (!equalBytes(leaf.hash, hash)) throw corrupt(hash, "root leaf does not match its hash");
     return { kind: "leaf", leaf };
   }
   throw corrupt(hash, "bad root record");
 }
 
-/** Throws STATE_CORRUPT_NODE unless the leaf's key and value hash give its stored hash. */
-export function checkLeaf(leaf: LeafEntry): void {
-  if (leaf.hash !== undefined && !equalBytes(leafHash(leaf.key, leaf.valueHash), leaf.hash)) {
-    throw corrupt(leaf.hash, "leaf does not match its hash");
+/**
+ * The hash of `value`, once it is checked to be the value of `leaf`: its key and value give the
+ * leaf's hash. Throws STATE_CORRUPT_NODE for a missing or damaged value record.
+ */
+export function checkValue(leaf: LeafEntry, value: Uint8Array | undefined): Uint8Array {
+  const valueHash = value === undefined ? undefined : valueHashOf(value);
+  if (valueHash === undefined || !equalBytes(leafHash(leaf.key, valueHash), leaf.hash)) {
+    throw new StateError("STATE_MISSING_NODE", `the value of key ${toHex(leaf.key)} is missing or damaged`);
   }
+  return valueHash;
 }
 
 function corrupt(hash: Uint8Array, why: string): StateError {
