@@ -388,14 +388,21 @@ describe("bad input and damage", () => {
     await expect(reads()).rejects.toMatchObject({ code: "STATE_MISSING_NODE" });
   });
 
-  test("a leaf whose stored key no longer matches its hash is reported", async () => {
+  /** Three keys under one node, in an uncached trie, and the stored records: nodes and values. */
+  async function threeLeaves() {
     const store = new MemoryStore();
     const trie = new MerkleTrie(store, { cacheBytes: 0 });
     const changes = Array.from({ length: 3 }, (_, i) => ({ key: key(0x10 * (i + 1)), value: val(`v${i}`) }));
     const root = await trie.update(EMPTY_HASH, changes);
     const records: Array<[Uint8Array, Uint8Array]> = [];
+    const values: Array<[Uint8Array, Uint8Array]> = [];
     for await (const entry of store.entries(versionedRecords))
-      if (entry[0][9] !== VALUE_MARK) records.push(entry);
+      (entry[0][9] === VALUE_MARK ? values : records).push(entry);
+    return { store, trie, changes, root, records, values };
+  }
+
+  test("a leaf whose stored key no longer matches its hash is reported", async () => {
+    const { store, trie, changes, root, records } = await threeLeaves();
     expect(records.length).toBe(1);
     const [recordKey, record] = records[0];
     const damaged = record.slice();
@@ -406,13 +413,7 @@ describe("bad input and damage", () => {
   });
 
   test("a damaged or missing value is reported by every read that uses it", async () => {
-    const store = new MemoryStore();
-    const trie = new MerkleTrie(store, { cacheBytes: 0 });
-    const changes = Array.from({ length: 3 }, (_, i) => ({ key: key(0x10 * (i + 1)), value: val(`v${i}`) }));
-    const root = await trie.update(EMPTY_HASH, changes);
-    const values: Array<[Uint8Array, Uint8Array]> = [];
-    for await (const entry of store.entries(versionedRecords))
-      if (entry[0][9] === VALUE_MARK) values.push(entry);
+    const { store, trie, changes, root, values } = await threeLeaves();
     expect(values.length).toBe(3);
     const [valueKey, value] = values.find(([k]) => equalBytes(k.subarray(10), changes[0].key))!;
     // The leaf's hash comes from the nodes alone and does not read the value.
