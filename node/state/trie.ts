@@ -14,12 +14,12 @@ import type { ProofLevel, TrieProof } from "./proof.ts";
 import { lastVersionKey, nodeKey, rootKey, valueKey } from "./recordKeys.ts";
 import {
   type Child,
-  checkValue,
   decodeNode,
   decodeRoot,
   encodeRoot,
   type LeafEntry,
   makeNode,
+  matchingValueHash,
   type NodeRef,
   type RootRecord,
   readVersion,
@@ -112,9 +112,9 @@ export class MerkleTrie {
   async get(root: Uint8Array, key: Uint8Array): Promise<Uint8Array | undefined> {
     const leaf = await this.#findLeaf(root, key);
     if (leaf === undefined) return undefined;
-    const value = await this.#store.get(valueKey(this.#prefix, leaf.valueVersion, leaf.key));
-    checkValue(leaf, value);
-    return value;
+    const found = await this.#leafValue(leaf);
+    if (found === undefined) throw missingValue(key);
+    return found.value;
   }
 
   /**
@@ -253,11 +253,9 @@ export class MerkleTrie {
     for (let depth = 0; ; depth++) {
       if (sub === null) return { levels, terminal: { kind: "empty" } };
       if (!(sub instanceof TrieNode)) {
-        const value = await this.#store.get(valueKey(this.#prefix, sub.valueVersion, sub.key));
-        return {
-          levels,
-          terminal: { kind: "leaf", key: sub.key.slice(), valueHash: checkValue(sub, value) },
-        };
+        const found = await this.#leafValue(sub);
+        if (found === undefined) throw missingValue(sub.key);
+        return { levels, terminal: { kind: "leaf", key: sub.key.slice(), valueHash: found.valueHash } };
       }
       const path = nibbleAt(key, depth);
       const siblings: Uint8Array[] = [];
@@ -290,13 +288,16 @@ export class MerkleTrie {
     if (equalBytes(sub.key, key)) return sub;
     // Another key's leaf is on the path, so the key is absent if that leaf is sound. A leaf's key
     // is outside its parent's hash (state §3.1): it is checked with its value.
-    const value = await this.#store.get(valueKey(this.#prefix, sub.valueVersion, sub.key));
-    try {
-      checkValue(sub, value);
-    } catch {
+    if ((await this.#leafValue(sub)) === undefined)
       throw new StateError("STATE_CORRUPT_NODE", `the leaf on the path of key ${toHex(key)} is damaged`);
-    }
     return undefined;
+  }
+
+  /** The value of `leaf` and its hash, or undefined if its record is missing or is not the leaf's. */
+  async #leafValue(leaf: LeafEntry): Promise<{ value: Uint8Array; valueHash: Uint8Array } | undefined> {
+    const value = await this.#store.get(valueKey(this.#prefix, leaf.valueVersion, leaf.key));
+    const valueHash = value === undefined ? undefined : matchingValueHash(leaf, value);
+    return value === undefined || valueHash === undefined ? undefined : { value, valueHash };
   }
 
   /** The child of `node` (at `depth`, on the path of `key`) in slot `i`. */
@@ -524,6 +525,10 @@ const kindOf = (child: Child): number => (child === null ? 0 : child instanceof 
 function sameChild(before: Child, after: Child): boolean {
   if (before === null || after === null) return before === after;
   return before === after || equalBytes(before.hash, after.hash);
+}
+
+function missingValue(key: Uint8Array): StateError {
+  return new StateError("STATE_MISSING_NODE", `the value of key ${toHex(key)} is missing or damaged`);
 }
 
 function assertHash(name: string, value: Uint8Array): void {

@@ -205,7 +205,7 @@ export function makeNode(version: number, children: ReadonlyArray<null | LeafEnt
 /**
  * Reads the node record of `version` and checks that it hashes to `hash`, so a damaged database
  * is reported instead of serving a wrong state. A leaf's key and value are checked against its
- * hash when the value is read (checkValue).
+ * hash when the value is read (matchingValueHash).
  */
 export function decodeNode(hash: Uint8Array, version: number, bytes: Uint8Array): TrieNode {
   const fail = (why: string) => corrupt(hash, why);
@@ -261,16 +261,10 @@ export function decodeRoot(hash: Uint8Array, bytes: Uint8Array): RootRecord {
   throw corrupt(hash, "bad root record");
 }
 
-/**
- * The hash of `value`, once it is checked to be the value of `leaf`: its key and value give the
- * leaf's hash. Throws STATE_CORRUPT_NODE for a missing or damaged value record.
- */
-export function checkValue(leaf: LeafEntry, value: Uint8Array | undefined): Uint8Array {
-  const valueHash = value === undefined ? undefined : valueHashOf(value);
-  if (valueHash === undefined || !equalBytes(leafHash(leaf.key, valueHash), leaf.hash)) {
-    throw new StateError("STATE_MISSING_NODE", `the value of key ${toHex(leaf.key)} is missing or damaged`);
-  }
-  return valueHash;
+/** sha256(`value`) if `value` is `leaf`'s: its key and value give the leaf's hash; else undefined. */
+export function matchingValueHash(leaf: LeafEntry, value: Uint8Array): Uint8Array | undefined {
+  const valueHash = valueHashOf(value);
+  return equalBytes(leafHash(leaf.key, valueHash), leaf.hash) ? valueHash : undefined;
 }
 
 function corrupt(hash: Uint8Array, why: string): StateError {
