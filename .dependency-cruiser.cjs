@@ -23,6 +23,13 @@ module.exports = {
       to: { path: "node_modules/(level|classic-level|abstract-level|memory-level)/" },
     },
     {
+      name: "sodium-only-in-crypto",
+      comment: "Only node/crypto calls libsodium; the rest verifies through its pinned rule.",
+      severity: "error",
+      from: { pathNot: "^node/crypto/" },
+      to: { path: "node_modules/sodium-native/" },
+    },
+    {
       name: "commander-only-in-cli",
       severity: "error",
       from: { pathNot: "^cli/" },

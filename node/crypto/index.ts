@@ -4,4 +4,4 @@ export { checkPublicKey, generateKeyPair, type KeyPair, keyPairFromSeed } from "
 export { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from "./rule.ts";
 export { sha256, sha256Concat, sha256Into } from "./sha256.ts";
 export { sign } from "./sign.ts";
-export { verify, verifyNoble } from "./verify.ts";
+export { verify, verifyNoble, verifyOpenSsl } from "./verify.ts";

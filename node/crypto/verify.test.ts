@@ -5,24 +5,26 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { keyPairFromSeed } from "./keys.ts";
 import { sign } from "./sign.ts";
-import { verify, verifyNoble } from "./verify.ts";
+import { verify, verifyNoble, verifyOpenSsl } from "./verify.ts";
 
 const { Point } = ed25519;
 const L = Point.Fn.ORDER;
-const paths = { node: verify, noble: verifyNoble };
-const bothVerify = (sig: Uint8Array, msg: Uint8Array, key: Uint8Array): [boolean, boolean] => [
+const paths = { sodium: verify, openssl: verifyOpenSsl, noble: verifyNoble };
+/** The verdicts of the fast path (libsodium) and of both cross-checks, in that order. */
+const allVerify = (sig: Uint8Array, msg: Uint8Array, key: Uint8Array): [boolean, boolean, boolean] => [
   verify(sig, msg, key),
+  verifyOpenSsl(sig, msg, key),
   verifyNoble(sig, msg, key),
 ];
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 const pair = keyPairFromSeed(new Uint8Array(32).fill(42));
 
-describe("verify and verifyNoble", () => {
+describe("verify, verifyOpenSsl and verifyNoble", () => {
   test("accept what sign produced, for any key and message", () => {
     fc.assert(
       fc.property(bytes(32), fc.uint8Array({ maxLength: 300 }), (seed, msg) => {
         const { publicKey, secretKey } = keyPairFromSeed(seed);
-        expect(bothVerify(sign(msg, secretKey), msg, publicKey)).toEqual([true, true]);
+        expect(allVerify(sign(msg, secretKey), msg, publicKey)).toEqual([true, true, true]);
       }),
       { seed: 41, numRuns: 100 },
     );
@@ -32,16 +34,16 @@ describe("verify and verifyNoble", () => {
     const msg = Uint8Array.of(0, 1, 2, 3, 4, 5, 6, 7);
     const sig = sign(msg, pair.secretKey);
     const flips = (b: Uint8Array) => Array.from({ length: b.length * 8 }, (_, i) => flip(b, i));
-    for (const bad of flips(sig)) expect(bothVerify(bad, msg, pair.publicKey)).toEqual([false, false]);
-    for (const bad of flips(msg)) expect(bothVerify(sig, bad, pair.publicKey)).toEqual([false, false]);
-    for (const bad of flips(pair.publicKey)) expect(bothVerify(sig, msg, bad)).toEqual([false, false]);
-    expect(bothVerify(sig, msg, pair.publicKey)).toEqual([true, true]);
+    for (const bad of flips(sig)) expect(allVerify(bad, msg, pair.publicKey)).toEqual([false, false, false]);
+    for (const bad of flips(msg)) expect(allVerify(sig, bad, pair.publicKey)).toEqual([false, false, false]);
+    for (const bad of flips(pair.publicKey)) expect(allVerify(sig, msg, bad)).toEqual([false, false, false]);
+    expect(allVerify(sig, msg, pair.publicKey)).toEqual([true, true, true]);
   });
 
-  test("refuse random 64-byte strings, both alike", () => {
+  test("refuse random 64-byte strings, all alike", () => {
     fc.assert(
       fc.property(bytes(64), fc.uint8Array({ maxLength: 64 }), (sig, msg) => {
-        expect(bothVerify(sig, msg, pair.publicKey)).toEqual([false, false]);
+        expect(allVerify(sig, msg, pair.publicKey)).toEqual([false, false, false]);
       }),
       { seed: 42, numRuns: 300 },
     );
@@ -50,8 +52,8 @@ describe("verify and verifyNoble", () => {
   test("agree on random keys, signatures and messages", () => {
     fc.assert(
       fc.property(bytes(64), fc.uint8Array({ maxLength: 64 }), bytes(32), (sig, msg, key) => {
-        const [node, noble] = bothVerify(sig, msg, key);
-        expect(node).toBe(noble);
+        const [sodium, openssl, noble] = allVerify(sig, msg, key);
+        expect([openssl, noble]).toEqual([sodium, sodium]);
       }),
       { seed: 43, numRuns: 300 },
     );
@@ -83,7 +85,7 @@ describe("verify and verifyNoble", () => {
           // [S]B = R + [h]A' holds exactly when the small-order parts cancel: T = 0 for R, [h]T = 0 for A.
           const expected =
             k === "torsion-r" ? i === 0 : k === "torsion-a" ? t.multiplyUnsafe(h).is0() : false;
-          expect(bothVerify(sig, msg, key)).toEqual([expected, expected]);
+          expect(allVerify(sig, msg, key)).toEqual([expected, expected, expected]);
         },
       ),
       { seed: 44, numRuns: 300 },
@@ -117,8 +119,12 @@ describe("verify and verifyNoble", () => {
     const sig = sign(msg, pair.secretKey);
     const framed = concatBytes(Uint8Array.of(9, 9), sig, msg, pair.publicKey);
     const view = (from: number, len: number) => framed.subarray(from, from + len);
-    expect(bothVerify(view(2, 64), view(66, 3), view(69, 32))).toEqual([true, true]);
-    expect(bothVerify(Buffer.from(sig), Buffer.from(msg), Buffer.from(pair.publicKey))).toEqual([true, true]);
+    expect(allVerify(view(2, 64), view(66, 3), view(69, 32))).toEqual([true, true, true]);
+    expect(allVerify(Buffer.from(sig), Buffer.from(msg), Buffer.from(pair.publicKey))).toEqual([
+      true,
+      true,
+      true,
+    ]);
   });
 
   test("judge a key by its current bytes, even when the caller refills its array", () => {
@@ -133,7 +139,7 @@ describe("verify and verifyNoble", () => {
 });
 
 describe("why not noble's own ed25519.verify (crypto §4)", () => {
-  test("it accepts an R with a small-order component, which OpenSSL and Gram refuse", () => {
+  test("it accepts an R with a small-order component, which libsodium, OpenSSL and Gram refuse", () => {
     const seed = new Uint8Array(32).fill(42);
     const { scalar: a, pointBytes } = ed25519.utils.getExtendedPublicKey(seed);
     const msg = Uint8Array.of(1, 2, 3);
@@ -144,7 +150,7 @@ describe("why not noble's own ed25519.verify (crypto §4)", () => {
     const h = bytesToNumberLE(sha512(concatBytes(R, pointBytes, msg))) % L;
     const sig = concatBytes(R, numberToBytesLE((r + h * a) % L, 32));
     expect(ed25519.verify(sig, msg, pointBytes, { zip215: false })).toBe(true);
-    expect(bothVerify(sig, msg, pointBytes)).toEqual([false, false]);
+    expect(allVerify(sig, msg, pointBytes)).toEqual([false, false, false]);
   });
 });
 
