@@ -13,7 +13,7 @@ import { equalBytes, toHex } from "../bytes/index.ts";
 import { decode, encode, t } from "../codec/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import { Account, type LedgerAddress } from "../ledger/index.ts";
-import { leafHash, MerkleTrie, type PreparedUpdate, type TrieChange, valueHashOf } from "../state/index.ts";
+import { MerkleTrie, type PreparedUpdate, type TrieChange } from "../state/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
 import { HashLru } from "./hashLru.ts";
 import { key, prefixEnd, wcByte } from "./records.ts";
@@ -222,6 +222,8 @@ export class ShardStore {
     const updates: PreparedUpdate[] = [];
     const ops: WriteOp[] = [];
     const accountChanges: TrieChange[] = [];
+    // Kept once the accounts trie has hashed their records (by position in accountChanges).
+    const written: { id: Uint8Array; account: Account; record: Uint8Array; at: number }[] = [];
     for (const w of writes) {
       const id = w.address.id;
       if (w.code !== null) ops.push({ type: "put", key: key(CODE_PREFIX, sha256(w.code)), value: w.code });
@@ -286,16 +288,21 @@ export class ShardStore {
         account = { ...account, status: { ...account.status, storageRoot }, storageBytes: Number(size) };
       }
       const record = encode(Account, account);
+      written.push({ id, account, record, at: accountChanges.length });
       accountChanges.push({ key: id, value: record });
-      this.#accounts.set(
-        id,
-        // Not yet at any root: the block's state may never be committed.
-        { leafHash: leafHash(id, valueHashOf(record)), account, record, checkedAt: null },
-        record.length + ENTRY_OVERHEAD,
-      );
     }
     const accountsUpdate = await this.trie.prepare(root, accountChanges);
     updates.push(accountsUpdate);
+    for (const { id, account, record, at } of written) {
+      const hash = accountsUpdate.leafHashes[at];
+      if (hash === null) continue; // a later write of the same account in this block won
+      // Not yet at any root: the block's state may never be committed.
+      this.#accounts.set(
+        id,
+        { leafHash: hash, account, record, checkedAt: null },
+        record.length + ENTRY_OVERHEAD,
+      );
+    }
     return { root: accountsUpdate.root, updates, ops };
   }
 

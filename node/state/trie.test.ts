@@ -11,6 +11,7 @@ import {
   decodeProof,
   EMPTY_HASH,
   encodeProof,
+  leafHash,
   MerkleTrie,
   type PreparedUpdate,
   StateError,
@@ -155,6 +156,25 @@ describe("MerkleTrie", () => {
     ]);
     expect(await trie.get(root, k)).toEqual(val("b"));
     expect(hex(root)).toBe(hex(referenceRoot([[k, val("b")]])));
+  });
+
+  test("a prepared update names the leaf each change left, by position", async () => {
+    const trie = new MerkleTrie(new MemoryStore());
+    const root = await trie.update(EMPTY_HASH, [{ key: key(2), value: val("x") }]);
+    const prepared = await trie.prepare(root, [
+      { key: key(1), value: val("a") },
+      { key: key(2), value: null },
+      { key: key(1), value: val("b") },
+      { key: key(3), value: val("c") },
+    ]);
+    expect(prepared.leafHashes.map((h) => (h === null ? null : hex(h)))).toEqual([
+      null,
+      null,
+      hex(leafHash(key(1), valueHashOf(val("b")))),
+      hex(leafHash(key(3), valueHashOf(val("c")))),
+    ]);
+    await trie.commit(prepared);
+    expect(await trie.getLeafHash(prepared.root, key(3))).toEqual(prepared.leafHashes[3]);
   });
 
   test("an update built on one still being written gives the same states", async () => {

@@ -54,6 +54,13 @@ export interface PreparedUpdate {
   ops: readonly WriteOp[];
   readonly created: readonly TrieNode[];
   readonly replaced: readonly TrieNode[];
+  /**
+   * By position in the changes given to prepare: the hash of the leaf that change left in the
+   * new state (state §2.2), or null for a delete or a change a later one of the same key
+   * overrode. A caller that keeps values by their leaf hash need not hash them again; the
+   * arrays are the trie's own, to be read, not changed.
+   */
+  readonly leafHashes: readonly (Uint8Array | null)[];
 }
 
 export interface MerkleTrieOptions {
@@ -169,7 +176,8 @@ export class MerkleTrie {
     const version = await this.#allocateVersion();
     work.version = version;
     const ops: WriteOp[] = [];
-    const sorted = this.#normalize(changes, version, ops);
+    const leafHashes = new Array<Uint8Array | null>(changes.length).fill(null);
+    const sorted = this.#normalize(changes, version, ops, leafHashes);
     if (start instanceof TrieNode) await this.#preload(start, sorted, work.local);
     const result = sorted.length === 0 ? start : this.#updateSub(start, 0, sorted, 0, sorted.length, work);
 
@@ -198,6 +206,7 @@ export class MerkleTrie {
       ops,
       created: work.created.map((c) => c.node),
       replaced: work.replaced,
+      leafHashes,
     };
   }
 
@@ -345,7 +354,12 @@ export class MerkleTrie {
     return next.value++;
   }
 
-  #normalize(changes: readonly TrieChange[], version: number, ops: WriteOp[]): Change[] {
+  #normalize(
+    changes: readonly TrieChange[],
+    version: number,
+    ops: WriteOp[],
+    leafHashes: Array<Uint8Array | null>,
+  ): Change[] {
     const order: number[] = [];
     for (let n = 0; n < changes.length; n++) {
       const { key, value } = changes[n];
@@ -371,6 +385,7 @@ export class MerkleTrie {
       let hash: Uint8Array | null = null;
       if (change.value !== null) {
         hash = leafHash(key, valueHashOf(change.value));
+        leafHashes[order[r]] = hash;
         ops.push({ type: "put", key: valueKey(this.#prefix, version, key), value: carveCopy(change.value) });
       }
       sorted.push({ key, hash });
