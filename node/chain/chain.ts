@@ -240,9 +240,12 @@ export class Chain {
       { type: "put", key: keys.head(), value: encode(Head, head) },
       { type: "put", key: keys.format(), value: formatRecord(STORE_FORMAT) },
     ];
-    await state.trie.commitMany(
-      [...shardState.updates, ...mcState.updates],
-      [...shardState.ops, ...mcState.ops, ...ops],
+    await state.commitMany(
+      [
+        { workchain: BASECHAIN, prepared: shardState },
+        { workchain: MASTERCHAIN, prepared: mcState },
+      ],
+      ops,
     );
     return new Chain(store, state, genesis.config, head, mc, shard, options);
   }
@@ -501,9 +504,12 @@ export class Chain {
     const head: Head = { mc: { seqno: mc.header.seqno, hash: mc.hash }, genesis: this.#head.genesis, supply };
     ops.push({ type: "put", key: keys.signatures(mc.hash), value: encode(BlockSignatures, signatures) });
     ops.push({ type: "put", key: keys.head(), value: encode(Head, head) });
-    await this.state.trie.commitMany(
-      [...shard.state.updates, ...mc.state.updates],
-      [...shard.state.ops, ...mc.state.ops, ...ops],
+    await this.state.commitMany(
+      [
+        { workchain: BASECHAIN, prepared: shard.state },
+        { workchain: MASTERCHAIN, prepared: mc.state },
+      ],
+      ops,
     );
     this.#head = head;
     for (const c of [shard, mc]) this.#queuedMessages += c.exported.length - c.importedKeys.length;

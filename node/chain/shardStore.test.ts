@@ -201,25 +201,102 @@ describe("ShardStore", () => {
     const r2 = await applied(shard, r1, [
       { address: addr(1), before: a1, account: { ...a1, balance: 90n }, code: null, storage: [] },
     ]);
-    let walks = 0;
-    const getLeafHash = shard.trie.getLeafHash.bind(shard.trie);
-    shard.trie.getLeafHash = (root, id) => {
-      walks++;
-      return getLeafHash(root, id);
-    };
-    // The block's own version is kept, but not yet known to be at r2: found there once.
-    expect((await shard.account(r2, addr(1).id))?.balance).toBe(90n);
-    expect(walks).toBe(1);
-    // At an equal root (another array with the same bytes), no walk.
-    expect((await shard.account(r2.slice(), addr(1).id))?.balance).toBe(90n);
-    expect(walks).toBe(1);
+    const walks = countWalks(shard);
     // Another root walks, and answers with its own version.
     expect((await shard.account(r1, addr(1).id))?.balance).toBe(100n);
-    expect(walks).toBe(2);
+    expect(walks()).toBe(1);
+    // At an equal root (another array with the same bytes), no walk.
+    expect((await shard.account(r1.slice(), addr(1).id))?.balance).toBe(100n);
+    expect(walks()).toBe(1);
+    // The newest root: the kept version is now r1's, so it walks once, then knows.
+    expect((await shard.account(r2, addr(1).id))?.balance).toBe(90n);
+    expect((await shard.account(r2, addr(1).id))?.balance).toBe(90n);
+    expect(walks()).toBe(2);
     // Changing the array it was found with does not change what it was found at.
-    const held = r2.slice();
-    expect((await shard.account(held, addr(1).id))?.balance).toBe(90n);
+    const held = r1.slice();
+    expect((await shard.account(held, addr(1).id))?.balance).toBe(100n);
     held.fill(0);
     expect(await shard.account(held, addr(1).id)).toBe(null);
   });
+
+  test("after a commit, what it wrote and what it left are read at the new root with no walk", async () => {
+    const store = new MemoryStore();
+    const shard = new ShardStore(store);
+    const r1 = await applied(shard, EMPTY_HASH, [deploy(1, 100n, []), deploy(2, 50n, [])]);
+    const walks = countWalks(shard);
+    const a1 = (await shard.account(r1, addr(1).id)) as Account;
+    expect((await shard.account(r1, addr(2).id))?.balance).toBe(50n);
+    const r2 = await applied(shard, r1, [
+      { address: addr(1), before: a1, account: { ...a1, balance: 90n }, code: null, storage: [] },
+    ]);
+    const a2 = (await shard.account(r2, addr(2).id)) as Account;
+    const r3 = await applied(shard, r2, [
+      { address: addr(2), before: a2, account: null, code: null, storage: [] },
+    ]);
+    expect((await shard.account(r3, addr(1).id))?.balance).toBe(90n);
+    expect(walks()).toBe(0);
+    // A deleted account is not served from what was kept for it.
+    expect(await shard.account(r3, addr(2).id)).toBe(null);
+    const fresh = new ShardStore(store);
+    for (const root of [r1, r2, r3])
+      for (const n of [1, 2])
+        expect(await shard.account(root, addr(n).id)).toEqual(await fresh.account(root, addr(n).id));
+  });
+
+  test("a version read between a block's prepare and its commit is walked again after it", async () => {
+    const shard = new ShardStore(new MemoryStore());
+    const r1 = await applied(shard, EMPTY_HASH, [deploy(1, 100n, [])]);
+    const a1 = (await shard.account(r1, addr(1).id)) as Account;
+    const prepared = await shard.prepare(r1, [
+      { address: addr(1), before: a1, account: { ...a1, balance: 90n }, code: null, storage: [] },
+    ]);
+    // The mempool reads the newest committed state while the block is being written.
+    const walks = countWalks(shard);
+    expect((await shard.account(r1, addr(1).id))?.balance).toBe(100n);
+    await shard.commit(prepared);
+    expect((await shard.account(prepared.root, addr(1).id))?.balance).toBe(90n);
+    expect(walks()).toBe(2);
+  });
+
+  test("a commit off the newest root trusts nothing kept before it", async () => {
+    const shard = new ShardStore(new MemoryStore());
+    const r1 = await applied(shard, EMPTY_HASH, [deploy(1, 100n, []), deploy(2, 50n, [])]);
+    // Another line from the empty state: account 2 does not exist there.
+    const other = await applied(shard, EMPTY_HASH, [deploy(1, 70n, [])]);
+    const walks = countWalks(shard);
+    expect((await shard.account(other, addr(1).id))?.balance).toBe(70n);
+    expect(await shard.account(other, addr(2).id)).toBe(null);
+    expect(walks()).toBe(1);
+    expect((await shard.account(r1, addr(2).id))?.balance).toBe(50n);
+  });
+
+  test("each workchain has its own newest root", async () => {
+    const shard = new ShardStore(new MemoryStore());
+    const base = await shard.prepare(EMPTY_HASH, [deploy(1, 100n, [])]);
+    const master = await shard.prepare(EMPTY_HASH, [
+      { ...deploy(2, 5n, []), address: { workchain: -1n, id: addr(2).id } },
+    ]);
+    await shard.commitMany([
+      { workchain: 0n, prepared: base },
+      { workchain: -1n, prepared: master },
+    ]);
+    const walks = countWalks(shard);
+    expect((await shard.account(base.root, addr(1).id))?.balance).toBe(100n);
+    expect((await shard.account(master.root, addr(2).id))?.balance).toBe(5n);
+    expect(walks()).toBe(0);
+    // Each chain's accounts are absent from the other's state, however they were kept.
+    expect(await shard.account(master.root, addr(1).id)).toBe(null);
+    expect(await shard.account(base.root, addr(2).id)).toBe(null);
+  });
 });
+
+/** Counts the trie walks the shard store makes from now on. */
+function countWalks(shard: ShardStore): () => number {
+  let walks = 0;
+  const getLeafHash = shard.trie.getLeafHash.bind(shard.trie);
+  shard.trie.getLeafHash = (root, id) => {
+    walks++;
+    return getLeafHash(root, id);
+  };
+  return () => walks;
+}

@@ -63,9 +63,13 @@ const ENTRY_OVERHEAD = 160;
 const CODE_CACHE_BYTES = 16 * 1024 * 1024;
 
 export interface PreparedState {
+  /** The root it was prepared on. */
+  base: Uint8Array;
   root: Uint8Array;
   updates: PreparedUpdate[];
   ops: WriteOp[];
+  /** Every account it writes, with the entry it kept for it (null: deleted, or a later write won). */
+  written: readonly { id: Uint8Array; kept: KeptAccount | null }[];
 }
 
 /** ledger §3.3: the trie value of a storage item names its key, so the map can be listed and proved. */
@@ -89,6 +93,20 @@ interface KeptAccount {
    * walks were 5% of the block builder's thread.
    */
   checkedAt: Uint8Array | null;
+  /**
+   * The commit count at which this version was known to be the account's at the newest committed
+   * root of `workchain` (-1: never). Every commit since either wrote the account, and then marked
+   * or dropped this entry, or left it as it is: so while that root's line of commits is unbroken,
+   * the entry is current there with no walk, whatever the block just written.
+   */
+  epoch: number;
+  workchain: bigint | null;
+}
+
+/** The newest committed root of a workchain, and the commit from which its line is unbroken. */
+interface Head {
+  root: Uint8Array;
+  since: number;
 }
 
 export interface ShardStoreOptions {
@@ -107,6 +125,10 @@ export class ShardStore {
   readonly #storage: HashLru<{ root: Uint8Array; items: StorageItems }>;
   /** Code by hash, bounded by bytes: every contract deployed adds one, and any sender can deploy. */
   readonly #code = new HashLru<Uint8Array>(CODE_CACHE_BYTES);
+  /** By workchain: the root its last commit made, as committed through this store. */
+  readonly #heads = new Map<bigint, Head>();
+  /** Commits made through this store. */
+  #epoch = 0;
 
   constructor(store: KvStore, options: ShardStoreOptions = {}) {
     this.#store = store;
@@ -126,18 +148,45 @@ export class ShardStore {
     id: Uint8Array,
   ): Promise<{ account: Account; record: Uint8Array } | null> {
     const kept = this.#accounts.get(id);
+    if (kept !== undefined && this.#currentAt(kept, root)) return kept;
     if (kept?.checkedAt != null && equalBytes(kept.checkedAt, root)) return kept;
     const hash = await this.trie.getLeafHash(root, id);
     if (hash === undefined) return null;
     if (kept !== undefined && equalBytes(kept.leafHash, hash)) {
       kept.checkedAt = root.slice();
+      this.#stamp(kept, root);
       return kept;
     }
     const record = await this.trie.get(root, id);
     if (record === undefined) return null;
-    const entry = { leafHash: hash, account: decode(Account, record), record, checkedAt: root.slice() };
+    const entry: KeptAccount = {
+      leafHash: hash,
+      account: decode(Account, record),
+      record,
+      checkedAt: root.slice(),
+      epoch: -1,
+      workchain: null,
+    };
+    this.#stamp(entry, root);
     this.#accounts.set(id, entry, record.length + ENTRY_OVERHEAD);
     return entry;
+  }
+
+  /** Whether `kept` is the account's version at `root` by the commits alone (no walk). */
+  #currentAt(kept: KeptAccount, root: Uint8Array): boolean {
+    if (kept.workchain === null) return false;
+    const head = this.#heads.get(kept.workchain);
+    return head !== undefined && kept.epoch >= head.since && equalBytes(head.root, root);
+  }
+
+  /** `kept` was just found at `root`: if that is a workchain's newest root, it is current there. */
+  #stamp(kept: KeptAccount, root: Uint8Array): void {
+    for (const [workchain, head] of this.#heads) {
+      if (!equalBytes(head.root, root)) continue;
+      kept.epoch = this.#epoch;
+      kept.workchain = workchain;
+      return;
+    }
   }
 
   /**
@@ -224,10 +273,12 @@ export class ShardStore {
     const accountChanges: TrieChange[] = [];
     // Kept once the accounts trie has hashed their records (by position in accountChanges).
     const written: { id: Uint8Array; account: Account; record: Uint8Array; at: number }[] = [];
+    const deleted: Uint8Array[] = [];
     for (const w of writes) {
       const id = w.address.id;
       if (w.code !== null) ops.push({ type: "put", key: key(CODE_PREFIX, sha256(w.code)), value: w.code });
       if (w.account === null) {
+        deleted.push(id);
         accountChanges.push({ key: id, value: null });
         await this.#deleteFlatStorage(w.address, ops);
         continue;
@@ -293,17 +344,26 @@ export class ShardStore {
     }
     const accountsUpdate = await this.trie.prepare(root, accountChanges);
     updates.push(accountsUpdate);
+    const kept: PreparedState["written"][number][] = deleted.map((id) => ({ id, kept: null }));
     for (const { id, account, record, at } of written) {
       const hash = accountsUpdate.leafHashes[at];
-      if (hash === null) continue; // a later write of the same account in this block won
+      if (hash === null) {
+        kept.push({ id, kept: null }); // a later write of the same account in this block won
+        continue;
+      }
       // Not yet at any root: the block's state may never be committed.
-      this.#accounts.set(
-        id,
-        { leafHash: hash, account, record, checkedAt: null },
-        record.length + ENTRY_OVERHEAD,
-      );
+      const entry: KeptAccount = {
+        leafHash: hash,
+        account,
+        record,
+        checkedAt: null,
+        epoch: -1,
+        workchain: null,
+      };
+      this.#accounts.set(id, entry, record.length + ENTRY_OVERHEAD);
+      kept.push({ id, kept: entry });
     }
-    return { root: accountsUpdate.root, updates, ops };
+    return { base: root.slice(), root: accountsUpdate.root, updates, ops, written: kept };
   }
 
   /** The deletes of every flat storage record of `address` (a deleted or wiped account). */
@@ -312,8 +372,50 @@ export class ShardStore {
       ops.push({ type: "del", key: key(FLAT_PREFIX, wcByte(address.workchain), address.id, item.key) });
   }
 
-  /** Writes a prepared state and the caller's records (the block) in one atomic batch. */
-  async commit(prepared: PreparedState, extraOps: readonly WriteOp[] = []): Promise<void> {
-    await this.trie.commitMany(prepared.updates, [...prepared.ops, ...extraOps]);
+  /** Writes a prepared state of `workchain` and the caller's records (the block) in one atomic batch. */
+  async commit(prepared: PreparedState, extraOps: readonly WriteOp[] = [], workchain = 0n): Promise<void> {
+    await this.commitMany([{ workchain, prepared }], extraOps);
+  }
+
+  /**
+   * Writes prepared states (one per workchain: a round's blocks) and the caller's records in one
+   * atomic batch; then each is its workchain's newest root, and the accounts it wrote are known
+   * to be current there.
+   */
+  async commitMany(
+    states: readonly { workchain: bigint; prepared: PreparedState }[],
+    extraOps: readonly WriteOp[] = [],
+  ): Promise<void> {
+    const updates: PreparedUpdate[] = [];
+    const ops: WriteOp[] = [];
+    for (const { prepared } of states) {
+      updates.push(...prepared.updates);
+      ops.push(...prepared.ops);
+    }
+    ops.push(...extraOps);
+    await this.trie.commitMany(updates, ops);
+    for (const { workchain, prepared } of states) this.#advance(workchain, prepared);
+  }
+
+  #advance(workchain: bigint, prepared: PreparedState): void {
+    const epoch = ++this.#epoch;
+    const head = this.#heads.get(workchain);
+    // Built on another root (a first commit, or one off the line): no older entry is trusted.
+    const since = head !== undefined && equalBytes(head.root, prepared.base) ? head.since : epoch;
+    const root = prepared.root.slice();
+    this.#heads.set(workchain, { root, since });
+    for (const { id, kept } of prepared.written) {
+      const current = this.#accounts.get(id);
+      if (current === undefined) continue;
+      if (current === kept) {
+        kept.checkedAt = root;
+        kept.epoch = epoch;
+        kept.workchain = workchain;
+      } else {
+        // Another version (an older read, or a later block's): it must walk to be trusted again.
+        current.epoch = -1;
+        current.workchain = null;
+      }
+    }
   }
 }
