@@ -129,6 +129,14 @@ describe("ShardStore", () => {
     expect([...(await shard.storageOf(addr(1))).values()].map((i) => i.value)).toEqual([7n]);
     expect(await store.get(Uint8Array.of(0x42))).toBeUndefined();
     expect(await shard.trie.hasRoot(prepared.root)).toBe(false);
+    // The version the failed block kept is not taken for the newest state's.
+    expect(await shard.account(r1, addr(1).id)).toEqual(before);
+    // Written again, it is.
+    await shard.commit(prepared, [extra]);
+    expect((await shard.account(prepared.root, addr(1).id))?.storageBytes).toBe(before?.storageBytes);
+    expect(await shard.account(prepared.root, addr(1).id)).toEqual(
+      await new ShardStore(store).account(prepared.root, addr(1).id),
+    );
   });
 
   test("kept storage maps: a block's new map is served by its root alone and equals the flat index", async () => {
@@ -287,6 +295,41 @@ describe("ShardStore", () => {
     // Each chain's accounts are absent from the other's state, however they were kept.
     expect(await shard.account(master.root, addr(1).id)).toBe(null);
     expect(await shard.account(base.root, addr(2).id)).toBe(null);
+    await expect(
+      shard.commitMany([
+        { workchain: 0n, prepared: base },
+        { workchain: 0n, prepared: master },
+      ]),
+    ).rejects.toThrow("one prepared state per workchain");
+  });
+
+  test("one id in both workchains: a block of one never answers for the other", async () => {
+    const store = new MemoryStore();
+    const shard = new ShardStore(store);
+    const inMaster = { workchain: -1n, id: addr(1).id };
+    const b1 = await shard.prepare(EMPTY_HASH, [deploy(1, 100n, [])]);
+    const m1 = await shard.prepare(EMPTY_HASH, [{ ...deploy(1, 5n, []), address: inMaster }]);
+    await shard.commitMany([
+      { workchain: 0n, prepared: b1 },
+      { workchain: -1n, prepared: m1 },
+    ]);
+    const a = (await shard.account(b1.root, addr(1).id)) as Account;
+    const m = (await shard.account(m1.root, inMaster.id)) as Account;
+    const b2 = await shard.prepare(b1.root, [
+      { address: addr(1), before: a, account: { ...a, balance: 90n }, code: null, storage: [] },
+    ]);
+    const m2 = await shard.prepare(m1.root, [
+      { address: inMaster, before: m, account: { ...m, balance: 4n }, code: null, storage: [] },
+    ]);
+    await shard.commitMany([
+      { workchain: -1n, prepared: m2 },
+      { workchain: 0n, prepared: b2 },
+    ]);
+    const fresh = new ShardStore(store);
+    for (const root of [b1.root, m1.root, b2.root, m2.root, b2.root, m2.root])
+      expect(await shard.account(root, addr(1).id)).toEqual(await fresh.account(root, addr(1).id));
+    expect((await shard.account(b2.root, addr(1).id))?.balance).toBe(90n);
+    expect((await shard.account(m2.root, addr(1).id))?.balance).toBe(4n);
   });
 });
 

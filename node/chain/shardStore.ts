@@ -87,7 +87,8 @@ interface KeptAccount {
   account: Account;
   record: Uint8Array;
   /**
-   * A copy of the last state root at which the trie's leaf was found to hold this version. A root
+   * The last state root at which the trie's leaf was found to hold this version (the store's own
+   * array, never changed; a caller's is copied). A root
    * names one state forever, so another read at that root needs no walk down the trie: the
    * mempool's check of a sender and the block that then runs it read at the same root, and the
    * walks were 5% of the block builder's thread.
@@ -372,7 +373,10 @@ export class ShardStore {
       ops.push({ type: "del", key: key(FLAT_PREFIX, wcByte(address.workchain), address.id, item.key) });
   }
 
-  /** Writes a prepared state of `workchain` and the caller's records (the block) in one atomic batch. */
+  /**
+   * Writes a prepared state of `workchain` (the basechain unless told) and the caller's records
+   * (the block) in one atomic batch.
+   */
   async commit(prepared: PreparedState, extraOps: readonly WriteOp[] = [], workchain = 0n): Promise<void> {
     await this.commitMany([{ workchain, prepared }], extraOps);
   }
@@ -386,6 +390,8 @@ export class ShardStore {
     states: readonly { workchain: bigint; prepared: PreparedState }[],
     extraOps: readonly WriteOp[] = [],
   ): Promise<void> {
+    const chains = new Set(states.map((s) => s.workchain));
+    if (chains.size !== states.length) throw new TypeError("commitMany: one prepared state per workchain");
     const updates: PreparedUpdate[] = [];
     const ops: WriteOp[] = [];
     for (const { prepared } of states) {
