@@ -88,10 +88,9 @@ interface KeptAccount {
   record: Uint8Array;
   /**
    * The last state root at which the trie's leaf was found to hold this version (the store's own
-   * array, never changed; a caller's is copied). A root
-   * names one state forever, so another read at that root needs no walk down the trie: the
-   * mempool's check of a sender and the block that then runs it read at the same root, and the
-   * walks were 5% of the block builder's thread.
+   * array, never changed; a caller's is copied). A root names one state forever, so another read
+   * at that root needs no walk down the trie: the mempool's check of a sender and the block that
+   * then runs it read at the same root, and the walks were 5% of the block builder's thread.
    */
   checkedAt: Uint8Array | null;
   /**
@@ -274,12 +273,13 @@ export class ShardStore {
     const accountChanges: TrieChange[] = [];
     // Kept once the accounts trie has hashed their records (by position in accountChanges).
     const written: { id: Uint8Array; account: Account; record: Uint8Array; at: number }[] = [];
-    const deleted: Uint8Array[] = [];
+    // What the commit must settle in the kept accounts: deletes first, then each write's entry.
+    const touched: { id: Uint8Array; kept: KeptAccount | null }[] = [];
     for (const w of writes) {
       const id = w.address.id;
       if (w.code !== null) ops.push({ type: "put", key: key(CODE_PREFIX, sha256(w.code)), value: w.code });
       if (w.account === null) {
-        deleted.push(id);
+        touched.push({ id, kept: null });
         accountChanges.push({ key: id, value: null });
         await this.#deleteFlatStorage(w.address, ops);
         continue;
@@ -345,11 +345,10 @@ export class ShardStore {
     }
     const accountsUpdate = await this.trie.prepare(root, accountChanges);
     updates.push(accountsUpdate);
-    const kept: PreparedState["written"][number][] = deleted.map((id) => ({ id, kept: null }));
     for (const { id, account, record, at } of written) {
       const hash = accountsUpdate.leafHashes[at];
       if (hash === null) {
-        kept.push({ id, kept: null }); // a later write of the same account in this block won
+        touched.push({ id, kept: null }); // a later write of the same account in this block won
         continue;
       }
       // Not yet at any root: the block's state may never be committed.
@@ -362,9 +361,9 @@ export class ShardStore {
         workchain: null,
       };
       this.#accounts.set(id, entry, record.length + ENTRY_OVERHEAD);
-      kept.push({ id, kept: entry });
+      touched.push({ id, kept: entry });
     }
-    return { base: root.slice(), root: accountsUpdate.root, updates, ops, written: kept };
+    return { base: root.slice(), root: accountsUpdate.root, updates, ops, written: touched };
   }
 
   /** The deletes of every flat storage record of `address` (a deleted or wiped account). */
