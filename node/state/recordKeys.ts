@@ -1,14 +1,14 @@
-// Where the trie's records live in the store (specs/state.md §3). Node and value records are keyed
-// by the version (update) that wrote them first, in one run of keys under one tag, so each update
-// appends above every earlier record: LevelDB then moves whole files down its levels instead of
-// merging them again. The root records and the high-water mark, written with every update but
-// not in version order, sort below that run, where they overlap only the oldest files.
+// Where the trie's records live in the store (specs/state.md §3). Every record an update writes is
+// keyed by its version, in one run of keys under one tag, so each update appends above every
+// earlier record and LevelDB moves whole files down its levels instead of merging them again.
+// The index of roots by hash, which cannot be in version order, is written in bulk, seldom.
 import { HASH_BYTES, KEY_BYTES } from "./hashing.ts";
-import { VERSION_BYTES, writeVersion } from "./trieNode.ts";
+import { readVersion, VERSION_BYTES, writeVersion } from "./trieNode.ts";
 
-export const RECORD = { root: 0x01, lastVersion: 0x02, versioned: 0x03 } as const;
+export const RECORD = { rootIndex: 0x01, indexedThrough: 0x02, versioned: 0x03 } as const;
 
-/** In a versioned key, the byte after the version: a node's depth (0–63), or this for a value. */
+/** In a versioned key, the byte after the version: a node's depth (0–63), or one of these. */
+export const ROOT_MARK = 0xfe;
 export const VALUE_MARK = 0xff;
 
 function head(prefix: Uint8Array, tag: number, rest: number): { out: Uint8Array; at: number } {
@@ -38,12 +38,30 @@ export function valueKey(prefix: Uint8Array, version: number, key: Uint8Array): 
   return out;
 }
 
-export function rootKey(prefix: Uint8Array, root: Uint8Array): Uint8Array {
-  const { out, at } = head(prefix, RECORD.root, HASH_BYTES);
+/** version ‖ 0xfe: the root an update made, between its nodes and its values. */
+export function rootRecordKey(prefix: Uint8Array, version: number): Uint8Array {
+  const { out, at } = head(prefix, RECORD.versioned, VERSION_BYTES + 1);
+  writeVersion(out, at, version);
+  out[at + VERSION_BYTES] = ROOT_MARK;
+  return out;
+}
+
+/** The version a key of the run was written under. */
+export function versionOfKey(prefix: Uint8Array, key: Uint8Array): number {
+  return readVersion(key, prefix.length + 1);
+}
+
+/** Every key of the run: `start <= key < end`. */
+export function runRange(prefix: Uint8Array): { start: Uint8Array; end: Uint8Array } {
+  return { start: head(prefix, RECORD.versioned, 0).out, end: head(prefix, RECORD.versioned + 1, 0).out };
+}
+
+export function rootIndexKey(prefix: Uint8Array, root: Uint8Array): Uint8Array {
+  const { out, at } = head(prefix, RECORD.rootIndex, HASH_BYTES);
   out.set(root, at);
   return out;
 }
 
-export function lastVersionKey(prefix: Uint8Array): Uint8Array {
-  return head(prefix, RECORD.lastVersion, 0).out;
+export function indexedThroughKey(prefix: Uint8Array): Uint8Array {
+  return head(prefix, RECORD.indexedThrough, 0).out;
 }

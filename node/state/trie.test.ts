@@ -18,7 +18,7 @@ import {
   valueHashOf,
   verifyProof,
 } from "./index.ts";
-import { RECORD, VALUE_MARK } from "./recordKeys.ts";
+import { RECORD, ROOT_MARK, VALUE_MARK } from "./recordKeys.ts";
 import { referenceRoot } from "./referenceRoot.testkit.ts";
 
 /** Every node and value record of a trie with no prefix. */
@@ -382,6 +382,8 @@ describe("bad input and damage", () => {
     await expect(
       trie.update(EMPTY_HASH, [{ key: key(1), value: new Uint8Array((1 << 20) + 1) }]),
     ).rejects.toThrow(RangeError);
+    for (const indexSpan of [0, 1.5, 1 << 17])
+      expect(() => new MerkleTrie(new MemoryStore(), { indexSpan })).toThrow(RangeError);
   });
 
   test("an unknown root, a missing node and a corrupt node are reported by code", async () => {
@@ -416,8 +418,10 @@ describe("bad input and damage", () => {
     const root = await trie.update(EMPTY_HASH, changes);
     const records: Array<[Uint8Array, Uint8Array]> = [];
     const values: Array<[Uint8Array, Uint8Array]> = [];
-    for await (const entry of store.entries(versionedRecords))
-      (entry[0][9] === VALUE_MARK ? values : records).push(entry);
+    for await (const entry of store.entries(versionedRecords)) {
+      if (entry[0][9] === VALUE_MARK) values.push(entry);
+      else if (entry[0][9] !== ROOT_MARK) records.push(entry);
+    }
     return { store, trie, changes, root, records, values };
   }
 
@@ -520,5 +524,119 @@ describe("commitMany", () => {
     const reopened = new MerkleTrie(store, { cacheBytes: 0 });
     const next = await reopened.prepare(ub.root, [{ key: key(4), value: val("c") }]);
     expect(next.version).toBeGreaterThan(Math.max(ua.version, ub.version));
+  });
+});
+
+describe("the index of roots (state §3.2)", () => {
+  const indexRange = { start: Uint8Array.of(RECORD.rootIndex), end: Uint8Array.of(RECORD.rootIndex + 1) };
+  async function indexedRoots(store: KvStore): Promise<Set<string>> {
+    const out = new Set<string>();
+    for await (const [k] of store.entries(indexRange)) out.add(hex(k.subarray(1)));
+    return out;
+  }
+
+  /** `count` updates in a row, each changing three keys: the roots and the values last written. */
+  async function updates(trie: MerkleTrie, count: number) {
+    const roots: Uint8Array[] = [];
+    let root = EMPTY_HASH;
+    for (let n = 0; n < count; n++) {
+      root = await trie.update(
+        root,
+        [0, 1, 2].map((i) => ({ key: key(i * 0x40 + n), value: val(`v${n}.${i}`) })),
+      );
+      roots.push(root);
+    }
+    return roots;
+  }
+
+  test("roots are indexed in bulk every indexSpan versions; a reopened trie finds those made since", async () => {
+    const store = new MemoryStore();
+    const roots = await updates(new MerkleTrie(store, { indexSpan: 4 }), 10);
+    // Versions 1–8 were indexed by the commits of versions 4 and 8; 9 and 10 only have run records.
+    expect(await indexedRoots(store)).toEqual(new Set(roots.slice(0, 8).map(hex)));
+    const reopened = new MerkleTrie(store, { indexSpan: 4, cacheBytes: 0 });
+    for (const [n, root] of roots.entries()) {
+      expect(await reopened.hasRoot(root)).toBe(true);
+      expect(await reopened.get(root, key(n))).toEqual(val(`v${n}.0`));
+    }
+    const next = await reopened.prepare(roots[9], [{ key: key(9), value: val("later") }]);
+    expect(next.version).toBe(11);
+    await reopened.commit(next);
+    expect(await reopened.get(next.root, key(9))).toEqual(val("later"));
+  });
+
+  test("a root committed after the index has passed its version is indexed at once", async () => {
+    const store = new MemoryStore();
+    const trie = new MerkleTrie(store, { indexSpan: 1 });
+    const early = await trie.prepare(EMPTY_HASH, [{ key: key(1), value: val("early") }]);
+    const late = await trie.prepare(EMPTY_HASH, [{ key: key(2), value: val("late") }]);
+    await trie.commit(late);
+    expect(await indexedRoots(store)).toEqual(new Set([hex(late.root)]));
+    await trie.commit(early);
+    expect(await indexedRoots(store)).toEqual(new Set([hex(late.root), hex(early.root)]));
+    const reopened = new MerkleTrie(store, { cacheBytes: 0 });
+    expect(await reopened.get(early.root, key(1))).toEqual(val("early"));
+  });
+
+  test("a failed commit that was due to index the roots leaves them to the next one", async () => {
+    const inner = new MemoryStore();
+    let fail = false;
+    const store: KvStore = {
+      get: (k) => inner.get(k),
+      getMany: (ks) => inner.getMany(ks),
+      entries: (r) => inner.entries(r),
+      close: () => inner.close(),
+      write: async (ops) => {
+        if (fail) throw new Error("disk full");
+        return inner.write(ops);
+      },
+    };
+    const trie = new MerkleTrie(store, { indexSpan: 3 });
+    const roots = await updates(trie, 2);
+    fail = true;
+    await expect(trie.update(roots[1], [{ key: key(9), value: val("x") }])).rejects.toThrow("disk full");
+    fail = false;
+    expect(await indexedRoots(inner)).toEqual(new Set());
+    const third = await trie.update(roots[1], [{ key: key(9), value: val("x") }]);
+    expect(await indexedRoots(inner)).toEqual(new Set([...roots, third].map(hex)));
+    expect(await new MerkleTrie(store).get(third, key(9))).toEqual(val("x"));
+  });
+
+  test("commits started together are written one after another, in the order they were called", async () => {
+    const store = new MemoryStore();
+    const trie = new MerkleTrie(store, { indexSpan: 2 });
+    const first = await trie.prepare(EMPTY_HASH, [{ key: key(1), value: val("a") }]);
+    const second = await trie.prepare(first.root, [{ key: key(2), value: val("b") }], { parent: first });
+    const third = await trie.prepare(EMPTY_HASH, [{ key: key(3), value: val("c") }]);
+    await Promise.all([trie.commit(first), trie.commit(second), trie.commit(third)]);
+    const reopened = new MerkleTrie(store, { indexSpan: 2, cacheBytes: 0 });
+    expect(await reopened.get(second.root, key(1))).toEqual(val("a"));
+    expect(await reopened.get(third.root, key(3))).toEqual(val("c"));
+    // The second commit reached the span and indexed both roots so far; the third waits.
+    expect(await indexedRoots(store)).toEqual(new Set([first, second].map((u) => hex(u.root))));
+  });
+
+  test("a store whose roots are all in the index, with no root records in the run, opens", async () => {
+    // The layout of stores written before the run held root records: the index had every root.
+    const store = new MemoryStore();
+    const roots = await updates(new MerkleTrie(store, { indexSpan: 1 }), 3);
+    const runRoots: WriteOp[] = [];
+    for await (const [k] of store.entries(versionedRecords))
+      if (k[9] === ROOT_MARK) runRoots.push({ type: "del", key: k });
+    expect(runRoots.length).toBe(3);
+    await store.write(runRoots);
+    const reopened = new MerkleTrie(store, { cacheBytes: 0 });
+    expect(await reopened.get(roots[2], key(2))).toEqual(val("v2.0"));
+    const next = await reopened.prepare(roots[2], [{ key: key(5), value: val("y") }]);
+    expect(next.version).toBe(4);
+  });
+
+  test("a damaged root record in the run is reported when the trie opens", async () => {
+    const store = new MemoryStore();
+    await updates(new MerkleTrie(store), 2);
+    for await (const [k] of store.entries(versionedRecords))
+      if (k[9] === ROOT_MARK) await store.write([{ type: "put", key: k, value: new Uint8Array(5) }]);
+    const reopened = new MerkleTrie(store);
+    await expect(reopened.prepare(EMPTY_HASH, [])).rejects.toMatchObject({ code: "STATE_CORRUPT_NODE" });
   });
 });

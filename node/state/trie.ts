@@ -8,10 +8,18 @@ import { compareBytes, equalBytes, toHex } from "../bytes/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
 import { carveCopy } from "./arena.ts";
 import { StateError } from "./errors.ts";
-import { EMPTY_HASH, KEY_BYTES, leafHash, nibbleAt, valueHashOf } from "./hashing.ts";
+import { EMPTY_HASH, HASH_BYTES, KEY_BYTES, leafHash, nibbleAt, valueHashOf } from "./hashing.ts";
 import { NodeCache, NodeMap } from "./nodeCache.ts";
 import type { ProofLevel, TrieProof } from "./proof.ts";
-import { lastVersionKey, nodeKey, rootKey, valueKey } from "./recordKeys.ts";
+import {
+  indexedThroughKey,
+  nodeKey,
+  rootIndexKey,
+  rootRecordKey,
+  runRange,
+  valueKey,
+  versionOfKey,
+} from "./recordKeys.ts";
 import {
   type Child,
   decodeNode,
@@ -24,6 +32,7 @@ import {
   type RootRecord,
   readVersion,
   TrieNode,
+  VERSION_BYTES,
   writeVersion,
 } from "./trieNode.ts";
 
@@ -48,10 +57,12 @@ export interface PreparedUpdate {
   readonly result: Child;
   /**
    * The records to write. commit() or commitMany() writes them, with the caller's own records in
-   * the same batch and the high-water mark of versions, which these records do not hold; then
-   * they are dropped (empty).
+   * the same batch and the index of roots when it is due (state §3.2); then they are dropped
+   * (empty).
    */
   ops: readonly WriteOp[];
+  /** The new root's record, when the update made a root that is neither its base nor empty. */
+  readonly rootEntry: RootEntry | undefined;
   readonly created: readonly TrieNode[];
   readonly replaced: readonly TrieNode[];
   /**
@@ -73,7 +84,22 @@ export interface MerkleTrieOptions {
   cacheBytes?: number;
   /** Key prefix of this trie's records inside a shared store. */
   prefix?: Uint8Array;
+  /**
+   * How many versions may pass before the roots they made are indexed by hash (state §3.2): a
+   * reopened trie reads one record per version since the last index to find them.
+   */
+  indexSpan?: number;
 }
+
+/** A root an update made, as its run record and the index hold it (state §3.2). */
+interface RootEntry {
+  readonly hash: Uint8Array;
+  readonly version: number;
+  readonly record: Uint8Array;
+}
+
+const DEFAULT_INDEX_SPAN = 1024;
+const MAX_INDEX_SPAN = 1 << 16;
 
 type Sub = Child;
 
@@ -105,14 +131,27 @@ export class MerkleTrie {
   readonly #store: KvStore;
   readonly #cache: NodeCache;
   readonly #prefix: Uint8Array;
-  #nextVersion: Promise<{ value: number }> | undefined;
-  #committedVersion = 0;
+  readonly #indexSpan: number;
   readonly #committed = new WeakSet<PreparedUpdate>();
+  /** Reads, once, where the last session left versions and the index of roots. */
+  #loaded: Promise<void> | undefined;
+  #nextVersion = 0;
+  #committedVersion = 0;
+  /** Every committed root of a version up to this one is in the stored index. */
+  #indexedThrough = 0;
+  /** Committed roots not yet in the stored index, by the hex of their hash. */
+  readonly #unindexed = new Map<string, RootEntry>();
+  /** The commit being written: commits go one at a time, so the index never skips a root. */
+  #writing: Promise<unknown> = Promise.resolve();
 
   constructor(store: KvStore, options: MerkleTrieOptions = {}) {
+    const span = options.indexSpan ?? DEFAULT_INDEX_SPAN;
+    if (!Number.isSafeInteger(span) || span < 1 || span > MAX_INDEX_SPAN)
+      throw new RangeError(`indexSpan must be an integer from 1 to ${MAX_INDEX_SPAN}, got ${span}`);
     this.#store = store;
     this.#cache = new NodeCache(options.cacheBytes ?? 32 * 1024 * 1024);
     this.#prefix = options.prefix ?? new Uint8Array(0);
+    this.#indexSpan = span;
   }
 
   /** The value under `key` in the state with root `root`, or undefined if the key is absent. */
@@ -136,7 +175,7 @@ export class MerkleTrie {
   async hasRoot(root: Uint8Array): Promise<boolean> {
     assertHash("root", root);
     if (equalBytes(root, EMPTY_HASH)) return true;
-    return (await this.#store.get(rootKey(this.#prefix, root))) !== undefined;
+    return (await this.#rootRecord(root)) !== undefined;
   }
 
   /** Applies `changes` to the state `root` and writes the result in one atomic batch. */
@@ -173,7 +212,8 @@ export class MerkleTrie {
     } else {
       start = await this.#root(root);
     }
-    const version = await this.#allocateVersion();
+    await this.#load();
+    const version = this.#nextVersion++;
     work.version = version;
     const ops: WriteOp[] = [];
     const leafHashes = new Array<Uint8Array | null>(changes.length).fill(null);
@@ -194,16 +234,21 @@ export class MerkleTrie {
       record = { kind: "leaf", leaf: result };
     }
     // An unchanged root already has its record (written by the update that made it).
+    let rootEntry: RootEntry | undefined;
     if (record && !equalBytes(newRoot, root)) {
-      ops.push({ type: "put", key: rootKey(this.#prefix, newRoot), value: encodeRoot(record) });
+      rootEntry = { hash: newRoot.slice(), version, record: encodeRoot(record) };
+      const runRecord = new Uint8Array(HASH_BYTES + rootEntry.record.length);
+      runRecord.set(rootEntry.hash);
+      runRecord.set(rootEntry.record, HASH_BYTES);
+      ops.push({ type: "put", key: rootRecordKey(this.#prefix, version), value: runRecord });
     }
-    // The high-water mark of versions is written by commitMany, once per batch.
     return {
       root: newRoot.slice(),
       version,
       parent,
       result,
       ops,
+      rootEntry,
       created: work.created.map((c) => c.node),
       replaced: work.replaced,
       leafHashes,
@@ -220,7 +265,19 @@ export class MerkleTrie {
    * and the storage of every contract it touched land together or not at all (state §3.4).
    */
   async commitMany(updates: readonly PreparedUpdate[], extraOps: readonly WriteOp[] = []): Promise<void> {
+    const previous = this.#writing;
+    const mine = previous.then(
+      () => this.#commitNow(updates, extraOps),
+      () => this.#commitNow(updates, extraOps),
+    );
+    this.#writing = mine.catch(() => undefined);
+    await mine;
+  }
+
+  async #commitNow(updates: readonly PreparedUpdate[], extraOps: readonly WriteOp[]): Promise<void> {
+    await this.#load();
     const ops: WriteOp[] = [];
+    const roots: RootEntry[] = [];
     let highest = 0;
     for (const prepared of updates) {
       if (
@@ -233,16 +290,31 @@ export class MerkleTrie {
       if (this.#committed.has(prepared)) throw new TypeError("this update is already committed");
       highest = Math.max(highest, prepared.version);
       for (const op of prepared.ops) ops.push(op);
+      if (prepared.rootEntry !== undefined) roots.push(prepared.rootEntry);
     }
-    if (highest > this.#committedVersion) {
-      // The stored high-water mark only moves up, whatever order updates are committed in.
-      const last = new Uint8Array(8);
-      writeVersion(last, 0, highest);
-      ops.push({ type: "put", key: lastVersionKey(this.#prefix), value: last });
+    // state §3.2: the roots are indexed by hash in bulk, once every indexSpan versions; a root
+    // committed late, below what the index already covers, is indexed at once.
+    const flush = highest - this.#indexedThrough >= this.#indexSpan;
+    const indexed = flush
+      ? [...this.#unindexed.values(), ...roots]
+      : roots.filter((r) => r.version <= this.#indexedThrough);
+    for (const r of indexed)
+      ops.push({ type: "put", key: rootIndexKey(this.#prefix, r.hash), value: r.record });
+    const through = flush ? Math.max(highest, this.#committedVersion) : this.#indexedThrough;
+    if (flush) {
+      const bytes = new Uint8Array(VERSION_BYTES);
+      writeVersion(bytes, 0, through);
+      ops.push({ type: "put", key: indexedThroughKey(this.#prefix), value: bytes });
     }
     ops.push(...extraOps);
     await this.#store.write(ops);
     this.#committedVersion = Math.max(this.#committedVersion, highest);
+    if (flush) {
+      this.#unindexed.clear();
+      this.#indexedThrough = through;
+    } else {
+      for (const r of roots) if (r.version > this.#indexedThrough) this.#unindexed.set(toHex(r.hash), r);
+    }
     for (const prepared of updates) {
       this.#committed.add(prepared);
       prepared.parent = undefined;
@@ -320,7 +392,7 @@ export class MerkleTrie {
     if (equalBytes(root, EMPTY_HASH)) return null;
     const cached = this.#cache.get(root);
     if (cached !== undefined) return cached;
-    const bytes = await this.#store.get(rootKey(this.#prefix, root));
+    const bytes = await this.#rootRecord(root);
     if (bytes === undefined)
       throw new StateError("STATE_UNKNOWN_ROOT", `no committed state has root ${toHex(root)}`);
     const record = decodeRoot(root, bytes);
@@ -345,13 +417,43 @@ export class MerkleTrie {
     return decodeNode(hash, version, bytes);
   }
 
-  async #allocateVersion(): Promise<number> {
-    this.#nextVersion ??= this.#store.get(lastVersionKey(this.#prefix)).then((bytes) => {
-      this.#committedVersion = bytes === undefined ? 0 : readVersion(bytes, 0);
-      return { value: this.#committedVersion + 1 };
-    });
-    const next = await this.#nextVersion;
-    return next.value++;
+  /** The record of a committed root: not yet indexed, or in the index. */
+  async #rootRecord(root: Uint8Array): Promise<Uint8Array | undefined> {
+    await this.#load();
+    return (
+      this.#unindexed.get(toHex(root))?.record ?? (await this.#store.get(rootIndexKey(this.#prefix, root)))
+    );
+  }
+
+  #load(): Promise<void> {
+    this.#loaded ??= this.#readIndexState();
+    return this.#loaded;
+  }
+
+  /**
+   * state §3.2: versions go on after the highest one stored, and the roots made since the index
+   * last covered them are read back from their run records, one per version.
+   */
+  async #readIndexState(): Promise<void> {
+    const through = await this.#store.get(indexedThroughKey(this.#prefix));
+    const indexed = through === undefined ? 0 : readVersion(through, 0);
+    let last = 0;
+    for await (const [key] of this.#store.entries({ ...runRange(this.#prefix), limit: 1, reverse: true }))
+      last = versionOfKey(this.#prefix, key);
+    const versions: number[] = [];
+    for (let v = indexed + 1; v <= last; v++) versions.push(v);
+    const records = await this.#store.getMany(versions.map((v) => rootRecordKey(this.#prefix, v)));
+    for (let n = 0; n < versions.length; n++) {
+      const bytes = records[n];
+      if (bytes === undefined) continue;
+      if (bytes.length <= HASH_BYTES)
+        throw new StateError("STATE_CORRUPT_NODE", `the root record of version ${versions[n]} is damaged`);
+      const hash = bytes.slice(0, HASH_BYTES);
+      this.#unindexed.set(toHex(hash), { hash, version: versions[n], record: bytes.slice(HASH_BYTES) });
+    }
+    this.#indexedThrough = indexed;
+    this.#committedVersion = Math.max(indexed, last);
+    this.#nextVersion = this.#committedVersion + 1;
   }
 
   #normalize(
