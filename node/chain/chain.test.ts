@@ -7,7 +7,7 @@ import { VerifyPool } from "../verifier/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
 import { Chain, keySigner } from "./chain.ts";
 import type { ExternalMessage } from "./collate.ts";
-import { keys, STORE_FORMAT, TxRecord } from "./records.ts";
+import { keys, STORE_FORMAT, TxRecord, UPGRADED_FORMAT } from "./records.ts";
 import { ext, GENESIS_TIME, GRAM, keyOf, testGenesis, transfer, validatorKey, walletOf } from "./testkit.ts";
 
 /** A round's transaction with its record decoded (decode takes only the canonical encoding). */
@@ -230,6 +230,15 @@ describe("Chain", () => {
     });
     await store.write([{ type: "put", key: keys.format(), value: Uint8Array.of(2) }]);
     await expect(Chain.open(store, options())).rejects.toMatchObject({ code: "CHAIN_CORRUPT" });
+  });
+
+  test("a store in format 3 opens as it is and is marked in the current format", async () => {
+    const { store } = await fresh();
+    expect(UPGRADED_FORMAT).toBe(STORE_FORMAT - 1);
+    await store.write([{ type: "put", key: keys.format(), value: Uint8Array.of(0, 0, 0, UPGRADED_FORMAT) }]);
+    const chain = await Chain.open(store, options());
+    expect(chain.head.mc.header.seqno).toBe(0n);
+    expect(await store.get(keys.format())).toEqual(Uint8Array.of(0, 0, 0, STORE_FORMAT));
   });
 
   test("a node whose key is not the validator's cannot make a final block", async () => {

@@ -52,6 +52,7 @@ import {
   STORE_FORMAT,
   type Supply,
   TxRecord,
+  UPGRADED_FORMAT,
 } from "./records.ts";
 import { ShardStore, type StorageItems } from "./shardStore.ts";
 
@@ -259,7 +260,9 @@ export class Chain {
         "this data directory holds no chain; run `gram node init` first",
       );
     const format = readFormat(await store.get(keys.format()));
-    if (format !== STORE_FORMAT)
+    if (format === UPGRADED_FORMAT)
+      await store.write([{ type: "put", key: keys.format(), value: formatRecord(STORE_FORMAT) }]);
+    else if (format !== STORE_FORMAT)
       throw new ChainError(
         "CHAIN_FORMAT",
         `this data directory is in store format ${format}, and this node reads format ${STORE_FORMAT}; ` +

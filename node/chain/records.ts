@@ -22,9 +22,13 @@ export const PREFIX = {
 /**
  * The layout of the keys and records of this file and of the state trie (chain §6.2). A store
  * written in another layout is refused at open rather than misread. 1 had no format record; 3
- * dropped the value hash from the trie's leaf entries (state §3.1).
+ * dropped the value hash from the trie's leaf entries (state §3.1); 4 keeps the trie's roots in
+ * its run and indexes them in bulk (state §3.2).
  */
-export const STORE_FORMAT = 3;
+export const STORE_FORMAT = 4;
+
+/** A format this node reads as it is and marks STORE_FORMAT at open (chain §6.3). */
+export const UPGRADED_FORMAT = 3;
 
 /** A transaction as stored: the record, its messages, and where it sits. */
 export const TxRecord = t.struct(

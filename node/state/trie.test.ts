@@ -631,6 +631,58 @@ describe("the index of roots (state §3.2)", () => {
     expect(next.version).toBe(4);
   });
 
+  test("a read that fails while the trie starts is tried again by the next call", async () => {
+    const inner = new MemoryStore();
+    const root = await new MerkleTrie(inner).update(EMPTY_HASH, [{ key: key(1), value: val("a") }]);
+    let failures = 1;
+    const store: KvStore = {
+      get: async (k) => {
+        if (failures-- > 0) throw new Error("EIO");
+        return inner.get(k);
+      },
+      getMany: (ks) => inner.getMany(ks),
+      entries: (r) => inner.entries(r),
+      write: (ops) => inner.write(ops),
+      close: () => inner.close(),
+    };
+    const trie = new MerkleTrie(store);
+    await expect(trie.hasRoot(root)).rejects.toThrow("EIO");
+    expect(await trie.hasRoot(root)).toBe(true);
+    expect(await trie.get(root, key(1))).toEqual(val("a"));
+  });
+
+  test("a root is unknown until its commit succeeds, before and after a reopen; a child waits for its parent", async () => {
+    const inner = new MemoryStore();
+    let fail = false;
+    const store: KvStore = {
+      get: (k) => inner.get(k),
+      getMany: (ks) => inner.getMany(ks),
+      entries: (r) => inner.entries(r),
+      close: () => inner.close(),
+      write: async (ops) => {
+        if (fail) throw new Error("disk full");
+        return inner.write(ops);
+      },
+    };
+    const trie = new MerkleTrie(store, { indexSpan: 2 });
+    const parent = await trie.prepare(EMPTY_HASH, [{ key: key(1), value: val("p") }]);
+    const child = await trie.prepare(parent.root, [{ key: key(2), value: val("c") }], { parent });
+    fail = true;
+    await expect(trie.commit(parent)).rejects.toThrow("disk full");
+    fail = false;
+    expect(await trie.hasRoot(parent.root)).toBe(false);
+    expect(await new MerkleTrie(store).hasRoot(parent.root)).toBe(false);
+    // Called first, the child is refused: its parent's commit comes after it.
+    const [childCommit, parentCommit] = await Promise.allSettled([trie.commit(child), trie.commit(parent)]);
+    expect(childCommit.status).toBe("rejected");
+    expect(parentCommit.status).toBe("fulfilled");
+    expect(await trie.hasRoot(child.root)).toBe(false);
+    await trie.commit(child);
+    const reopened = new MerkleTrie(store);
+    expect(await reopened.get(child.root, key(1))).toEqual(val("p"));
+    expect(await reopened.get(parent.root, key(2))).toBeUndefined();
+  });
+
   test("a damaged root record in the run is reported when the trie opens", async () => {
     const store = new MemoryStore();
     await updates(new MerkleTrie(store), 2);

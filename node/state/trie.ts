@@ -125,6 +125,10 @@ interface Work {
   replaced: TrieNode[];
 }
 
+/**
+ * The one reader and writer of its records in its store (state §3.2): it keeps the roots it has
+ * not indexed yet in memory, where another MerkleTrie over the same records would not see them.
+ */
 export class MerkleTrie {
   static readonly EMPTY_ROOT: Uint8Array = EMPTY_HASH;
 
@@ -426,7 +430,10 @@ export class MerkleTrie {
   }
 
   #load(): Promise<void> {
-    this.#loaded ??= this.#readIndexState();
+    this.#loaded ??= this.#readIndexState().catch((err: unknown) => {
+      this.#loaded = undefined;
+      throw err;
+    });
     return this.#loaded;
   }
 
