@@ -21,6 +21,23 @@ import {
 import { RECORD, ROOT_MARK, VALUE_MARK } from "./recordKeys.ts";
 import { referenceRoot } from "./referenceRoot.testkit.ts";
 
+/** A MemoryStore whose writes fail while asked to, and whose next few point reads fail. */
+class FaultyStore extends MemoryStore {
+  failWrites = false;
+  failedGets = 0;
+  override async write(ops: readonly WriteOp[]): Promise<void> {
+    if (this.failWrites) throw new Error("disk full");
+    return super.write(ops);
+  }
+  override async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    if (this.failedGets > 0) {
+      this.failedGets--;
+      throw new Error("EIO");
+    }
+    return super.get(key);
+  }
+}
+
 /** Every node and value record of a trie with no prefix. */
 const versionedRecords = { start: Uint8Array.of(RECORD.versioned), end: Uint8Array.of(RECORD.versioned + 1) };
 
@@ -579,26 +596,15 @@ describe("the index of roots (state §3.2)", () => {
   });
 
   test("a failed commit that was due to index the roots leaves them to the next one", async () => {
-    const inner = new MemoryStore();
-    let fail = false;
-    const store: KvStore = {
-      get: (k) => inner.get(k),
-      getMany: (ks) => inner.getMany(ks),
-      entries: (r) => inner.entries(r),
-      close: () => inner.close(),
-      write: async (ops) => {
-        if (fail) throw new Error("disk full");
-        return inner.write(ops);
-      },
-    };
+    const store = new FaultyStore();
     const trie = new MerkleTrie(store, { indexSpan: 3 });
     const roots = await updates(trie, 2);
-    fail = true;
+    store.failWrites = true;
     await expect(trie.update(roots[1], [{ key: key(9), value: val("x") }])).rejects.toThrow("disk full");
-    fail = false;
-    expect(await indexedRoots(inner)).toEqual(new Set());
+    store.failWrites = false;
+    expect(await indexedRoots(store)).toEqual(new Set());
     const third = await trie.update(roots[1], [{ key: key(9), value: val("x") }]);
-    expect(await indexedRoots(inner)).toEqual(new Set([...roots, third].map(hex)));
+    expect(await indexedRoots(store)).toEqual(new Set([...roots, third].map(hex)));
     expect(await new MerkleTrie(store).get(third, key(9))).toEqual(val("x"));
   });
 
@@ -632,19 +638,9 @@ describe("the index of roots (state §3.2)", () => {
   });
 
   test("a read that fails while the trie starts is tried again by the next call", async () => {
-    const inner = new MemoryStore();
-    const root = await new MerkleTrie(inner).update(EMPTY_HASH, [{ key: key(1), value: val("a") }]);
-    let failures = 1;
-    const store: KvStore = {
-      get: async (k) => {
-        if (failures-- > 0) throw new Error("EIO");
-        return inner.get(k);
-      },
-      getMany: (ks) => inner.getMany(ks),
-      entries: (r) => inner.entries(r),
-      write: (ops) => inner.write(ops),
-      close: () => inner.close(),
-    };
+    const store = new FaultyStore();
+    const root = await new MerkleTrie(store).update(EMPTY_HASH, [{ key: key(1), value: val("a") }]);
+    store.failedGets = 1;
     const trie = new MerkleTrie(store);
     await expect(trie.hasRoot(root)).rejects.toThrow("EIO");
     expect(await trie.hasRoot(root)).toBe(true);
@@ -652,24 +648,13 @@ describe("the index of roots (state §3.2)", () => {
   });
 
   test("a root is unknown until its commit succeeds, before and after a reopen; a child waits for its parent", async () => {
-    const inner = new MemoryStore();
-    let fail = false;
-    const store: KvStore = {
-      get: (k) => inner.get(k),
-      getMany: (ks) => inner.getMany(ks),
-      entries: (r) => inner.entries(r),
-      close: () => inner.close(),
-      write: async (ops) => {
-        if (fail) throw new Error("disk full");
-        return inner.write(ops);
-      },
-    };
+    const store = new FaultyStore();
     const trie = new MerkleTrie(store, { indexSpan: 2 });
     const parent = await trie.prepare(EMPTY_HASH, [{ key: key(1), value: val("p") }]);
     const child = await trie.prepare(parent.root, [{ key: key(2), value: val("c") }], { parent });
-    fail = true;
+    store.failWrites = true;
     await expect(trie.commit(parent)).rejects.toThrow("disk full");
-    fail = false;
+    store.failWrites = false;
     expect(await trie.hasRoot(parent.root)).toBe(false);
     expect(await new MerkleTrie(store).hasRoot(parent.root)).toBe(false);
     // Called first, the child is refused: its parent's commit comes after it.
