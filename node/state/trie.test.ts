@@ -668,6 +668,84 @@ describe("the index of roots (state §3.2)", () => {
     expect(await reopened.get(parent.root, key(2))).toBeUndefined();
   });
 
+  test("every committed root stays readable through failed writes, late commits and reopens", async () => {
+    const keys = [0x00, 0x01, 0x10, 0xf0].map((b) => key(b, b));
+    const step = fc.oneof(
+      fc.record({
+        kind: fc.constant("update" as const),
+        base: fc.nat(),
+        changes: fc.array(fc.record({ k: fc.nat(3), v: fc.option(fc.nat(2), { nil: null }) }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fail: fc.boolean(),
+        late: fc.boolean(),
+      }),
+      fc.record({ kind: fc.constant("reopen" as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(step, { maxLength: 30 }),
+        async (indexSpan, steps) => {
+          const store = new FaultyStore();
+          let trie = new MerkleTrie(store, { indexSpan });
+          // The model: each committed root's contents, key index → value.
+          const committed = new Map<string, Map<number, string>>([[hex(EMPTY_HASH), new Map()]]);
+          const never: Uint8Array[] = [];
+          // An update held back and committed after a later one, below what the index may cover.
+          let held: { prepared: PreparedUpdate; contents: Map<number, string> } | undefined;
+          for (const s of steps) {
+            if (s.kind === "reopen") {
+              if (held !== undefined) never.push(held.prepared.root);
+              held = undefined;
+              trie = new MerkleTrie(store, { indexSpan, cacheBytes: 0 });
+              continue;
+            }
+            const roots = [...committed.keys()];
+            const base = roots[s.base % roots.length];
+            const contents = new Map(committed.get(base));
+            const changes = s.changes.map(({ k, v }) => {
+              if (v === null) contents.delete(k);
+              else contents.set(k, `v${v}`);
+              return { key: keys[k], value: v === null ? null : val(`v${v}`) };
+            });
+            const prepared = await trie.prepare(Uint8Array.from(Buffer.from(base, "hex")), changes);
+            if (s.late && held === undefined) {
+              held = { prepared, contents };
+              continue;
+            }
+            store.failWrites = s.fail;
+            await trie.commit(prepared).then(
+              () => committed.set(hex(prepared.root), contents),
+              () => never.push(prepared.root),
+            );
+            store.failWrites = false;
+            if (held !== undefined) {
+              await trie.commit(held.prepared);
+              committed.set(hex(held.prepared.root), held.contents);
+              held = undefined;
+            }
+          }
+          if (held !== undefined) never.push(held.prepared.root);
+          for (const reader of [trie, new MerkleTrie(store, { indexSpan, cacheBytes: 0 })]) {
+            for (const [rootHex, contents] of committed) {
+              const root = Uint8Array.from(Buffer.from(rootHex, "hex"));
+              expect(await reader.hasRoot(root)).toBe(true);
+              for (const [k, keyBytes] of keys.entries()) {
+                const want = contents.get(k);
+                expect(await reader.get(root, keyBytes)).toEqual(want === undefined ? undefined : val(want));
+              }
+            }
+            for (const root of never)
+              if (!committed.has(hex(root))) expect(await reader.hasRoot(root)).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   test("a damaged root record in the run is reported when the trie opens", async () => {
     const store = new MemoryStore();
     await updates(new MerkleTrie(store), 2);
