@@ -21,12 +21,15 @@ import {
 import { RECORD, ROOT_MARK, VALUE_MARK } from "./recordKeys.ts";
 import { referenceRoot } from "./referenceRoot.testkit.ts";
 
-/** A MemoryStore whose writes fail while asked to, and whose next few point reads fail. */
+/** A MemoryStore whose next few writes fail, as a full disk would make them, and next few point reads. */
 class FaultyStore extends MemoryStore {
-  failWrites = false;
+  failedWrites = 0;
   failedGets = 0;
   override async write(ops: readonly WriteOp[]): Promise<void> {
-    if (this.failWrites) throw new Error("disk full");
+    if (this.failedWrites > 0) {
+      this.failedWrites--;
+      throw new Error("disk full");
+    }
     return super.write(ops);
   }
   override async get(key: Uint8Array): Promise<Uint8Array | undefined> {
@@ -479,23 +482,11 @@ describe("bad input and damage", () => {
   });
 
   test("a failed commit writes nothing and leaves the old root readable", async () => {
-    const inner = new MemoryStore();
-    let failNext = false;
-    const store: KvStore = {
-      get: (k) => inner.get(k),
-      getMany: (ks) => inner.getMany(ks),
-      entries: (r) => inner.entries(r),
-      close: () => inner.close(),
-      write: async (ops: readonly WriteOp[]) => {
-        if (failNext) throw new Error("disk full");
-        return inner.write(ops);
-      },
-    };
+    const store = new FaultyStore();
     const trie = new MerkleTrie(store, { cacheBytes: 0 });
     const root = await trie.update(EMPTY_HASH, [{ key: key(1), value: val("kept") }]);
-    failNext = true;
+    store.failedWrites = 1;
     await expect(trie.update(root, [{ key: key(2), value: val("lost") }])).rejects.toThrow("disk full");
-    failNext = false;
     expect(await trie.get(root, key(1))).toEqual(val("kept"));
     const prepared = await trie.prepare(root, [{ key: key(2), value: val("lost") }]);
     expect(await trie.hasRoot(prepared.root)).toBe(false);
@@ -503,20 +494,8 @@ describe("bad input and damage", () => {
 });
 
 describe("commitMany", () => {
-  /** A store whose next write fails, as a full disk would make it. */
-  class FailOnce extends MemoryStore {
-    fail = false;
-    override async write(ops: readonly WriteOp[]): Promise<void> {
-      if (this.fail) {
-        this.fail = false;
-        throw new Error("disk full");
-      }
-      return super.write(ops);
-    }
-  }
-
   test("updates of several roots land in one batch, or none of them does", async () => {
-    const store = new FailOnce();
+    const store = new FaultyStore();
     const trie = new MerkleTrie(store);
     const a = await trie.update(EMPTY_HASH, [{ key: key(1), value: val("a") }]);
     const b = await trie.update(EMPTY_HASH, [{ key: key(2), value: val("b") }]);
@@ -524,7 +503,7 @@ describe("commitMany", () => {
     const ub = await trie.prepare(b, [{ key: key(3), value: val("b3") }]);
     const extra: WriteOp = { type: "put", key: val("block"), value: val("1") };
 
-    store.fail = true;
+    store.failedWrites = 1;
     await expect(trie.commitMany([ua, ub], [extra])).rejects.toThrow("disk full");
     expect(await trie.hasRoot(ua.root)).toBe(false);
     expect(await trie.hasRoot(ub.root)).toBe(false);
@@ -599,9 +578,8 @@ describe("the index of roots (state §3.2)", () => {
     const store = new FaultyStore();
     const trie = new MerkleTrie(store, { indexSpan: 3 });
     const roots = await updates(trie, 2);
-    store.failWrites = true;
+    store.failedWrites = 1;
     await expect(trie.update(roots[1], [{ key: key(9), value: val("x") }])).rejects.toThrow("disk full");
-    store.failWrites = false;
     expect(await indexedRoots(store)).toEqual(new Set());
     const third = await trie.update(roots[1], [{ key: key(9), value: val("x") }]);
     expect(await indexedRoots(store)).toEqual(new Set([...roots, third].map(hex)));
@@ -652,9 +630,8 @@ describe("the index of roots (state §3.2)", () => {
     const trie = new MerkleTrie(store, { indexSpan: 2 });
     const parent = await trie.prepare(EMPTY_HASH, [{ key: key(1), value: val("p") }]);
     const child = await trie.prepare(parent.root, [{ key: key(2), value: val("c") }], { parent });
-    store.failWrites = true;
+    store.failedWrites = 1;
     await expect(trie.commit(parent)).rejects.toThrow("disk full");
-    store.failWrites = false;
     expect(await trie.hasRoot(parent.root)).toBe(false);
     expect(await new MerkleTrie(store).hasRoot(parent.root)).toBe(false);
     // Called first, the child is refused: its parent's commit comes after it.
@@ -715,12 +692,11 @@ describe("the index of roots (state §3.2)", () => {
               held = { prepared, contents };
               continue;
             }
-            store.failWrites = s.fail;
+            store.failedWrites = s.fail ? 1 : 0;
             await trie.commit(prepared).then(
               () => committed.set(hex(prepared.root), contents),
               () => never.push(prepared.root),
             );
-            store.failWrites = false;
             if (held !== undefined) {
               await trie.commit(held.prepared);
               committed.set(hex(held.prepared.root), held.contents);

@@ -146,7 +146,7 @@ export class MerkleTrie {
   /** Committed roots not yet in the stored index, by the hex of their hash. */
   readonly #unindexed = new Map<string, RootEntry>();
   /** The commit being written: commits go one at a time, so the index never skips a root. */
-  #writing: Promise<unknown> = Promise.resolve();
+  #writing: Promise<void> = Promise.resolve();
 
   constructor(store: KvStore, options: MerkleTrieOptions = {}) {
     const span = options.indexSpan ?? DEFAULT_INDEX_SPAN;
@@ -269,11 +269,8 @@ export class MerkleTrie {
    * and the storage of every contract it touched land together or not at all (state §3.4).
    */
   async commitMany(updates: readonly PreparedUpdate[], extraOps: readonly WriteOp[] = []): Promise<void> {
-    const previous = this.#writing;
-    const mine = previous.then(
-      () => this.#commitNow(updates, extraOps),
-      () => this.#commitNow(updates, extraOps),
-    );
+    const mine = this.#writing.then(() => this.#commitNow(updates, extraOps));
+    // The next commit waits for this one, whether it lands or fails.
     this.#writing = mine.catch(() => undefined);
     await mine;
   }
