@@ -32,6 +32,7 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 export interface RunCliOptions extends CliIo {
   /** The keystore's settings; tests lower the scrypt cost. */
   keystore?: KeystoreOptions;
+  prepareNodeProcess?: CliContext["prepareNodeProcess"];
 }
 
 export function buildProgram(ctx: CliContext): Command {
@@ -105,7 +106,11 @@ function readable(message: string): string {
 
 export async function runCli(argv: readonly string[], options: RunCliOptions): Promise<number> {
   const { env, stdin, stdout, stderr } = options;
-  const ctx: CliContext = { io: { env, stdin, stdout, stderr }, keystoreOptions: options.keystore ?? {} };
+  const ctx: CliContext = {
+    io: { env, stdin, stdout, stderr },
+    keystoreOptions: options.keystore ?? {},
+    prepareNodeProcess: options.prepareNodeProcess,
+  };
   const program = buildProgram(ctx);
   try {
     await program.parseAsync([...argv], { from: "user" });

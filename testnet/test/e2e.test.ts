@@ -1,11 +1,12 @@
 // End to end, as a user and a script would: a real node process started by `gram testnet up`,
 // the real CLI in child processes, a restart, and a kill -9 in the middle of a stream of transfers.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { missingFlags, nodeRuntimeFlags } from "../../cli/runtime.ts";
 import { toHex } from "../../node/bytes/index.ts";
 import { encode } from "../../node/codec/index.ts";
 import { Message } from "../../node/ledger/index.ts";
@@ -96,6 +97,12 @@ afterAll(async () => {
 });
 
 describe("gram against a real node", () => {
+  test("the node runs with its V8 settings, in the process that was started", async () => {
+    const args = (await readFile(`/proc/${node?.pid}/cmdline`, "utf8")).split("\0");
+    expect(args).toContain(GRAM_TS);
+    expect(missingFlags(nodeRuntimeFlags(availableParallelism()), args, env.NODE_OPTIONS ?? "")).toEqual([]);
+  });
+
   test("a newcomer imports a funded wallet, makes another, sends Grams, and finds them after a restart", async () => {
     const accounts = await json<{ mnemonic: string; accounts: { address: string; balance: string }[] }>(
       "testnet",
