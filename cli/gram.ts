@@ -9,5 +9,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
-  prepareNodeProcess: relaunchWithNodeRuntime,
+  prepareNodeProcess: () => relaunchWithNodeRuntime(),
 });

@@ -32,21 +32,38 @@ export function missingFlags(
   return wanted.filter((f) => !set.includes(f.split("=")[0]));
 }
 
+/** What the relaunch uses of a process: `process` itself, or a stand-in in tests. */
+export interface RelaunchTarget {
+  execPath: string;
+  execArgv: readonly string[];
+  argv: readonly string[];
+  env: NodeJS.ProcessEnv;
+  execve?: (file: string, args?: readonly string[], env?: NodeJS.ProcessEnv) => never;
+  stderr: { write(text: string): unknown };
+}
+
 /**
  * Restarts this process in place with the node's V8 settings, unless it already has them or the
  * platform cannot (execve is POSIX only: elsewhere the node runs with V8's defaults).
  */
-export function relaunchWithNodeRuntime(): void {
-  if (process.execve === undefined) return;
-  const missing = missingFlags(
-    nodeRuntimeFlags(availableParallelism()),
-    process.execArgv,
-    process.env.NODE_OPTIONS ?? "",
-  );
+export function relaunchWithNodeRuntime(
+  proc: RelaunchTarget = process,
+  cores = availableParallelism(),
+): void {
+  if (proc.execve === undefined) return;
+  const missing = missingFlags(nodeRuntimeFlags(cores), proc.execArgv, proc.env.NODE_OPTIONS ?? "");
   if (missing.length === 0) return;
-  process.execve(
-    process.execPath,
-    [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)],
-    process.env,
-  );
+  try {
+    proc.execve(
+      proc.execPath,
+      [proc.execPath, ...missing, ...proc.execArgv, ...proc.argv.slice(1)],
+      proc.env,
+    );
+  } catch (e) {
+    // It returns only when the exec failed, and then this process is intact: the node still
+    // runs, with V8's defaults, and says so.
+    proc.stderr.write(
+      `gram: running with V8's default settings; restarting with ${missing.join(" ")} failed: ${(e as Error).message}\n`,
+    );
+  }
 }
