@@ -6,8 +6,9 @@ import { availableParallelism } from "node:os";
 
 /**
  * The node's V8 settings on a machine with `cores` cores. Measured with chain.transfers_1node on
- * 2 cores, 4 alternating pairs: 4,472 transfers/s and 352 µs of node CPU per transfer with V8's
- * defaults, 4,710 and 334 µs with these.
+ * 2 cores, 8 alternating pairs against V8's defaults: 4,510 → 4,735 transfers/s on average (the
+ * machine's speed swings between runs; in the last 4 pairs 4,370 → 4,901, with 362 → 320 µs of
+ * node CPU per transfer).
  * - Semi-spaces of up to 64 MiB (V8's default is 16): a transfer's objects live through its round,
  *   longer than a 16 MiB nursery lasts at a few thousand transfers/s, so most of them were copied
  *   twice and promoted; a larger nursery lets more of them die young.
