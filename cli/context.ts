@@ -16,11 +16,6 @@ export interface GlobalOptions {
 export interface CliContext {
   io: CliIo;
   keystoreOptions: KeystoreOptions;
-  /**
-   * Called first by the commands that run a node: the real entry point gives the process the
-   * node's V8 settings there (cli/runtime.ts); in-process runs (tests) have none.
-   */
-  prepareNodeProcess?: () => void;
 }
 
 /** One group of subcommands (`gram wallet …`), registered on the program by program.ts. */

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // The `gram` command's entry point: runs the program on this process's arguments and streams and
-// exits with its code (README, "Exit codes").
-import { runCli } from "./program.ts";
-import { relaunchWithNodeRuntime } from "./runtime.ts";
+// exits with its code (README, "Exit codes"). A command that runs a node first restarts the
+// process with the node's V8 settings (runtime.ts), before the program is loaded.
+import { relaunchWithNodeRuntime, runsNode } from "./runtime.ts";
+
+if (runsNode(process.argv.slice(2))) relaunchWithNodeRuntime();
+const { runCli } = await import("./program.ts");
 
 process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
-  prepareNodeProcess: () => relaunchWithNodeRuntime(),
 });

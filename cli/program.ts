@@ -32,7 +32,6 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 export interface RunCliOptions extends CliIo {
   /** The keystore's settings; tests lower the scrypt cost. */
   keystore?: KeystoreOptions;
-  prepareNodeProcess?: CliContext["prepareNodeProcess"];
 }
 
 export function buildProgram(ctx: CliContext): Command {
@@ -106,11 +105,7 @@ function readable(message: string): string {
 
 export async function runCli(argv: readonly string[], options: RunCliOptions): Promise<number> {
   const { env, stdin, stdout, stderr } = options;
-  const ctx: CliContext = {
-    io: { env, stdin, stdout, stderr },
-    keystoreOptions: options.keystore ?? {},
-    prepareNodeProcess: options.prepareNodeProcess,
-  };
+  const ctx: CliContext = { io: { env, stdin, stdout, stderr }, keystoreOptions: options.keystore ?? {} };
   const program = buildProgram(ctx);
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -1,5 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { missingFlags, nodeRuntimeFlags, relaunchWithNodeRuntime } from "./runtime.ts";
+import { buildProgram } from "./program.ts";
+import {
+  missingFlags,
+  nodeRuntimeFlags,
+  relaunchWithNodeRuntime,
+  runsNode,
+  VALUED_GLOBAL_OPTIONS,
+} from "./runtime.ts";
 
 describe("the node's V8 settings", () => {
   test("GC helpers fill the cores beside the main thread, at least one and at most V8's four", () => {
@@ -17,6 +24,31 @@ describe("the node's V8 settings", () => {
     expect(missingFlags(wanted, ["--max-semi-space-size=32"], "")).toEqual(["--v8-pool-size=1"]);
     expect(missingFlags(wanted, [], "--v8-pool-size=3  --max_semi_space_size=8")).toEqual([]);
     expect(missingFlags(wanted, ["--import", "x.mjs"], "--max-old-space-size=4096")).toEqual(wanted);
+  });
+});
+
+describe("which commands run a node", () => {
+  test("node start and testnet up, behind any global options", () => {
+    expect(runsNode(["node", "start", "--dir", "d"])).toBe(true);
+    expect(runsNode(["testnet", "up"])).toBe(true);
+    expect(runsNode(["--json", "--rpc", "http://127.0.0.1:1", "node", "start"])).toBe(true);
+    expect(runsNode(["--rpc=http://x", "--verbose", "testnet", "up", "--dir", "start"])).toBe(true);
+  });
+
+  test("no other command", () => {
+    expect(runsNode([])).toBe(false);
+    expect(runsNode(["node", "status"])).toBe(false);
+    expect(runsNode(["testnet", "accounts"])).toBe(false);
+    expect(runsNode(["wallet", "new", "node", "start"])).toBe(false);
+    // "node" here is the value of --rpc, not a command.
+    expect(runsNode(["--rpc", "node", "start", "up"])).toBe(false);
+  });
+
+  test("the valued global options are the program's", () => {
+    const io = { env: {}, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+    const program = buildProgram({ io, keystoreOptions: {} });
+    const valued = program.options.filter((o) => o.required || o.optional).map((o) => o.long);
+    expect(valued).toEqual([...VALUED_GLOBAL_OPTIONS]);
   });
 });
 

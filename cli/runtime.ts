@@ -1,7 +1,8 @@
 // The V8 settings a node process runs with, and the relaunch that gives them to it. V8 reads them
 // once, when the process starts, so `gram node start` and `gram testnet up` replace their own
 // process image with one started with them (process.execve: the same pid, the same streams and
-// signals, no parent left waiting).
+// signals, no parent left waiting). The entry point decides before it loads the program, so the
+// relaunch costs one start of Node, not two loads of the CLI (about half a second).
 import { availableParallelism } from "node:os";
 
 /**
@@ -18,6 +19,20 @@ import { availableParallelism } from "node:os";
  */
 export function nodeRuntimeFlags(cores: number): string[] {
   return ["--max-semi-space-size=64", `--v8-pool-size=${Math.min(4, Math.max(1, cores - 1))}`];
+}
+
+/** Global options of the program that take a value (program.ts; a test keeps the two in step). */
+export const VALUED_GLOBAL_OPTIONS: readonly string[] = ["--rpc"];
+
+/** Whether `args` (the process's arguments after the script) run a node: `node start` or `testnet up`. */
+export function runsNode(args: readonly string[]): boolean {
+  const words: string[] = [];
+  for (let i = 0; i < args.length && words.length < 2; i++) {
+    if (VALUED_GLOBAL_OPTIONS.includes(args[i])) i++;
+    else if (!args[i].startsWith("-")) words.push(args[i]);
+  }
+  const [group, command] = words;
+  return (group === "node" && command === "start") || (group === "testnet" && command === "up");
 }
 
 /**

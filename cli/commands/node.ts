@@ -67,7 +67,6 @@ export const nodeCommands: CommandGroup = {
       .option("--rpc-host <host>", "address the JSON-RPC server listens on", "127.0.0.1")
       .option("--rpc-port <port>", "JSON-RPC port", parsePort, 8645)
       .action(async (opts: { dir: string; rpcHost: string; rpcPort: number }) => {
-        ctx.prepareNodeProcess?.();
         // The whole node loads here, not for every gram command.
         const [{ startNode }, { pino }] = await Promise.all([import("../../node/node.ts"), import("pino")]);
         const running = await startNode({

@@ -30,7 +30,6 @@ export const testnetCommands: CommandGroup = {
       .option("--dir <dir>", "data directory (default $GRAM_HOME/testnet); kept between runs")
       .option("--port <port>", "JSON-RPC port", parsePort, DEFAULT_TESTNET_PORT)
       .action(async (opts: { dir?: string; port: number }, cmd: Command) => {
-        ctx.prepareNodeProcess?.();
         const dir = opts.dir ?? defaultDir(ctx);
         const { node, fresh, logFile } = await testnetUp({ dir, port: opts.port });
         const accounts = testAccounts();
