@@ -98,6 +98,13 @@ interface RootEntry {
   readonly record: Uint8Array;
 }
 
+/** A root's entry from its run record, root hash ‖ root record (state §3.2), without copying. */
+function rootEntryOf(version: number, runRecord: Uint8Array): RootEntry {
+  if (runRecord.length <= HASH_BYTES)
+    throw new StateError("STATE_CORRUPT_NODE", `the root record of version ${version} is damaged`);
+  return { hash: runRecord.subarray(0, HASH_BYTES), version, record: runRecord.subarray(HASH_BYTES) };
+}
+
 const DEFAULT_INDEX_SPAN = 1024;
 const MAX_INDEX_SPAN = 1 << 16;
 
@@ -240,10 +247,11 @@ export class MerkleTrie {
     // An unchanged root already has its record (written by the update that made it).
     let rootEntry: RootEntry | undefined;
     if (record && !equalBytes(newRoot, root)) {
-      rootEntry = { hash: newRoot.slice(), version, record: encodeRoot(record) };
-      const runRecord = new Uint8Array(HASH_BYTES + rootEntry.record.length);
-      runRecord.set(rootEntry.hash);
-      runRecord.set(rootEntry.record, HASH_BYTES);
+      const encoded = encodeRoot(record);
+      const runRecord = new Uint8Array(HASH_BYTES + encoded.length);
+      runRecord.set(newRoot);
+      runRecord.set(encoded, HASH_BYTES);
+      rootEntry = rootEntryOf(version, runRecord);
       ops.push({ type: "put", key: rootRecordKey(this.#prefix, version), value: runRecord });
     }
     return {
@@ -296,9 +304,10 @@ export class MerkleTrie {
     // state §3.2: the roots are indexed by hash in bulk, once every indexSpan versions; a root
     // committed late, below what the index already covers, is indexed at once.
     const flush = highest - this.#indexedThrough >= this.#indexSpan;
-    const indexed = flush
-      ? [...this.#unindexed.values(), ...roots]
-      : roots.filter((r) => r.version <= this.#indexedThrough);
+    const late: RootEntry[] = [];
+    const pending: RootEntry[] = [];
+    for (const r of roots) (r.version <= this.#indexedThrough ? late : pending).push(r);
+    const indexed = flush ? [...this.#unindexed.values(), ...roots] : late;
     for (const r of indexed)
       ops.push({ type: "put", key: rootIndexKey(this.#prefix, r.hash), value: r.record });
     const through = flush ? Math.max(highest, this.#committedVersion) : this.#indexedThrough;
@@ -314,7 +323,7 @@ export class MerkleTrie {
       this.#unindexed.clear();
       this.#indexedThrough = through;
     } else {
-      for (const r of roots) if (r.version > this.#indexedThrough) this.#unindexed.set(toHex(r.hash), r);
+      for (const r of pending) this.#unindexed.set(toHex(r.hash), r);
     }
     for (const prepared of updates) {
       this.#committed.add(prepared);
@@ -450,10 +459,8 @@ export class MerkleTrie {
     for (let n = 0; n < versions.length; n++) {
       const bytes = records[n];
       if (bytes === undefined) continue;
-      if (bytes.length <= HASH_BYTES)
-        throw new StateError("STATE_CORRUPT_NODE", `the root record of version ${versions[n]} is damaged`);
-      const hash = bytes.slice(0, HASH_BYTES);
-      this.#unindexed.set(toHex(hash), { hash, version: versions[n], record: bytes.slice(HASH_BYTES) });
+      const entry = rootEntryOf(versions[n], bytes);
+      this.#unindexed.set(toHex(entry.hash), entry);
     }
     this.#indexedThrough = indexed;
     this.#committedVersion = Math.max(indexed, last);
