@@ -7,9 +7,9 @@ import { availableParallelism } from "node:os";
 
 /**
  * The node's V8 settings on a machine with `cores` cores. Measured with chain.transfers_1node on
- * 2 cores, 16 alternating pairs against V8's defaults: 4,333 → 4,495 transfers/s on average, 4%
- * more in the mean of the pairs' ratios (the machine's speed swings by 15% between runs). On
- * Node 24, 4 pairs: 4,694 → 4,885.
+ * 2 cores against V8's defaults: on Node 22, 16 alternating pairs, 4,333 → 4,495 transfers/s on
+ * average, 4% more in the mean of the pairs' ratios (the machine's speed swings by 15% between
+ * runs); on Node 24, the pinned one, 4 pairs, 4,694 → 4,885.
  * - Semi-spaces of up to 64 MiB (V8's default is 16): a transfer's objects live through its round,
  *   longer than a 16 MiB nursery lasts at a few thousand transfers/s, so most of them were copied
  *   twice and promoted; a larger nursery lets more of them die young. 32 MiB, in 5 pairs against
