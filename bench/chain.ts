@@ -8,6 +8,7 @@
 // spent the window: running, or ready and waiting for a core.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toHex } from "../node/bytes/index.ts";
@@ -92,17 +93,37 @@ async function stopNode(n: Node): Promise<void> {
   await rm(n.dir, { recursive: true, force: true });
 }
 
+/**
+ * The load's HTTP client: node:http on keep-alive connections rather than fetch. The load shares
+ * the machine's cores with the node, so what it spends is taken from the node's figure: with
+ * fetch it spent 25-26 µs per transfer, with this 16 (measured, 3 runs each).
+ */
+const agent = new Agent({ keepAlive: true });
+
+function post(url: string, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
+    const req = request(url, { method: "POST", agent, headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on("data", (c: Buffer) => parts.push(c));
+      res.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field, as a load script would
 type Answer = { result?: any; error?: any };
 let nextId = 1;
 async function batch(url: string, calls: { method: string; params: unknown }[]): Promise<Answer[]> {
   const body = calls.map((c) => ({ jsonrpc: "2.0", id: nextId++, method: c.method, params: c.params }));
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const answers = (await res.json()) as { id: number; result?: unknown; error?: unknown }[];
+  const answers = JSON.parse(await post(url, JSON.stringify(body))) as {
+    id: number;
+    result?: unknown;
+    error?: unknown;
+  }[];
   const byId = new Map(answers.map((a) => [a.id, a]));
   return body.map((b) => byId.get(b.id) ?? { error: "missing" });
 }
