@@ -7,7 +7,7 @@ import { VerifyPool } from "../verifier/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
 import { Chain, keySigner } from "./chain.ts";
 import type { ExternalMessage } from "./collate.ts";
-import { keys, STORE_FORMAT, TxRecord, UPGRADED_FORMAT } from "./records.ts";
+import { keys, STORE_FORMAT, TxRecord, UPGRADED_FORMATS } from "./records.ts";
 import { ext, GENESIS_TIME, GRAM, keyOf, testGenesis, transfer, validatorKey, walletOf } from "./testkit.ts";
 
 /** A round's transaction with its record decoded (decode takes only the canonical encoding). */
@@ -49,7 +49,7 @@ describe("Chain", () => {
     // Stored from the bytes as sent and the message the first transaction sent (codec §7.3).
     const txs = round.txs.map(decoded);
     for (const { hash, record } of txs)
-      expect(await store.get(keys.tx(hash))).toEqual(encode(TxRecord, record));
+      expect(await store.readBlob((await store.get(keys.tx(hash)))!)).toEqual(encode(TxRecord, record));
     for (const [i, x] of round.txs.entries()) {
       expect(txs[i].record.transaction.account).toEqual(x.account);
       expect(txs[i].record.transaction.lt).toBe(x.lt);
@@ -111,7 +111,7 @@ describe("Chain", () => {
     // A record is stored from encodings made along the way (codec §7.3): the external message as
     // sent, the queued one as queued. The bytes are still the record's one encoding.
     for (const { hash, record } of [...r1txs, ...r2txs]) {
-      expect(await store.get(keys.tx(hash))).toEqual(encode(TxRecord, record));
+      expect(await store.readBlob((await store.get(keys.tx(hash)))!)).toEqual(encode(TxRecord, record));
       expect(hashOf(Transaction, record.transaction)).toEqual(hash);
     }
     // Imported once: a third round finds the queue empty.
@@ -232,13 +232,34 @@ describe("Chain", () => {
     await expect(Chain.open(store, options())).rejects.toMatchObject({ code: "CHAIN_CORRUPT" });
   });
 
-  test("a store in format 3 opens as it is and is marked in the current format", async () => {
-    const { store } = await fresh();
-    expect(UPGRADED_FORMAT).toBe(STORE_FORMAT - 1);
-    await store.write([{ type: "put", key: keys.format(), value: Uint8Array.of(0, 0, 0, UPGRADED_FORMAT) }]);
-    const chain = await Chain.open(store, options());
-    expect(chain.head.mc.header.seqno).toBe(0n);
-    expect(await store.get(keys.format())).toEqual(Uint8Array.of(0, 0, 0, STORE_FORMAT));
+  test.each(UPGRADED_FORMATS)(
+    "a store in format %i opens as it is and is marked in the current format",
+    async (format) => {
+      const { store } = await fresh();
+      expect(UPGRADED_FORMATS).toContain(STORE_FORMAT - 1);
+      await store.write([{ type: "put", key: keys.format(), value: Uint8Array.of(0, 0, 0, format) }]);
+      const chain = await Chain.open(store, options());
+      expect(chain.head.mc.header.seqno).toBe(0n);
+      expect(await store.get(keys.format())).toEqual(Uint8Array.of(0, 0, 0, STORE_FORMAT));
+    },
+  );
+
+  test("a record kept whole under its hash (format 4 and older) reads as one in the blob log", async () => {
+    const { chain, store } = await fresh();
+    const m = transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }]);
+    const round = await chain.produceRound(GENESIS_TIME + 5n, { shard: [ext(m)], mc: [] });
+    const [first, second] = round.txs;
+    const inLog = await chain.transaction(first.hash);
+    await store.write([{ type: "put", key: keys.tx(first.hash), value: first.record }]);
+    expect(await chain.transaction(first.hash)).toEqual(inLog);
+    expect((await chain.history(walletOf("alice"), 10))[0].record).toEqual(inLog);
+    // An index entry that names another transaction's record is damage, said so.
+    await store.write([
+      { type: "put", key: keys.tx(first.hash), value: (await store.get(keys.tx(second.hash)))! },
+    ]);
+    await expect(chain.transaction(first.hash)).rejects.toMatchObject({ code: "CHAIN_CORRUPT" });
+    await store.write([{ type: "put", key: keys.tx(first.hash), value: new Uint8Array(12).fill(7) }]);
+    await expect(chain.transaction(first.hash)).rejects.toMatchObject({ code: "STORE_BAD_REF" });
   });
 
   test("a node whose key is not the validator's cannot make a final block", async () => {

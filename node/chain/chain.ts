@@ -8,10 +8,10 @@ import { EMPTY_STORAGE, type Host, type Value } from "../../vm/index.ts";
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { decode, encode, hashOf } from "../codec/index.ts";
 import { type KeyPair, sign, verify } from "../crypto/index.ts";
-import type { AccountState } from "../execution/index.ts";
+import { type AccountState, Transaction } from "../execution/index.ts";
 import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import type { TrieProof } from "../state/index.ts";
-import type { KvStore, WriteOp } from "../store/index.ts";
+import { BLOB_REF_BYTES, type KvStore, type WriteOp } from "../store/index.ts";
 import {
   type CheckOutcome,
   type DryRunAnswer,
@@ -52,7 +52,7 @@ import {
   STORE_FORMAT,
   type Supply,
   TxRecord,
-  UPGRADED_FORMAT,
+  UPGRADED_FORMATS,
 } from "./records.ts";
 import { ShardStore, type StorageItems } from "./shardStore.ts";
 
@@ -260,7 +260,7 @@ export class Chain {
         "this data directory holds no chain; run `gram node init` first",
       );
     const format = readFormat(await store.get(keys.format()));
-    if (format === UPGRADED_FORMAT)
+    if (UPGRADED_FORMATS.includes(format))
       await store.write([{ type: "put", key: keys.format(), value: formatRecord(STORE_FORMAT) }]);
     else if (format !== STORE_FORMAT)
       throw new ChainError(
@@ -472,6 +472,9 @@ export class Chain {
       { publicKey: this.#signer.publicKey, signature: this.#signer.sign(mc.hash) },
     ];
 
+    // The records go to the store's blob log, where LevelDB does not sort them again and again
+    // (chain §6.2); the index under each transaction's hash names where its record is.
+    const refs = await this.store.appendBlobs([...shard.txs, ...mc.txs].map((x) => x.record));
     const supply = { ...this.#head.supply };
     const ops: WriteOp[] = [];
     const txs: RoundResult["txs"] = [];
@@ -490,7 +493,7 @@ export class Chain {
           c.outMsgs,
         ),
       );
-      ops.push(...roundOps(c));
+      ops.push(...roundOps(c, c === shard ? refs.slice(0, shard.txs.length) : refs.slice(shard.txs.length)));
       for (const s of c.statuses) {
         const value = encode(MessageStatus, s.status);
         statuses.push(s);
@@ -536,8 +539,23 @@ export class Chain {
   }
 
   async transaction(hash: Uint8Array): Promise<TxRecord | null> {
-    const bytes = await this.store.get(keys.tx(hash));
-    return bytes === undefined ? null : decode(TxRecord, bytes);
+    const indexed = await this.store.get(keys.tx(hash));
+    return indexed === undefined ? null : this.#txRecord(hash, indexed);
+  }
+
+  /**
+   * The record an `X` entry names (chain §6.2): a blob reference, or the record itself in a store
+   * written before format 5. Checked against its hash, so a damaged log is an error, not a lie.
+   */
+  async #txRecord(hash: Uint8Array, indexed: Uint8Array): Promise<TxRecord> {
+    const bytes = indexed.length === BLOB_REF_BYTES ? await this.store.readBlob(indexed) : indexed;
+    const record = decode(TxRecord, bytes);
+    if (!equalBytes(hashOf(Transaction, record.transaction), hash))
+      throw new ChainError(
+        "CHAIN_CORRUPT",
+        `the stored record of transaction ${toHex(hash)} is not that transaction`,
+      );
+    return record;
   }
 
   /** An account's transactions, newest first, before `beforeLt` when given. */
@@ -551,13 +569,15 @@ export class Chain {
       beforeLt === undefined ? prefixEnd(start) : keys.history(address.workchain, address.id, beforeLt);
     const hashes: Uint8Array[] = [];
     for await (const [, h] of this.store.entries({ start, end, limit, reverse: true })) hashes.push(h);
-    const records = await this.store.getMany(hashes.map((h) => keys.tx(h)));
-    return hashes.map((hash, i) => {
-      const bytes = records[i];
-      if (bytes === undefined)
-        throw new Error(`store corrupt: history names a missing transaction ${toHex(hash)}`);
-      return { hash, record: decode(TxRecord, bytes) };
-    });
+    const indexed = await this.store.getMany(hashes.map((h) => keys.tx(h)));
+    const out: { hash: Uint8Array; record: TxRecord }[] = [];
+    for (const [i, hash] of hashes.entries()) {
+      const at = indexed[i];
+      if (at === undefined)
+        throw new ChainError("CHAIN_CORRUPT", `the history names a missing transaction ${toHex(hash)}`);
+      out.push({ hash, record: await this.#txRecord(hash, at) });
+    }
+    return out;
   }
 
   async messageStatus(hash: Uint8Array): Promise<MessageStatus | null> {
@@ -627,10 +647,11 @@ function blockOps(tip: Tip, txs: Uint8Array[], inMsgs: Uint8Array[], outMsgs: Ui
   ];
 }
 
-function roundOps(c: Collated): WriteOp[] {
+function roundOps(c: Collated, refs: readonly Uint8Array[]): WriteOp[] {
   const ops: WriteOp[] = [];
-  for (const { hash, account, lt, record } of c.txs) {
-    ops.push({ type: "put", key: keys.tx(hash), value: record });
+  for (let i = 0; i < c.txs.length; i++) {
+    const { hash, account, lt } = c.txs[i];
+    ops.push({ type: "put", key: keys.tx(hash), value: refs[i] });
     ops.push({ type: "put", key: keys.history(account.workchain, account.id, lt), value: hash });
   }
   for (const e of c.exported) {

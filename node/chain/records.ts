@@ -10,7 +10,7 @@ export const PREFIX = {
   BLOCK: 0x42, // "B" ‖ hash → Block
   SIGNATURES: 0x53, // "S" ‖ hash → BlockSignatures
   SEQNO: 0x4e, // "N" ‖ wc ‖ seqno → hash
-  TX: 0x58, // "X" ‖ tx hash → TxRecord
+  TX: 0x58, // "X" ‖ tx hash → a blob reference to its TxRecord (before format 5: the TxRecord)
   HISTORY: 0x41, // "A" ‖ wc ‖ id ‖ lt → tx hash
   QUEUE: 0x51, // "Q" ‖ dest wc ‖ created lt ‖ message hash → Message
   STATUS: 0x4d, // "M" ‖ message hash → MessageStatus
@@ -23,12 +23,13 @@ export const PREFIX = {
  * The layout of the keys and records of this file and of the state trie (chain §6.2). A store
  * written in another layout is refused at open rather than misread. 1 had no format record; 3
  * dropped the value hash from the trie's leaf entries (state §3.1); 4 keeps the trie's roots in
- * its run and indexes them in bulk (state §3.2).
+ * its run and indexes them in bulk (state §3.2); 5 keeps transaction records in the store's
+ * blob log and indexes them by hash.
  */
-export const STORE_FORMAT = 4;
+export const STORE_FORMAT = 5;
 
-/** A format this node reads as it is and marks STORE_FORMAT at open (chain §6.3). */
-export const UPGRADED_FORMAT = 3;
+/** Formats this node reads as they are and marks STORE_FORMAT at open (chain §6.3). */
+export const UPGRADED_FORMATS: readonly number[] = [3, 4];
 
 /** A transaction as stored: the record, its messages, and where it sits. */
 export const TxRecord = t.struct(

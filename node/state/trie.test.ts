@@ -252,6 +252,8 @@ describe("MerkleTrie", () => {
       getMany: (ks) => inner.getMany(ks),
       entries: (r) => inner.entries(r),
       close: () => inner.close(),
+      appendBlobs: (items) => inner.appendBlobs(items),
+      readBlob: (ref) => inner.readBlob(ref),
       write: async (ops) => {
         writes.push([...ops]);
         return inner.write(ops);

@@ -1,4 +1,10 @@
-export type StoreErrorCode = "STORE_OPEN_FAILED" | "STORE_LOCKED" | "STORE_CLOSED";
+export type StoreErrorCode =
+  | "STORE_OPEN_FAILED"
+  | "STORE_LOCKED"
+  | "STORE_CLOSED"
+  | "STORE_CORRUPT"
+  | "STORE_BAD_REF"
+  | "STORE_TOO_LARGE";
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;

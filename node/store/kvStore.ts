@@ -17,5 +17,14 @@ export interface KvStore {
     limit?: number;
     reverse?: boolean;
   }): AsyncIterable<[Uint8Array, Uint8Array]>;
+  /**
+   * Appends records that are written once and read by reference (blobs); resolves to a reference
+   * to each (BLOB_REF_BYTES) once they are written, so a batch written after that may hold the
+   * references. Blobs are never deleted; those of a writer that stopped before its batch are
+   * bytes nothing refers to.
+   */
+  appendBlobs(items: readonly Uint8Array[]): Promise<Uint8Array[]>;
+  /** The blob `ref` names; STORE_BAD_REF when the store holds none there. */
+  readBlob(ref: Uint8Array): Promise<Uint8Array>;
   close(): Promise<void>;
 }

@@ -1,6 +1,8 @@
 // KvStore on LevelDB (the `level` package). The only file in Gram that imports level.
+import { join } from "node:path";
 import { Level } from "level";
 import { V8_INLINE_BYTES } from "../bytes/index.ts";
+import { BlobLog, SEGMENT_BYTES } from "./blobLog.ts";
 import { StoreError } from "./errors.ts";
 import type { KvStore, WriteOp } from "./kvStore.ts";
 
@@ -9,7 +11,12 @@ export interface LevelStoreOptions {
   writeBufferBytes?: number;
   /** LevelDB's block cache. */
   cacheBytes?: number;
+  /** The size at which the blob log starts a new segment file. */
+  blobSegmentBytes?: number;
 }
+
+/** The blob log's directory inside the database's: LevelDB ignores names it did not make. */
+const BLOBS_DIR = "blobs";
 
 type Bytes = Uint8Array;
 
@@ -52,13 +59,15 @@ const view = (bytes: Uint8Array | undefined): Uint8Array | undefined =>
 
 export class LevelStore implements KvStore {
   readonly #db: Level<Bytes, Bytes>;
+  readonly #blobs: BlobLog;
   #open = true;
   /** A point read's key, copied off the heap (see ON_HEAP_MAX); one view per key length. */
   readonly #keyScratch = new Uint8Array(ON_HEAP_MAX + 1);
   readonly #keyViews: Uint8Array[] = [];
 
-  private constructor(db: Level<Bytes, Bytes>) {
+  private constructor(db: Level<Bytes, Bytes>, blobs: BlobLog) {
     this.#db = db;
+    this.#blobs = blobs;
   }
 
   static async open(path: string, options: LevelStoreOptions = {}): Promise<LevelStore> {
@@ -84,7 +93,20 @@ export class LevelStore implements KvStore {
         { cause: err },
       );
     }
-    return new LevelStore(db);
+    let blobs: BlobLog;
+    try {
+      blobs = await BlobLog.open(join(path, BLOBS_DIR), options.blobSegmentBytes ?? SEGMENT_BYTES);
+    } catch (err) {
+      await db.close();
+      throw new StoreError(
+        "STORE_OPEN_FAILED",
+        `cannot open the blob log of ${path}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
+    return new LevelStore(db, blobs);
   }
 
   // Point reads are synchronous: LevelDB answers from its memtable, block cache or the page cache
@@ -131,6 +153,7 @@ export class LevelStore implements KvStore {
       items.push(op.key);
       if (op.type === "put") items.push(op.value);
     }
+
     const copies = offHeap(items);
     let at = 0;
     for (const op of ops) {
@@ -140,6 +163,16 @@ export class LevelStore implements KvStore {
       } else batch.del(copies[at++]);
     }
     await batch.write();
+  }
+
+  async appendBlobs(items: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    this.#assertOpen();
+    return this.#blobs.append(items);
+  }
+
+  async readBlob(ref: Uint8Array): Promise<Uint8Array> {
+    this.#assertOpen();
+    return this.#blobs.read(ref);
   }
 
   async *entries(range: {
@@ -162,6 +195,7 @@ export class LevelStore implements KvStore {
   async close(): Promise<void> {
     if (!this.#open) return;
     this.#open = false;
+    await this.#blobs.close();
     await this.#db.close();
   }
 

@@ -1,5 +1,6 @@
 // KvStore held in memory: the in-process sandbox and unit tests use it where a disk adds nothing.
 // Batches are atomic here too: every op is validated before the first is applied.
+import { decodeBlobRef, encodeBlobRef } from "./blobLog.ts";
 import { StoreError } from "./errors.ts";
 import type { KvStore, WriteOp } from "./kvStore.ts";
 
@@ -9,6 +10,9 @@ const fromKey = (key: string): Uint8Array => new Uint8Array(Buffer.from(key, "la
 
 export class MemoryStore implements KvStore {
   readonly #map = new Map<string, Uint8Array>();
+  /** Blobs by offset in one segment, 0. Nothing crashes here, so every blob is kept. */
+  readonly #blobs = new Map<number, Uint8Array>();
+  #blobEnd = 0;
   #open = true;
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
@@ -49,6 +53,30 @@ export class MemoryStore implements KvStore {
     const limit = range.limit ?? Number.POSITIVE_INFINITY;
     for (let i = 0; i < keys.length && i < limit; i++)
       yield [fromKey(keys[i]), this.#map.get(keys[i])!.slice()];
+  }
+
+  async appendBlobs(items: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    this.#assertOpen();
+    return items.map((item) => {
+      const ref = encodeBlobRef(0, this.#blobEnd, item.length);
+      // An empty blob takes no room: the next one starts at the same offset.
+      if (item.length > 0) this.#blobs.set(this.#blobEnd, item.slice());
+      this.#blobEnd += item.length;
+      return ref;
+    });
+  }
+
+  async readBlob(ref: Uint8Array): Promise<Uint8Array> {
+    this.#assertOpen();
+    const { segment, offset, length } = decodeBlobRef(ref);
+    if (length === 0 && segment === 0 && offset <= this.#blobEnd) return new Uint8Array(0);
+    const blob = segment === 0 ? this.#blobs.get(offset) : undefined;
+    if (blob === undefined || blob.length !== length)
+      throw new StoreError(
+        "STORE_BAD_REF",
+        `no blob of ${length} bytes at ${segment}:${offset} in the store`,
+      );
+    return blob.slice();
   }
 
   async close(): Promise<void> {

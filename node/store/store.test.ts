@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { appendFile, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { type KvStore, LevelStore, MemoryStore, StoreError } from "./index.ts";
+import { BLOB_REF_BYTES, type KvStore, LevelStore, MemoryStore, StoreError } from "./index.ts";
 
 const b = (...xs: number[]) => new Uint8Array(xs);
 const dirs: string[] = [];
@@ -104,6 +104,22 @@ describe.each(kinds)("%s", (_name, make) => {
     const store = await make();
     await store.close();
     await expect(store.get(b(1))).rejects.toMatchObject({ code: "STORE_CLOSED" });
+    await expect(store.appendBlobs([b(1)])).rejects.toMatchObject({ code: "STORE_CLOSED" });
+  });
+
+  test("blobs read back by their references, and a reference to nothing is refused", async () => {
+    const store = await make();
+    const items = [b(1, 2, 3), new Uint8Array(0), new Uint8Array(5000).fill(9)];
+    const refs = await store.appendBlobs(items);
+    const more = await store.appendBlobs([b(4)]);
+    expect(refs.map((r) => r.length)).toEqual([BLOB_REF_BYTES, BLOB_REF_BYTES, BLOB_REF_BYTES]);
+    for (const [i, ref] of refs.entries()) expect(await store.readBlob(ref)).toEqual(items[i]);
+    expect(await store.readBlob(more[0])).toEqual(b(4));
+    const past = more[0].slice();
+    past[7] += 1; // one byte further than the log holds
+    await expect(store.readBlob(past)).rejects.toMatchObject({ code: "STORE_BAD_REF" });
+    await expect(store.readBlob(b(0, 0, 0))).rejects.toMatchObject({ code: "STORE_BAD_REF" });
+    await store.close();
   });
 });
 
@@ -115,6 +131,38 @@ describe("LevelStore on disk", () => {
     await first.close();
     const second = await LevelStore.open(dir);
     expect(await second.get(b(9))).toEqual(b(90));
+    await second.close();
+  });
+
+  test("blobs outlive a reopen, across segments, and appends go on after them", async () => {
+    const dir = await tempDir();
+    const options = { blobSegmentBytes: 100 };
+    const first = await LevelStore.open(dir, options);
+    const items = Array.from({ length: 6 }, (_, i) => new Uint8Array(60).fill(i));
+    const refs: Uint8Array[] = [];
+    for (const item of items) refs.push(...(await first.appendBlobs([item])));
+    await first.close();
+    expect((await readdir(join(dir, "blobs"))).length).toBe(6);
+    const second = await LevelStore.open(dir, options);
+    for (const [i, ref] of refs.entries()) expect(await second.readBlob(ref)).toEqual(items[i]);
+    const [later] = await second.appendBlobs([b(7, 7)]);
+    expect(await second.readBlob(later)).toEqual(b(7, 7));
+    expect(await second.readBlob(refs[5])).toEqual(items[5]);
+    await second.close();
+  });
+
+  test("bytes a crashed append left at the end are skipped, and what came before still reads", async () => {
+    const dir = await tempDir();
+    const first = await LevelStore.open(dir);
+    const [kept] = await first.appendBlobs([b(1, 2, 3)]);
+    await first.close();
+    // An append cut short by a kill: bytes no reference names.
+    const [segment] = await readdir(join(dir, "blobs"));
+    await appendFile(join(dir, "blobs", segment), new Uint8Array(17).fill(0xee));
+    const second = await LevelStore.open(dir);
+    const [next] = await second.appendBlobs([b(4, 5)]);
+    expect(await second.readBlob(kept)).toEqual(b(1, 2, 3));
+    expect(await second.readBlob(next)).toEqual(b(4, 5));
     await second.close();
   });
 
