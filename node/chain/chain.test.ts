@@ -5,6 +5,7 @@ import { Message } from "../ledger/index.ts";
 import { MemoryStore } from "../store/index.ts";
 import { VerifyPool } from "../verifier/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
+import { Block } from "./block.ts";
 import { Chain, keySigner } from "./chain.ts";
 import type { ExternalMessage } from "./collate.ts";
 import { keys, STORE_FORMAT, TxRecord, UPGRADED_FORMATS } from "./records.ts";
@@ -260,6 +261,25 @@ describe("Chain", () => {
     await expect(chain.transaction(first.hash)).rejects.toMatchObject({ code: "CHAIN_CORRUPT" });
     await store.write([{ type: "put", key: keys.tx(first.hash), value: new Uint8Array(12).fill(7) }]);
     await expect(chain.transaction(first.hash)).rejects.toMatchObject({ code: "STORE_BAD_REF" });
+  });
+
+  test("a block kept whole under its hash (format 4 and older) reads as one in the blob log, and a wrong one is damage", async () => {
+    const { chain, store } = await fresh();
+    const round = await chain.produceRound(GENESIS_TIME + 5n, none);
+    const inLog = await chain.block(round.shard.hash);
+    expect(inLog?.header).toEqual(round.shard.header);
+    await store.write([{ type: "put", key: keys.block(round.shard.hash), value: encode(Block, inLog!) }]);
+    expect(await chain.block(round.shard.hash)).toEqual(inLog);
+    expect((await Chain.open(store, options())).head.shard.hash).toEqual(round.shard.hash);
+    await store.write([
+      {
+        type: "put",
+        key: keys.block(round.shard.hash),
+        value: (await store.get(keys.block(round.mc.hash)))!,
+      },
+    ]);
+    await expect(chain.block(round.shard.hash)).rejects.toMatchObject({ code: "CHAIN_CORRUPT" });
+    await expect(Chain.open(store, options())).rejects.toMatchObject({ code: "CHAIN_CORRUPT" });
   });
 
   test("a node whose key is not the validator's cannot make a final block", async () => {

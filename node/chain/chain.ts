@@ -233,10 +233,11 @@ export class Chain {
     const signatures: BlockSignature[] = [
       { publicKey: options.signer.publicKey, signature: options.signer.sign(mc.hash) },
     ];
+    const [shardRef, mcRef] = await store.appendBlobs([emptyBlock(shard), emptyBlock(mc)]);
     const ops: WriteOp[] = [
       { type: "put", key: keys.config(configHash), value: configBytes },
-      ...blockOps(shard, [], [], []),
-      ...blockOps(mc, [], [], []),
+      ...blockOps(shard, shardRef),
+      ...blockOps(mc, mcRef),
       { type: "put", key: keys.signatures(mc.hash), value: encode(BlockSignatures, signatures) },
       { type: "put", key: keys.head(), value: encode(Head, head) },
       { type: "put", key: keys.format(), value: formatRecord(STORE_FORMAT) },
@@ -472,28 +473,35 @@ export class Chain {
       { publicKey: this.#signer.publicKey, signature: this.#signer.sign(mc.hash) },
     ];
 
-    // The records go to the store's blob log, where LevelDB does not sort them again and again
-    // (chain §6.2); the index under each transaction's hash names where its record is.
-    const refs = await this.store.appendBlobs([...shard.txs, ...mc.txs].map((x) => x.record));
+    // The blocks and the records go to the store's blob log, where LevelDB does not sort them
+    // again and again (chain §6.2); `B` and `X` name where each is.
+    const blocks = [shard, mc].map((c) =>
+      encode(Block, {
+        header: c.header,
+        transactions: c.txs.map((x) => x.hash),
+        inMsgs: c.inMsgs,
+        outMsgs: c.outMsgs,
+      }),
+    );
+    const refs = await this.store.appendBlobs([
+      ...blocks,
+      ...shard.txs.map((x) => x.record),
+      ...mc.txs.map((x) => x.record),
+    ]);
+    const blockRefs = refs.slice(0, 2);
+    const txRefs = [refs.slice(2, 2 + shard.txs.length), refs.slice(2 + shard.txs.length)];
     const supply = { ...this.#head.supply };
     const ops: WriteOp[] = [];
     const txs: RoundResult["txs"] = [];
     const statuses: RoundResult["statuses"] = [];
     const recent: { hash: Uint8Array; value: Uint8Array }[] = [];
-    for (const [c, tip] of [
+    for (const [i, [c, tip]] of [
       [shard, shardTip],
       [mc, { header: mc.header, hash: mc.hash }],
-    ] as const) {
+    ].entries() as IterableIterator<[number, [Collated, Tip]]>) {
       txs.push(...c.txs);
-      ops.push(
-        ...blockOps(
-          tip,
-          c.txs.map((x) => x.hash),
-          c.inMsgs,
-          c.outMsgs,
-        ),
-      );
-      ops.push(...roundOps(c, c === shard ? refs.slice(0, shard.txs.length) : refs.slice(shard.txs.length)));
+      ops.push(...blockOps(tip, blockRefs[i]));
+      ops.push(...roundOps(c, txRefs[i]));
       for (const s of c.statuses) {
         const value = encode(MessageStatus, s.status);
         statuses.push(s);
@@ -634,18 +642,28 @@ function isSupermajority(validators: readonly Validator[], stake: bigint): boole
   return stake * 3n > total * 2n;
 }
 
+/**
+ * The block a `B` entry names (chain §6.2): a blob reference, or the block itself in a store
+ * written before format 5. Checked against its hash, as a transaction's record is.
+ */
 async function readBlock(store: KvStore, hash: Uint8Array): Promise<Block | null> {
-  const bytes = await store.get(keys.block(hash));
-  return bytes === undefined ? null : decode(Block, bytes);
+  const indexed = await store.get(keys.block(hash));
+  if (indexed === undefined) return null;
+  const block = decode(Block, indexed.length === BLOB_REF_BYTES ? await store.readBlob(indexed) : indexed);
+  if (!equalBytes(blockHash(block.header), hash))
+    throw new ChainError("CHAIN_CORRUPT", `the stored block ${toHex(hash)} is not that block`);
+  return block;
 }
 
-function blockOps(tip: Tip, txs: Uint8Array[], inMsgs: Uint8Array[], outMsgs: Uint8Array[]): WriteOp[] {
-  const block: Block = { header: tip.header, transactions: txs, inMsgs, outMsgs };
+function blockOps(tip: Tip, ref: Uint8Array): WriteOp[] {
   return [
-    { type: "put", key: keys.block(tip.hash), value: encode(Block, block) },
+    { type: "put", key: keys.block(tip.hash), value: ref },
     { type: "put", key: keys.seqno(tip.header.workchain, tip.header.seqno), value: tip.hash },
   ];
 }
+
+const emptyBlock = (tip: Tip) =>
+  encode(Block, { header: tip.header, transactions: [], inMsgs: [], outMsgs: [] });
 
 function roundOps(c: Collated, refs: readonly Uint8Array[]): WriteOp[] {
   const ops: WriteOp[] = [];

@@ -7,7 +7,7 @@ import { Message } from "../ledger/index.ts";
 import { BlockRef } from "./block.ts";
 
 export const PREFIX = {
-  BLOCK: 0x42, // "B" ‖ hash → Block
+  BLOCK: 0x42, // "B" ‖ hash → a blob reference to the Block (before format 5: the Block)
   SIGNATURES: 0x53, // "S" ‖ hash → BlockSignatures
   SEQNO: 0x4e, // "N" ‖ wc ‖ seqno → hash
   TX: 0x58, // "X" ‖ tx hash → a blob reference to its TxRecord (before format 5: the TxRecord)
@@ -23,8 +23,8 @@ export const PREFIX = {
  * The layout of the keys and records of this file and of the state trie (chain §6.2). A store
  * written in another layout is refused at open rather than misread. 1 had no format record; 3
  * dropped the value hash from the trie's leaf entries (state §3.1); 4 keeps the trie's roots in
- * its run and indexes them in bulk (state §3.2); 5 keeps transaction records in the store's
- * blob log and indexes them by hash.
+ * its run and indexes them in bulk (state §3.2); 5 keeps blocks and transaction records in the
+ * store's blob log and indexes them by hash.
  */
 export const STORE_FORMAT = 5;
 
