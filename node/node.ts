@@ -8,7 +8,7 @@ import { apiMethods, rawAddress, statusView } from "./api/index.ts";
 import { toHex } from "./bytes/index.ts";
 import { Chain, keySigner, type RoundResult } from "./chain/index.ts";
 import { FILES, readGenesis, readKey } from "./datadir/index.ts";
-import { Mempool } from "./mempool/index.ts";
+import { Mempool, MempoolJournal } from "./mempool/index.ts";
 import { Producer } from "./producer/index.ts";
 import { createRpcServer, type RpcServer } from "./rpc/index.ts";
 import { LevelStore } from "./store/index.ts";
@@ -60,7 +60,15 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     await store.close();
     throw e;
   }
-  const mempool = new Mempool({}, { chain, store, now, onAccepted: () => producer.poke() });
+  let journal: MempoolJournal;
+  try {
+    journal = await MempoolJournal.open(join(options.dataDir, FILES.journal));
+  } catch (e) {
+    await verifier.close();
+    await store.close();
+    throw e;
+  }
+  const mempool = new Mempool({}, { chain, journal, store, now, onAccepted: () => producer.poke() });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const m = {
@@ -145,6 +153,11 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     const restored = await mempool.restore();
     if (restored > 0)
       logger.info({ messages: restored }, "accepted messages from before the restart wait again");
+    if (journal.droppedBytes > 0)
+      logger.warn(
+        { bytes: journal.droppedBytes },
+        "the mempool journal ended in a write cut short; no message in it was answered accepted",
+      );
     rpc = await createRpcServer(
       {
         host: options.rpcHost ?? "127.0.0.1",
@@ -164,6 +177,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     );
   } catch (e) {
     await verifier.close();
+    await journal.close();
     await store.close();
     throw e;
   }
@@ -183,6 +197,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         await producer.stop();
         await rpc?.close();
         await verifier.close();
+        await journal.close();
         await store.close();
       })();
       return closing;

@@ -1,5 +1,5 @@
 // A node's data directory (chain §6.1): `genesis.json`, the validator key in `validator.json`
-// (mode 0600), and the LevelDB database in `db/`. Files are written whole (temp file + rename),
+// (mode 0600), the LevelDB database in `db/` and the mempool's journal in `journal/`. Files are written whole (temp file + rename),
 // so a kill never leaves half a key or half a genesis behind.
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -9,7 +9,12 @@ import { generateKeyPair, type KeyPair, keyPairFromSeed } from "../crypto/index.
 import { LevelStore } from "../store/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
 
-export const FILES = { genesis: "genesis.json", key: "validator.json", db: "db" } as const;
+export const FILES = {
+  genesis: "genesis.json",
+  key: "validator.json",
+  db: "db",
+  journal: "journal",
+} as const;
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -1,75 +1,204 @@
 // The mempool's journal (chain §7.3): every accepted message is on disk before the node answers
-// "accepted", so a crash or a restart does not lose it. A message leaves the journal once a
-// round has decided it; an entry that outlives its round (a crash between the two writes) is
-// recognised on load by the status the round wrote, and dropped then.
+// "accepted", so a crash or a restart does not lose it. Entries are appended to segment files and
+// a segment is deleted once a round has decided every message in it: a message lives a round or
+// two, and in LevelDB its entry and its deletion were two records under a random key that the
+// compactions merged again and again.
+import { type FileHandle, mkdir, open, readdir, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { crc32 } from "node:zlib";
+import { toHex } from "../bytes/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
-
-/** "P" ‖ message hash → arrival number (u64, big-endian) ‖ the message's encoding. */
-const PREFIX = 0x50;
-const SEQ_BYTES = 8;
 
 export interface JournalEntry {
   hash: Uint8Array;
   bytes: Uint8Array;
 }
 
-function keyOf(hash: Uint8Array): Uint8Array {
-  const k = new Uint8Array(1 + hash.length);
-  k[0] = PREFIX;
-  k.set(hash, 1);
-  return k;
-}
+const HASH_BYTES = 32;
+/** A frame: payload length (u32) ‖ CRC-32 of the payload (u32) ‖ payload (hash ‖ message). */
+const FRAME_HEAD = 8;
+/** A segment takes appends until it holds this many bytes; the next one starts then. */
+export const JOURNAL_SEGMENT_BYTES = 8 * 1024 * 1024;
+const SEGMENT_NAME = /^(\d{8})\.journal$/;
+const segmentName = (n: number) => `${String(n).padStart(8, "0")}.journal`;
+
+/** The journal of store formats before 5: "P" ‖ message hash → arrival (u64) ‖ message. */
+const LEGACY_PREFIX = 0x50;
 
 export class MempoolJournal {
-  readonly #store: KvStore;
-  #nextSeq = 0n;
-  #batch: WriteOp[] = [];
+  readonly #dir: string;
+  readonly #segmentBytes: number;
+  /** Undecided entries per segment; a segment left with none (and not written to) is deleted. */
+  readonly #live = new Map<number, number>();
+  /** The segments of each undecided message's entries (one sent again after a refusal has two). */
+  readonly #segmentsOf = new Map<string, number[]>();
+  #segment: number;
+  #file: FileHandle | null = null;
+  #size = 0;
+  #loaded = false;
+  /** Bytes `load` found past the last whole entry of a segment. */
+  droppedBytes = 0;
+  #batch: { key: string; frame: Uint8Array }[] = [];
   #flush: Promise<void> | null = null;
+  /** Writes run one after another, each at the end the one before it left. */
+  #tail: Promise<unknown> = Promise.resolve();
 
-  constructor(store: KvStore) {
-    this.#store = store;
+  private constructor(dir: string, segmentBytes: number, newest: number) {
+    this.#dir = dir;
+    this.#segmentBytes = segmentBytes;
+    // Appends never go to a segment of an earlier run, whose end a crash may have cut short.
+    this.#segment = newest + 1;
   }
 
-  /** The entries on disk, oldest first; later `add`s number after them. */
+  static async open(dir: string, options: { segmentBytes?: number } = {}): Promise<MempoolJournal> {
+    await mkdir(dir, { recursive: true });
+    const segments = await listSegments(dir);
+    return new MempoolJournal(dir, options.segmentBytes ?? JOURNAL_SEGMENT_BYTES, segments.at(-1) ?? -1);
+  }
+
+  /**
+   * The entries on disk, oldest first. A frame that does not read ends its segment: it is the
+   * write a crash cut short, which no client was told was accepted; `droppedBytes` counts them.
+   */
   async load(): Promise<JournalEntry[]> {
-    const found: { seq: bigint; entry: JournalEntry }[] = [];
-    for await (const [k, v] of this.#store.entries({
-      start: Uint8Array.of(PREFIX),
-      end: Uint8Array.of(PREFIX + 1),
-    })) {
-      if (k.length !== 33 || v.length < SEQ_BYTES) throw new Error(`mempool journal: a damaged entry`);
-      const seq = new DataView(v.buffer, v.byteOffset, SEQ_BYTES).getBigUint64(0);
-      found.push({ seq, entry: { hash: k.slice(1), bytes: v.slice(SEQ_BYTES) } });
-      if (seq >= this.#nextSeq) this.#nextSeq = seq + 1n;
+    if (this.#loaded) throw new Error("mempool journal: load runs once, before any add");
+    this.#loaded = true;
+    const entries: JournalEntry[] = [];
+    for (const segment of await listSegments(this.#dir)) {
+      const data = new Uint8Array(await readFile(join(this.#dir, segmentName(segment))));
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      let at = 0;
+      let count = 0;
+      while (at + FRAME_HEAD <= data.length) {
+        const length = view.getUint32(at);
+        const end = at + FRAME_HEAD + length;
+        if (length <= HASH_BYTES || end > data.length) break;
+        const payload = data.subarray(at + FRAME_HEAD, end);
+        if (crc32(payload) !== view.getUint32(at + 4)) break;
+        const hash = payload.slice(0, HASH_BYTES);
+        entries.push({ hash, bytes: payload.slice(HASH_BYTES) });
+        this.#note(toHex(hash), segment);
+        count++;
+        at = end;
+      }
+      this.droppedBytes += data.length - at;
+      if (count === 0) await this.#delete(segment);
     }
+    return entries;
+  }
+
+  /**
+   * Moves the entries of the LevelDB journal of formats before 5 into this one, then deletes
+   * them; they come before every entry loaded.
+   */
+  async adopt(store: KvStore): Promise<JournalEntry[]> {
+    const found: { seq: bigint; entry: JournalEntry; key: Uint8Array }[] = [];
+    for await (const [k, v] of store.entries({
+      start: Uint8Array.of(LEGACY_PREFIX),
+      end: Uint8Array.of(LEGACY_PREFIX + 1),
+    })) {
+      if (k.length !== 1 + HASH_BYTES || v.length <= 8) throw new Error("mempool journal: a damaged entry");
+      const seq = new DataView(v.buffer, v.byteOffset, 8).getBigUint64(0);
+      found.push({ seq, entry: { hash: k.slice(1), bytes: v.slice(8) }, key: k.slice() });
+    }
+    if (found.length === 0) return [];
     found.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+    await Promise.all(found.map((f) => this.add(f.entry.hash, f.entry.bytes)));
+    await store.write(found.map((f): WriteOp => ({ type: "del", key: f.key })));
     return found.map((f) => f.entry);
   }
 
   /**
-   * Writes a message; resolves once it is in the store. Messages accepted together (an RPC batch)
+   * Writes a message; resolves once it is in the file. Messages accepted together (an RPC batch)
    * share one write.
    */
   add(hash: Uint8Array, bytes: Uint8Array): Promise<void> {
-    const value = new Uint8Array(SEQ_BYTES + bytes.length);
-    new DataView(value.buffer).setBigUint64(0, this.#nextSeq++);
-    value.set(bytes, SEQ_BYTES);
-    this.#batch.push({ type: "put", key: keyOf(hash), value });
+    this.#loaded = true;
+    const frame = new Uint8Array(FRAME_HEAD + HASH_BYTES + bytes.length);
+    const view = new DataView(frame.buffer);
+    frame.set(hash, FRAME_HEAD);
+    frame.set(bytes, FRAME_HEAD + HASH_BYTES);
+    view.setUint32(0, HASH_BYTES + bytes.length);
+    view.setUint32(4, crc32(frame.subarray(FRAME_HEAD)));
+    this.#batch.push({ key: toHex(hash), frame });
     this.#flush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      const ops = this.#batch;
+      const batch = this.#batch;
       this.#batch = [];
       this.#flush = null;
-      return this.#store.write(ops);
+      const run = this.#tail.then(() => this.#write(batch));
+      this.#tail = run.catch(() => {});
+      return run;
     });
     return this.#flush;
   }
 
-  /**
-   * Forgets decided messages. It never fails: an entry it could not delete (a store closing at
-   * shutdown) is dropped on the next load, when its status shows it was decided.
-   */
-  remove(hashes: readonly Uint8Array[]): Promise<void> {
-    if (hashes.length === 0) return Promise.resolve();
-    return this.#store.write(hashes.map((h) => ({ type: "del", key: keyOf(h) }))).catch(() => {});
+  async #write(batch: { key: string; frame: Uint8Array }[]): Promise<void> {
+    if (this.#size >= this.#segmentBytes) {
+      await this.#file?.close();
+      this.#file = null;
+      this.#segment++;
+      this.#size = 0;
+    }
+    let total = 0;
+    for (const b of batch) total += b.frame.length;
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const b of batch) {
+      bytes.set(b.frame, at);
+      at += b.frame.length;
+    }
+    const segment = this.#segment;
+    this.#file ??= await open(join(this.#dir, segmentName(segment)), "a");
+    let written = 0;
+    while (written < total) written += (await this.#file.write(bytes, written, total - written)).bytesWritten;
+    this.#size += total;
+    for (const b of batch) this.#note(b.key, segment);
   }
+
+  #note(key: string, segment: number): void {
+    this.#live.set(segment, (this.#live.get(segment) ?? 0) + 1);
+    const segments = this.#segmentsOf.get(key);
+    if (segments === undefined) this.#segmentsOf.set(key, [segment]);
+    else segments.push(segment);
+  }
+
+  /**
+   * Forgets decided messages, and deletes the segments left without an undecided one. It never
+   * fails: a segment it could not delete is read again at the next start, where the statuses the
+   * rounds wrote show its messages decided.
+   */
+  async remove(hashes: readonly Uint8Array[]): Promise<void> {
+    for (const hash of hashes) {
+      const key = toHex(hash);
+      const segments = this.#segmentsOf.get(key);
+      if (segments === undefined) continue;
+      for (const segment of segments) this.#live.set(segment, (this.#live.get(segment) ?? 1) - 1);
+      this.#segmentsOf.delete(key);
+    }
+    // The segment being written to stays until the next one starts.
+    for (const [segment, left] of this.#live)
+      if (left <= 0 && segment < this.#segment) await this.#delete(segment).catch(() => {});
+  }
+
+  async #delete(segment: number): Promise<void> {
+    this.#live.delete(segment);
+    await rm(join(this.#dir, segmentName(segment)), { force: true });
+  }
+
+  /** Waits for the writes in flight, then closes the file. */
+  async close(): Promise<void> {
+    await this.#flush?.catch(() => {});
+    await this.#tail;
+    await this.#file?.close();
+    this.#file = null;
+  }
+}
+
+async function listSegments(dir: string): Promise<number[]> {
+  const out: number[] = [];
+  for (const name of await readdir(dir)) {
+    const m = SEGMENT_NAME.exec(name);
+    if (m !== null) out.push(Number(m[1]));
+  }
+  return out.sort((a, b) => a - b);
 }

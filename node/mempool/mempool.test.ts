@@ -1,8 +1,13 @@
-import { describe, expect, test } from "vitest";
+import { appendFile, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
 import { GENESIS_TIME, GRAM, keyOf, testChain, transfer, walletOf } from "../chain/testkit.ts";
 import { encode } from "../codec/index.ts";
+import { sha256 } from "../crypto/index.ts";
 import { Message } from "../ledger/index.ts";
 import { transferMessage } from "../wallet/index.ts";
+import { MempoolJournal } from "./journal.ts";
 import { Mempool } from "./mempool.ts";
 
 async function setup(options = {}) {
@@ -16,6 +21,7 @@ async function setup(options = {}) {
 
 const pay = [{ to: walletOf("bob"), valueNano: GRAM }];
 const bytes = (m: Message) => encode(Message, m);
+const hashOfMessage = (m: Message) => sha256(bytes(m));
 
 describe("Mempool", () => {
   test("takes a good transfer once, and blocks take it in arrival order", async () => {
@@ -124,53 +130,74 @@ describe("Mempool", () => {
 });
 
 describe("Mempool journal (chain §7.3)", () => {
-  async function journaled() {
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function journaled(segmentBytes?: number) {
     const { chain } = await testChain([
       { seed: "alice", balance: 10n * GRAM },
       { seed: "bob", balance: GRAM },
     ]);
-    const open = () => new Mempool({}, { chain, store: chain.store, now: () => GENESIS_TIME + 10n });
-    return { chain, open };
+    const dir = await mkdtemp(join(tmpdir(), "gram-journal-"));
+    dirs.push(dir);
+    // Each open is a node started again on the same directory.
+    const open = async () =>
+      new Mempool(
+        {},
+        {
+          chain,
+          journal: await MempoolJournal.open(dir, { segmentBytes }),
+          store: chain.store,
+          now: () => GENESIS_TIME + 10n,
+        },
+      );
+    return { chain, open, dir };
   }
+  const settle = () => new Promise((r) => setTimeout(r, 20));
 
   test("accepted messages wait again after a restart, in arrival order", async () => {
     const { open } = await journaled();
-    const first = open();
+    const first = await open();
     const a = await first.submit(bytes(transfer("alice", 0n, pay)));
     const b = await first.submit(bytes(transfer("bob", 0n, [{ to: walletOf("alice"), valueNano: 1n }])));
-    const again = open();
+    const again = await open();
     expect(await again.restore()).toBe(2);
     expect(again.take(10).shard.map((m) => m.hash)).toEqual([a, b]);
   });
 
   test("a message a round made final is not taken again, even when its entry outlived the round", async () => {
     const { chain, open } = await journaled();
-    const first = open();
+    const first = await open();
     const a = await first.submit(bytes(transfer("alice", 0n, pay)));
     await chain.produceRound(GENESIS_TIME + 11n, first.take(10));
     // A crash here: the next take, which would have removed the entry, never comes.
-    const again = open();
+    const again = await open();
     expect(await again.restore()).toBe(0);
     expect(again.has(a)).toBe(false);
-    expect(await open().restore()).toBe(0);
+    expect(await (await open()).restore()).toBe(0);
   });
 
-  test("the next take removes what the previous one handed to a round", async () => {
-    const { chain, open } = await journaled();
-    const first = open();
+  test("a segment goes once every message in it is decided and appends have moved on", async () => {
+    const { chain, open, dir } = await journaled(1);
+    const first = await open();
     await first.submit(bytes(transfer("alice", 0n, pay)));
+    await first.submit(bytes(transfer("bob", 0n, [{ to: walletOf("alice"), valueNano: 1n }])));
+    expect((await readdir(dir)).length).toBe(2);
     await chain.produceRound(GENESIS_TIME + 11n, first.take(10));
     first.take(10);
-    await new Promise((r) => setImmediate(r));
-    const left: Uint8Array[] = [];
-    for await (const [k] of chain.store.entries({ start: Uint8Array.of(0x50), end: Uint8Array.of(0x51) }))
-      left.push(k);
-    expect(left).toEqual([]);
+    await settle();
+    // The second segment still takes appends; the first is gone.
+    expect(await readdir(dir)).toEqual(["00000001.journal"]);
+    expect(await (await open()).restore()).toBe(0);
+    await settle();
+    expect(await readdir(dir)).toEqual([]);
   });
 
   test("a message its round refused and that was sent again keeps its entry", async () => {
     const { chain, open } = await journaled();
-    const first = open();
+    const first = await open();
     const m = bytes(transfer("alice", 0n, pay));
     const a = await first.submit(m);
     // Taken, and not made final by its round (as when the block has no room): sent again.
@@ -179,14 +206,50 @@ describe("Mempool journal (chain §7.3)", () => {
     expect(taken.shard.map((x) => x.hash)).toEqual([a]);
     await first.submit(m);
     first.take(0);
-    await new Promise((r) => setImmediate(r));
-    expect(await open().restore()).toBe(1);
+    await settle();
+    expect(await (await open()).restore()).toBe(1);
   });
 
-  test("a damaged journal entry stops the restore with an error instead of taking garbage", async () => {
+  test("a write a crash cut short is dropped, and the entries before it wait again", async () => {
+    const { open, dir } = await journaled();
+    const first = await open();
+    const a = await first.submit(bytes(transfer("alice", 0n, pay)));
+    const [segment] = await readdir(dir);
+    await appendFile(join(dir, segment), Uint8Array.of(0, 0, 0, 90, 1, 2, 3));
+    // A file of nothing but garbage, as an interrupted first write could leave.
+    await writeFile(join(dir, "00000007.journal"), new Uint8Array(64).fill(0xab));
+    const journal = await MempoolJournal.open(dir);
+    const again = new Mempool(
+      {},
+      { chain: (await journaled()).chain, journal, now: () => GENESIS_TIME + 10n },
+    );
+    expect(await again.restore()).toBe(1);
+    expect(again.has(a)).toBe(true);
+    expect(journal.droppedBytes).toBe(7 + 64);
+  });
+
+  test("entries of the LevelDB journal of format 4 move over, oldest first, and leave the store", async () => {
     const { chain, open } = await journaled();
+    const a = transfer("alice", 0n, pay);
+    const b = transfer("bob", 0n, [{ to: walletOf("alice"), valueNano: 1n }]);
+    const legacy = (m: Message, seq: number) => {
+      const value = new Uint8Array(8 + bytes(m).length);
+      value[7] = seq;
+      value.set(bytes(m), 8);
+      return { type: "put" as const, key: Uint8Array.of(0x50, ...hashOfMessage(m)), value };
+    };
+    await chain.store.write([legacy(b, 2), legacy(a, 1)]);
+    const first = await open();
+    expect(await first.restore()).toBe(2);
+    expect(first.take(10).shard.map((m) => m.hash)).toEqual([hashOfMessage(a), hashOfMessage(b)]);
+    const left = [];
+    for await (const e of chain.store.entries({ start: Uint8Array.of(0x50), end: Uint8Array.of(0x51) }))
+      left.push(e);
+    expect(left).toEqual([]);
+    // Now in the file journal: a second restart still finds them.
+    expect(await (await open()).restore()).toBe(2);
     await chain.store.write([{ type: "put", key: Uint8Array.of(0x50, 1, 2), value: Uint8Array.of(1) }]);
-    await expect(open().restore()).rejects.toThrow(/journal/);
+    await expect((await open()).restore()).rejects.toThrow(/journal/);
   });
 });
 

@@ -11,7 +11,7 @@ import { sha256 } from "../crypto/index.ts";
 import { Message } from "../ledger/index.ts";
 import type { KvStore } from "../store/index.ts";
 import { MempoolError } from "./errors.ts";
-import { MempoolJournal } from "./journal.ts";
+import type { MempoolJournal } from "./journal.ts";
 
 export interface MempoolOptions {
   /** Longest accepted message encoding. */
@@ -23,6 +23,8 @@ export interface MempoolOptions {
 export interface MempoolDeps {
   chain: Chain;
   /** Where accepted messages wait across restarts (chain §7.3); without it they live in memory only. */
+  journal?: MempoolJournal;
+  /** A store that may still hold the journal of formats before 5, which `restore` moves over. */
   store?: KvStore;
   /** Unix seconds. */
   now: () => bigint;
@@ -48,7 +50,7 @@ export class Mempool {
     this.maxMessageBytes = options.maxMessageBytes ?? 64 * 1024;
     this.maxPending = options.maxPending ?? 50_000;
     this.#deps = deps;
-    this.#journal = deps.store === undefined ? null : new MempoolJournal(deps.store);
+    this.#journal = deps.journal ?? null;
   }
 
   /**
@@ -58,7 +60,9 @@ export class Mempool {
   async restore(): Promise<number> {
     if (this.#journal === null) return 0;
     const decided: Uint8Array[] = [];
-    for (const { hash, bytes } of await this.#journal.load()) {
+    const entries = await this.#journal.load();
+    const older = this.#deps.store === undefined ? [] : await this.#journal.adopt(this.#deps.store);
+    for (const { hash, bytes } of [...older, ...entries]) {
       // Final: its round was written before the stop. A refused one may have been sent again
       // (it keeps its entry then); its round decides it anew, with the same answer otherwise.
       if ((await this.#deps.chain.messageStatus(hash))?.kind === "final") {
