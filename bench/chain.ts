@@ -7,6 +7,7 @@
 // transfer of the node and of the load, and how the node's main thread (its one serial path)
 // spent the window: running, or ready and waiting for a core.
 import { type ChildProcess, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
@@ -80,6 +81,13 @@ async function startNode(g: Genesis): Promise<Node> {
     [GRAM_TS, "node", "start", "--dir", dir, "--rpc-port", String(port)],
     { stdio: "ignore" },
   );
+  // A bench that dies (an uncaught error skips every finally) takes its node and data with it.
+  const orphaned = () => {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", orphaned);
+  child.once("exit", () => process.off("exit", orphaned));
   return { child, url: `http://127.0.0.1:${port}`, dir, startedAt };
 }
 
