@@ -81,7 +81,9 @@ async function startNode(g: Genesis): Promise<Node> {
     [GRAM_TS, "node", "start", "--dir", dir, "--rpc-port", String(port)],
     { stdio: "ignore" },
   );
-  // A bench that dies (an uncaught error skips every finally) takes its node and data with it.
+  // A bench that dies (an uncaught error, Ctrl-C: neither runs a finally) takes its node and data
+  // with it.
+  exitOnSignals();
   const orphaned = () => {
     child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
@@ -89,6 +91,15 @@ async function startNode(g: Genesis): Promise<Node> {
   process.once("exit", orphaned);
   child.once("exit", () => process.off("exit", orphaned));
   return { child, url: `http://127.0.0.1:${port}`, dir, startedAt };
+}
+
+let signalsHandled = false;
+/** A signal then ends the process through its exit handlers, which a signal's death skips. */
+function exitOnSignals(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  process.once("SIGINT", () => process.exit(130));
+  process.once("SIGTERM", () => process.exit(143));
 }
 
 async function stopNode(n: Node): Promise<void> {
