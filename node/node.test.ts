@@ -122,6 +122,14 @@ describe("a node", () => {
     nodes.splice(0);
     const third = await boot(dataDir);
     expect((await call(third.node.rpcUrl, "getChainInfo")).result.pendingMessages).toBe(0);
+    // A chain started anew beside the journal would take messages of this one unchecked.
+    await third.node.close();
+    nodes.splice(0);
+    await rm(join(dataDir, "db"), { recursive: true });
+    await expect(initDataDir(dataDir, testGenesis([]), validatorKey)).rejects.toMatchObject({
+      code: "CHAIN_ALREADY_INITIALIZED",
+      message: expect.stringContaining("journal"),
+    });
   });
 
   test("refuses bad messages and bad params with JSON-RPC errors and keeps serving", async () => {

@@ -6,12 +6,12 @@
 // `BlockSigner`, the seam consensus will drive.
 import { EMPTY_STORAGE, type Host, type Value } from "../../vm/index.ts";
 import { equalBytes, toHex } from "../bytes/index.ts";
-import { decode, encode, hashOf } from "../codec/index.ts";
+import { CodecError, decode, encode, hashOf, type Schema } from "../codec/index.ts";
 import { type KeyPair, sign, verify } from "../crypto/index.ts";
 import { type AccountState, Transaction } from "../execution/index.ts";
 import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import type { TrieProof } from "../state/index.ts";
-import { BLOB_REF_BYTES, type KvStore, type WriteOp } from "../store/index.ts";
+import { BLOB_REF_BYTES, type KvStore, StoreError, type WriteOp } from "../store/index.ts";
 import {
   type CheckOutcome,
   type DryRunAnswer,
@@ -556,13 +556,10 @@ export class Chain {
    * written before format 5. Checked against its hash, so a damaged log is an error, not a lie.
    */
   async #txRecord(hash: Uint8Array, indexed: Uint8Array): Promise<TxRecord> {
-    const bytes = indexed.length === BLOB_REF_BYTES ? await this.store.readBlob(indexed) : indexed;
-    const record = decode(TxRecord, bytes);
+    const what = `the stored record of transaction ${toHex(hash)}`;
+    const record = await readStored(this.store, indexed, TxRecord, what);
     if (!equalBytes(hashOf(Transaction, record.transaction), hash))
-      throw new ChainError(
-        "CHAIN_CORRUPT",
-        `the stored record of transaction ${toHex(hash)} is not that transaction`,
-      );
+      throw new ChainError("CHAIN_CORRUPT", `${what} is not that transaction`);
     return record;
   }
 
@@ -649,10 +646,28 @@ function isSupermajority(validators: readonly Validator[], stake: bigint): boole
 async function readBlock(store: KvStore, hash: Uint8Array): Promise<Block | null> {
   const indexed = await store.get(keys.block(hash));
   if (indexed === undefined) return null;
-  const block = decode(Block, indexed.length === BLOB_REF_BYTES ? await store.readBlob(indexed) : indexed);
+  const block = await readStored(store, indexed, Block, `the stored block ${toHex(hash)}`);
   if (!equalBytes(blockHash(block.header), hash))
     throw new ChainError("CHAIN_CORRUPT", `the stored block ${toHex(hash)} is not that block`);
   return block;
+}
+
+/**
+ * What a `B` or `X` entry holds (chain §6.2), through its blob reference when it is one. A
+ * reference to nothing, or bytes that do not decode, are damage to the store: CHAIN_CORRUPT.
+ */
+async function readStored<T>(
+  store: KvStore,
+  indexed: Uint8Array,
+  schema: Schema<T>,
+  what: string,
+): Promise<T> {
+  try {
+    return decode(schema, indexed.length === BLOB_REF_BYTES ? await store.readBlob(indexed) : indexed);
+  } catch (e) {
+    if (!(e instanceof StoreError && e.code === "STORE_BAD_REF") && !(e instanceof CodecError)) throw e;
+    throw new ChainError("CHAIN_CORRUPT", `${what} does not read: ${(e as Error).message}`);
+  }
 }
 
 function blockOps(tip: Tip, ref: Uint8Array): WriteOp[] {

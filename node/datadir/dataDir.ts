@@ -79,6 +79,12 @@ export async function initDataDir(
 ): Promise<{ publicKey: Uint8Array }> {
   if (await exists(join(dir, FILES.db)))
     throw new ChainError("CHAIN_ALREADY_INITIALIZED", `${dir} already holds a node`);
+  // Messages accepted on another chain would wait again, unchecked, on the new one.
+  if (await exists(join(dir, FILES.journal)))
+    throw new ChainError(
+      "CHAIN_ALREADY_INITIALIZED",
+      `${dir} holds the mempool journal of an earlier node; remove ${FILES.journal}/ to start a new chain there`,
+    );
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await writeFileAtomic(
     join(dir, FILES.key),

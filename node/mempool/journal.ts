@@ -148,9 +148,21 @@ export class MempoolJournal {
       at += b.frame.length;
     }
     const segment = this.#segment;
-    this.#file ??= await open(join(this.#dir, segmentName(segment)), "a");
-    let written = 0;
-    while (written < total) written += (await this.#file.write(bytes, written, total - written)).bytesWritten;
+    try {
+      this.#file ??= await open(join(this.#dir, segmentName(segment)), "a");
+      let written = 0;
+      while (written < total)
+        written += (await this.#file.write(bytes, written, total - written)).bytesWritten;
+    } catch (e) {
+      // Part of this batch may be in the file, and `load` stops a segment at the first entry that
+      // does not read: later entries, answered "accepted", go to a segment of their own.
+      const file = this.#file;
+      this.#file = null;
+      this.#segment++;
+      this.#size = 0;
+      await file?.close().catch(() => {});
+      throw e;
+    }
     this.#size += total;
     for (const b of batch) this.#note(b.key, segment);
   }

@@ -1,7 +1,7 @@
-import { appendFile, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { appendFile, open as fsOpen, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { GENESIS_TIME, GRAM, keyOf, testChain, transfer, walletOf } from "../chain/testkit.ts";
 import { encode } from "../codec/index.ts";
 import { sha256 } from "../crypto/index.ts";
@@ -155,7 +155,13 @@ describe("Mempool journal (chain §7.3)", () => {
       );
     return { chain, open, dir };
   }
-  const settle = () => new Promise((r) => setTimeout(r, 20));
+  /** Waits (at most 5 s) for what `take` started without waiting: the journal forgetting. */
+  async function until(done: () => Promise<boolean>): Promise<void> {
+    for (const end = Date.now() + 5_000; !(await done()); ) {
+      if (Date.now() > end) throw new Error("timed out waiting for the journal");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
 
   test("accepted messages wait again after a restart, in arrival order", async () => {
     const { open } = await journaled();
@@ -187,12 +193,11 @@ describe("Mempool journal (chain §7.3)", () => {
     expect((await readdir(dir)).length).toBe(2);
     await chain.produceRound(GENESIS_TIME + 11n, first.take(10));
     first.take(10);
-    await settle();
-    // The second segment still takes appends; the first is gone.
+    // The second segment still takes appends; the first goes.
+    await until(async () => (await readdir(dir)).length === 1);
     expect(await readdir(dir)).toEqual(["00000001.journal"]);
     expect(await (await open()).restore()).toBe(0);
-    await settle();
-    expect(await readdir(dir)).toEqual([]);
+    await until(async () => (await readdir(dir)).length === 0);
   });
 
   test("a message its round refused and that was sent again keeps its entry", async () => {
@@ -206,7 +211,8 @@ describe("Mempool journal (chain §7.3)", () => {
     expect(taken.shard.map((x) => x.hash)).toEqual([a]);
     await first.submit(m);
     first.take(0);
-    await settle();
+    // Nothing to forget: the message waits again, so its entries stay and a restart finds it.
+    await new Promise((r) => setTimeout(r, 20));
     expect(await (await open()).restore()).toBe(1);
   });
 
@@ -226,6 +232,33 @@ describe("Mempool journal (chain §7.3)", () => {
     expect(await again.restore()).toBe(1);
     expect(again.has(a)).toBe(true);
     expect(journal.droppedBytes).toBe(7 + 64);
+  });
+
+  test("after a write that failed part way, later entries go to a new segment and survive a restart", async () => {
+    const { dir } = await journaled();
+    const journal = await MempoolJournal.open(dir);
+    await journal.add(sha256(Uint8Array.of(1)), Uint8Array.of(1, 1, 1));
+    // The disk takes half of the next write, then fails.
+    const handle = await fsOpen(join(dir, "probe"), "w");
+    const proto = Object.getPrototypeOf(handle) as { write: (...a: unknown[]) => Promise<unknown> };
+    await handle.close();
+    const realWrite = proto.write;
+    let calls = 0;
+    const spy = vi.spyOn(proto, "write").mockImplementation(async function (this: unknown, ...a: unknown[]) {
+      calls++;
+      if (calls === 1) return realWrite.call(this, a[0], 0, 10);
+      throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+    });
+    await expect(journal.add(sha256(Uint8Array.of(2)), Uint8Array.of(2, 2, 2))).rejects.toThrow("no space");
+    spy.mockRestore();
+    await journal.add(sha256(Uint8Array.of(3)), Uint8Array.of(3, 3, 3));
+    await journal.close();
+    const again = await MempoolJournal.open(dir);
+    expect((await again.load()).map((e) => e.bytes)).toEqual([
+      Uint8Array.of(1, 1, 1),
+      Uint8Array.of(3, 3, 3),
+    ]);
+    expect(again.droppedBytes).toBe(10);
   });
 
   test("entries of the LevelDB journal of format 4 move over, oldest first, and leave the store", async () => {

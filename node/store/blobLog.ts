@@ -72,10 +72,14 @@ export class BlobLog {
       const m = SEGMENT_NAME.exec(name);
       if (m !== null) segment = Math.max(segment, Number(m[1]));
     }
-    const path = join(dir, segmentName(segment));
-    const writer = await openForWrite(path);
-    const { size } = await writer.stat();
-    return new BlobLog(dir, segmentBytes, segment, size, writer);
+    const writer = await openForWrite(join(dir, segmentName(segment)));
+    try {
+      const { size } = await writer.stat();
+      return new BlobLog(dir, segmentBytes, segment, size, writer);
+    } catch (e) {
+      await writer.close();
+      throw e;
+    }
   }
 
   /** Writes `items` back to back, in one write; resolves to their references once on disk. */
@@ -116,10 +120,11 @@ export class BlobLog {
   async #nextSegment(): Promise<void> {
     const next = this.#segment + 1;
     const writer = await openForWrite(join(this.#dir, segmentName(next)));
-    await this.#writer.close();
+    const old = this.#writer;
     this.#writer = writer;
     this.#segment = next;
     this.#offset = 0;
+    await old.close();
   }
 
   /** The blob `ref` names; STORE_BAD_REF if it names bytes the log does not hold. */
@@ -135,6 +140,7 @@ export class BlobLog {
     try {
       handle = await open(join(this.#dir, segmentName(segment)), "r");
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
       throw new StoreError("STORE_CORRUPT", `blob segment ${segment} is missing`, { cause: e });
     }
     try {

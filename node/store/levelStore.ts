@@ -195,8 +195,11 @@ export class LevelStore implements KvStore {
   async close(): Promise<void> {
     if (!this.#open) return;
     this.#open = false;
-    await this.#blobs.close();
-    await this.#db.close();
+    try {
+      await this.#blobs.close();
+    } finally {
+      await this.#db.close();
+    }
   }
 
   #assertOpen(): void {

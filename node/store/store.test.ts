@@ -161,6 +161,8 @@ describe("LevelStore on disk", () => {
     await appendFile(join(dir, "blobs", segment), new Uint8Array(17).fill(0xee));
     const second = await LevelStore.open(dir);
     const [next] = await second.appendBlobs([b(4, 5)]);
+    // After the 3 kept bytes and the 17 nothing refers to, not over them.
+    expect(next.subarray(4, 8)).toEqual(b(0, 0, 0, 20));
     expect(await second.readBlob(kept)).toEqual(b(1, 2, 3));
     expect(await second.readBlob(next)).toEqual(b(4, 5));
     await second.close();
