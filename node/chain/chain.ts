@@ -488,20 +488,24 @@ export class Chain {
       ...shard.txs.map((x) => x.record),
       ...mc.txs.map((x) => x.record),
     ]);
-    const blockRefs = refs.slice(0, 2);
-    const txRefs = [refs.slice(2, 2 + shard.txs.length), refs.slice(2 + shard.txs.length)];
+    const written = [
+      { c: shard, tip: shardTip, blockRef: refs[0], txRefs: refs.slice(2, 2 + shard.txs.length) },
+      {
+        c: mc,
+        tip: { header: mc.header, hash: mc.hash },
+        blockRef: refs[1],
+        txRefs: refs.slice(2 + shard.txs.length),
+      },
+    ];
     const supply = { ...this.#head.supply };
     const ops: WriteOp[] = [];
     const txs: RoundResult["txs"] = [];
     const statuses: RoundResult["statuses"] = [];
     const recent: { hash: Uint8Array; value: Uint8Array }[] = [];
-    for (const [i, [c, tip]] of [
-      [shard, shardTip],
-      [mc, { header: mc.header, hash: mc.hash }],
-    ].entries() as IterableIterator<[number, [Collated, Tip]]>) {
+    for (const { c, tip, blockRef, txRefs } of written) {
       txs.push(...c.txs);
-      ops.push(...blockOps(tip, blockRefs[i]));
-      ops.push(...roundOps(c, txRefs[i]));
+      ops.push(...blockOps(tip, blockRef));
+      ops.push(...roundOps(c, txRefs));
       for (const s of c.statuses) {
         const value = encode(MessageStatus, s.status);
         statuses.push(s);

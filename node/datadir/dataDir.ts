@@ -1,6 +1,6 @@
 // A node's data directory (chain §6.1): `genesis.json`, the validator key in `validator.json`
-// (mode 0600), the LevelDB database in `db/` and the mempool's journal in `journal/`. Files are written whole (temp file + rename),
-// so a kill never leaves half a key or half a genesis behind.
+// (mode 0600), the LevelDB database in `db/` and the mempool's journal in `journal/`. Files are
+// written whole (temp file + rename), so a kill never leaves half a key or half a genesis behind.
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fromHex, toHex } from "../bytes/index.ts";

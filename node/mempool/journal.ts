@@ -3,11 +3,10 @@
 // a segment is deleted once a round has decided every message in it: a message lives a round or
 // two, and in LevelDB its entry and its deletion were two records under a random key that the
 // compactions merged again and again.
-import { type FileHandle, mkdir, open, readdir, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { type FileHandle, mkdir, open, readFile, rm } from "node:fs/promises";
 import { crc32 } from "node:zlib";
 import { toHex } from "../bytes/index.ts";
-import type { KvStore, WriteOp } from "../store/index.ts";
+import { concatBytes, type KvStore, SegmentFiles, type WriteOp, writeAll } from "../store/index.ts";
 
 export interface JournalEntry {
   hash: Uint8Array;
@@ -19,14 +18,12 @@ const HASH_BYTES = 32;
 const FRAME_HEAD = 8;
 /** A segment takes appends until it holds this many bytes; the next one starts then. */
 export const JOURNAL_SEGMENT_BYTES = 8 * 1024 * 1024;
-const SEGMENT_NAME = /^(\d{8})\.journal$/;
-const segmentName = (n: number) => `${String(n).padStart(8, "0")}.journal`;
 
 /** The journal of store formats before 5: "P" ‖ message hash → arrival (u64) ‖ message. */
 const LEGACY_PREFIX = 0x50;
 
 export class MempoolJournal {
-  readonly #dir: string;
+  readonly #files: SegmentFiles;
   readonly #segmentBytes: number;
   /** Undecided entries per segment; a segment left with none (and not written to) is deleted. */
   readonly #live = new Map<number, number>();
@@ -43,8 +40,8 @@ export class MempoolJournal {
   /** Writes run one after another, each at the end the one before it left. */
   #tail: Promise<unknown> = Promise.resolve();
 
-  private constructor(dir: string, segmentBytes: number, newest: number) {
-    this.#dir = dir;
+  private constructor(files: SegmentFiles, segmentBytes: number, newest: number) {
+    this.#files = files;
     this.#segmentBytes = segmentBytes;
     // Appends never go to a segment of an earlier run, whose end a crash may have cut short.
     this.#segment = newest + 1;
@@ -52,8 +49,9 @@ export class MempoolJournal {
 
   static async open(dir: string, options: { segmentBytes?: number } = {}): Promise<MempoolJournal> {
     await mkdir(dir, { recursive: true });
-    const segments = await listSegments(dir);
-    return new MempoolJournal(dir, options.segmentBytes ?? JOURNAL_SEGMENT_BYTES, segments.at(-1) ?? -1);
+    const files = new SegmentFiles(dir, "journal");
+    const newest = (await files.list()).at(-1) ?? -1;
+    return new MempoolJournal(files, options.segmentBytes ?? JOURNAL_SEGMENT_BYTES, newest);
   }
 
   /**
@@ -64,8 +62,8 @@ export class MempoolJournal {
     if (this.#loaded) throw new Error("mempool journal: load runs once, before any add");
     this.#loaded = true;
     const entries: JournalEntry[] = [];
-    for (const segment of await listSegments(this.#dir)) {
-      const data = new Uint8Array(await readFile(join(this.#dir, segmentName(segment))));
+    for (const segment of await this.#files.list()) {
+      const data = new Uint8Array(await readFile(this.#files.path(segment)));
       const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
       let at = 0;
       let count = 0;
@@ -133,38 +131,28 @@ export class MempoolJournal {
   }
 
   async #write(batch: { key: string; frame: Uint8Array }[]): Promise<void> {
-    if (this.#size >= this.#segmentBytes) {
-      await this.#file?.close();
-      this.#file = null;
-      this.#segment++;
-      this.#size = 0;
-    }
-    let total = 0;
-    for (const b of batch) total += b.frame.length;
-    const bytes = new Uint8Array(total);
-    let at = 0;
-    for (const b of batch) {
-      bytes.set(b.frame, at);
-      at += b.frame.length;
-    }
+    if (this.#size >= this.#segmentBytes) await this.#nextSegment();
+    const bytes = concatBytes(batch.map((b) => b.frame));
     const segment = this.#segment;
     try {
-      this.#file ??= await open(join(this.#dir, segmentName(segment)), "a");
-      let written = 0;
-      while (written < total)
-        written += (await this.#file.write(bytes, written, total - written)).bytesWritten;
+      this.#file ??= await open(this.#files.path(segment), "a");
+      await writeAll(this.#file, bytes, null);
     } catch (e) {
       // Part of this batch may be in the file, and `load` stops a segment at the first entry that
       // does not read: later entries, answered "accepted", go to a segment of their own.
-      const file = this.#file;
-      this.#file = null;
-      this.#segment++;
-      this.#size = 0;
-      await file?.close().catch(() => {});
+      await this.#nextSegment().catch(() => {});
       throw e;
     }
-    this.#size += total;
+    this.#size += bytes.length;
     for (const b of batch) this.#note(b.key, segment);
+  }
+
+  async #nextSegment(): Promise<void> {
+    const file = this.#file;
+    this.#file = null;
+    this.#segment++;
+    this.#size = 0;
+    await file?.close();
   }
 
   #note(key: string, segment: number): void {
@@ -194,7 +182,7 @@ export class MempoolJournal {
 
   async #delete(segment: number): Promise<void> {
     this.#live.delete(segment);
-    await rm(join(this.#dir, segmentName(segment)), { force: true });
+    await rm(this.#files.path(segment), { force: true });
   }
 
   /** Waits for the writes in flight, then closes the file. */
@@ -204,13 +192,4 @@ export class MempoolJournal {
     await this.#file?.close();
     this.#file = null;
   }
-}
-
-async function listSegments(dir: string): Promise<number[]> {
-  const out: number[] = [];
-  for (const name of await readdir(dir)) {
-    const m = SEGMENT_NAME.exec(name);
-    if (m !== null) out.push(Number(m[1]));
-  }
-  return out.sort((a, b) => a - b);
 }

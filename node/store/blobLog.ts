@@ -1,17 +1,16 @@
 // The store's log of blobs: write-once records appended to numbered segment files beside LevelDB.
 // A record that is written once and read by a reference never needs LevelDB's sorting, and there
 // it cost the most: LevelDB rewrote each one at every level it compacted into.
-import { type FileHandle, mkdir, open, readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { constants } from "node:fs";
+import { type FileHandle, mkdir, open } from "node:fs/promises";
 import { StoreError } from "./errors.ts";
+import { concatBytes, SegmentFiles, writeAll } from "./segmentFiles.ts";
 
 /** A reference to a blob: segment (u32) ‖ offset (u32) ‖ length (u32), big-endian. */
 export const BLOB_REF_BYTES = 12;
 /** A segment is closed once the next append would take it past this many bytes. */
 export const SEGMENT_BYTES = 256 * 1024 * 1024;
 const MAX_OFFSET = 0xffff_ffff;
-const SEGMENT_NAME = /^(\d{8})\.blob$/;
-const segmentName = (n: number) => `${String(n).padStart(8, "0")}.blob`;
 
 // Byte by byte: a DataView needs the array's buffer, and asking a fresh small array for it makes
 // V8 move the bytes off its heap, an allocation per reference.
@@ -38,7 +37,7 @@ export function decodeBlobRef(ref: Uint8Array): { segment: number; offset: numbe
 }
 
 export class BlobLog {
-  readonly #dir: string;
+  readonly #files: SegmentFiles;
   readonly #segmentBytes: number;
   #segment: number;
   #offset: number;
@@ -47,13 +46,13 @@ export class BlobLog {
   #tail: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    dir: string,
+    files: SegmentFiles,
     segmentBytes: number,
     segment: number,
     offset: number,
     writer: FileHandle,
   ) {
-    this.#dir = dir;
+    this.#files = files;
     this.#segmentBytes = segmentBytes;
     this.#segment = segment;
     this.#offset = offset;
@@ -67,15 +66,12 @@ export class BlobLog {
    */
   static async open(dir: string, segmentBytes = SEGMENT_BYTES): Promise<BlobLog> {
     await mkdir(dir, { recursive: true });
-    let segment = 0;
-    for (const name of await readdir(dir)) {
-      const m = SEGMENT_NAME.exec(name);
-      if (m !== null) segment = Math.max(segment, Number(m[1]));
-    }
-    const writer = await openForWrite(join(dir, segmentName(segment)));
+    const files = new SegmentFiles(dir, "blob");
+    const segment = (await files.list()).at(-1) ?? 0;
+    const writer = await openForWrite(files.path(segment));
     try {
       const { size } = await writer.stat();
-      return new BlobLog(dir, segmentBytes, segment, size, writer);
+      return new BlobLog(files, segmentBytes, segment, size, writer);
     } catch (e) {
       await writer.close();
       throw e;
@@ -95,31 +91,20 @@ export class BlobLog {
     if (this.#offset > 0 && this.#offset + total > this.#segmentBytes) await this.#nextSegment();
     if (this.#offset + total > MAX_OFFSET)
       throw new StoreError("STORE_TOO_LARGE", `${total} bytes of blobs do not fit one segment`);
-    const bytes = new Uint8Array(total);
     const refs: Uint8Array[] = [];
-    let at = 0;
+    let at = this.#offset;
     for (const item of items) {
-      bytes.set(item, at);
-      refs.push(encodeBlobRef(this.#segment, this.#offset + at, item.length));
+      refs.push(encodeBlobRef(this.#segment, at, item.length));
       at += item.length;
     }
-    let written = 0;
-    while (written < total) {
-      const { bytesWritten } = await this.#writer.write(
-        bytes,
-        written,
-        total - written,
-        this.#offset + written,
-      );
-      written += bytesWritten;
-    }
+    await writeAll(this.#writer, concatBytes(items), this.#offset);
     this.#offset += total;
     return refs;
   }
 
   async #nextSegment(): Promise<void> {
     const next = this.#segment + 1;
-    const writer = await openForWrite(join(this.#dir, segmentName(next)));
+    const writer = await openForWrite(this.#files.path(next));
     const old = this.#writer;
     this.#writer = writer;
     this.#segment = next;
@@ -138,7 +123,7 @@ export class BlobLog {
     // handle of its own is not closed under it when the writer moves on to a new segment.
     let handle: FileHandle;
     try {
-      handle = await open(join(this.#dir, segmentName(segment)), "r");
+      handle = await open(this.#files.path(segment), "r");
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
       throw new StoreError("STORE_CORRUPT", `blob segment ${segment} is missing`, { cause: e });
@@ -157,10 +142,7 @@ export class BlobLog {
 }
 
 /** Opened for positional writes: with O_APPEND, Linux would append wherever the write asked. */
-async function openForWrite(path: string): Promise<FileHandle> {
-  await (await open(path, "a")).close();
-  return open(path, "r+");
-}
+const openForWrite = (path: string) => open(path, constants.O_RDWR | constants.O_CREAT);
 
 async function readFully(
   handle: FileHandle,

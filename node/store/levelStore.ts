@@ -153,7 +153,6 @@ export class LevelStore implements KvStore {
       items.push(op.key);
       if (op.type === "put") items.push(op.value);
     }
-
     const copies = offHeap(items);
     let at = 0;
     for (const op of ops) {
