@@ -50,3 +50,5 @@ export function fromHex(text: string): Uint8Array | null {
   if (typeof text !== "string" || !HEX.test(text)) return null;
   return new Uint8Array(Buffer.from(text, "hex"));
 }
+
+export { Arena } from "./arena.ts";

@@ -533,7 +533,8 @@ export class Chain {
     for (const c of [shard, mc]) this.#queuedMessages += c.exported.length - c.importedKeys.length;
     this.#shard = shardTip;
     this.#mc = { header: mc.header, hash: mc.hash };
-    for (const r of recent) this.#recentStatuses.set(r.hash, r.value, 1);
+    // Copies: the encodings are carved from a chunk of the round's encodings (codec's arena).
+    for (const r of recent) this.#recentStatuses.set(r.hash, r.value.slice(), 1);
     return { mc: this.#mc, shard: shardTip, txs, statuses };
   }
 

@@ -324,7 +324,7 @@ export class ShardStore {
             size += BigInt(bytes);
             changes.push({ key: sha256(c.key), value: storageTrieValue(c.key, enc) });
             ops.push({ type: "put", key: flatKeys[i], value: enc });
-            after?.set(toHex(c.key), { key: c.key, value: c.value, bytes, encoding: enc });
+            after?.set(toHex(c.key), { key: c.key, value: c.value, bytes, encoding: enc.slice() });
           }
         });
         if (size < 0n || size > 0xffff_ffffn)
@@ -355,7 +355,8 @@ export class ShardStore {
       const entry: KeptAccount = {
         leafHash: hash,
         account,
-        record,
+        // A copy: the encoding is carved from a chunk of the round's encodings (codec's arena).
+        record: record.slice(),
         checkedAt: null,
         epoch: -1,
         workchain: null,

@@ -1,6 +1,7 @@
 // encode, decode and hashOf: the bytes side of a schema (specs/codec.md §6). decode accepts a
 // byte string only if it is exactly the encoding encode would produce for the value it holds.
 import { sha256 } from "../crypto/index.ts";
+import { encodings } from "./arena.ts";
 import { explainMismatch } from "./diagnose.ts";
 import { CodecError } from "./errors.ts";
 import { rethrowFrom } from "./path.ts";
@@ -31,10 +32,14 @@ function encodeShared<T>(schema: Schema<T>, value: T): Uint8Array {
   return bytes;
 }
 
-/** The one byte encoding of `value`. Throws TypeError/RangeError, naming the field, if `value` does not fit `schema`. */
+/**
+ * The one byte encoding of `value`. Throws TypeError/RangeError, naming the field, if `value` does
+ * not fit `schema`. The array is carved from a shared chunk (node/bytes' Arena): never transfer
+ * its buffer, and keep a copy of it in anything long-lived.
+ */
 export function encode<T>(schema: Schema<T>, value: T): Uint8Array {
   assertSchema(schema, "encode: schema");
-  return new Uint8Array(encodeShared(schema, value));
+  return encodings.copy(encodeShared(schema, value));
 }
 
 /** sha256 of the canonical encoding: the identity of a protocol object. */

@@ -2,18 +2,20 @@
 // a list an array of its items, so the canonical bytes of either are an array header followed by
 // the canonical bytes of each part. A caller that already holds the parts' bytes (a transaction
 // it hashed, a message as it arrived) builds the whole without encoding them a second time.
+
+import { encodings } from "./arena.ts";
 import type { Fields, StructSchema } from "./struct.ts";
 import { arrayHeaderSize } from "./wire.ts";
 
 /**
  * The array of `parts`, each the canonical encoding of one item (as `encode` returns it): then
- * the result is the canonical encoding of the list of those items.
+ * the result is the canonical encoding of the list of those items, carved as `encode`'s are.
  */
 export function encodeArrayOf(parts: readonly Uint8Array[]): Uint8Array {
   const n = parts.length;
   let size = arrayHeaderSize(n);
   for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
+  const out = encodings.carve(size);
   let at: number;
   if (n < 16) {
     out[0] = 0x90 | n;
@@ -25,7 +27,10 @@ export function encodeArrayOf(parts: readonly Uint8Array[]): Uint8Array {
     at = 3;
   } else {
     out[0] = 0xdd;
-    new DataView(out.buffer).setUint32(1, n);
+    out[1] = n >>> 24;
+    out[2] = (n >>> 16) & 0xff;
+    out[3] = (n >>> 8) & 0xff;
+    out[4] = n & 0xff;
     at = 5;
   }
   for (const p of parts) {

@@ -6,7 +6,7 @@
 
 import { compareBytes, equalBytes, toHex } from "../bytes/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
-import { carveCopy } from "./arena.ts";
+import { arena } from "./arena.ts";
 import { StateError } from "./errors.ts";
 import { EMPTY_HASH, HASH_BYTES, KEY_BYTES, leafHash, nibbleAt, valueHashOf } from "./hashing.ts";
 import { NodeCache, NodeMap } from "./nodeCache.ts";
@@ -499,7 +499,7 @@ export class MerkleTrie {
       if (change.value !== null) {
         hash = leafHash(key, valueHashOf(change.value));
         leafHashes[order[r]] = hash;
-        ops.push({ type: "put", key: valueKey(this.#prefix, version, key), value: carveCopy(change.value) });
+        ops.push({ type: "put", key: valueKey(this.#prefix, version, key), value: arena.copy(change.value) });
       }
       sorted.push({ key, hash });
     }

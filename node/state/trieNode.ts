@@ -10,7 +10,7 @@
 // checks the two against each other (state §3.1).
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { sha256 } from "../crypto/index.ts";
-import { carve, carveCopy } from "./arena.ts";
+import { arena } from "./arena.ts";
 import { StateError } from "./errors.ts";
 import { HASH_BYTES, KEY_BYTES, leafHash, popcount16, valueHashOf } from "./hashing.ts";
 
@@ -133,7 +133,7 @@ export class TrieNode {
     slots: readonly number[],
     children: ReadonlyArray<LeafEntry | TrieNode>,
   ): TrieNode {
-    const bytes = carveCopy(this.bytes);
+    const bytes = arena.copy(this.bytes);
     for (let n = 0; n < slots.length; n++) {
       const i = slots[n];
       const child = children[n];
@@ -176,7 +176,7 @@ export function makeNode(version: number, children: ReadonlyArray<null | LeafEnt
   if (count === 0) return null;
   if (count === 1 && lone !== null) return lone;
   const hashEnd = 3 + count * HASH_BYTES;
-  const bytes = carve(hashEnd + 2 + metaBytes);
+  const bytes = arena.carve(hashEnd + 2 + metaBytes);
   bytes[0] = NODE_TAG;
   bytes[1] = bitmap >>> 8;
   bytes[2] = bitmap & 0xff;
