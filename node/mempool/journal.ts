@@ -6,7 +6,7 @@
 import { type FileHandle, mkdir, open, readFile, rm } from "node:fs/promises";
 import { crc32 } from "node:zlib";
 import { toHex } from "../bytes/index.ts";
-import { concatBytes, type KvStore, SegmentFiles, type WriteOp, writeAll } from "../store/index.ts";
+import { type KvStore, SegmentFiles, type WriteOp, writeAll } from "../store/index.ts";
 
 export interface JournalEntry {
   hash: Uint8Array;
@@ -22,6 +22,34 @@ export const JOURNAL_SEGMENT_BYTES = 8 * 1024 * 1024;
 /** The journal of store formats before 5: "P" ‖ message hash → arrival (u64) ‖ message. */
 const LEGACY_PREFIX = 0x50;
 
+/** A message waiting for its batch's write. */
+interface Pending {
+  key: string;
+  hash: Uint8Array;
+  bytes: Uint8Array;
+}
+
+/**
+ * The frames of a batch, written into one array: a frame of its own per message was an array off
+ * V8's heap each (a malloc and a free), copied once more into the batch's.
+ */
+function frames(batch: readonly Pending[]): Uint8Array {
+  let total = 0;
+  for (const p of batch) total += FRAME_HEAD + HASH_BYTES + p.bytes.length;
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  let at = 0;
+  for (const { hash, bytes } of batch) {
+    const payload = HASH_BYTES + bytes.length;
+    out.set(hash, at + FRAME_HEAD);
+    out.set(bytes, at + FRAME_HEAD + HASH_BYTES);
+    view.setUint32(at, payload);
+    view.setUint32(at + 4, crc32(out.subarray(at + FRAME_HEAD, at + FRAME_HEAD + payload)));
+    at += FRAME_HEAD + payload;
+  }
+  return out;
+}
+
 export class MempoolJournal {
   readonly #files: SegmentFiles;
   readonly #segmentBytes: number;
@@ -35,7 +63,7 @@ export class MempoolJournal {
   #loaded = false;
   /** Bytes `load` found past the last whole entry of a segment. */
   droppedBytes = 0;
-  #batch: { key: string; frame: Uint8Array }[] = [];
+  #batch: Pending[] = [];
   #flush: Promise<void> | null = null;
   /** Writes run one after another, each at the end the one before it left. */
   #tail: Promise<unknown> = Promise.resolve();
@@ -112,13 +140,7 @@ export class MempoolJournal {
    */
   add(hash: Uint8Array, bytes: Uint8Array): Promise<void> {
     this.#loaded = true;
-    const frame = new Uint8Array(FRAME_HEAD + HASH_BYTES + bytes.length);
-    const view = new DataView(frame.buffer);
-    frame.set(hash, FRAME_HEAD);
-    frame.set(bytes, FRAME_HEAD + HASH_BYTES);
-    view.setUint32(0, HASH_BYTES + bytes.length);
-    view.setUint32(4, crc32(frame.subarray(FRAME_HEAD)));
-    this.#batch.push({ key: toHex(hash), frame });
+    this.#batch.push({ key: toHex(hash), hash, bytes });
     this.#flush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       const batch = this.#batch;
       this.#batch = [];
@@ -130,9 +152,9 @@ export class MempoolJournal {
     return this.#flush;
   }
 
-  async #write(batch: { key: string; frame: Uint8Array }[]): Promise<void> {
+  async #write(batch: Pending[]): Promise<void> {
     if (this.#size >= this.#segmentBytes) await this.#nextSegment();
-    const bytes = concatBytes(batch.map((b) => b.frame));
+    const bytes = frames(batch);
     const segment = this.#segment;
     try {
       this.#file ??= await open(this.#files.path(segment), "a");
