@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, expectTypeOf, test } from "vitest";
-import { CodecError, decode, encode, hashOf, type Infer, type Schema, t } from "./index.ts";
+import { CodecError, decode, decodeViews, encode, hashOf, type Infer, type Schema, t } from "./index.ts";
 
 const Transfer = t.struct("Transfer", {
   from: t.bytes(32),
@@ -213,6 +213,29 @@ describe("decode", () => {
   test("checks its arguments", () => {
     expect(caught(() => decode(t.u8, [5] as unknown as Uint8Array))).toBeInstanceOf(TypeError);
     expect(caught(() => decode(null as unknown as typeof t.u8, new Uint8Array(1)))).toBeInstanceOf(TypeError);
+  });
+});
+
+describe("decodeViews", () => {
+  test("gives decode's value, with byte strings that are views into its input", () => {
+    const bytes = encode(Transfer, transfer());
+    const viewed = decodeViews(Transfer, bytes);
+    expect(viewed).toEqual(decode(Transfer, bytes));
+    expect(viewed.from.buffer).toBe(bytes.buffer);
+    expect(decode(Transfer, bytes).from.buffer).not.toBe(bytes.buffer);
+  });
+
+  test("refuses what decode refuses", () => {
+    const bytes = encode(Transfer, transfer());
+    const trailing = new Uint8Array([...bytes, 0]);
+    expect(codecErrorOf(() => decodeViews(Transfer, trailing)).code).toBe(
+      codecErrorOf(() => decode(Transfer, trailing)).code,
+    );
+    // 7 as a uint8 (0xcc 0x07) where the canonical form is the fixint.
+    const loose = Buffer.from("cc07", "hex");
+    expect(codecErrorOf(() => decodeViews(t.u8, loose)).code).toBe(
+      codecErrorOf(() => decode(t.u8, loose)).code,
+    );
   });
 });
 

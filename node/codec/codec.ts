@@ -53,6 +53,19 @@ export function hashOf<T>(schema: Schema<T>, value: T): Uint8Array {
  * trailing bytes, a wrong type, out of range, over a cap, not canonical — throws CodecError.
  */
 export function decode<T>(schema: Schema<T>, bytes: Uint8Array): T {
+  return decodeWith(schema, bytes, false);
+}
+
+/**
+ * `decode`, but the byte strings of the value may be views into `bytes` instead of copies: for a
+ * caller that keeps `bytes` as long as the value (a message and the encoding it arrived in), and
+ * changes neither. A copy of a body over 64 bytes is an array off V8's heap, a malloc and a free.
+ */
+export function decodeViews<T>(schema: Schema<T>, bytes: Uint8Array): T {
+  return decodeWith(schema, bytes, true);
+}
+
+function decodeWith<T>(schema: Schema<T>, bytes: Uint8Array, views: boolean): T {
   assertSchema(schema, "decode: schema");
   if (!(bytes instanceof Uint8Array))
     throw new TypeError(`decode: bytes must be a Uint8Array, got ${describe(bytes)}`);
@@ -69,7 +82,7 @@ export function decode<T>(schema: Schema<T>, bytes: Uint8Array): T {
   let raw: unknown;
   let end: number;
   try {
-    ({ value: raw, end } = unpackFirst(bytes));
+    ({ value: raw, end } = unpackFirst(bytes, views));
   } catch (error) {
     // msgpackr's own errors (truncation, impossible lengths, stack depth): the bytes are not MessagePack
     throw new CodecError("CODEC_MALFORMED", `not MessagePack: ${messageOf(error)}`, schema.name);

@@ -14,6 +14,13 @@ const unpackr = new Unpackr({
   // bins come back as fresh plain Uint8Arrays, never views into the caller's input
   copyBuffers: true,
 });
+/** The same, with bins as views into the input: for a caller that keeps the input with the value. */
+const viewUnpackr = new Unpackr({
+  useRecords: false,
+  int64AsType: "bigint",
+  mapsAsObjects: false,
+  copyBuffers: false,
+});
 
 const utf8 = new TextEncoder();
 let scratch = new Uint8Array(64 * 1024);
@@ -129,17 +136,23 @@ export function packWire(wire: Wire): Uint8Array {
   return packWireShared(wire).slice();
 }
 
-/** The first MessagePack value in `bytes` and the offset where it ends. Throws what msgpackr throws. */
-export function unpackFirst(bytes: Uint8Array): { value: unknown; end: number } {
+/**
+ * The first MessagePack value in `bytes` and the offset where it ends. Throws what msgpackr throws.
+ * With `views`, its byte strings are views into `bytes` rather than copies.
+ */
+export function unpackFirst(bytes: Uint8Array, views = false): { value: unknown; end: number } {
   // msgpackr caches a DataView on the object it reads, so it reads a view of our own.
   const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let value: unknown;
   let end = -1;
-  unpackr.unpackMultiple(view, (first: unknown, _start?: number, firstEnd?: number) => {
-    value = first;
-    end = firstEnd ?? -1;
-    return false;
-  });
+  (views ? viewUnpackr : unpackr).unpackMultiple(
+    view,
+    (first: unknown, _start?: number, firstEnd?: number) => {
+      value = first;
+      end = firstEnd ?? -1;
+      return false;
+    },
+  );
   return { value, end };
 }
 

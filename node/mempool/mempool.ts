@@ -6,7 +6,7 @@
 
 import { toHex } from "../bytes/index.ts";
 import { type Chain, type ExternalMessage, refusalText, WORKCHAINS } from "../chain/index.ts";
-import { CodecError, decode } from "../codec/index.ts";
+import { CodecError, decode, decodeViews } from "../codec/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import { Message } from "../ledger/index.ts";
 import type { KvStore } from "../store/index.ts";
@@ -109,7 +109,8 @@ export class Mempool {
       );
     let message: Message;
     try {
-      message = decode(Message, bytes);
+      // Views into `bytes`, which the ExternalMessage keeps with it.
+      message = decodeViews(Message, bytes);
     } catch (e) {
       if (e instanceof CodecError)
         throw new MempoolError("MEMPOOL_BAD_MESSAGE", `the message does not decode: ${e.message}`);

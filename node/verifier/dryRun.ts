@@ -6,7 +6,7 @@
 // cloning it back cost the calling thread more than the rest of the answer.
 import type { Value } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
-import { decode } from "../codec/index.ts";
+import { decodeViews } from "../codec/index.ts";
 import {
   type AccountState,
   type CheckResult,
@@ -103,7 +103,8 @@ export function runExternal(
 }
 
 export function dryRun(job: DryRunJob): DryRunAnswer {
-  const message = decode(Message, job.message);
+  // Views into the job's bytes, which outlive the run.
+  const message = decodeViews(Message, job.message);
   if (message.kind !== "externalIn") throw new TypeError("a dry run takes an external inbound message");
   const accepted: SignatureCheck[] = [];
   const items = new Map(job.storage);
