@@ -38,6 +38,19 @@ describe("fromHex", () => {
   test("reads even-length hex of either case and refuses anything else", () => {
     expect(fromHex("00ffAB")).toEqual(Uint8Array.of(0, 255, 171));
     expect(fromHex("")).toEqual(new Uint8Array(0));
-    for (const bad of ["0", "0g", " 00", "0x00"]) expect(fromHex(bad)).toBe(null);
+    for (const bad of ["0", "0g", " 00", "0x00", "00 ", "g0", "000g", "0g00", "ab\u00e9f", "-1"])
+      expect(fromHex(bad)).toBe(null);
+    const long = "ab".repeat(199);
+    for (let i = 0; i < long.length; i += 37)
+      expect(fromHex(`${long.slice(0, i)}x${long.slice(i + 1)}`)).toBe(null);
+    expect(fromHex(`${long}0`)).toBe(null);
+  });
+
+  test("reads long strings whole, and a result does not change with later reads", () => {
+    const a = fromHex("11".repeat(300));
+    const b = fromHex("22".repeat(300));
+    expect(a).toEqual(new Uint8Array(300).fill(0x11));
+    expect(b).toEqual(new Uint8Array(300).fill(0x22));
+    expect(fromHex("33".repeat(64))?.constructor).toBe(Uint8Array);
   });
 });
