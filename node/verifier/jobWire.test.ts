@@ -44,6 +44,15 @@ describe("a dry run's packed parts", () => {
       { ...base, account: { ...active, status: { kind: "uninit" } }, message: new Uint8Array(0) },
     ];
     for (const job of shapes) expect(unpackJob(packJob(job))).toEqual(job);
+    // Packed into a view at an offset of a larger buffer, as a batch packs its runs.
+    const shared = new Uint8Array(64 * 1024);
+    let used = 8;
+    const alloc = (n: number) => {
+      const out = shared.subarray(used, used + n);
+      used += n;
+      return out;
+    };
+    for (const job of shapes) expect(unpackJob(packJob(job, alloc))).toEqual(job);
   });
 
   test("carry the encodings a caller hands in as they are, the same bytes as encoding anew", () => {

@@ -22,7 +22,13 @@ const NO_ACCOUNT = 0xffff_ffff;
 const HAS_IN_MSG_HASH = 1;
 const KEEP_ENCODINGS = 2;
 
-export function packJob(job: JobParts): Uint8Array<ArrayBuffer> {
+/**
+ * The job in one array, from `alloc` (a zeroed array of n bytes; by default one of its own).
+ */
+export function packJob(
+  job: JobParts,
+  alloc: (n: number) => Uint8Array<ArrayBuffer> = (n) => new Uint8Array(n),
+): Uint8Array<ArrayBuffer> {
   const { encoded } = job;
   if (encoded !== undefined && encoded.storage.length !== job.storage.length)
     throw new RangeError("encoded: one encoding per storage item");
@@ -46,8 +52,8 @@ export function packJob(job: JobParts): Uint8Array<ArrayBuffer> {
   size += 4 + (account?.length ?? 0) + 4 + job.message.length + 4;
   for (let i = 0; i < keys.length; i++) size += 2 + keys[i].length + 4 + values[i].length;
 
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
+  const out = alloc(size);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let at = 0;
   const bytes = (b: Uint8Array) => {
     out.set(b, at);

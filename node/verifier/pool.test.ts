@@ -3,7 +3,7 @@ import { getPriority } from "node:os";
 import { afterEach, describe, expect, test } from "vitest";
 import { keyPairFromSeed, sha256, sign, verify } from "../crypto/index.ts";
 import { VerifyPool } from "./pool.ts";
-import { packChecks, type SignatureCheck, unpackChecks } from "./wire.ts";
+import { packCheckGroups, packChecks, type SignatureCheck, unpackChecks } from "./wire.ts";
 
 const fromHex = (hex: string) => Uint8Array.from(Buffer.from(hex, "hex"));
 const key = keyPairFromSeed(sha256(new TextEncoder().encode("verifier test")));
@@ -139,5 +139,14 @@ describe("packChecks", () => {
     ];
     expect(unpackChecks(packChecks(checks))).toEqual(checks);
     expect(unpackChecks(packChecks([]))).toEqual([]);
+  });
+
+  test("packs groups as views of one buffer, each unpacking to its own checks", () => {
+    const odd = { message: new Uint8Array(0), publicKey: Uint8Array.of(1), signature: new Uint8Array(70) };
+    const groups = [[honest(1), odd], [], [honest(2)]];
+    const packed = packCheckGroups(groups);
+    expect(packed.map(unpackChecks)).toEqual(groups);
+    expect(new Set(packed.map((p) => p.buffer)).size).toBe(1);
+    expect(packCheckGroups([])).toEqual([]);
   });
 });

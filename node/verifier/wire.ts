@@ -26,6 +26,23 @@ export function packChecks(checks: readonly SignatureCheck[]): Uint8Array<ArrayB
   return out;
 }
 
+/**
+ * The checks of several runs packed as `packChecks` packs them, each group a view into one buffer:
+ * a worker answers a batch's runs with one transfer, not an array off the heap per run.
+ */
+export function packCheckGroups(groups: readonly (readonly SignatureCheck[])[]): Uint8Array<ArrayBuffer>[] {
+  const whole = packChecks(groups.flat());
+  const out: Uint8Array<ArrayBuffer>[] = [];
+  let at = 0;
+  for (const group of groups) {
+    let n = 0;
+    for (const c of group) n += 12 + c.message.length + c.publicKey.length + c.signature.length;
+    out.push(whole.subarray(at, at + n));
+    at += n;
+  }
+  return out;
+}
+
 export function unpackChecks(bytes: Uint8Array): SignatureCheck[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: SignatureCheck[] = [];

@@ -7,7 +7,7 @@ import { verify } from "../crypto/index.ts";
 import { type DryRunContext, dryRun } from "./dryRun.ts";
 import { unpackJob } from "./jobWire.ts";
 import type { WireAnswer, WireRun, WorkerReply, WorkerRequest } from "./pool.ts";
-import { packChecks, unpackChecks } from "./wire.ts";
+import { packCheckGroups, unpackChecks } from "./wire.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("node/verifier/worker.ts runs as a worker thread only");
@@ -43,20 +43,23 @@ port.on("message", (job: WorkerRequest) => {
     const c = checks[i];
     verdicts[i] = verify(c.signature, c.message, c.publicKey) ? 1 : 0;
   }
-  const transfer: ArrayBuffer[] = [verdicts.buffer];
-  const answers = job.runs.map((run: WireRun): WireAnswer | null => {
+  const runs = job.runs.map((run: WireRun) => {
     try {
       const { codeId, contextId } = run;
       const context = kept(contexts, contextId, run.context, "context");
       const code = codeId < 0 ? null : kept(codes, codeId, run.code, "code");
-      const { outcome, accepted } = dryRun({ ...unpackJob(run.parts), code, context });
-      const packed = packChecks(accepted);
-      transfer.push(packed.buffer);
-      return { outcome, accepted: packed };
+      return dryRun({ ...unpackJob(run.parts), code, context });
     } catch {
       return null;
     }
   });
+  // Every run's accepted checks in one buffer, transferred once.
+  const groups = packCheckGroups(runs.map((r) => r?.accepted ?? []));
+  const answers = runs.map((r, i): WireAnswer | null =>
+    r === null ? null : { outcome: r.outcome, accepted: groups[i] },
+  );
+  const transfer: ArrayBuffer[] = [verdicts.buffer];
+  if (groups.length > 0) transfer.push(groups[0].buffer);
   const reply: WorkerReply = { id: job.id, verdicts, answers };
   port.postMessage(reply, transfer);
 });
