@@ -7,7 +7,7 @@
 
 export class Arena {
   readonly #chunkBytes: number;
-  #chunk = new Uint8Array(0);
+  #chunk: Uint8Array<ArrayBuffer> = new Uint8Array(0);
   #used = 0;
 
   constructor(chunkBytes: number) {
@@ -17,7 +17,7 @@ export class Arena {
   }
 
   /** A zeroed array of `length` bytes: a view into a chunk, or an array of its own when large. */
-  carve(length: number): Uint8Array {
+  carve(length: number): Uint8Array<ArrayBuffer> {
     if (length > this.#chunkBytes / 4) return new Uint8Array(length);
     if (this.#used + length > this.#chunk.length) {
       this.#chunk = new Uint8Array(this.#chunkBytes);
@@ -29,7 +29,7 @@ export class Arena {
   }
 
   /** A carved copy of `bytes`. */
-  copy(bytes: Uint8Array): Uint8Array {
+  copy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
     const out = this.carve(bytes.length);
     out.set(bytes);
     return out;

@@ -6,21 +6,16 @@
 import { Unpackr } from "msgpackr";
 import type { Wire } from "./schema.ts";
 
-const unpackr = new Unpackr({
+const unpackOptions = {
   useRecords: false,
   int64AsType: "bigint",
   // maps (never valid here) come back as Map objects whatever their keys, so the walk refuses them by type
   mapsAsObjects: false,
-  // bins come back as fresh plain Uint8Arrays, never views into the caller's input
-  copyBuffers: true,
-});
+} as const;
+// bins come back as fresh plain Uint8Arrays, never views into the caller's input
+const unpackr = new Unpackr({ ...unpackOptions, copyBuffers: true });
 /** The same, with bins as views into the input: for a caller that keeps the input with the value. */
-const viewUnpackr = new Unpackr({
-  useRecords: false,
-  int64AsType: "bigint",
-  mapsAsObjects: false,
-  copyBuffers: false,
-});
+const viewUnpackr = new Unpackr({ ...unpackOptions, copyBuffers: false });
 
 const utf8 = new TextEncoder();
 let scratch = new Uint8Array(64 * 1024);

@@ -7,6 +7,7 @@
 // few times in a row; close() does what is still pending the same way and ends every worker.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { Arena } from "../bytes/index.ts";
 import { verify } from "../crypto/index.ts";
 import {
   type DryRunAnswer,
@@ -263,14 +264,19 @@ export class VerifyPool {
     }
     // Each run travels packed (jobWire.ts); one that will not pack is answered here, where the
     // run says what is wrong with it.
+    // Runs are carved from chunks of this batch's own (a chunk is detached once sent): an array
+    // of its own per run was one more buffer off V8's heap per message and one more transfer.
     const packed = new Map<Job, Uint8Array<ArrayBuffer>>();
-    const chunks = new BatchChunks();
+    const chunks = new Arena(64 * 1024);
     const unpackable: Job[] = [];
     const batch: Batch = { jobs: [], size: 0 };
     for (const job of whole.jobs) {
       if (job.kind === "run") {
         try {
-          packed.set(job, packJob(job.run, chunks.alloc));
+          packed.set(
+            job,
+            packJob(job.run, (n) => chunks.carve(n)),
+          );
         } catch {
           unpackable.push(job);
           continue;
@@ -297,7 +303,7 @@ export class VerifyPool {
       slot.contexts.clear();
     }
     const runs: WireRun[] = [];
-    const transfer: ArrayBuffer[] = [checks.buffer, ...chunks.buffers];
+    const transfer: ArrayBuffer[] = [checks.buffer, ...new Set([...packed.values()].map((p) => p.buffer))];
     batch.jobs.forEach((job, i) => {
       if (job.kind !== "run") return;
       const { code, context } = job.run;
@@ -404,32 +410,4 @@ class Numbering<T extends object> {
     }
     return id;
   }
-}
-
-/**
- * The arrays a batch's runs are packed into: views of a few shared buffers, each transferred once
- * with the batch. An array of its own per run was one more buffer off V8's heap per message (a
- * malloc and a free) and one more transfer. A buffer is never used again once sent.
- */
-class BatchChunks {
-  static readonly BYTES = 64 * 1024;
-  readonly buffers: ArrayBuffer[] = [];
-  #chunk = new Uint8Array(0);
-  #used = 0;
-
-  readonly alloc = (n: number): Uint8Array<ArrayBuffer> => {
-    if (n > BatchChunks.BYTES / 4) {
-      const own = new Uint8Array(n);
-      this.buffers.push(own.buffer);
-      return own;
-    }
-    if (this.#used + n > this.#chunk.length) {
-      this.#chunk = new Uint8Array(BatchChunks.BYTES);
-      this.#used = 0;
-      this.buffers.push(this.#chunk.buffer);
-    }
-    const out = this.#chunk.subarray(this.#used, this.#used + n);
-    this.#used += n;
-    return out;
-  };
 }

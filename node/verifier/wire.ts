@@ -7,9 +7,12 @@ import type { SignatureCheck } from "../vmhost/index.ts";
 
 export type { SignatureCheck };
 
+/** Bytes of one packed check. */
+const packedSize = (c: SignatureCheck) => 12 + c.message.length + c.publicKey.length + c.signature.length;
+
 export function packChecks(checks: readonly SignatureCheck[]): Uint8Array<ArrayBuffer> {
   let n = 0;
-  for (const c of checks) n += 12 + c.message.length + c.publicKey.length + c.signature.length;
+  for (const c of checks) n += packedSize(c);
   const out = new Uint8Array(n);
   const view = new DataView(out.buffer);
   let at = 0;
@@ -36,7 +39,7 @@ export function packCheckGroups(groups: readonly (readonly SignatureCheck[])[]):
   let at = 0;
   for (const group of groups) {
     let n = 0;
-    for (const c of group) n += 12 + c.message.length + c.publicKey.length + c.signature.length;
+    for (const c of group) n += packedSize(c);
     out.push(whole.subarray(at, at + n));
     at += n;
   }
