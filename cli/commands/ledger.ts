@@ -81,11 +81,11 @@ interface TransferOptions extends SendOptions {
 async function balance(ctx: CliContext, cmd: Command, text: string): Promise<void> {
   const target = await resolveTarget(ctx, text);
   const client = clientOf(cmd);
-  const validators = await trustedValidators(ctx, client);
+  const { validators, network } = await trustedValidators(ctx, client);
   const answer = await client.call<{ proof: AccountProofJson; status: string }>("getAccount", {
     address: rawOf(target.address),
   });
-  const proved = verifyAccountProof(answer.proof, target.address, validators);
+  const proved = verifyAccountProof(answer.proof, target.address, validators, network);
   const nano = proved.account?.balance ?? 0n;
   const address = friendlyOf(target.address, target.bounceable !== false);
   outputOf(ctx, cmd).result(

@@ -64,7 +64,10 @@ interface ConfigAnswer {
 }
 
 /** The validators this GRAM_HOME trusts for the node's network; pins them at first contact. */
-export async function trustedValidators(ctx: CliContext, client: RpcClient): Promise<Validator[]> {
+export async function trustedValidators(
+  ctx: CliContext,
+  client: RpcClient,
+): Promise<{ validators: Validator[]; network: Uint8Array }> {
   const info = await client.call<{ genesis: string }>("getChainInfo");
   if (typeof info?.genesis !== "string" || fromHex(info.genesis)?.length !== 32)
     throw new CliError("CLI_BAD_ANSWER", "the node's chain info has no genesis hash");
@@ -74,10 +77,13 @@ export async function trustedValidators(ctx: CliContext, client: RpcClient): Pro
     const pinned = JSON.parse(await readFile(file, "utf8")) as {
       validators: { publicKey: string; stake: string }[];
     };
-    return pinned.validators.map((v) => ({
-      publicKey: fromHex(v.publicKey) as Uint8Array,
-      stake: BigInt(v.stake),
-    }));
+    return {
+      network: fromHex(info.genesis) as Uint8Array,
+      validators: pinned.validators.map((v) => ({
+        publicKey: fromHex(v.publicKey) as Uint8Array,
+        stake: BigInt(v.stake),
+      })),
+    };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT")
       throw new CliError("CLI_BAD_ANSWER", `cannot read ${file}: ${(e as Error).message}`);
@@ -94,5 +100,5 @@ export async function trustedValidators(ctx: CliContext, client: RpcClient): Pro
   };
   const { writeFileAtomic } = await import("../../node/datadir/index.ts");
   await writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`, 0o600);
-  return config.validators;
+  return { network: fromHex(info.genesis) as Uint8Array, validators: config.validators };
 }

@@ -21,7 +21,7 @@ import {
 } from "../rpc/index.ts";
 import { encodeProof } from "../state/index.ts";
 import { vmFromJson, vmToJson } from "../vmjson/index.ts";
-import { accountView, headerView, rawAddress, txView } from "./views.ts";
+import { accountView, commitView, headerView, rawAddress, txView } from "./views.ts";
 
 /** Application error codes (rpc §4). */
 export const API_ERROR = {
@@ -175,10 +175,7 @@ export function apiMethods(deps: ApiDeps): MethodTable {
           ...headerView(block.header, h),
           encodedHeader: toHex(encode(BlockHeader, block.header)),
           transactions: block.transactions.map(toHex),
-          signatures: (await chain.signatures(h)).map((s) => ({
-            publicKey: toHex(s.publicKey),
-            signature: toHex(s.signature),
-          })),
+          commit: commitView(await chain.commit(h)),
         };
       },
     }),
@@ -199,10 +196,7 @@ export function apiMethods(deps: ApiDeps): MethodTable {
             masterchain: {
               hash: toHex(mc.hash),
               header: toHex(encode(BlockHeader, mc.header)),
-              signatures: (await chain.signatures(mc.hash)).map((s) => ({
-                publicKey: toHex(s.publicKey),
-                signature: toHex(s.signature),
-              })),
+              commit: commitView(await chain.commit(mc.hash)),
             },
           },
         };

@@ -5,6 +5,7 @@ import { formatFriendly } from "../address/index.ts";
 import { toHex } from "../bytes/index.ts";
 import type { BlockHeader, TxRecord } from "../chain/index.ts";
 import { CodecError, decode, t } from "../codec/index.ts";
+import type { Commit } from "../consensus/index.ts";
 import type { Account, LedgerAddress, Message } from "../ledger/index.ts";
 import { vmToJson } from "../vmjson/index.ts";
 
@@ -14,6 +15,15 @@ export function rawAddress(a: LedgerAddress): string {
 
 export function friendly(a: LedgerAddress, bounceable = true): string {
   return formatFriendly({ workchain: Number(a.workchain), hash: a.id }, { bounceable, testnet: false });
+}
+
+/** A masterchain block's commit (consensus §3.4): the round and the precommit signatures; null for block 0. */
+export function commitView(c: Commit | null) {
+  if (c === null) return null;
+  return {
+    round: c.round,
+    signatures: c.signatures.map((s) => ({ publicKey: toHex(s.validator), signature: toHex(s.signature) })),
+  };
 }
 
 export function headerView(h: BlockHeader, hash: Uint8Array) {

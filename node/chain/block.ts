@@ -69,11 +69,6 @@ export const Block = t.struct(
 );
 export type Block = Infer<typeof Block>;
 
-/** chain §2.5: a validator's signature of a block hash. */
-export const BlockSignature = t.struct("BlockSignature", { publicKey: t.bytes(32), signature: t.bytes(64) });
-export type BlockSignature = Infer<typeof BlockSignature>;
-export const BlockSignatures = t.list(BlockSignature, 1_000);
-
 export function blockHash(header: BlockHeader): Uint8Array {
   return hashOf(BlockHeader, header);
 }

@@ -7,7 +7,19 @@
 import { EMPTY_STORAGE, type Host, type Value } from "../../vm/index.ts";
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { CodecError, decode, encode, hashOf, type Schema } from "../codec/index.ts";
-import { type KeyPair, sign, verify } from "../crypto/index.ts";
+import {
+  type Commit,
+  Commit as CommitSchema,
+  type ConsensusSigner,
+  commitError,
+  commitOf,
+  keyConsensusSigner,
+  PRECOMMIT,
+  sameChain,
+  signVote,
+  ValidatorSet,
+} from "../consensus/index.ts";
+import { sha256 } from "../crypto/index.ts";
 import { type AccountState, Transaction } from "../execution/index.ts";
 import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import type { TrieProof } from "../state/index.ts";
@@ -22,16 +34,8 @@ import {
   runExternal,
 } from "../verifier/index.ts";
 import type { CachingHost } from "../vmhost/index.ts";
-import {
-  Block,
-  type BlockHeader,
-  type BlockSignature,
-  BlockSignatures,
-  blockHash,
-  merkleRoot,
-  SHARD_ALL,
-  type ShardDescr,
-} from "./block.ts";
+import { Block, type BlockHeader, blockHash, merkleRoot, SHARD_ALL, type ShardDescr } from "./block.ts";
+import type { Candidate } from "./candidate.ts";
 import {
   type Collated,
   type CollatedTx,
@@ -67,14 +71,24 @@ const RECENT_STATUSES = 100_000;
 export const BASECHAIN = 0n;
 export const MASTERCHAIN = -1n;
 
-/** Signs masterchain blocks for this node (one validator now; consensus later). */
-export interface BlockSigner {
-  publicKey: Uint8Array;
-  sign(hash: Uint8Array): Uint8Array;
-}
+/** The masterchain's consensus instance (consensus §1.1): it decides each round. */
+export const MC_CHAIN = { workchain: MASTERCHAIN, shard: SHARD_ALL } as const;
 
-export function keySigner(key: KeyPair): BlockSigner {
-  return { publicKey: key.publicKey, sign: (h) => sign(h, key.secretKey) };
+/** Signs this node's votes: its validator key. */
+export type BlockSigner = ConsensusSigner;
+export const keySigner = keyConsensusSigner;
+
+/**
+ * A round built or checked but not yet final (consensus §1.1): both blocks with their prepared
+ * state, and the wire form other validators re-execute. Its hash, the masterchain block's, is the
+ * value consensus decides at height `seqno`.
+ */
+export interface RoundCandidate {
+  seqno: bigint;
+  hash: Uint8Array;
+  shard: Collated;
+  mc: Collated;
+  wire: Candidate;
 }
 
 export interface RoundResult {
@@ -171,6 +185,7 @@ export class Chain {
   readonly #dryRuns: DryRunner | undefined;
   readonly #signer: BlockSigner;
   #queuedMessages = 0;
+  #validatorSet: ValidatorSet | undefined;
   /**
    * The statuses the latest rounds wrote, as written: clients poll for their messages' ends, and
    * a stored status changes only in a round, which updates this as it writes.
@@ -230,15 +245,11 @@ export class Chain {
       genesis: mc.hash,
       supply: { initial, balances: initial, queued: 0n, rewardPool: 0n },
     };
-    const signatures: BlockSignature[] = [
-      { publicKey: options.signer.publicKey, signature: options.signer.sign(mc.hash) },
-    ];
     const [shardRef, mcRef] = await store.appendBlobs([emptyBlock(shard), emptyBlock(mc)]);
     const ops: WriteOp[] = [
       { type: "put", key: keys.config(configHash), value: configBytes },
       ...blockOps(shard, shardRef),
       ...blockOps(mc, mcRef),
-      { type: "put", key: keys.signatures(mc.hash), value: encode(BlockSignatures, signatures) },
       { type: "put", key: keys.head(), value: encode(Head, head) },
       { type: "put", key: keys.format(), value: formatRecord(STORE_FORMAT) },
     ];
@@ -422,8 +433,8 @@ export class Chain {
   }
 
   /**
-   * One round: the basechain block with `externals` for it, then the masterchain block that
-   * names it, signed and written with everything else in one batch.
+   * One round on a node that is the whole validator set: the round built, its one precommit
+   * signed, and the round written (consensus §1.1 with a group of one).
    */
   async produceRound(
     now: bigint,
@@ -431,8 +442,32 @@ export class Chain {
   ): Promise<RoundResult> {
     // One signer makes a block final only with more than 2/3 of the stake (chain §2.5).
     const own = this.config.validators.find((v) => equalBytes(v.publicKey, this.#signer.publicKey));
-    if (!isSupermajority(this.config.validators, own?.stake ?? 0n))
+    if (!this.validatorSet.isQuorum(own?.stake ?? 0n))
       throw new Error("this node's signature does not make the block final: is its key the validator's?");
+    const candidate = await this.buildRound(now, externals);
+    const vote = signVote(
+      this.genesisHash,
+      { chain: MC_CHAIN, height: candidate.seqno, round: 0, type: PRECOMMIT, value: candidate.hash },
+      this.#signer,
+    );
+    return this.commitRound(candidate, commitOf([vote]));
+  }
+
+  /** The validators of the masterchain as consensus counts them. */
+  get validatorSet(): ValidatorSet {
+    this.#validatorSet ??= new ValidatorSet(this.config.validators);
+    return this.#validatorSet;
+  }
+
+  /**
+   * Builds the next round from `externals`, as its proposer (chain §4): the basechain block, then
+   * the masterchain block that names it. Nothing is written; `commitRound` writes it once final.
+   */
+  async buildRound(
+    now: bigint,
+    externals: { shard: ExternalMessage[]; mc: ExternalMessage[] },
+    producer: Uint8Array = this.#signer.publicKey,
+  ): Promise<RoundCandidate> {
     const limit = this.config.maxBlockTransactions;
     const mcRef = { seqno: this.#mc.header.seqno, hash: this.#mc.hash };
     const common = {
@@ -441,7 +476,7 @@ export class Chain {
       configHash: this.configHash,
       store: this.state,
       host: this.#host,
-      producer: this.#signer.publicKey,
+      producer,
       configParam: this.configParam,
     };
     const shard = await collate({
@@ -456,7 +491,6 @@ export class Chain {
       externals: externals.shard,
       shards: [],
     });
-    const shardTip = { header: shard.header, hash: shard.hash };
     const mc = await collate({
       ...common,
       workchain: MASTERCHAIN,
@@ -467,11 +501,71 @@ export class Chain {
       mcEndLt: this.#mc.header.endLt,
       imports: await this.#queue(MASTERCHAIN, limit),
       externals: externals.mc,
-      shards: [descr(shardTip)],
+      shards: [descr({ header: shard.header, hash: shard.hash })],
     });
-    const signatures: BlockSignature[] = [
-      { publicKey: this.#signer.publicKey, signature: this.#signer.sign(mc.hash) },
-    ];
+    const wire: Candidate = {
+      time: now,
+      producer,
+      shardExternals: externals.shard.map((e) => e.bytes),
+      mcExternals: externals.mc.map((e) => e.bytes),
+      shardHash: shard.hash,
+      mcHash: mc.hash,
+    };
+    return { seqno: mc.header.seqno, hash: mc.hash, shard, mc, wire };
+  }
+
+  /**
+   * Re-executes a round another validator proposed (consensus §4.3, "checked"): its messages on
+   * this node's final state, at its time, by its producer. The candidate is valid when both blocks
+   * come out with the hashes it names; its time may not run ahead of `latestTime` (this node's
+   * clock with the drift it allows). CHAIN_BAD_CANDIDATE says why not.
+   */
+  async checkRound(wire: Candidate, latestTime: bigint): Promise<RoundCandidate> {
+    const bad = (why: string) => new ChainError("CHAIN_BAD_CANDIDATE", why);
+    if (wire.time > latestTime) throw bad(`its time ${wire.time} is ahead of this node's clock`);
+    if (this.validatorSet.indexOf(wire.producer) < 0) throw bad("its producer is not a validator");
+    const externals = { shard: [] as ExternalMessage[], mc: [] as ExternalMessage[] };
+    for (const [list, workchain, out] of [
+      [wire.shardExternals, BASECHAIN, externals.shard],
+      [wire.mcExternals, MASTERCHAIN, externals.mc],
+    ] as const) {
+      for (const bytes of list) {
+        let message: Message;
+        try {
+          message = decode(Message, bytes);
+        } catch (e) {
+          if (e instanceof CodecError) throw bad(`a message does not decode: ${e.message}`);
+          throw e;
+        }
+        if (message.kind !== "externalIn" || message.dest.workchain !== workchain)
+          throw bad("a message is not an external message for its chain");
+        out.push({ message, hash: sha256(bytes), bytes });
+      }
+    }
+    const built = await this.buildRound(wire.time, externals, wire.producer);
+    if (!equalBytes(built.shard.hash, wire.shardHash) || !equalBytes(built.hash, wire.mcHash))
+      throw bad("its blocks are not what its messages make on this node's state");
+    return built;
+  }
+
+  /**
+   * Writes a round once it is final (chain §4.1): both blocks, their transactions, queue changes,
+   * message statuses, the commit that makes it final and the new head, in one batch.
+   */
+  async commitRound(candidate: RoundCandidate, commit: Commit): Promise<RoundResult> {
+    const { shard, mc } = candidate;
+    if (
+      !equalBytes(mc.header.prevHash, this.#mc.hash) ||
+      !equalBytes(shard.header.prevHash, this.#shard.hash)
+    )
+      throw new Error(`round ${candidate.seqno} does not follow the head: it was built on another one`);
+    if (
+      !sameChain(commit.chain, MC_CHAIN) ||
+      commit.height !== candidate.seqno ||
+      !equalBytes(commit.value, candidate.hash)
+    )
+      throw new Error(`the commit is not for masterchain block ${candidate.seqno}`);
+    const shardTip = { header: shard.header, hash: shard.hash };
 
     // The blocks and the records go to the store's blob log, where LevelDB does not sort them
     // again and again (chain §6.2); `B` and `X` name where each is.
@@ -520,7 +614,7 @@ export class Chain {
     for (const c of [shard, mc]) for (const key of c.importedKeys) ops.push({ type: "del", key });
     checkSupply(supply, `masterchain block ${mc.header.seqno}`);
     const head: Head = { mc: { seqno: mc.header.seqno, hash: mc.hash }, genesis: this.#head.genesis, supply };
-    ops.push({ type: "put", key: keys.signatures(mc.hash), value: encode(BlockSignatures, signatures) });
+    ops.push({ type: "put", key: keys.commit(mc.hash), value: encode(CommitSchema, commit) });
     ops.push({ type: "put", key: keys.head(), value: encode(Head, head) });
     await this.state.commitMany(
       [
@@ -546,9 +640,10 @@ export class Chain {
     return (await this.store.get(keys.seqno(workchain, seqno))) ?? null;
   }
 
-  async signatures(hash: Uint8Array): Promise<BlockSignature[]> {
-    const bytes = await this.store.get(keys.signatures(hash));
-    return bytes === undefined ? [] : decode(BlockSignatures, bytes);
+  /** The commit that made masterchain block `hash` final (consensus §3.4); null for block 0 and others. */
+  async commit(hash: Uint8Array): Promise<Commit | null> {
+    const bytes = await this.store.get(keys.commit(hash));
+    return bytes === undefined ? null : decode(CommitSchema, bytes);
   }
 
   async transaction(hash: Uint8Array): Promise<TxRecord | null> {
@@ -620,28 +715,26 @@ export class Chain {
   }
 }
 
-/** chain §2.5: more than 2/3 of the validators' stake signed `hash`. */
-export function isFinal(
+/**
+ * chain §2.5: why `commit` does not make masterchain block (`seqno`, `hash`) of the network
+ * `network` final under `validators`, or null when it does. Block 0 is final by the genesis alone.
+ */
+export function finalityError(
+  network: Uint8Array,
   validators: readonly Validator[],
-  hash: Uint8Array,
-  signatures: readonly BlockSignature[],
-): boolean {
-  let signed = 0n;
-  const seen = new Set<string>();
-  for (const s of signatures) {
-    const v = validators.find((x) => equalBytes(x.publicKey, s.publicKey));
-    const k = toHex(s.publicKey);
-    if (v === undefined || seen.has(k) || !verify(s.signature, hash, s.publicKey)) continue;
-    seen.add(k);
-    signed += v.stake;
-  }
-  return isSupermajority(validators, signed);
-}
-
-function isSupermajority(validators: readonly Validator[], stake: bigint): boolean {
-  let total = 0n;
-  for (const v of validators) total += v.stake;
-  return stake * 3n > total * 2n;
+  block: { seqno: bigint; hash: Uint8Array },
+  commit: Commit | null,
+): string | null {
+  if (block.seqno === 0n)
+    return equalBytes(block.hash, network) ? null : "block 0 is not this network's genesis";
+  if (commit === null) return "the block has no commit";
+  if (
+    !sameChain(commit.chain, MC_CHAIN) ||
+    commit.height !== block.seqno ||
+    !equalBytes(commit.value, block.hash)
+  )
+    return "the commit is for another block";
+  return commitError(network, new ValidatorSet(validators), commit);
 }
 
 /**

@@ -4,7 +4,8 @@ export type ChainErrorCode =
   | "CHAIN_NOT_INITIALIZED"
   | "CHAIN_ALREADY_INITIALIZED"
   | "CHAIN_FORMAT"
-  | "CHAIN_CORRUPT";
+  | "CHAIN_CORRUPT"
+  | "CHAIN_BAD_CANDIDATE";
 
 export class ChainError extends Error {
   readonly code: ChainErrorCode;

@@ -3,7 +3,6 @@ export {
   Block,
   BlockHeader,
   type BlockRef,
-  type BlockSignature,
   blockHash,
   MAX_BLOCK_TRANSACTIONS,
   merklePath,
@@ -12,15 +11,18 @@ export {
   SHARD_ALL,
   type ShardDescr,
 } from "./block.ts";
+export { Candidate } from "./candidate.ts";
 export {
   BASECHAIN,
   type BlockSigner,
   Chain,
   type ChainOptions,
   type DryRunner,
-  isFinal,
+  finalityError,
   keySigner,
   MASTERCHAIN,
+  MC_CHAIN,
+  type RoundCandidate,
   type RoundResult,
 } from "./chain.ts";
 export { type ExternalMessage, refusalText } from "./collate.ts";

@@ -8,7 +8,8 @@ import { BlockRef } from "./block.ts";
 
 export const PREFIX = {
   BLOCK: 0x42, // "B" ‖ hash → a blob reference to the Block (before format 5: the Block)
-  SIGNATURES: 0x53, // "S" ‖ hash → BlockSignatures
+  SIGNATURES: 0x53, // "S" ‖ hash → a block's signatures before format 6, no longer read
+  COMMIT: 0x43, // "C" ‖ masterchain block hash → its Commit (consensus §3.4)
   SEQNO: 0x4e, // "N" ‖ wc ‖ seqno → hash
   TX: 0x58, // "X" ‖ tx hash → a blob reference to its TxRecord (before format 5: the TxRecord)
   HISTORY: 0x41, // "A" ‖ wc ‖ id ‖ lt → tx hash
@@ -26,10 +27,13 @@ export const PREFIX = {
  * its run and indexes them in bulk (state §3.2); 5 keeps blocks and transaction records in the
  * store's blob log and indexes them by hash.
  */
-export const STORE_FORMAT = 5;
+export const STORE_FORMAT = 6;
 
-/** Formats this node reads as they are and marks STORE_FORMAT at open (chain §6.3). */
-export const UPGRADED_FORMATS: readonly number[] = [3, 4];
+/**
+ * Formats this node reads as they are and marks STORE_FORMAT at open (chain §6.3). 6 keeps each
+ * masterchain block's commit (consensus §3.4); blocks written before have none.
+ */
+export const UPGRADED_FORMATS: readonly number[] = [3, 4, 5];
 
 /** A transaction as stored: the record, its messages, and where it sits. */
 export const TxRecord = t.struct(
@@ -132,7 +136,7 @@ export function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
 
 export const keys = {
   block: (hash: Uint8Array) => key(PREFIX.BLOCK, hash),
-  signatures: (hash: Uint8Array) => key(PREFIX.SIGNATURES, hash),
+  commit: (hash: Uint8Array) => key(PREFIX.COMMIT, hash),
   seqno: (wc: bigint, seqno: bigint) => key(PREFIX.SEQNO, wcByte(wc), u64be(seqno)),
   tx: (hash: Uint8Array) => key(PREFIX.TX, hash),
   history: (wc: bigint, id: Uint8Array, lt: bigint) => key(PREFIX.HISTORY, wcByte(wc), id, u64be(lt)),

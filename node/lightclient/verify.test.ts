@@ -33,7 +33,7 @@ async function answer(address: string) {
     balance: string;
     proof: AccountProofJson;
   };
-  return { r, chain };
+  return { r, chain, network: chain.genesisHash };
 }
 
 const validators = [{ publicKey: validatorKey.publicKey, stake: 1n }];
@@ -41,20 +41,20 @@ const raw = (a: { workchain: bigint; id: Uint8Array }) => `${a.workchain}:${toHe
 
 describe("verifyAccountProof", () => {
   test("accepts a node's honest answer and gives the proved balance", async () => {
-    const { r } = await answer(raw(walletOf("bob")));
-    const v = verifyAccountProof(r.proof, walletOf("bob"), validators);
+    const { r, network } = await answer(raw(walletOf("bob")));
+    const v = verifyAccountProof(r.proof, walletOf("bob"), validators, network);
     expect(v.account?.balance.toString()).toBe(r.balance);
     expect(v.mcSeqno).toBe(1n);
   });
 
   test("proves that an account does not exist", async () => {
     const nobody = { workchain: 0n, id: new Uint8Array(32).fill(7) };
-    const { r } = await answer(raw(nobody));
-    expect(verifyAccountProof(r.proof, nobody, validators).account).toBe(null);
+    const { r, network } = await answer(raw(nobody));
+    expect(verifyAccountProof(r.proof, nobody, validators, network).account).toBe(null);
   });
 
   test("catches a lying node: a changed balance, another account, untrusted signers, a swapped block", async () => {
-    const { r } = await answer(raw(walletOf("bob")));
+    const { r, network } = await answer(raw(walletOf("bob")));
     const bob = walletOf("bob");
     const lies: [string, AccountProofJson, typeof validators, RegExp][] = [];
     const acct = decode(Account, Buffer.from(r.proof.account as string, "hex"));
@@ -64,7 +64,31 @@ describe("verifyAccountProof", () => {
       "signers",
       r.proof,
       [{ publicKey: keyOf("someone").publicKey, stake: 1n }],
-      /not signed by 2\/3/,
+      /not a validator of this set/,
+    ]);
+    const commit = r.proof.masterchain.commit;
+    if (commit === null) throw new Error("the proof has no commit");
+    const forged = {
+      ...commit,
+      signatures: commit.signatures.map((s) => ({ ...s, signature: "11".repeat(64) })),
+    };
+    lies.push([
+      "forged commit",
+      { ...r.proof, masterchain: { ...r.proof.masterchain, commit: forged } },
+      validators,
+      /bad signature/,
+    ]);
+    lies.push([
+      "no commit",
+      { ...r.proof, masterchain: { ...r.proof.masterchain, commit: null } },
+      validators,
+      /has no commit/,
+    ]);
+    lies.push([
+      "another round",
+      { ...r.proof, masterchain: { ...r.proof.masterchain, commit: { ...commit, round: commit.round + 1 } } },
+      validators,
+      /bad signature/,
     ]);
     lies.push([
       "block",
@@ -74,8 +98,11 @@ describe("verifyAccountProof", () => {
     ]);
     lies.push(["absence", { ...r.proof, account: null }, validators, /no account was sent/]);
     for (const [, proof, vs, message] of lies)
-      expect(() => verifyAccountProof(proof, bob, vs)).toThrow(message);
-    // The proof of bob is no proof of alice.
-    expect(() => verifyAccountProof(r.proof, walletOf("alice"), validators)).toThrow(/does not check out/);
+      expect(() => verifyAccountProof(proof, bob, vs, network)).toThrow(message);
+    // The proof of bob is no proof of alice, and no proof on another network.
+    expect(() => verifyAccountProof(r.proof, walletOf("alice"), validators, network)).toThrow(
+      /does not check out/,
+    );
+    expect(() => verifyAccountProof(r.proof, bob, validators, new Uint8Array(32))).toThrow(/bad signature/);
   });
 });

@@ -1,9 +1,9 @@
 // What a client checks before it believes a node (rpc §5): an account's state is proved by a
 // trie proof against a block's state root; a basechain block by the masterchain header that
-// names it; the masterchain header by the signatures of more than 2/3 of the stake of a
-// validator set the client already trusts. A node that lies about any of it is caught here.
+// names it; the masterchain header by a commit of more than 2/3 of the stake of a validator set
+// the client already trusts, on the network (genesis hash) it trusts them for. A node that lies about any of it is caught here.
 import { equalBytes, fromHex } from "../bytes/index.ts";
-import { BlockHeader, isFinal, type Validator } from "../chain/index.ts";
+import { BlockHeader, finalityError, MC_CHAIN, type Validator } from "../chain/index.ts";
 import { CodecError, decode, hashOf } from "../codec/index.ts";
 import { Account, type LedgerAddress } from "../ledger/index.ts";
 import { decodeProof, valueHashOf, verifyProof } from "../state/index.ts";
@@ -13,7 +13,11 @@ export interface AccountProofJson {
   account: string | null;
   trie: string;
   block: { hash: string; header: string };
-  masterchain: { hash: string; header: string; signatures: { publicKey: string; signature: string }[] };
+  masterchain: {
+    hash: string;
+    header: string;
+    commit: { round: number; signatures: { publicKey: string; signature: string }[] } | null;
+  };
 }
 
 export class ProofError extends Error {
@@ -52,16 +56,30 @@ export function verifyAccountProof(
   proof: AccountProofJson,
   address: LedgerAddress,
   validators: readonly Validator[],
+  network: Uint8Array,
 ): { account: Account | null; mcSeqno: bigint; mcHash: Uint8Array } {
   if (typeof proof !== "object" || proof === null) throw new ProofError("no proof");
   const mc = header(proof.masterchain?.header, proof.masterchain?.hash, "masterchain");
   if (mc.header.workchain !== -1n) throw new ProofError("the masterchain header is not a masterchain block");
-  const signatures = (proof.masterchain.signatures ?? []).map((s, i) => ({
-    publicKey: bytes(s?.publicKey, `signature ${i} key`, 32),
-    signature: bytes(s?.signature, `signature ${i}`, 64),
-  }));
-  if (!isFinal(validators, mc.hash, signatures))
-    throw new ProofError("the masterchain block is not signed by 2/3 of the trusted validators' stake");
+  const c = proof.masterchain.commit;
+  const round = c?.round;
+  if (c != null && (!Number.isInteger(round) || (round as number) < 0 || (round as number) > 0xffffffff))
+    throw new ProofError("the commit's round is not a round");
+  const commit =
+    c == null
+      ? null
+      : {
+          chain: MC_CHAIN,
+          height: mc.header.seqno,
+          round: round as number,
+          value: mc.hash,
+          signatures: (Array.isArray(c.signatures) ? c.signatures : []).map((s, i) => ({
+            validator: bytes(s?.publicKey, `signature ${i} key`, 32),
+            signature: bytes(s?.signature, `signature ${i}`, 64),
+          })),
+        };
+  const why = finalityError(network, validators, { seqno: mc.header.seqno, hash: mc.hash }, commit);
+  if (why !== null) throw new ProofError(`the masterchain block is not final: ${why}`);
   let root: Uint8Array;
   if (address.workchain === -1n) {
     root = mc.header.stateRoot;

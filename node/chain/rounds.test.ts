@@ -1,0 +1,108 @@
+// A round built by one validator, checked by re-execution on another, and written by both once a
+// commit makes it final (consensus §1.1, chain §4).
+import { describe, expect, test } from "vitest";
+import { toHex } from "../bytes/index.ts";
+import { decode, encode } from "../codec/index.ts";
+import { commitOf, keyConsensusSigner, PRECOMMIT, signVote } from "../consensus/index.ts";
+import { MemoryStore } from "../store/index.ts";
+import { createCachingHost } from "../vmhost/index.ts";
+import { Candidate } from "./candidate.ts";
+import { Chain, finalityError, MC_CHAIN, type RoundCandidate } from "./chain.ts";
+import { ext, GENESIS_TIME, GRAM, keyOf, testGenesis, transfer, walletOf } from "./testkit.ts";
+
+const keys = ["v0", "v1", "v2", "v3"].map(keyOf);
+const validators = keys.map((k) => ({ publicKey: k.publicKey, stake: 10n }));
+const genesis = testGenesis(
+  [
+    { seed: "alice", balance: 10n * GRAM },
+    { seed: "bob", balance: GRAM },
+  ],
+  { validators },
+);
+
+async function node(i: number) {
+  return Chain.init(new MemoryStore(), genesis, {
+    host: createCachingHost(),
+    signer: keyConsensusSigner(keys[i]),
+  });
+}
+
+function commitFor(chain: Chain, c: RoundCandidate, signers: number[], round = 0) {
+  return commitOf(
+    signers.map((i) =>
+      signVote(
+        chain.genesisHash,
+        { chain: MC_CHAIN, height: c.seqno, round, type: PRECOMMIT, value: c.hash },
+        keyConsensusSigner(keys[i]),
+      ),
+    ),
+  );
+}
+
+describe("rounds between validators", () => {
+  test("a round one validator builds is checked by another and written alike by both", async () => {
+    const [a, b] = [await node(0), await node(1)];
+    const pay = ext(transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }]));
+    const built = await a.buildRound(GENESIS_TIME + 5n, { shard: [pay], mc: [] });
+    // The wire form goes through the codec as it would over the network.
+    const wire = decode(Candidate, encode(Candidate, built.wire).slice());
+    const checked = await b.checkRound(wire, GENESIS_TIME + 10n);
+    expect(toHex(checked.hash)).toBe(toHex(built.hash));
+    const commit = commitFor(a, built, [0, 1, 2]);
+    await a.commitRound(built, commit);
+    await b.commitRound(checked, commit);
+    expect(toHex(a.head.mc.hash)).toBe(toHex(b.head.mc.hash));
+    expect(toHex(a.head.shard.header.stateRoot)).toBe(toHex(b.head.shard.header.stateRoot));
+    const stored = await b.commit(b.head.mc.hash);
+    expect(stored).not.toBeNull();
+    expect(finalityError(b.genesisHash, validators, { seqno: 1n, hash: b.head.mc.hash }, stored)).toBeNull();
+    expect(finalityError(b.genesisHash, validators, { seqno: 0n, hash: b.genesisHash }, null)).toBeNull();
+    expect(finalityError(b.genesisHash, validators, { seqno: 1n, hash: b.head.mc.hash }, null)).toMatch(
+      /no commit/,
+    );
+  });
+
+  test("a candidate that lies, runs ahead of the clock, or comes from a stranger is refused", async () => {
+    const [a, b] = [await node(0), await node(1)];
+    const pay = ext(transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }]));
+    const { wire } = await a.buildRound(GENESIS_TIME + 5n, { shard: [pay], mc: [] });
+    const cases: [Candidate, RegExp][] = [
+      [{ ...wire, mcHash: new Uint8Array(32) }, /not what its messages make/],
+      [{ ...wire, shardExternals: [] }, /not what its messages make/],
+      [{ ...wire, time: wire.time + 1n }, /not what its messages make/],
+      [{ ...wire, time: GENESIS_TIME + 100n }, /ahead of this node's clock/],
+      [{ ...wire, producer: keyOf("stranger").publicKey }, /not a validator/],
+      [{ ...wire, shardExternals: [Uint8Array.of(1, 2, 3)] }, /does not decode/],
+      [{ ...wire, mcExternals: wire.shardExternals }, /not an external message for its chain/],
+    ];
+    for (const [bad, why] of cases)
+      await expect(b.checkRound(bad, GENESIS_TIME + 10n)).rejects.toMatchObject({
+        code: "CHAIN_BAD_CANDIDATE",
+        message: expect.stringMatching(why),
+      });
+    // Refusals leave nothing behind: the honest candidate still checks and commits.
+    const ok = await b.checkRound(wire, GENESIS_TIME + 10n);
+    await b.commitRound(ok, commitFor(b, ok, [0, 1, 3]));
+    expect(b.head.mc.header.seqno).toBe(1n);
+  });
+
+  test("a commit for another block, or a round built on an older head, is not written", async () => {
+    const a = await node(0);
+    const first = await a.buildRound(GENESIS_TIME + 1n, { shard: [], mc: [] });
+    const stale = await a.buildRound(GENESIS_TIME + 2n, { shard: [], mc: [] });
+    const other = commitFor(a, stale, [0, 1, 2]);
+    await expect(a.commitRound(first, other)).rejects.toThrow(/not for masterchain block 1/);
+    await a.commitRound(first, commitFor(a, first, [0, 1, 2]));
+    await expect(a.commitRound(stale, commitFor(a, stale, [0, 1, 2]))).rejects.toThrow(
+      /does not follow the head/,
+    );
+    expect(a.head.mc.hash).toEqual(first.hash);
+  });
+
+  test("a node that holds under 2/3 of the stake cannot make a round final on its own", async () => {
+    const a = await node(0);
+    await expect(a.produceRound(GENESIS_TIME + 1n, { shard: [], mc: [] })).rejects.toThrow(
+      /does not make the block final/,
+    );
+  });
+});
