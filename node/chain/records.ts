@@ -9,7 +9,8 @@ import { BlockRef } from "./block.ts";
 export const PREFIX = {
   BLOCK: 0x42, // "B" ‖ hash → a blob reference to the Block (before format 5: the Block)
   SIGNATURES: 0x53, // "S" ‖ hash → a block's signatures before format 6, no longer read
-  COMMIT: 0x43, // "C" ‖ masterchain block hash → its Commit (consensus §3.4)
+  COMMIT: 0x44, // "D" ‖ masterchain block hash → its Commit, the decision (consensus §3.4)
+  VOTE_LOG: 0x57, // "W" ‖ chain ‖ height ‖ seq → a vote or proposal this node signed (consensus §5.1)
   SEQNO: 0x4e, // "N" ‖ wc ‖ seqno → hash
   TX: 0x58, // "X" ‖ tx hash → a blob reference to its TxRecord (before format 5: the TxRecord)
   HISTORY: 0x41, // "A" ‖ wc ‖ id ‖ lt → tx hash

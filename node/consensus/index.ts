@@ -35,3 +35,4 @@ export {
   voteSigningBytes,
 } from "./messages.ts";
 export { commitError, type Member, ValidatorSet } from "./validatorSet.ts";
+export { VoteLog } from "./voteLog.ts";

@@ -1,0 +1,77 @@
+// The log of this node's own signed messages (consensus §5.1): each vote and proposal is written
+// before it is sent, and a restarted node reads back those of its current height, so it never
+// signs a second, different vote for a step. It lives in the node's store under one prefix byte
+// that the store's owner picks (chain §6.2).
+import { decode, encode, type Infer, t } from "../codec/index.ts";
+import type { KvStore } from "../store/index.ts";
+import type { ChainId } from "./messages.ts";
+import { Proposal, Vote } from "./messages.ts";
+
+const Logged = t.variant("LoggedMessage", {
+  vote: t.struct("LoggedVote", { vote: Vote }),
+  proposal: t.struct("LoggedProposal", { proposal: Proposal }),
+});
+type Logged = Infer<typeof Logged>;
+
+export class VoteLog {
+  readonly #store: KvStore;
+  readonly #prefix: number;
+  #seq = 0;
+
+  constructor(store: KvStore, prefix: number) {
+    this.#store = store;
+    this.#prefix = prefix;
+  }
+
+  #key(chain: ChainId, height: bigint, seq?: number): Uint8Array {
+    const k = new Uint8Array(seq === undefined ? 25 : 29);
+    const view = new DataView(k.buffer);
+    k[0] = this.#prefix;
+    view.setBigUint64(1, BigInt.asUintN(64, chain.workchain) ^ 0x8000_0000_0000_0000n);
+    view.setBigUint64(9, chain.shard);
+    view.setBigUint64(17, height);
+    if (seq !== undefined) view.setUint32(25, seq);
+    return k;
+  }
+
+  /** Resolves once the message is in the store; only then may it be sent. */
+  async append(message: { vote: Vote } | { proposal: Proposal }): Promise<void> {
+    const m = message as { vote?: Vote; proposal?: Proposal };
+    const value: Logged =
+      m.vote !== undefined
+        ? { kind: "vote", vote: m.vote }
+        : { kind: "proposal", proposal: m.proposal as Proposal };
+    const at = m.vote ?? (m.proposal as Proposal);
+    await this.#store.write([
+      { type: "put", key: this.#key(at.chain, at.height, this.#seq++), value: encode(Logged, value).slice() },
+    ]);
+  }
+
+  /** The messages logged for `height` of `chain`, in the order they were written. */
+  async load(chain: ChainId, height: bigint): Promise<{ votes: Vote[]; proposals: Proposal[] }> {
+    const start = this.#key(chain, height);
+    const end = this.#key(chain, height + 1n);
+    const out = { votes: [] as Vote[], proposals: [] as Proposal[] };
+    const found: [Uint8Array, Uint8Array][] = [];
+    for await (const entry of this.#store.entries({ start, end })) found.push(entry);
+    // Sequence numbers restart with the process; the order within a height is the order of writing
+    // within one run, and a run only adds messages consistent with what it read back.
+    for (const [k, v] of found) {
+      const seq = new DataView(k.buffer, k.byteOffset, k.length).getUint32(25);
+      if (seq >= this.#seq) this.#seq = seq + 1;
+      const logged = decode(Logged, v);
+      if (logged.kind === "vote") out.votes.push(logged.vote);
+      else out.proposals.push(logged.proposal);
+    }
+    return out;
+  }
+
+  /** Forgets the heights of `chain` below `height`: decided, so their messages can never matter again. */
+  async prune(chain: ChainId, height: bigint): Promise<void> {
+    const start = this.#key(chain, 0n);
+    const end = this.#key(chain, height);
+    const ops: { type: "del"; key: Uint8Array }[] = [];
+    for await (const [key] of this.#store.entries({ start, end })) ops.push({ type: "del", key });
+    if (ops.length > 0) await this.#store.write(ops);
+  }
+}
