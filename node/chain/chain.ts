@@ -1,15 +1,14 @@
 // The chain a node keeps (chain §4–§6): its head, block 0 from genesis, one round of blocks at a
 // time, and every read the RPC needs. A round builds the basechain block, then the masterchain
-// block that names it, signs the masterchain block and writes both, their transactions, queue
-// changes, message statuses and the new head in ONE batch: after a kill at any moment the node
-// reopens at the last round that was written whole. Who proposes and who signs is behind
-// `BlockSigner`, the seam consensus will drive.
+// block that names it; once a commit makes it final, both blocks, their transactions, queue
+// changes, message statuses, the commit and the new head are written in ONE batch: after a kill
+// at any moment the node reopens at the last round that was written whole. A round is built by
+// its proposer, checked by re-execution on the others (chain §4.6), and decided by consensus.
 import { EMPTY_STORAGE, type Host, type Value } from "../../vm/index.ts";
 import { equalBytes, toHex } from "../bytes/index.ts";
-import { CodecError, decode, encode, hashOf, type Schema } from "../codec/index.ts";
+import { CodecError, decode, decodeViews, encode, hashOf, type Schema } from "../codec/index.ts";
 import {
-  type Commit,
-  Commit as CommitSchema,
+  Commit,
   type ConsensusSigner,
   commitError,
   commitOf,
@@ -172,6 +171,8 @@ export class Chain {
   readonly state: ShardStore;
   readonly config: ChainConfig;
   readonly configHash: Uint8Array;
+  /** The validators of the masterchain as consensus counts them. */
+  readonly validatorSet: ValidatorSet;
   readonly genesisHash: Uint8Array;
   /** The config as contracts read it (chain §3.4). */
   readonly configParams: ReadonlyMap<bigint, Value>;
@@ -185,7 +186,6 @@ export class Chain {
   readonly #dryRuns: DryRunner | undefined;
   readonly #signer: BlockSigner;
   #queuedMessages = 0;
-  #validatorSet: ValidatorSet | undefined;
   /**
    * The statuses the latest rounds wrote, as written: clients poll for their messages' ends, and
    * a stored status changes only in a round, which updates this as it writes.
@@ -210,6 +210,7 @@ export class Chain {
     this.state = state;
     this.config = config;
     this.configHash = hashOf(ChainConfig, config);
+    this.validatorSet = new ValidatorSet(config.validators);
     this.genesisHash = head.genesis;
     this.configParams = configParams(config, head.genesis);
     this.#dryRunContext = { fees: config.fees, config: [...this.configParams] };
@@ -441,8 +442,8 @@ export class Chain {
     externals: { shard: ExternalMessage[]; mc: ExternalMessage[] },
   ): Promise<RoundResult> {
     // One signer makes a block final only with more than 2/3 of the stake (chain §2.5).
-    const own = this.config.validators.find((v) => equalBytes(v.publicKey, this.#signer.publicKey));
-    if (!this.validatorSet.isQuorum(own?.stake ?? 0n))
+    const own = this.validatorSet.indexOf(this.#signer.publicKey);
+    if (own < 0 || !this.validatorSet.isQuorum(this.validatorSet.members[own].stake))
       throw new Error("this node's signature does not make the block final: is its key the validator's?");
     const candidate = await this.buildRound(now, externals);
     const vote = signVote(
@@ -451,12 +452,6 @@ export class Chain {
       this.#signer,
     );
     return this.commitRound(candidate, commitOf([vote]));
-  }
-
-  /** The validators of the masterchain as consensus counts them. */
-  get validatorSet(): ValidatorSet {
-    this.#validatorSet ??= new ValidatorSet(this.config.validators);
-    return this.#validatorSet;
   }
 
   /**
@@ -524,24 +519,25 @@ export class Chain {
     const bad = (why: string) => new ChainError("CHAIN_BAD_CANDIDATE", why);
     if (wire.time > latestTime) throw bad(`its time ${wire.time} is ahead of this node's clock`);
     if (this.validatorSet.indexOf(wire.producer) < 0) throw bad("its producer is not a validator");
-    const externals = { shard: [] as ExternalMessage[], mc: [] as ExternalMessage[] };
-    for (const [list, workchain, out] of [
-      [wire.shardExternals, BASECHAIN, externals.shard],
-      [wire.mcExternals, MASTERCHAIN, externals.mc],
-    ] as const) {
-      for (const bytes of list) {
+    const externalsOf = (list: readonly Uint8Array[], workchain: bigint): ExternalMessage[] =>
+      list.map((bytes) => {
         let message: Message;
         try {
-          message = decode(Message, bytes);
+          // Views into `bytes`, which the ExternalMessage keeps with it (as the mempool's).
+          message = decodeViews(Message, bytes);
         } catch (e) {
           if (e instanceof CodecError) throw bad(`a message does not decode: ${e.message}`);
           throw e;
         }
         if (message.kind !== "externalIn" || message.dest.workchain !== workchain)
           throw bad("a message is not an external message for its chain");
-        out.push({ message, hash: sha256(bytes), bytes });
-      }
-    }
+        // The canonical decode makes these bytes encode(message), so their hash is its hash.
+        return { message, hash: sha256(bytes), bytes };
+      });
+    const externals = {
+      shard: externalsOf(wire.shardExternals, BASECHAIN),
+      mc: externalsOf(wire.mcExternals, MASTERCHAIN),
+    };
     const built = await this.buildRound(wire.time, externals, wire.producer);
     if (!equalBytes(built.shard.hash, wire.shardHash) || !equalBytes(built.hash, wire.mcHash))
       throw bad("its blocks are not what its messages make on this node's state");
@@ -614,7 +610,7 @@ export class Chain {
     for (const c of [shard, mc]) for (const key of c.importedKeys) ops.push({ type: "del", key });
     checkSupply(supply, `masterchain block ${mc.header.seqno}`);
     const head: Head = { mc: { seqno: mc.header.seqno, hash: mc.hash }, genesis: this.#head.genesis, supply };
-    ops.push({ type: "put", key: keys.commit(mc.hash), value: encode(CommitSchema, commit) });
+    ops.push({ type: "put", key: keys.commit(mc.hash), value: encode(Commit, commit) });
     ops.push({ type: "put", key: keys.head(), value: encode(Head, head) });
     await this.state.commitMany(
       [
@@ -643,7 +639,7 @@ export class Chain {
   /** The commit that made masterchain block `hash` final (consensus §3.4); null for block 0 and others. */
   async commit(hash: Uint8Array): Promise<Commit | null> {
     const bytes = await this.store.get(keys.commit(hash));
-    return bytes === undefined ? null : decode(CommitSchema, bytes);
+    return bytes === undefined ? null : decode(Commit, bytes);
   }
 
   async transaction(hash: Uint8Array): Promise<TxRecord | null> {

@@ -12,11 +12,13 @@ import {
   PRECOMMIT,
   PREVOTE,
   type Proposal,
+  proposalShapeError,
   sameChain,
   signProposal,
   signVote,
   type Vote,
   type VoteType,
+  voteShapeError,
 } from "./messages.ts";
 import type { ValidatorSet } from "./validatorSet.ts";
 import { VoteBook, valueKey } from "./voteBook.ts";
@@ -177,9 +179,9 @@ export class HeightMachine {
         this.#ownValue(input.round, input.value);
         break;
       case "validated": {
+        // A verdict, once given, stands.
         const k = valueKey(input.value);
-        if (this.#validity.get(k) !== true && this.#validity.get(k) !== false)
-          this.#validity.set(k, input.valid);
+        if (typeof this.#validity.get(k) !== "boolean") this.#validity.set(k, input.valid);
         break;
       }
       case "timeout":
@@ -224,7 +226,7 @@ export class HeightMachine {
     const set = this.#o.validators;
     const member = set.indexOf(p.proposer);
     if (member < 0 || member !== set.proposer(this.#o.chain, this.height, p.round)) return;
-    if (p.validRound < -1n || p.validRound >= BigInt(p.round)) return;
+    if (proposalShapeError(p) !== null) return;
     this.#see(member, p.round);
     if (this.#proposals.has(p.round)) return;
     this.#proposals.set(p.round, p);
@@ -241,7 +243,7 @@ export class HeightMachine {
 
   #receiveVote(v: Vote): void {
     if (!this.#mine(v.height, v.chain)) return;
-    if (v.type !== PREVOTE && v.type !== PRECOMMIT) return;
+    if (voteShapeError(v) !== null) return;
     const member = this.#o.validators.indexOf(v.validator);
     if (member < 0) return;
     this.#see(member, v.round);

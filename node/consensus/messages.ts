@@ -97,7 +97,7 @@ export function voteSigningBytes(network: Uint8Array, v: VoteBody): Uint8Array {
     round: v.round,
     type: v.type,
     value: v.value,
-  }).slice();
+  });
 }
 
 /** consensus §3.3: the bytes a proposal's signature covers. */
@@ -110,7 +110,7 @@ export function proposalSigningBytes(network: Uint8Array, p: ProposalBody): Uint
     round: p.round,
     validRound: p.validRound,
     value: p.value,
-  }).slice();
+  });
 }
 
 /** Signs for one validator key; the node's key stays behind it. */

@@ -73,6 +73,15 @@ type Msg =
   | { kind: "syncRequest"; height: bigint }
   | { kind: "syncResponse"; commits: Commit[] };
 
+/** The message an output sends, if it sends one. */
+function wireOf(out: Output): Msg | null {
+  if (out.kind === "proposal") return { kind: "proposal", proposal: out.proposal };
+  if (out.kind === "vote") return { kind: "vote", vote: out.vote };
+  if (out.kind !== "relay") return null;
+  const m = out.message;
+  return "proposal" in m ? { kind: "proposal", proposal: m.proposal } : { kind: "vote", vote: m.vote };
+}
+
 interface Event {
   at: number;
   seq: number;
@@ -219,7 +228,7 @@ export function simulate(o: SimOptions): SimResult {
   };
 
   const feed = (node: SimNode, input: Input): void => {
-    process(node, node.machine.handle(input));
+    act(node, node.machine.handle(input));
   };
 
   const startHeight = (node: SimNode): void => {
@@ -232,7 +241,7 @@ export function simulate(o: SimOptions): SimResult {
       timeouts,
       restored: node.wal,
     });
-    process(node, node.machine.start());
+    act(node, node.machine.start());
     const buffered = node.future;
     node.future = [];
     for (const b of buffered) deliver(node, b.from, b.msg);
@@ -248,7 +257,7 @@ export function simulate(o: SimOptions): SimResult {
 
   const otherValue = (value: Uint8Array): Uint8Array => newCandidate(candidates.get(toHex(value)) ?? true);
 
-  const process = (node: SimNode, outputs: Output[]): void => {
+  const act = (node: SimNode, outputs: Output[]): void => {
     for (const out of outputs) {
       if (node.height !== node.machine.height) return;
       switch (out.kind) {
@@ -284,11 +293,8 @@ export function simulate(o: SimOptions): SimResult {
           break;
         }
         case "relay": {
-          if (node.behaviour === "silent") break;
-          const m = out.message;
-          const msg: Msg =
-            "proposal" in m ? { kind: "proposal", proposal: m.proposal } : { kind: "vote", vote: m.vote };
-          broadcast(node, () => msg);
+          const msg = wireOf(out);
+          if (node.behaviour !== "silent" && msg !== null) broadcast(node, () => msg);
           break;
         }
         case "getValue": {
@@ -372,16 +378,7 @@ export function simulate(o: SimOptions): SimResult {
       // Resent messages are on the log already; only honest behaviour matters after a heal.
       if (node.behaviour !== "silent")
         for (const out of node.machine.resend()) {
-          const msg: Msg | null =
-            out.kind === "proposal"
-              ? { kind: "proposal", proposal: out.proposal }
-              : out.kind === "vote"
-                ? { kind: "vote", vote: out.vote }
-                : out.kind === "relay"
-                  ? "proposal" in out.message
-                    ? { kind: "proposal", proposal: out.message.proposal }
-                    : { kind: "vote", vote: out.message.vote }
-                  : null;
+          const msg = wireOf(out);
           if (msg !== null) broadcast(node, () => msg);
         }
       scheduleResend(node);

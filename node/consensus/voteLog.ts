@@ -36,27 +36,23 @@ export class VoteLog {
 
   /** Resolves once the message is in the store; only then may it be sent. */
   async append(message: { vote: Vote } | { proposal: Proposal }): Promise<void> {
-    const m = message as { vote?: Vote; proposal?: Proposal };
-    const value: Logged =
-      m.vote !== undefined
-        ? { kind: "vote", vote: m.vote }
-        : { kind: "proposal", proposal: m.proposal as Proposal };
-    const at = m.vote ?? (m.proposal as Proposal);
+    const [logged, at]: [Logged, Vote | Proposal] =
+      "vote" in message
+        ? [{ kind: "vote", vote: message.vote }, message.vote]
+        : [{ kind: "proposal", proposal: message.proposal }, message.proposal];
     await this.#store.write([
-      { type: "put", key: this.#key(at.chain, at.height, this.#seq++), value: encode(Logged, value).slice() },
+      { type: "put", key: this.#key(at.chain, at.height, this.#seq++), value: encode(Logged, logged) },
     ]);
   }
 
   /** The messages logged for `height` of `chain`, in the order they were written. */
   async load(chain: ChainId, height: bigint): Promise<{ votes: Vote[]; proposals: Proposal[] }> {
-    const start = this.#key(chain, height);
-    const end = this.#key(chain, height + 1n);
     const out = { votes: [] as Vote[], proposals: [] as Proposal[] };
-    const found: [Uint8Array, Uint8Array][] = [];
-    for await (const entry of this.#store.entries({ start, end })) found.push(entry);
-    // Sequence numbers restart with the process; the order within a height is the order of writing
-    // within one run, and a run only adds messages consistent with what it read back.
-    for (const [k, v] of found) {
+    // Sequence numbers restart with the process; later writes go after what is read back here.
+    for await (const [k, v] of this.#store.entries({
+      start: this.#key(chain, height),
+      end: this.#key(chain, height + 1n),
+    })) {
       const seq = new DataView(k.buffer, k.byteOffset, k.length).getUint32(25);
       if (seq >= this.#seq) this.#seq = seq + 1;
       const logged = decode(Logged, v);
