@@ -1,0 +1,24 @@
+// Noise, with the stream muxer negotiated after the handshake rather than inside it. Inside it
+// (noise's default "early muxer negotiation") the dialler counts the connection as open the
+// moment its handshake ends, before the listener's connection gater has seen who it is: a
+// banned peer would see us connect and drop every second. Negotiating afterwards costs one
+// round trip per connection and makes a refused dial fail on both sides.
+import { noise } from "@chainsafe/libp2p-noise";
+import type { ConnectionEncrypter } from "@libp2p/interface";
+
+type NoiseFactory = ReturnType<typeof noise>;
+
+export function gatedNoise(): NoiseFactory {
+  const factory = noise();
+  return (components) => {
+    const inner = factory(components);
+    const wrapped: ConnectionEncrypter<unknown> = {
+      protocol: inner.protocol,
+      secureInbound: (connection, options) =>
+        inner.secureInbound(connection, { ...options, skipStreamMuxerNegotiation: true }),
+      secureOutbound: (connection, options) =>
+        inner.secureOutbound(connection, { ...options, skipStreamMuxerNegotiation: true }),
+    };
+    return wrapped as ReturnType<NoiseFactory>;
+  };
+}
