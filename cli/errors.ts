@@ -15,7 +15,10 @@ export type CliErrorCode =
   | "CLI_INPUT_TOO_LARGE"
   | "CLI_BAD_ANSWER"
   | "CLI_TX_FAILED"
-  | "CLI_TIMEOUT";
+  | "CLI_TIMEOUT"
+  | "CLI_NOT_FOUND"
+  | "CLI_NETWORK_DOWN"
+  | "CLI_WRONG_NETWORK";
 
 /** A failure of the command itself (usage, prompts, input), as opposed to one of a module it calls. */
 export class CliError extends Error {

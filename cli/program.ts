@@ -5,7 +5,9 @@ import { readFileSync } from "node:fs";
 import { Command, type CommanderError } from "commander";
 import { addressCommand } from "./commands/address.ts";
 import { parseRpcUrl } from "./commands/args.ts";
+import { blockCommands } from "./commands/block.ts";
 import { contractCommands } from "./commands/contract.ts";
+import { faucetCommand } from "./commands/faucet.ts";
 import { ledgerCommands } from "./commands/ledger.ts";
 import { nodeCommands } from "./commands/node.ts";
 import { testnetCommands } from "./commands/testnet.ts";
@@ -21,7 +23,9 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   walletCommands,
   ledgerCommands,
   nodeCommands,
+  blockCommands,
   testnetCommands,
+  faucetCommand,
   contractCommands,
 ];
 

@@ -28,15 +28,16 @@ describe("the node's V8 settings", () => {
 });
 
 describe("which commands run a node", () => {
-  test("node start and testnet up, behind any global options", () => {
+  test("node start, behind any global options", () => {
     expect(runsNode(["node", "start", "--dir", "d"])).toBe(true);
-    expect(runsNode(["testnet", "up"])).toBe(true);
+    expect(runsNode(["node", "start", "--data-dir", "d"])).toBe(true);
     expect(runsNode(["--json", "--rpc", "http://127.0.0.1:1", "node", "start"])).toBe(true);
-    expect(runsNode(["--rpc=http://x", "--verbose", "testnet", "up", "--dir", "start"])).toBe(true);
+    expect(runsNode(["--rpc=http://x", "--verbose", "node", "start", "--dir", "up"])).toBe(true);
   });
 
-  test("no other command", () => {
+  test("no other command; testnet up starts its nodes with the settings instead", () => {
     expect(runsNode([])).toBe(false);
+    expect(runsNode(["testnet", "up"])).toBe(false);
     expect(runsNode(["node", "status"])).toBe(false);
     expect(runsNode(["testnet", "accounts"])).toBe(false);
     expect(runsNode(["wallet", "new", "node", "start"])).toBe(false);

@@ -1,8 +1,9 @@
 // The V8 settings a node process runs with, and the relaunch that gives them to it. V8 reads them
-// once, when the process starts, so `gram node start` and `gram testnet up` replace their own
-// process image with one started with them (process.execve: the same pid, the same streams and
-// signals, no parent left waiting). The entry point decides before it loads the program, so the
-// relaunch costs one start of Node, not two loads of the CLI (about half a second).
+// once, when the process starts, so `gram node start` replaces its own process image with one
+// started with them (process.execve: the same pid, the same streams and signals, no parent left
+// waiting). The entry point decides before it loads the program, so the relaunch costs one start
+// of Node, not two loads of the CLI (about half a second). `gram testnet up` runs no node itself:
+// it starts its validators with these flags on their command line, so they need no relaunch.
 import { availableParallelism } from "node:os";
 
 /**
@@ -25,7 +26,7 @@ export function nodeRuntimeFlags(cores: number): string[] {
 /** Global options of the program that take a value (program.ts; a test keeps the two in step). */
 export const VALUED_GLOBAL_OPTIONS: readonly string[] = ["--rpc"];
 
-/** Whether `args` (the process's arguments after the script) run a node: `node start` or `testnet up`. */
+/** Whether `args` (the process's arguments after the script) run a node: `node start`. */
 export function runsNode(args: readonly string[]): boolean {
   const words: string[] = [];
   for (let i = 0; i < args.length && words.length < 2; i++) {
@@ -33,7 +34,7 @@ export function runsNode(args: readonly string[]): boolean {
     else if (!args[i].startsWith("-")) words.push(args[i]);
   }
   const [group, command] = words;
-  return (group === "node" && command === "start") || (group === "testnet" && command === "up");
+  return group === "node" && command === "start";
 }
 
 /**

@@ -1,27 +1,41 @@
 // The one composition root (DESIGN §1): a node is its data directory's store and chain, the
-// mempool in front of it, the block loop, and the JSON-RPC server — wired here, once, with the
-// clock, the logger and the metrics handed in. Everything below takes (options, deps).
+// mempool in front of it, the block loop — consensus with its peers over libp2p, or, for a
+// network of one validator, the producer alone — and the JSON-RPC server, wired here, once, with
+// the clock, the logger and the metrics handed in. Everything below takes (options, deps).
 import { join } from "node:path";
 import { type Logger, pino } from "pino";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { apiMethods, rawAddress, statusView } from "./api/index.ts";
 import { toHex } from "./bytes/index.ts";
-import { Chain, keySigner, type RoundResult } from "./chain/index.ts";
-import { FILES, readGenesis, readKey } from "./datadir/index.ts";
+import { Chain, keySigner, MC_CHAIN, PREFIX, type RoundResult } from "./chain/index.ts";
+import { VoteLog } from "./consensus/index.ts";
+import {
+  FILES,
+  type NodeConfig,
+  readGenesis,
+  readKey,
+  readNodeConfig,
+  readNodeKey,
+} from "./datadir/index.ts";
 import { Mempool, MempoolJournal } from "./mempool/index.ts";
+import { type P2P, startP2P } from "./p2p/index.ts";
 import { Producer } from "./producer/index.ts";
 import { createRpcServer, type RpcServer } from "./rpc/index.ts";
 import { LevelStore } from "./store/index.ts";
+import { ConsensusDriver, p2pLimits } from "./validator/index.ts";
 import { VerifyPool } from "./verifier/index.ts";
 import { createCachingHost } from "./vmhost/index.ts";
 
 export interface NodeOptions {
   dataDir: string;
+  /** These override the data directory's node.json (chain §6.1). */
   rpcHost?: string;
   /** 0 picks a free port. */
   rpcPort?: number;
   minBlockIntervalMs?: number;
   idleBlockIntervalMs?: number;
+  /** The rest of node.json's settings, replaced whole where given. */
+  config?: Partial<NodeConfig>;
   /** Signature verification threads; by default one fewer than the cores, at least one. */
   verifierThreads?: number;
   logger?: Logger;
@@ -33,6 +47,8 @@ export interface RunningNode {
   rpcUrl: string;
   chain: Chain;
   logger: Logger;
+  /** The network side, when the node has peers (a network of more than one validator). */
+  p2p: P2P | null;
   /** Resolves when the node stops by itself after a fatal error. */
   failed: Promise<unknown>;
   close(): Promise<void>;
@@ -68,7 +84,31 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     await store.close();
     throw e;
   }
-  const mempool = new Mempool({}, { chain, journal, store, now, onAccepted: () => producer.poke() });
+  const config = await readNodeConfig(options.dataDir);
+  Object.assign(config, options.config);
+  config.consensus = {
+    ...config.consensus,
+    ...(options.minBlockIntervalMs !== undefined && { minBlockIntervalMs: options.minBlockIntervalMs }),
+    ...(options.idleBlockIntervalMs !== undefined && { idleBlockIntervalMs: options.idleBlockIntervalMs }),
+  };
+  // A validator alone is the whole network: it needs no peers and decides each round by itself.
+  const alone = chain.validatorSet.size === 1 && config.p2p.bootstrap.length === 0;
+  let loop: { poke(): void; start(): void; stop(): Promise<void> } | null = null;
+  let driver: ConsensusDriver | null = null;
+  const mempool = new Mempool(
+    {},
+    {
+      chain,
+      journal,
+      store,
+      now,
+      onAccepted: (m, origin) => {
+        loop?.poke();
+        // What this node's clients send goes to the other validators, the next proposer among them.
+        if (origin === "local") driver?.relay(m.bytes);
+      },
+    },
+  );
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const m = {
@@ -101,6 +141,50 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         this.set(mempool.size);
       },
     }),
+    consensusHeight: new Gauge({
+      name: "consensus_height",
+      help: "Masterchain height being decided (chain=-1:8000000000000000)",
+      labelNames: ["chain"],
+      registers: [metrics],
+      collect() {
+        if (driver !== null) this.set({ chain: "mc" }, Number(driver.status.height));
+      },
+    }),
+    consensusRound: new Gauge({
+      name: "consensus_round",
+      help: "Round of the height being decided (the slot)",
+      labelNames: ["chain"],
+      registers: [metrics],
+      collect() {
+        if (driver !== null) this.set({ chain: "mc" }, driver.status.round);
+      },
+    }),
+    votesMissed: new Gauge({
+      name: "consensus_votes_missed_total",
+      help: "Final blocks whose commit lacks this validator's precommit",
+      labelNames: ["chain"],
+      registers: [metrics],
+      collect() {
+        if (driver !== null) this.set({ chain: "mc" }, driver.status.missed);
+      },
+    }),
+    syncLag: new Gauge({
+      name: "consensus_sync_lag_blocks",
+      help: "Heights between the newest one peers vote on and this node's",
+      labelNames: ["chain"],
+      registers: [metrics],
+      collect() {
+        if (driver !== null) this.set({ chain: "mc" }, Number(driver.status.behind));
+      },
+    }),
+    peers: new Gauge({
+      name: "p2p_peers",
+      help: "Connected peers",
+      registers: [metrics],
+      collect() {
+        this.set(p2p?.peers().length ?? 0);
+      },
+    }),
   };
   m.height.set(Number(chain.head.mc.header.seqno));
 
@@ -125,30 +209,23 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     for (const s of round.statuses)
       rpc.publish("message", toHex(s.hash), () => statusView(s.hash, s.status, false));
   };
-  const producer = new Producer(
-    { minIntervalMs: options.minBlockIntervalMs, idleIntervalMs: options.idleBlockIntervalMs },
-    {
-      chain,
-      mempool,
-      now,
-      onRound: (round, ms) => {
-        m.rounds.inc();
-        m.txs.inc(round.txs.length);
-        m.roundSeconds.observe(ms / 1000);
-        m.height.set(Number(round.mc.header.seqno));
-        if (round.txs.length > 0)
-          logger.info(
-            { mc: Number(round.mc.header.seqno), txs: round.txs.length, ms: Math.round(ms) },
-            "round",
-          );
-        publish(round);
-      },
-      onFatal: (e) => {
-        logger.fatal({ err: e }, "a round failed; the node stops so that nothing half-done is served");
-        resolveFailed(e);
-      },
-    },
-  );
+  const onRound = (round: RoundResult, ms: number) => {
+    m.rounds.inc();
+    m.txs.inc(round.txs.length);
+    m.roundSeconds.observe(ms / 1000);
+    m.height.set(Number(round.mc.header.seqno));
+    if (round.txs.length > 0)
+      logger.info(
+        { module: "chain", mc: Number(round.mc.header.seqno), txs: round.txs.length, ms: Math.round(ms) },
+        "round",
+      );
+    publish(round);
+  };
+  const onFatal = (e: unknown) => {
+    logger.fatal({ err: e }, "a round failed; the node stops so that nothing half-done is served");
+    resolveFailed(e);
+  };
+  let p2p: P2P | null = null;
   try {
     const restored = await mempool.restore();
     if (restored > 0)
@@ -158,10 +235,43 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         { bytes: journal.droppedBytes },
         "the mempool journal ended in a write cut short; no message in it was answered accepted",
       );
+    if (alone) {
+      loop = new Producer(
+        {
+          minIntervalMs: config.consensus.minBlockIntervalMs,
+          idleIntervalMs: config.consensus.idleBlockIntervalMs,
+        },
+        { chain, mempool, now, onRound, onFatal },
+      );
+    } else {
+      p2p = await startP2P(
+        {
+          nodeKey: await readNodeKey(options.dataDir),
+          host: config.p2p.host,
+          port: config.p2p.port,
+          bootstrap: config.p2p.bootstrap,
+          ...p2pLimits(chain.genesisHash, MC_CHAIN),
+        },
+        { logger },
+      );
+      const member = chain.validatorSet.indexOf(key.publicKey) >= 0;
+      driver = new ConsensusDriver(config.consensus, {
+        chain,
+        mempool,
+        p2p,
+        voteLog: new VoteLog(store, PREFIX.VOTE_LOG),
+        signer: member ? keySigner(key) : null,
+        logger,
+        now,
+        onRound,
+        onFatal,
+      });
+      loop = driver;
+    }
     rpc = await createRpcServer(
       {
-        host: options.rpcHost ?? "127.0.0.1",
-        port: options.rpcPort ?? 8645,
+        host: options.rpcHost ?? config.rpc.host,
+        port: options.rpcPort ?? config.rpc.port,
         topics: {
           blocks: { keyed: false },
           account: { keyed: true, normalizeKey: (k) => k.toLowerCase() },
@@ -173,17 +283,36 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         logger,
         metrics,
         health: () => ({ masterchain: Number(chain.head.mc.header.seqno), pendingMessages: mempool.size }),
+        ready: () => {
+          if (driver === null) return { ready: true };
+          const st = driver.status;
+          // Voting on the newest height: not syncing, and no peer seen more than a height ahead.
+          return {
+            ready: !st.syncing && st.behind <= 1n && st.step !== "sync",
+            height: Number(st.height),
+            round: st.round,
+            behind: Number(st.behind),
+            peers: p2p?.peers().length ?? 0,
+          };
+        },
       },
     );
   } catch (e) {
+    await p2p?.close();
     await verifier.close();
     await journal.close();
     await store.close();
     throw e;
   }
-  producer.start();
+  loop.start();
   logger.info(
-    { rpc: rpc.url, validator: toHex(key.publicKey), seqno: Number(chain.head.mc.header.seqno) },
+    {
+      module: "node",
+      rpc: rpc.url,
+      validator: toHex(key.publicKey),
+      seqno: Number(chain.head.mc.header.seqno),
+      ...(p2p !== null && { peerId: p2p.peerId, p2p: p2p.addresses }),
+    },
     "node started",
   );
   let closing: Promise<void> | null = null;
@@ -191,11 +320,13 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     rpcUrl: rpc.url,
     chain,
     logger,
+    p2p,
     failed,
     close() {
       closing ??= (async () => {
-        await producer.stop();
+        await loop?.stop();
         await rpc?.close();
+        await p2p?.close();
         await verifier.close();
         await journal.close();
         await store.close();

@@ -1,10 +1,13 @@
-// The genesis of a local testnet: prices close to TON's basechain, one validator holding all
-// stake, and the funded test wallets, pre-deployed so they can send at once.
+// The genesis of a local testnet: prices close to TON's basechain, its validators with equal
+// stakes, and the funded test wallets, pre-deployed so they can send at once.
 import type { Genesis } from "../node/chain/index.ts";
 import type { Fees } from "../node/ledger/index.ts";
 import { TEST_BALANCE_NANO, testAccounts } from "./accounts.ts";
 
 const GRAM = 1_000_000_000n;
+
+/** The network name of every local testnet: the faucet refuses any other. */
+export const TESTNET_NETWORK = "gram-local";
 
 export const TESTNET_FEES: Fees = {
   gasPrice: 26_214_400n, // 400 nanograms per gas unit (prices are per 65,536 units, ledger §5)
@@ -17,15 +20,22 @@ export const TESTNET_FEES: Fees = {
   deleteDue: GRAM,
 };
 
-export function testnetGenesis(validatorPublicKey: Uint8Array, time: bigint): Genesis {
+/** Each validator's stake: equal for all, so any 2/3 of them by count is 2/3 of the stake. */
+export const TESTNET_STAKE_NANO = 1_000_000n * GRAM;
+
+export function testnetGenesis(validatorPublicKeys: readonly Uint8Array[], time: bigint): Genesis {
+  if (!Array.isArray(validatorPublicKeys) || validatorPublicKeys.length === 0)
+    throw new RangeError(
+      `validatorPublicKeys must be a non-empty list, got ${Array.isArray(validatorPublicKeys) ? "an empty list" : typeof validatorPublicKeys}`,
+    );
   return {
-    network: "gram-local",
+    network: TESTNET_NETWORK,
     time,
     config: {
       fees: TESTNET_FEES,
       maxBlockTransactions: 10_000,
       getMethodGasLimit: 1_000_000n,
-      validators: [{ publicKey: validatorPublicKey, stake: 1_000_000n * GRAM }],
+      validators: validatorPublicKeys.map((publicKey) => ({ publicKey, stake: TESTNET_STAKE_NANO })),
     },
     accounts: testAccounts().map((a) => ({
       address: a.address,

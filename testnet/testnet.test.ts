@@ -1,62 +1,125 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { fromHex } from "../node/bytes/index.ts";
 import { genesisToJson, parseGenesis } from "../node/chain/index.ts";
-import { keys } from "../node/chain/records.ts";
-import { FILES } from "../node/datadir/index.ts";
+import { FILES, readGenesis, readNodeConfig } from "../node/datadir/index.ts";
 import { isValidMnemonic } from "../node/mnemonic/index.ts";
-import { LevelStore } from "../node/store/index.ts";
+import { peerIdOf } from "../node/p2p/index.ts";
 import { TEST_MNEMONIC, testAccounts } from "./accounts.ts";
-import { testnetGenesis } from "./genesis.ts";
-import { testnetUp } from "./up.ts";
+import { TESTNET_STAKE_NANO, testnetGenesis } from "./genesis.ts";
+import { createNetwork, openNetwork, removeNetwork } from "./layout.ts";
+import { MANIFEST_FILE } from "./manifest.ts";
 
-describe("testnet", () => {
+const keys = (n: number) => Array.from({ length: n }, (_, i) => new Uint8Array(32).fill(i + 1));
+
+describe("the testnet genesis", () => {
   test("the published phrase is a valid TON phrase and gives ten distinct wallets", () => {
     expect(isValidMnemonic(TEST_MNEMONIC.split(" "))).toBe(true);
     const ids = new Set(testAccounts().map((a) => Buffer.from(a.address.id).toString("hex")));
     expect(ids.size).toBe(10);
   });
 
-  test("its genesis survives the file round trip", () => {
-    const g = testnetGenesis(new Uint8Array(32).fill(1), 1_800_000_000n);
-    expect(parseGenesis(JSON.parse(JSON.stringify(genesisToJson(g))))).toEqual(g);
-  });
-
-  test("up makes a fresh network, and up again on the same directory carries on", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "gram-testnet-"));
+  test("N validators with equal stakes, and it survives the file round trip", async () => {
+    for (const n of [1, 4, 7]) {
+      const g = testnetGenesis(keys(n), 1_800_000_000n);
+      expect(g.config.validators.map((v) => v.publicKey)).toEqual(keys(n));
+      expect(g.config.validators.every((v) => v.stake === TESTNET_STAKE_NANO)).toBe(true);
+      expect(parseGenesis(JSON.parse(JSON.stringify(genesisToJson(g))))).toEqual(g);
+    }
+    const dir = await mkdtemp(join(tmpdir(), "gram-genesis-"));
     try {
-      const first = await testnetUp({ dir, port: 0 });
-      expect(first.fresh).toBe(true);
-      const info = (await fetch(`${first.node.rpcUrl}/health`).then((r) => r.json())) as { status: string };
-      expect(info.status).toBe("ok");
-      const genesis = first.node.chain.genesisHash;
-      await first.node.close();
-      const second = await testnetUp({ dir, port: 0 });
-      try {
-        expect(second.fresh).toBe(false);
-        expect(second.node.chain.genesisHash).toEqual(genesis);
-      } finally {
-        await second.node.close();
-      }
+      const g = testnetGenesis(keys(4), 1_800_000_000n);
+      await writeFile(join(dir, "genesis.json"), JSON.stringify(genesisToJson(g)));
+      expect(await readGenesis(join(dir, "genesis.json"))).toEqual(g);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  test("a directory written in another store format is refused with the directory to remove", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "gram-testnet-"));
-    try {
-      await (await testnetUp({ dir, port: 0 })).node.close();
-      const store = await LevelStore.open(join(dir, FILES.db));
-      await store.write([{ type: "del", key: keys.format() }]);
-      await store.close();
-      await expect(testnetUp({ dir, port: 0 })).rejects.toMatchObject({
-        code: "CHAIN_FORMAT",
-        message: expect.stringContaining(`remove ${dir}, or pass another --dir`),
-      });
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+  test("no validators is misuse", () => {
+    expect(() => testnetGenesis([], 0n)).toThrow(RangeError);
+  });
+});
+
+describe("a network on disk", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "gram-layout-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("one genesis, a node directory each, ports from the base, the others as bootstrap peers", async () => {
+    const made = await createNetwork(dir, { validators: 3, basePort: 20_000, blockTimeMs: 250 });
+    expect(made.map((n) => n.rpc)).toEqual([
+      "http://127.0.0.1:20000",
+      "http://127.0.0.1:20001",
+      "http://127.0.0.1:20002",
+    ]);
+    const genesis = await Promise.all(made.map((n) => readFile(join(n.dataDir, FILES.genesis), "utf8")));
+    expect(new Set(genesis).size).toBe(1);
+    const g = parseGenesis(JSON.parse(genesis[0]));
+    expect(g.config.validators).toHaveLength(3);
+    const peerIds = await Promise.all(
+      made.map(async (n) => {
+        const seed = fromHex(
+          JSON.parse(await readFile(join(n.dataDir, FILES.nodeKey), "utf8")).seed,
+        ) as Uint8Array;
+        return peerIdOf(seed);
+      }),
+    );
+    for (const n of made) {
+      const c = await readNodeConfig(n.dataDir);
+      expect(c.rpc).toEqual({ host: "127.0.0.1", port: 20_000 + n.index });
+      expect(c.p2p.port).toBe(20_100 + n.index);
+      expect(c.p2p.bootstrap).toEqual(
+        [0, 1, 2]
+          .filter((j) => j !== n.index)
+          .map((j) => `/ip4/127.0.0.1/tcp/${20_100 + j}/p2p/${peerIds[j]}`),
+      );
+      expect(c.consensus.minBlockIntervalMs).toBe(250);
+      const validator = JSON.parse(await readFile(join(n.dataDir, FILES.key), "utf8")).publicKey;
+      expect(Buffer.from(g.config.validators[n.index].publicKey).toString("hex")).toBe(validator);
     }
+    expect(await openNetwork(dir)).toEqual(made);
+  }, 30_000);
+
+  test("an empty directory holds no network; a broken one is refused; reset removes it", async () => {
+    expect(await openNetwork(dir)).toBeNull();
+    expect(await openNetwork(join(dir, "missing"))).toBeNull();
+    await createNetwork(dir, { validators: 2, basePort: 20_000 });
+    await writeFile(join(dir, MANIFEST_FILE), "{}");
+    await rm(join(dir, "node-1"), { recursive: true });
+    await expect(openNetwork(dir)).rejects.toMatchObject({
+      code: "TESTNET_INCOMPLETE",
+      message: expect.stringMatching(/names 2 validators, and 1 node directories .* --reset/),
+    });
+    await mkdir(join(dir, "node-3"));
+    await expect(openNetwork(dir)).rejects.toMatchObject({
+      message: expect.stringMatching(/node-1 is missing/),
+    });
+    await removeNetwork(dir);
+    expect(await openNetwork(dir)).toBeNull();
+    await expect(readFile(join(dir, MANIFEST_FILE))).rejects.toMatchObject({ code: "ENOENT" });
+  }, 30_000);
+
+  test("a one-node testnet of an older Gram is named as such, and reset replaces it", async () => {
+    const { initDataDir } = await import("../node/datadir/index.ts");
+    await initDataDir(dir, testnetGenesis(keys(1), 1_800_000_000n));
+    await expect(openNetwork(dir)).rejects.toMatchObject({ code: "TESTNET_OLD_LAYOUT" });
+    await removeNetwork(dir);
+    expect(await openNetwork(dir)).toBeNull();
+  }, 30_000);
+
+  test("a bad base port or count is misuse, before anything is written", async () => {
+    await expect(createNetwork(dir, { validators: 2, basePort: 65_435 })).rejects.toThrow(RangeError);
+    await expect(createNetwork(dir, { validators: 0, basePort: 20_000 })).rejects.toThrow(RangeError);
+    await expect(createNetwork(dir, { validators: 1, basePort: 20_000, blockTimeMs: 0 })).rejects.toThrow(
+      RangeError,
+    );
+    expect(await openNetwork(dir)).toBeNull();
   });
 });

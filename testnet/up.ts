@@ -1,51 +1,237 @@
-// `gram testnet up`: a fresh local network in a data directory — a generated validator key, the
-// testnet genesis with the funded test wallets, block 0 — and the node running on it. Started
-// again on the same directory, it carries on from the last block.
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
-import { generateKeyPair } from "../node/crypto/index.ts";
-import type { RunningNode } from "../node/node.ts";
-import { testnetGenesis } from "./genesis.ts";
+// `gram testnet up`: a local network of validator processes. A fresh directory gets a new network
+// (layout.ts); one that holds a network carries on from it. Each validator runs as its own
+// `gram node start` process with its output in its node.log; this process watches them, records
+// them in testnet.json, says when blocks are final, and stops them all when asked.
+import { resolve } from "node:path";
+import { TestnetError } from "./errors.ts";
+import { createNetwork, loopbackListen, type NetworkNode, openNetwork, removeNetwork } from "./layout.ts";
+import { tailLines } from "./logs.ts";
+import { readManifest, type TestnetManifest, withoutPids, writeManifest } from "./manifest.ts";
+import {
+  assertBasePort,
+  assertBlockTimeMs,
+  assertValidators,
+  DEFAULT_BASE_PORT,
+  DEFAULT_VALIDATORS,
+} from "./options.ts";
+import { isPortFree } from "./ports.ts";
+import { isProcessOf, type NodeCommand, type Stopped, spawnLogged, stopProcesses } from "./processes.ts";
+import { waitForNewBlock } from "./readiness.ts";
 
-export const DEFAULT_TESTNET_PORT = 8645;
-
-export interface TestnetOptions {
+export interface TestnetUpOptions {
   dir: string;
-  port?: number;
-  host?: string;
+  /** For a new network; a resumed one keeps the count on disk. */
+  validators?: number;
+  basePort?: number;
+  blockTimeMs?: number;
+  /** Remove the network in `dir` first and make a new one. */
+  reset?: boolean;
+  /** The command that runs one validator from its data directory. */
+  nodeCommand: (dataDir: string) => NodeCommand;
+  /** How long to wait for the first final block (60 s by default). */
+  readyTimeoutMs?: number;
+  /** How long a node has to stop on SIGTERM before SIGKILL (15 s by default). */
+  stopTimeoutMs?: number;
+  /** A node that exits after the network is up, by itself (not stopped by `stop`). */
+  onNodeExit?: (exit: NodeExit) => void;
+  /** Aborting it while the network starts stops the nodes started so far. */
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface NodeExit {
+  index: number;
+  pid: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface RunningNodeProcess extends NetworkNode {
+  pid: number;
 }
 
 export interface RunningTestnet {
-  node: RunningNode;
+  dir: string;
   fresh: boolean;
-  logFile: string;
+  nodes: RunningNodeProcess[];
+  /** What of the options a resumed network could not follow, said in words. */
+  notes: string[];
+  /** Node 0's newest final masterchain block when the network was up. */
+  masterchainSeqno: number;
+  /** Resolves when every node has exited by itself. */
+  allExited: Promise<void>;
+  /** Stops every node still running and clears their pids from testnet.json. */
+  stop(): Promise<(Stopped & { index: number })[]>;
 }
 
-export async function testnetUp(options: TestnetOptions): Promise<RunningTestnet> {
-  // The node loads when a network starts: the CLI's other testnet commands only read accounts.
-  const [{ initDataDir, isInitialized }, { startNode }, { pino }] = await Promise.all([
-    import("../node/datadir/index.ts"),
-    import("../node/node.ts"),
-    import("pino"),
-  ]);
-  const fresh = !(await isInitialized(options.dir));
-  await mkdir(options.dir, { recursive: true, mode: 0o700 });
-  if (fresh) {
-    const key = generateKeyPair();
-    await initDataDir(options.dir, testnetGenesis(key.publicKey, BigInt(Math.floor(Date.now() / 1000))), key);
+/** How an exit reads in a message: "code 1" or "signal SIGKILL". */
+export const exitText = (e: { code: number | null; signal: NodeJS.Signals | null }) =>
+  e.signal !== null ? `signal ${e.signal}` : `code ${e.code}`;
+
+/** Refuses to start a network in `dir` while processes it recorded still run. */
+async function assertNotRunning(dir: string, manifest: TestnetManifest | null): Promise<void> {
+  if (manifest === null) return;
+  const live: number[] = [];
+  if (manifest.supervisor !== null && (await isProcessOf(manifest.supervisor, ["testnet", "up"])))
+    live.push(manifest.supervisor);
+  for (const n of manifest.nodes)
+    if (n.pid !== null && (await isProcessOf(n.pid, [n.dataDir]))) live.push(n.pid);
+  if (live.length > 0)
+    throw new TestnetError(
+      "TESTNET_RUNNING",
+      `a testnet already runs from ${dir} (pids ${live.join(", ")}); stop it first with 'gram testnet down --dir ${dir}'`,
+    );
+}
+
+/** The addresses a network's nodes listen on, each checked free before any node starts. */
+async function assertPortsFree(
+  listens: readonly NetworkNode["listen"][],
+  fresh: boolean,
+  dir: string,
+): Promise<void> {
+  for (const [index, listen] of listens.entries())
+    for (const [what, { host, port }] of [
+      ["JSON-RPC", listen.rpc],
+      ["p2p", listen.p2p],
+    ] as const)
+      if (port !== 0 && !(await isPortFree(port, host)))
+        throw new TestnetError(
+          "TESTNET_PORT_IN_USE",
+          `port ${port} (node ${index}'s ${what}) is taken by another program or testnet; ${
+            fresh
+              ? "pass another --base-port"
+              : `stop it, or change the ports in ${dir}/node-${index}/node.json`
+          }`,
+        );
+}
+
+const validatorsText = (n: number) => `${n} validator${n === 1 ? "" : "s"}`;
+
+async function prepare(
+  dir: string,
+  o: TestnetUpOptions,
+): Promise<{ nodes: NetworkNode[]; fresh: boolean; notes: string[] }> {
+  let manifest: TestnetManifest | null = null;
+  try {
+    manifest = await readManifest(dir);
+  } catch (e) {
+    if (!(o.reset === true && e instanceof TestnetError)) throw e;
   }
-  const logFile = join(options.dir, "node.log");
-  const logger = pino({ level: "info" }, pino.destination({ dest: logFile, sync: false, mkdir: true }));
-  const node = await startNode({
-    dataDir: options.dir,
-    rpcHost: options.host ?? "127.0.0.1",
-    rpcPort: options.port ?? DEFAULT_TESTNET_PORT,
-    logger,
-  }).catch((err: unknown) => {
-    // A local testnet is disposable: say which directory to remove.
-    if ((err as { code?: unknown }).code === "CHAIN_FORMAT")
-      (err as Error).message += ` (remove ${options.dir}, or pass another --dir)`;
-    throw err;
+  await assertNotRunning(dir, manifest);
+  if (o.reset === true) await removeNetwork(dir);
+  const existing = await openNetwork(dir);
+  if (existing === null) {
+    const validators = o.validators ?? DEFAULT_VALIDATORS;
+    const basePort = o.basePort ?? DEFAULT_BASE_PORT;
+    // Checked before the network is written, whose node.json files then hold these ports.
+    await assertPortsFree(
+      Array.from({ length: validators }, (_, i) => loopbackListen(basePort, i)),
+      true,
+      dir,
+    );
+    const nodes = await createNetwork(dir, { validators, basePort, blockTimeMs: o.blockTimeMs });
+    return { nodes, fresh: true, notes: [] };
+  }
+  await assertPortsFree(
+    existing.map((n) => n.listen),
+    false,
+    dir,
+  );
+  const notes: string[] = [];
+  if (o.validators !== undefined && o.validators !== existing.length)
+    notes.push(
+      `the network in ${dir} has ${validatorsText(existing.length)}, not ${o.validators}: --validators counts only for a new one (--reset)`,
+    );
+  if (o.basePort !== undefined && o.basePort !== existing[0].listen.rpc.port)
+    notes.push(
+      `the ports are those in each node's node.json; --base-port counts only for a new network (--reset)`,
+    );
+  if (o.blockTimeMs !== undefined)
+    notes.push(
+      `the block time is the one in each node's node.json; --block-time counts only for a new network (--reset)`,
+    );
+  return { nodes: existing, fresh: false, notes };
+}
+
+export async function testnetUp(options: TestnetUpOptions): Promise<RunningTestnet> {
+  if (options.validators !== undefined) assertValidators(options.validators);
+  if (options.basePort !== undefined)
+    assertBasePort(options.basePort, options.validators ?? DEFAULT_VALIDATORS);
+  if (options.blockTimeMs !== undefined) assertBlockTimeMs(options.blockTimeMs);
+  const dir = resolve(options.dir);
+  const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+  const { nodes, fresh, notes } = await prepare(dir, options);
+
+  let up = false;
+  let stopping = false;
+  const exits = new Map<number, NodeExit>();
+  let resolveAllExited: () => void = () => {};
+  const allExited = new Promise<void>((r) => {
+    resolveAllExited = r;
   });
-  return { node, fresh, logFile };
+  const running: RunningNodeProcess[] = [];
+  const exited = (index: number, pid: number, code: number | null, signal: NodeJS.Signals | null) => {
+    if (exits.has(index)) return;
+    const exit = { index, pid, code, signal };
+    exits.set(index, exit);
+    if (up && !stopping) options.onNodeExit?.(exit);
+    if (exits.size === nodes.length) resolveAllExited();
+  };
+  const manifest: TestnetManifest = {
+    nodes: [],
+    startedAt: new Date().toISOString(),
+    supervisor: process.pid,
+  };
+
+  const stop = async () => {
+    stopping = true;
+    const live = running.filter((n) => !exits.has(n.index));
+    const stopped = await stopProcesses(
+      live.map((n) => n.pid),
+      stopTimeoutMs,
+    );
+    await writeManifest(
+      dir,
+      withoutPids(manifest, new Set([process.pid, ...running.map((n) => n.pid)])),
+    ).catch(() => {});
+    return stopped.map((s, i) => ({ ...s, index: live[i].index }));
+  };
+
+  try {
+    for (const node of nodes) {
+      const child = spawnLogged(options.nodeCommand(node.dataDir), node.logFile, options.env);
+      const pid = child.pid;
+      if (pid === undefined) {
+        // The spawn failed at once (no such program); 'error' says why.
+        const err = await new Promise<Error>((r) => child.once("error", r));
+        throw new TestnetError(
+          "TESTNET_NODE_EXITED",
+          `validator ${node.index} did not start: ${err.message}`,
+        );
+      }
+      child.once("exit", (code, signal) => exited(node.index, pid, code, signal));
+      // Signalling a process that is gone is not an error worth crashing the others for.
+      child.on("error", () => {});
+      running.push({ ...node, pid });
+    }
+    manifest.nodes = running.map((n) => ({ index: n.index, rpc: n.rpc, pid: n.pid, dataDir: n.dataDir }));
+    await writeManifest(dir, manifest);
+    const masterchainSeqno = await waitForNewBlock({
+      rpc: running[0].rpc,
+      timeoutMs: options.readyTimeoutMs ?? 60_000,
+      signal: options.signal,
+      failure: async () => {
+        const first = [...exits.values()][0];
+        if (first === undefined) return null;
+        const node = running[first.index];
+        const last = (await tailLines(node.logFile, 1)).lines[0] ?? "(its log is empty)";
+        return `validator ${first.index} (pid ${first.pid}) exited with ${exitText(first)} before the network was up: ${last.slice(0, 500)}; see ${node.logFile} (a local testnet is disposable: --reset makes a new one)`;
+      },
+    });
+    up = true;
+    return { dir, fresh, nodes: running, notes, masterchainSeqno, allExited, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
 }

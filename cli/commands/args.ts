@@ -40,3 +40,21 @@ export function parseRpcUrl(text: string): string {
   }
   return text;
 }
+
+/** A whole number in min..max, written plainly (no sign, exponent or leading zeros). */
+function wholeIn(text: string, min: number, max: number, what: string): number {
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(text) || Number(text) < min || Number(text) > max)
+    throw new InvalidArgumentError(`${what} is a whole number in ${min}..${max}`);
+  return Number(text);
+}
+
+/** Option parsers for whole numbers in a range: `--lines`, `--validators` and the like. */
+export const wholeNumber =
+  (min: number, max: number, what: string) =>
+  (text: string): number =>
+    wholeIn(text, min, max, what);
+
+/** A block's seqno: any number a JSON reader holds exactly. */
+export function parseSeqno(text: string): number {
+  return wholeIn(text, 0, Number.MAX_SAFE_INTEGER, "a seqno");
+}

@@ -1,6 +1,6 @@
 // `gram node init|start|status`: run a node from a data directory, and ask one how far it is.
 import { readFile } from "node:fs/promises";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { fromHex, toHex } from "../../node/bytes/index.ts";
 import { keyPairFromSeed } from "../../node/crypto/index.ts";
 import { type CliContext, type CommandGroup, outputOf } from "../context.ts";
@@ -30,6 +30,20 @@ export async function runUntilSignal(node: {
     throw new CliError("CLI_TX_FAILED", "the node stopped after a fatal error; see its log");
 }
 
+/** `--data-dir`, or `--dir`, its older name, which scripts written before it still pass. */
+interface DataDirOptions {
+  dataDir?: string;
+  dir?: string;
+}
+
+function dataDirOf(opts: DataDirOptions, command: string): string {
+  if (opts.dataDir !== undefined && opts.dir !== undefined && opts.dataDir !== opts.dir)
+    throw usageError("--dir is another name for --data-dir; give one of them");
+  const dir = opts.dataDir ?? opts.dir;
+  if (dir === undefined) throw usageError(`'gram node ${command}' needs --data-dir <dir>`);
+  return dir;
+}
+
 export const nodeCommands: CommandGroup = {
   name: "node",
   register(program, ctx) {
@@ -38,10 +52,12 @@ export const nodeCommands: CommandGroup = {
     node
       .command("init")
       .description("make a node's data directory from a genesis file")
-      .requiredOption("--dir <dir>", "data directory to create")
+      .option("--data-dir <dir>", "data directory to create")
+      .addOption(new Option("--dir <dir>", "the same as --data-dir").hideHelp())
       .requiredOption("--genesis <file>", "genesis JSON file")
       .option("--key <file>", 'validator key JSON ({"seed": "<64 hex>"}); generated when left out')
-      .action(async (opts: { dir: string; genesis: string; key?: string }, cmd: Command) => {
+      .action(async (opts: DataDirOptions & { genesis: string; key?: string }, cmd: Command) => {
+        const dir = dataDirOf(opts, "init");
         // The store and the chain load here, not for every gram command.
         const { initDataDir, readGenesis } = await import("../../node/datadir/index.ts");
         const genesis = await readGenesis(opts.genesis);
@@ -53,27 +69,31 @@ export const nodeCommands: CommandGroup = {
             throw usageError(`${opts.key}: "seed" must be 64 hex digits`);
           key = keyPairFromSeed(seed);
         }
-        const { publicKey } = await initDataDir(opts.dir, genesis, key);
+        const { publicKey } = await initDataDir(dir, genesis, key);
         outputOf(ctx, cmd).result(
-          { dir: opts.dir, network: genesis.network, validator: toHex(publicKey) },
-          () => `Initialized ${opts.dir} for network ${genesis.network}; validator key ${toHex(publicKey)}.`,
+          { dir, network: genesis.network, validator: toHex(publicKey) },
+          () => `Initialized ${dir} for network ${genesis.network}; validator key ${toHex(publicKey)}.`,
         );
       });
 
     node
       .command("start")
-      .description("run the node in the foreground (JSON logs on stdout) until SIGINT or SIGTERM")
-      .requiredOption("--dir <dir>", "data directory made by 'gram node init'")
-      .option("--rpc-host <host>", "address the JSON-RPC server listens on", "127.0.0.1")
-      .option("--rpc-port <port>", "JSON-RPC port", parsePort, 8645)
-      .action(async (opts: { dir: string; rpcHost: string; rpcPort: number }) => {
+      .description("run one validator from its data directory (JSON logs on stdout) until SIGINT or SIGTERM")
+      .option("--data-dir <dir>", "data directory made by 'gram node init' or 'gram testnet up'")
+      .addOption(new Option("--dir <dir>", "the same as --data-dir").hideHelp())
+      .option("--rpc-host <host>", "address the JSON-RPC server listens on (default: its node.json's)")
+      .option("--rpc-port <port>", "JSON-RPC port (default: its node.json's)", parsePort)
+      .action(async (opts: DataDirOptions & { rpcHost?: string; rpcPort?: number }) => {
+        const dataDir = dataDirOf(opts, "start");
         // The whole node loads here, not for every gram command.
         const [{ startNode }, { pino }] = await Promise.all([import("../../node/node.ts"), import("pino")]);
+        // Its addresses, peers and timeouts are in the directory's node.json; the flags, when
+        // given, override its RPC address.
         const running = await startNode({
-          dataDir: opts.dir,
+          dataDir,
           rpcHost: opts.rpcHost,
           rpcPort: opts.rpcPort,
-          logger: pino(),
+          logger: pino({ level: process.env.GRAM_LOG_LEVEL ?? "info" }),
         });
         await runUntilSignal(running);
       });

@@ -1,10 +1,10 @@
-// Sending from a wallet in the keystore: unlock it, read its seqno, sign an order of payments,
-// send it as an external message and follow it until it is final or refused. `gram transfer`
-// and `gram contract deploy` both send this way.
+// Sending from a wallet: unlock it (from the keystore, or the testnet's key for the faucet), read
+// its seqno, sign an order of payments, send it as an external message and follow it until it is
+// final or refused. `gram transfer`, `gram contract deploy` and `gram faucet` all send this way.
 import type { Command } from "commander";
 import { toHex } from "../../node/bytes/index.ts";
 import { encode } from "../../node/codec/index.ts";
-import { sha256 } from "../../node/crypto/index.ts";
+import { type KeyPair, sha256 } from "../../node/crypto/index.ts";
 import { ACTION_FAIL } from "../../node/execution/index.ts";
 import { type LedgerAddress, Message } from "../../node/ledger/index.ts";
 import { type RpcClient, RpcClientError } from "../../node/rpcclient/index.ts";
@@ -79,13 +79,38 @@ export async function sendFromWallet(
   payments: Payment[],
   opts: SendOptions,
 ): Promise<Sent> {
-  const timeout = timeoutOf(opts);
+  timeoutOf(opts);
   const keystore = keystoreOf(ctx);
   await keystore.show(from);
-  const client = clientOf(cmd);
   const password = await readPassword(ctx.io, { wallet: from });
   const wallet = await keystore.unlock(from, password);
-  const walletAddr = ledger(wallet.address);
+  return sendFromKey(
+    cmd,
+    { name: from, keyPair: wallet.keyPair, subwalletId: wallet.subwalletId, address: ledger(wallet.address) },
+    payments,
+    opts,
+  );
+}
+
+/** A standard wallet whose key is at hand: one unlocked from the keystore, or the testnet's own. */
+export interface SigningWallet {
+  /** How messages name it: the keystore name, or a description. */
+  name: string;
+  keyPair: KeyPair;
+  subwalletId: bigint;
+  address: LedgerAddress;
+}
+
+export async function sendFromKey(
+  cmd: Command,
+  wallet: SigningWallet,
+  payments: Payment[],
+  opts: SendOptions,
+): Promise<Sent> {
+  const timeout = timeoutOf(opts);
+  const from = wallet.name;
+  const client = clientOf(cmd);
+  const walletAddr = wallet.address;
   const self = await client.call<{ status: string; balance: string }>("getAccount", {
     address: rawOf(walletAddr),
   });

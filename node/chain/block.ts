@@ -3,11 +3,14 @@
 // and messages through Merkle roots; the masterchain header also lists the newest block of every
 // shard, and its signatures make it and the shard blocks it names final.
 import { hashOf, type Infer, t } from "../codec/index.ts";
+import { Evidence } from "../consensus/index.ts";
 import { sha256Concat, sha256Into } from "../crypto/index.ts";
 
 /** Most transactions (and so most inbound messages) one block may hold. */
 export const MAX_BLOCK_TRANSACTIONS = 20_000;
 export const MAX_SHARDS = 256;
+/** Most evidence of double signing one masterchain block records (chain §2.3, consensus §5.2). */
+export const MAX_EVIDENCE = 16;
 /** TON's 64-bit shard id of a whole workchain: no prefix bits, then the marker bit. */
 export const SHARD_ALL = 0x8000_0000_0000_0000n;
 
@@ -53,6 +56,8 @@ export const BlockHeader = t.struct("BlockHeader", {
   /** Masterchain only: the newest block of every shard, in (workchain, shard) order. */
   shards: t.list(ShardDescr, MAX_SHARDS),
   producer: t.bytes(32),
+  /** Masterchain only: double signing seen by the producer, each recorded once (consensus §5.2). */
+  evidence: t.list(Evidence, MAX_EVIDENCE),
 });
 export type BlockHeader = Infer<typeof BlockHeader>;
 

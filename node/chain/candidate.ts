@@ -2,7 +2,8 @@
 // inputs that make its two blocks, and the hashes they must come out with. Each validator runs
 // the messages on its own final state; the masterchain block's hash is the value consensus decides.
 import { type Infer, t } from "../codec/index.ts";
-import { MAX_BLOCK_TRANSACTIONS } from "./block.ts";
+import { Evidence } from "../consensus/index.ts";
+import { MAX_BLOCK_TRANSACTIONS, MAX_EVIDENCE } from "./block.ts";
 
 /** The largest external message a candidate carries (the mempool's limit is lower). */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -14,6 +15,7 @@ export const Candidate = t.struct(
     producer: t.bytes(32),
     shardExternals: t.list(t.varBytes(MAX_MESSAGE_BYTES), MAX_BLOCK_TRANSACTIONS),
     mcExternals: t.list(t.varBytes(MAX_MESSAGE_BYTES), MAX_BLOCK_TRANSACTIONS),
+    evidence: t.list(Evidence, MAX_EVIDENCE),
     shardHash: t.bytes(32),
     mcHash: t.bytes(32),
   },

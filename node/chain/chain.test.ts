@@ -233,15 +233,16 @@ describe("Chain", () => {
     await expect(Chain.open(store, options())).rejects.toMatchObject({ code: "CHAIN_CORRUPT" });
   });
 
-  test.each(UPGRADED_FORMATS)(
-    "a store in format %i opens as it is and is marked in the current format",
+  test.each([3, 4, 5, 6])(
+    "a store in format %i is refused: its blocks have no evidence field",
     async (format) => {
       const { store } = await fresh();
-      expect(UPGRADED_FORMATS).toContain(STORE_FORMAT - 1);
+      expect(UPGRADED_FORMATS).not.toContain(format);
       await store.write([{ type: "put", key: keys.format(), value: Uint8Array.of(0, 0, 0, format) }]);
-      const chain = await Chain.open(store, options());
-      expect(chain.head.mc.header.seqno).toBe(0n);
-      expect(await store.get(keys.format())).toEqual(Uint8Array.of(0, 0, 0, STORE_FORMAT));
+      await expect(Chain.open(store, options())).rejects.toMatchObject({
+        code: "CHAIN_FORMAT",
+        message: expect.stringContaining(`store format ${format},`),
+      });
     },
   );
 

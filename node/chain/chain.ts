@@ -6,12 +6,14 @@
 // its proposer, checked by re-execution on the others (chain §4.6), and decided by consensus.
 import { EMPTY_STORAGE, type Host, type Value } from "../../vm/index.ts";
 import { equalBytes, toHex } from "../bytes/index.ts";
-import { CodecError, decode, decodeViews, encode, hashOf, type Schema } from "../codec/index.ts";
+import { CodecError, decode, decodeViews, encode, hashOf, type Schema, t } from "../codec/index.ts";
 import {
   Commit,
   type ConsensusSigner,
   commitError,
   commitOf,
+  type Evidence,
+  evidenceError,
   keyConsensusSigner,
   PRECOMMIT,
   sameChain,
@@ -34,7 +36,7 @@ import {
 } from "../verifier/index.ts";
 import type { CachingHost } from "../vmhost/index.ts";
 import { Block, type BlockHeader, blockHash, merkleRoot, SHARD_ALL, type ShardDescr } from "./block.ts";
-import type { Candidate } from "./candidate.ts";
+import { Candidate } from "./candidate.ts";
 import {
   type Collated,
   type CollatedTx,
@@ -143,6 +145,7 @@ function emptyHeader(
     valueExported: 0n,
     shards: [],
     producer: zero,
+    evidence: [],
   };
 }
 
@@ -462,6 +465,7 @@ export class Chain {
     now: bigint,
     externals: { shard: ExternalMessage[]; mc: ExternalMessage[] },
     producer: Uint8Array = this.#signer.publicKey,
+    evidence: readonly Evidence[] = [],
   ): Promise<RoundCandidate> {
     const limit = this.config.maxBlockTransactions;
     const mcRef = { seqno: this.#mc.header.seqno, hash: this.#mc.hash };
@@ -497,12 +501,14 @@ export class Chain {
       imports: await this.#queue(MASTERCHAIN, limit),
       externals: externals.mc,
       shards: [descr({ header: shard.header, hash: shard.hash })],
+      evidence,
     });
     const wire: Candidate = {
       time: now,
       producer,
       shardExternals: externals.shard.map((e) => e.bytes),
       mcExternals: externals.mc.map((e) => e.bytes),
+      evidence: [...evidence],
       shardHash: shard.hash,
       mcHash: mc.hash,
     };
@@ -538,7 +544,15 @@ export class Chain {
       shard: externalsOf(wire.shardExternals, BASECHAIN),
       mc: externalsOf(wire.mcExternals, MASTERCHAIN),
     };
-    const built = await this.buildRound(wire.time, externals, wire.producer);
+    const seen = new Set<string>();
+    for (const e of wire.evidence) {
+      const why = evidenceError(this.genesisHash, (k) => this.validatorSet.indexOf(k) >= 0, e);
+      if (why !== null) throw bad(`its evidence is not evidence: ${why}`);
+      const k = toHex(keys.evidence(e.first));
+      if (seen.has(k) || (await this.evidenceRecorded(e))) throw bad("its evidence is recorded already");
+      seen.add(k);
+    }
+    const built = await this.buildRound(wire.time, externals, wire.producer, wire.evidence);
     if (!equalBytes(built.shard.hash, wire.shardHash) || !equalBytes(built.hash, wire.mcHash))
       throw bad("its blocks are not what its messages make on this node's state");
     return built;
@@ -611,6 +625,9 @@ export class Chain {
     checkSupply(supply, `masterchain block ${mc.header.seqno}`);
     const head: Head = { mc: { seqno: mc.header.seqno, hash: mc.hash }, genesis: this.#head.genesis, supply };
     ops.push({ type: "put", key: keys.commit(mc.hash), value: encode(Commit, commit) });
+    ops.push({ type: "put", key: keys.round(mc.hash), value: encode(Candidate, candidate.wire) });
+    for (const e of mc.header.evidence)
+      ops.push({ type: "put", key: keys.evidence(e.first), value: encode(t.u64, mc.header.seqno) });
     ops.push({ type: "put", key: keys.head(), value: encode(Head, head) });
     await this.state.commitMany(
       [
@@ -640,6 +657,19 @@ export class Chain {
   async commit(hash: Uint8Array): Promise<Commit | null> {
     const bytes = await this.store.get(keys.commit(hash));
     return bytes === undefined ? null : decode(Commit, bytes);
+  }
+
+  /** Whether a final masterchain block has recorded this double signing (consensus §5.2). */
+  async evidenceRecorded(e: Evidence): Promise<boolean> {
+    return (await this.store.get(keys.evidence(e.first))) !== undefined;
+  }
+
+  /**
+   * The encoded Candidate of the round that made masterchain block `hash` (chain §4.6): what a
+   * peer that syncs runs again. Null for block 0 and for blocks written before format 6 kept it.
+   */
+  async roundOf(hash: Uint8Array): Promise<Uint8Array | null> {
+    return (await this.store.get(keys.round(hash))) ?? null;
   }
 
   async transaction(hash: Uint8Array): Promise<TxRecord | null> {

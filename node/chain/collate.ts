@@ -3,8 +3,10 @@
 // send within the chain, while the block has room. Every account it touches is read once and
 // kept in an overlay; at the end the overlay becomes the block's account writes and the state
 // update, checked against the supply rule before anyone may commit it.
+
 import type { Host, StorageChange, StorageReader, Value } from "../../vm/index.ts";
 import { toHex } from "../bytes/index.ts";
+import type { Evidence } from "../consensus/index.ts";
 import { type ExecResult, executeTransaction } from "../execution/index.ts";
 import type { Account, LedgerAddress, Message } from "../ledger/index.ts";
 import {
@@ -55,6 +57,8 @@ export interface CollateInput {
   producer: Uint8Array;
   /** Masterchain blocks: the shard descriptors to record. */
   shards: readonly ShardDescr[];
+  /** Masterchain: evidence to record, checked by the caller (chain §2.3). */
+  evidence?: readonly Evidence[];
   /** The config as contracts read it (chain §3.4). */
   configParam: (id: bigint) => Value | null;
 }
@@ -337,6 +341,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
     valueExported,
     shards: [...input.shards],
     producer: input.producer,
+    evidence: [...(input.evidence ?? [])],
   };
   const hash = blockHash(header);
   const txs = ran.map(

@@ -5,7 +5,8 @@ export type ChainErrorCode =
   | "CHAIN_ALREADY_INITIALIZED"
   | "CHAIN_FORMAT"
   | "CHAIN_CORRUPT"
-  | "CHAIN_BAD_CANDIDATE";
+  | "CHAIN_BAD_CANDIDATE"
+  | "CHAIN_CONFIG_INVALID";
 
 export class ChainError extends Error {
   readonly code: ChainErrorCode;

@@ -5,6 +5,7 @@ export {
   type BlockRef,
   blockHash,
   MAX_BLOCK_TRANSACTIONS,
+  MAX_EVIDENCE,
   merklePath,
   merkleRoot,
   merkleRootOfPath,
@@ -29,4 +30,4 @@ export { type ExternalMessage, refusalText } from "./collate.ts";
 export { ChainConfig, type Validator } from "./config.ts";
 export { ChainError, type ChainErrorCode } from "./errors.ts";
 export { type Genesis, type GenesisAccount, genesisToJson, parseGenesis, WORKCHAINS } from "./genesis.ts";
-export type { MessageStatus, TxRecord } from "./records.ts";
+export { type MessageStatus, PREFIX, type TxRecord } from "./records.ts";

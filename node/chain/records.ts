@@ -10,6 +10,8 @@ export const PREFIX = {
   BLOCK: 0x42, // "B" ‖ hash → a blob reference to the Block (before format 5: the Block)
   SIGNATURES: 0x53, // "S" ‖ hash → a block's signatures before format 6, no longer read
   COMMIT: 0x44, // "D" ‖ masterchain block hash → its Commit, the decision (consensus §3.4)
+  EVIDENCE: 0x45, // "E" ‖ validator ‖ chain ‖ height ‖ round ‖ type → the masterchain seqno that recorded it (consensus §5.2)
+  ROUND: 0x52, // "R" ‖ masterchain block hash → the Candidate of its round, served to peers that sync (chain §4.6)
   VOTE_LOG: 0x57, // "W" ‖ chain ‖ height ‖ seq → a vote or proposal this node signed (consensus §5.1)
   SEQNO: 0x4e, // "N" ‖ wc ‖ seqno → hash
   TX: 0x58, // "X" ‖ tx hash → a blob reference to its TxRecord (before format 5: the TxRecord)
@@ -26,15 +28,16 @@ export const PREFIX = {
  * written in another layout is refused at open rather than misread. 1 had no format record; 3
  * dropped the value hash from the trie's leaf entries (state §3.1); 4 keeps the trie's roots in
  * its run and indexes them in bulk (state §3.2); 5 keeps blocks and transaction records in the
- * store's blob log and indexes them by hash.
+ * store's blob log and indexes them by hash; 6 keeps each masterchain block's commit (consensus
+ * §3.4); 7 records evidence in masterchain headers (chain §2.3) and keeps each round's candidate.
  */
-export const STORE_FORMAT = 6;
+export const STORE_FORMAT = 7;
 
 /**
- * Formats this node reads as they are and marks STORE_FORMAT at open (chain §6.3). 6 keeps each
- * masterchain block's commit (consensus §3.4); blocks written before have none.
+ * Formats this node reads as they are and marks STORE_FORMAT at open (chain §6.3): none, since
+ * the headers of format 7 do not decode from the blocks of older stores.
  */
-export const UPGRADED_FORMATS: readonly number[] = [3, 4, 5];
+export const UPGRADED_FORMATS: readonly number[] = [];
 
 /** A transaction as stored: the record, its messages, and where it sits. */
 export const TxRecord = t.struct(
@@ -138,6 +141,26 @@ export function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
 export const keys = {
   block: (hash: Uint8Array) => key(PREFIX.BLOCK, hash),
   commit: (hash: Uint8Array) => key(PREFIX.COMMIT, hash),
+  round: (hash: Uint8Array) => key(PREFIX.ROUND, hash),
+  evidence: (v: {
+    validator: Uint8Array;
+    chain: { workchain: bigint; shard: bigint };
+    height: bigint;
+    round: number;
+    type: number;
+  }) => {
+    const step = new Uint8Array(5);
+    new DataView(step.buffer).setUint32(0, v.round);
+    step[4] = v.type;
+    return key(
+      PREFIX.EVIDENCE,
+      v.validator,
+      wcByte(v.chain.workchain),
+      u64be(v.chain.shard),
+      u64be(v.height),
+      step,
+    );
+  },
   seqno: (wc: bigint, seqno: bigint) => key(PREFIX.SEQNO, wcByte(wc), u64be(seqno)),
   tx: (hash: Uint8Array) => key(PREFIX.TX, hash),
   history: (wc: bigint, id: Uint8Array, lt: bigint) => key(PREFIX.HISTORY, wcByte(wc), id, u64be(lt)),

@@ -3,7 +3,14 @@
 import { describe, expect, test } from "vitest";
 import { toHex } from "../bytes/index.ts";
 import { decode, encode } from "../codec/index.ts";
-import { commitOf, keyConsensusSigner, PRECOMMIT, signVote } from "../consensus/index.ts";
+import {
+  commitOf,
+  type Evidence,
+  keyConsensusSigner,
+  PRECOMMIT,
+  PREVOTE,
+  signVote,
+} from "../consensus/index.ts";
 import { MemoryStore } from "../store/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
 import { Candidate } from "./candidate.ts";
@@ -104,5 +111,40 @@ describe("rounds between validators", () => {
     await expect(a.produceRound(GENESIS_TIME + 1n, { shard: [], mc: [] })).rejects.toThrow(
       /does not make the block final/,
     );
+  });
+
+  test("evidence of double signing is recorded once by a final block, and forgeries are refused", async () => {
+    const [a, b] = [await node(0), await node(1)];
+    const vote = (value: number, signer = 3) =>
+      signVote(
+        a.genesisHash,
+        { chain: MC_CHAIN, height: 1n, round: 0, type: PREVOTE, value: new Uint8Array(32).fill(value) },
+        keyConsensusSigner(keyOf(`v${signer}`)),
+      );
+    const evidence: Evidence = { first: vote(1), second: vote(2) };
+    const built = await a.buildRound(GENESIS_TIME + 5n, { shard: [], mc: [] }, undefined, [evidence]);
+    expect(built.mc.header.evidence).toHaveLength(1);
+    const wire = decode(Candidate, encode(Candidate, built.wire).slice());
+    const checked = await b.checkRound(wire, GENESIS_TIME + 10n);
+    expect(toHex(checked.hash)).toBe(toHex(built.hash));
+    const refusals: [string, Evidence[]][] = [
+      ["the same value twice", [{ first: vote(1), second: vote(1) }]],
+      ["a stranger's votes", [{ first: vote(1, 9), second: vote(2, 9) }]],
+      ["a forged signature", [{ first: vote(1), second: { ...vote(2), signature: vote(3).signature } }]],
+      ["one double signing twice", [evidence, { first: vote(2), second: vote(1) }]],
+    ];
+    for (const [why, list] of refusals) {
+      const lie = await a.buildRound(GENESIS_TIME + 5n, { shard: [], mc: [] }, undefined, list);
+      await expect(b.checkRound(lie.wire, GENESIS_TIME + 10n), why).rejects.toMatchObject({
+        code: "CHAIN_BAD_CANDIDATE",
+      });
+    }
+    await b.commitRound(checked, commitFor(b, checked, [0, 1, 2]));
+    expect(await b.evidenceRecorded(evidence)).toBe(true);
+    const again = await b.buildRound(GENESIS_TIME + 6n, { shard: [], mc: [] }, undefined, [evidence]);
+    await expect(b.checkRound(again.wire, GENESIS_TIME + 10n)).rejects.toMatchObject({
+      code: "CHAIN_BAD_CANDIDATE",
+      message: expect.stringContaining("recorded already"),
+    });
   });
 });

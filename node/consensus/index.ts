@@ -17,6 +17,7 @@ export {
   type ConsensusSigner,
   commitOf,
   Evidence,
+  evidenceError,
   keyConsensusSigner,
   MAX_ROUND,
   PRECOMMIT,

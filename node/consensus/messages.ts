@@ -2,7 +2,7 @@
 // the bytes each signature covers. A signature covers the network (its genesis hash), the chain,
 // the height, the round and the kind of message, so no signature can be replayed on another
 // network, chain, height, round or step.
-import { compareBytes } from "../bytes/index.ts";
+import { compareBytes, equalBytes } from "../bytes/index.ts";
 import { encode, type Infer, t } from "../codec/index.ts";
 import { sign, verify } from "../crypto/index.ts";
 
@@ -174,4 +174,32 @@ export function commitOf(votes: readonly Vote[]): Commit {
 
 export function sameChain(a: ChainId, b: ChainId): boolean {
   return a.workchain === b.workchain && a.shard === b.shard;
+}
+
+/**
+ * Why `e` is not evidence of double signing by a member of `set` (consensus §5.2), or null: two
+ * well-formed votes of one member for one step (chain, height, round, type), naming different
+ * values, each signed by it.
+ */
+export function evidenceError(
+  network: Uint8Array,
+  isMember: (key: Uint8Array) => boolean,
+  e: Evidence,
+): string | null {
+  const { first: a, second: b } = e;
+  const shape = voteShapeError(a) ?? voteShapeError(b);
+  if (shape !== null) return shape;
+  if (
+    !equalBytes(a.validator, b.validator) ||
+    !sameChain(a.chain, b.chain) ||
+    a.height !== b.height ||
+    a.round !== b.round ||
+    a.type !== b.type
+  )
+    return "its votes are not for one step of one validator";
+  if (a.value === null ? b.value === null : b.value !== null && equalBytes(a.value, b.value))
+    return "its votes name the same value";
+  if (!isMember(a.validator)) return "its validator is not a member";
+  if (!verifyVote(network, a) || !verifyVote(network, b)) return "a signature does not verify";
+  return null;
 }

@@ -1,6 +1,9 @@
 // A node's data directory (chain §6.1): `genesis.json`, the validator key in `validator.json`
-// (mode 0600), the LevelDB database in `db/` and the mempool's journal in `journal/`. Files are
+// and the network key in `node-key.json` (mode 0600), the node's settings in `node.json`, the
+// LevelDB database in `db/` and the mempool's journal in `journal/`. Files are
 // written whole (temp file + rename), so a kill never leaves half a key or half a genesis behind.
+
+import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fromHex, toHex } from "../bytes/index.ts";
@@ -8,10 +11,13 @@ import { Chain, ChainError, type Genesis, genesisToJson, keySigner, parseGenesis
 import { generateKeyPair, type KeyPair, keyPairFromSeed } from "../crypto/index.ts";
 import { LevelStore } from "../store/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
+import type { NodeConfig } from "./nodeConfig.ts";
 
 export const FILES = {
   genesis: "genesis.json",
   key: "validator.json",
+  nodeKey: "node-key.json",
+  config: "node.json",
   db: "db",
   journal: "journal",
 } as const;
@@ -31,22 +37,44 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o644):
   await rename(tmp, path);
 }
 
-export async function readKey(dir: string): Promise<KeyPair> {
-  const path = join(dir, FILES.key);
+async function readSeed(path: string, what: string): Promise<Uint8Array> {
   let doc: unknown;
   try {
     doc = JSON.parse(await readFile(path, "utf8"));
   } catch (e) {
-    throw new ChainError(
-      "CHAIN_NOT_INITIALIZED",
-      `cannot read the validator key ${path}: ${(e as Error).message}`,
-    );
+    throw new ChainError("CHAIN_NOT_INITIALIZED", `cannot read the ${what} ${path}: ${(e as Error).message}`);
   }
   const seed =
     typeof (doc as { seed?: unknown })?.seed === "string" ? fromHex((doc as { seed: string }).seed) : null;
   if (seed === null || seed.length !== 32)
     throw new ChainError("CHAIN_CORRUPT", `${path}: "seed" must be 64 hex digits`);
-  return keyPairFromSeed(seed);
+  return seed;
+}
+
+export async function readKey(dir: string): Promise<KeyPair> {
+  return keyPairFromSeed(await readSeed(join(dir, FILES.key), "validator key"));
+}
+
+/**
+ * The seed of the node's network identity (its libp2p key, separate from the validator key):
+ * made on first use, so directories made before it get one, and kept so the peer id is stable.
+ */
+export async function readNodeKey(dir: string): Promise<Uint8Array> {
+  const path = join(dir, FILES.nodeKey);
+  if (!(await exists(path))) await writeNodeKey(dir, randomBytes(32));
+  return readSeed(path, "network key");
+}
+
+export async function writeNodeKey(dir: string, seed: Uint8Array): Promise<void> {
+  await writeFileAtomic(
+    join(dir, FILES.nodeKey),
+    `${JSON.stringify({ seed: toHex(seed) }, null, 2)}\n`,
+    0o600,
+  );
+}
+
+export async function writeNodeConfig(dir: string, config: NodeConfig): Promise<void> {
+  await writeFileAtomic(join(dir, FILES.config), `${JSON.stringify(config, null, 2)}\n`);
 }
 
 export async function readGenesis(path: string): Promise<Genesis> {

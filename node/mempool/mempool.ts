@@ -28,9 +28,14 @@ export interface MempoolDeps {
   store?: KvStore;
   /** Unix seconds. */
   now: () => bigint;
-  /** A message was taken: the block loop may start a round. */
-  onAccepted?: () => void;
+  /**
+   * A message was taken: the block loop may start a round. `local` ones came from this node's
+   * clients and are for the node to pass on to its peers (chain §7.4); `peer` ones came from them.
+   */
+  onAccepted?: (message: ExternalMessage, origin: Origin) => void;
 }
+
+export type Origin = "local" | "peer";
 
 export class Mempool {
   readonly maxMessageBytes: number;
@@ -76,7 +81,7 @@ export class Mempool {
       this.#pending.set(toHex(hash), { hash, message, bytes });
     }
     await this.#journal.remove(decided);
-    if (this.#pending.size > 0) this.#deps.onAccepted?.();
+    for (const m of this.#pending.values()) this.#deps.onAccepted?.(m, "local");
     return this.#pending.size;
   }
 
@@ -129,7 +134,7 @@ export class Mempool {
   }
 
   /** Checks a message and takes it; returns its hash, or throws a MempoolError saying why not. */
-  async submit(bytes: Uint8Array): Promise<Uint8Array> {
+  async submit(bytes: Uint8Array, origin: Origin = "local"): Promise<Uint8Array> {
     const external = this.decodeExternal(bytes);
     const { message, hash } = external;
     const key = toHex(hash);
@@ -155,10 +160,29 @@ export class Mempool {
     }
     // A second check may have taken the same message while this one ran.
     if (!this.#pending.has(key)) {
-      this.#pending.set(key, { hash, message, bytes });
-      this.#deps.onAccepted?.();
+      const m = { hash, message, bytes };
+      this.#pending.set(key, m);
+      this.#deps.onAccepted?.(m, origin);
     }
     return hash;
+  }
+
+  /**
+   * Takes a message another node accepted and passed on (consensus §8.1): the checks of
+   * `decodeExternal`, not the contract's run. The node that took it from its client ran that,
+   * and the round that includes it runs it again: one the state refuses by then gets a refused
+   * status there. Not journaled: its first node holds it across restarts. False when not taken.
+   */
+  async admit(bytes: Uint8Array): Promise<boolean> {
+    const external = this.decodeExternal(bytes, "passed on");
+    const key = toHex(external.hash);
+    if (this.#pending.has(key) || this.#inRound.has(key)) return false;
+    if (this.#pending.size + this.#checking >= this.maxPending) return false;
+    if ((await this.#deps.chain.messageStatus(external.hash))?.kind === "final") return false;
+    if (this.#pending.has(key)) return false;
+    this.#pending.set(key, external);
+    this.#deps.onAccepted?.(external, "peer");
+    return true;
   }
 
   /** Removes and returns up to `max` waiting messages per chain, oldest first. */
@@ -179,5 +203,30 @@ export class Mempool {
     this.#taken = [...shard, ...mc].map((m) => m.hash);
     this.#inRound = new Set(this.#taken.map(toHex));
     return { shard, mc };
+  }
+
+  /**
+   * Up to `max` waiting messages per chain, oldest first, left waiting (consensus §4.3): a
+   * proposal's round may not be the one decided, and its messages then wait for the next.
+   */
+  peek(max: number): { shard: ExternalMessage[]; mc: ExternalMessage[] } {
+    const shard: ExternalMessage[] = [];
+    const mc: ExternalMessage[] = [];
+    for (const m of this.#pending.values()) {
+      if (shard.length >= max && mc.length >= max) break;
+      const list = m.message.dest.workchain === -1n ? mc : shard;
+      if (list.length < max) list.push(m);
+    }
+    return { shard, mc };
+  }
+
+  /**
+   * A final round, whoever proposed it, gave these messages their statuses (chain §7.2): they wait
+   * no more, here or in the journal.
+   */
+  decided(hashes: readonly Uint8Array[]): void {
+    const gone: Uint8Array[] = [];
+    for (const h of hashes) if (this.#pending.delete(toHex(h))) gone.push(h);
+    if (gone.length > 0) void this.#journal?.remove(gone);
   }
 }

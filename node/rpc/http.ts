@@ -1,4 +1,4 @@
-// The HTTP side: POST / for JSON-RPC, GET /health, GET /metrics. Transport failures (size, HTTP
+// The HTTP side: POST / for JSON-RPC, GET /health, GET /ready, GET /metrics. Transport failures (size, HTTP
 // method, content type, path) get their HTTP status and a JSON-RPC error body; JSON-RPC
 // answers themselves are 200, or 204 when only notifications came.
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -13,6 +13,8 @@ import { errorText } from "./protocol.ts";
 export interface HttpDeps {
   dispatcher: Dispatcher;
   health: () => object | Promise<object>;
+  /** GET /ready: 200 when `ready` is true, 503 otherwise, with the object as the body. */
+  ready?: () => { ready: boolean } & object;
   registry: Registry;
   log: Logger;
   maxBodyBytes: number;
@@ -23,6 +25,7 @@ type Serve = (req: IncomingMessage, res: ServerResponse, deps: HttpDeps) => Prom
 const routes: ReadonlyMap<string, { method: string; serve: Serve }> = new Map([
   ["/", { method: "POST", serve: serveRpc }],
   ["/health", { method: "GET", serve: serveHealth }],
+  ["/ready", { method: "GET", serve: serveReady }],
   ["/metrics", { method: "GET", serve: serveMetrics }],
   ["/ws", { method: "GET", serve: serveWsWithoutUpgrade }],
 ]);
@@ -74,6 +77,12 @@ async function serveHealth(_req: IncomingMessage, res: ServerResponse, deps: Htt
     return sendJson(res, 503, JSON.stringify({ status: "error", error: message }));
   }
   sendJson(res, 200, text);
+}
+
+async function serveReady(_req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
+  // A node without consensus to take part in is ready whenever it is alive.
+  const state = deps.ready?.() ?? { ready: true };
+  sendJson(res, state.ready ? 200 : 503, toJson(state));
 }
 
 async function serveMetrics(_req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {

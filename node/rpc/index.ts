@@ -13,7 +13,8 @@
 //   limit; a handler's RpcError with a code in -32099..-32000 is sent as it is.
 // - Results: bigint is sent as a decimal string, Uint8Array as lower-case hex, undefined as
 //   null; params take the same forms (p.bigintString, p.hex).
-// - GET /health: {"status":"ok", ...health()}, 503 when health() throws. GET /metrics.
+// - GET /health: {"status":"ok", ...health()}, 503 when health() throws. GET /ready: 200 or 503
+//   with ready() as the body (synced and voting). GET /metrics.
 // - /ws: the same methods plus subscribe {topic, key?} → id and unsubscribe {subscription} →
 //   true (false when there was none); events arrive as {"method":"subscription","params":
 //   {"subscription": id, "result": payload}}.

@@ -45,6 +45,8 @@ export interface RpcServerDeps {
   metrics: Registry;
   /** Merged into GET /health; a throw (or rejection) answers 503. */
   health: () => object | Promise<object>;
+  /** GET /ready: synced and voting (200) or not yet (503); without it, ready while alive. */
+  ready?: () => { ready: boolean } & object;
 }
 
 export interface RpcServer {

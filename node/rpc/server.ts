@@ -39,6 +39,7 @@ export async function createRpcServer(options: RpcServerOptions, deps: RpcServer
     createHttpHandler({
       dispatcher,
       health: deps.health,
+      ready: deps.ready,
       registry: deps.metrics,
       log,
       maxBodyBytes: opts.maxBodyBytes,

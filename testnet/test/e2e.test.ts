@@ -1,10 +1,9 @@
-// End to end, as a user and a script would: a real node process started by `gram testnet up`,
-// the real CLI in child processes, a restart, and a kill -9 in the middle of a stream of transfers.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+// End to end, as a user and a script would: a real node process started by `gram testnet up`
+// (one validator), the real CLI in child processes, a restart, and a kill -9 of the node in the
+// middle of a stream of transfers.
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { missingFlags, nodeRuntimeFlags } from "../../cli/runtime.ts";
 import { toHex } from "../../node/bytes/index.ts";
@@ -13,28 +12,26 @@ import { Message } from "../../node/ledger/index.ts";
 import { RpcClient } from "../../node/rpcclient/index.ts";
 import { transferMessage } from "../../node/wallet/index.ts";
 import { TEST_MNEMONIC, testAccounts, testKeyPair } from "../accounts.ts";
-import { freePort } from "../ports.ts";
-
-const run = promisify(execFile);
-const GRAM_TS = join(import.meta.dirname, "..", "..", "cli", "gram.ts");
+import { freeBasePort } from "../ports.ts";
+import {
+  crash,
+  GRAM_TS,
+  type GramResult,
+  gram as gramIn,
+  nodePids,
+  startUp,
+  stopUp,
+  type Up,
+} from "./harness.ts";
 
 let root: string;
+let netDir: string;
 let port: number;
 let env: NodeJS.ProcessEnv;
-let node: ChildProcess | null = null;
+let node: Up | null = null;
 
-async function gram(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [GRAM_TS, "--rpc", `http://127.0.0.1:${port}`, ...args], {
-      env,
-      timeout: 60_000,
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof x.code === "number" ? x.code : -1, stdout: x.stdout ?? "", stderr: x.stderr ?? "" };
-  }
-}
+const gram = (...args: string[]): Promise<GramResult> =>
+  gramIn(env, ["--rpc", `http://127.0.0.1:${port}`, ...args]);
 
 async function json<T = Record<string, unknown>>(...args: string[]): Promise<T> {
   const r = await gram(...args, "--json");
@@ -42,64 +39,41 @@ async function json<T = Record<string, unknown>>(...args: string[]): Promise<T> 
   return JSON.parse(r.stdout) as T;
 }
 
-/** Starts `gram testnet up` and resolves once it says the network is up. */
+/** Starts `gram testnet up` with one validator and resolves once it says the network is up. */
 async function up(): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [GRAM_TS, "testnet", "up", "--dir", join(root, "net"), "--port", String(port)],
-    { env, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  node = child;
-  let out = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the testnet did not come up: ${out}`)), 30_000);
-    child.stdout?.on("data", (d) => {
-      out += d;
-      if (out.includes("Network is up")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr?.on("data", (d) => {
-      out += d;
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the testnet exited (${code}): ${out}`));
-    });
-  });
+  node = await startUp(env, ["--validators", "1", "--dir", netDir, "--base-port", String(port)]);
 }
 
-async function stop(signal: NodeJS.Signals): Promise<number | null> {
-  const child = node;
+/** SIGTERM: a clean stop. SIGKILL: a crash, of the supervisor and of the node it runs. */
+async function stop(signal: "SIGTERM" | "SIGKILL"): Promise<number | null> {
+  const current = node;
   node = null;
-  if (child === null || child.exitCode !== null) return child?.exitCode ?? null;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-    child.kill(signal);
-  });
+  if (signal === "SIGKILL") {
+    await crash(current, netDir);
+    return null;
+  }
+  return current === null ? null : stopUp(current, signal);
 }
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "gram-e2e-"));
-  port = await freePort();
+  netDir = join(root, "net");
+  port = await freeBasePort(1);
   env = { ...process.env, GRAM_HOME: join(root, "home"), GRAM_PASSWORD: "correct horse" };
   await up();
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   await stop("SIGKILL");
   await rm(root, { recursive: true, force: true });
-});
+}, 30_000);
 
 describe("gram against a real node", () => {
-  test("the node runs with its V8 settings, in the process that was started", async () => {
-    const args = (await readFile(`/proc/${node?.pid}/cmdline`, "utf8")).split("\0");
+  test("the node runs with its V8 settings, in the process testnet up started", async () => {
+    const [pid] = await nodePids(netDir);
+    const args = (await readFile(`/proc/${pid}/cmdline`, "utf8")).split("\0");
     expect(args).toContain(GRAM_TS);
+    expect(args).toContain(join(netDir, "node-0"));
     expect(missingFlags(nodeRuntimeFlags(availableParallelism()), args, env.NODE_OPTIONS ?? "")).toEqual([]);
   });
 
@@ -160,11 +134,14 @@ describe("gram against a real node", () => {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toMatch(message);
     }
-    const wrong = await run(
-      process.execPath,
-      [GRAM_TS, "--rpc", `http://127.0.0.1:${port}`, "transfer", "alice", "bob", "1"],
-      { env: { ...env, GRAM_PASSWORD: "wrong" } },
-    ).catch((e) => e);
+    const wrong = await gramIn({ ...env, GRAM_PASSWORD: "wrong" }, [
+      "--rpc",
+      `http://127.0.0.1:${port}`,
+      "transfer",
+      "alice",
+      "bob",
+      "1",
+    ]);
     expect(wrong.stderr).toMatch(/wrong password/);
   }, 60_000);
 

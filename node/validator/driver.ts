@@ -1,0 +1,578 @@
+// The consensus loop of a validator (consensus §4, §8): it feeds one HeightMachine per masterchain
+// height with checked messages from the network, answers its requests (build a round from the
+// mempool, check a peer's round by running it, fetch one it has not seen), logs each of its own
+// votes before sending it, and writes the round once decided. One serial queue alone changes the
+// machine and the chain (the single writer), so no two steps interleave.
+import type { Logger } from "pino";
+import { equalBytes, toHex } from "../bytes/index.ts";
+import {
+  Candidate,
+  type Chain,
+  ChainError,
+  MAX_EVIDENCE,
+  MC_CHAIN,
+  type RoundResult,
+} from "../chain/index.ts";
+import { CodecError, decode, encode } from "../codec/index.ts";
+import {
+  type Commit,
+  type ConsensusSigner,
+  type Evidence,
+  HeightMachine,
+  type Input,
+  type Output,
+  type Proposal,
+  proposalShapeError,
+  sameChain,
+  type Vote,
+  type VoteLog,
+  verifyProposal,
+  verifyVote,
+  voteShapeError,
+} from "../consensus/index.ts";
+import type { ConsensusConfig } from "../datadir/index.ts";
+import { type Mempool, MempoolError } from "../mempool/index.ts";
+import type { P2P, Verdict } from "../p2p/index.ts";
+import { Candidates } from "./candidates.ts";
+import { Syncer } from "./sync.ts";
+import {
+  CandidateRequest,
+  MessagesMessage,
+  PROTOCOLS,
+  ProposalMessage,
+  topicsOf,
+  VoteMessage,
+} from "./wire.ts";
+
+/** Heights ahead of the current one whose messages wait for it; beyond, they only start a sync. */
+const HEIGHTS_AHEAD = 2n;
+const MAX_WAITING = 4_096;
+/** How far ahead of this node's clock a candidate's time may be (seconds). */
+const CLOCK_DRIFT_S = 5n;
+
+const MAX_PENDING_EVIDENCE = 256;
+const evidenceKey = (e: Evidence) =>
+  `${toHex(e.first.validator)}:${e.first.chain.workchain}:${e.first.chain.shard}:${e.first.height}:${e.first.round}:${e.first.type}`;
+
+export interface DriverDeps {
+  chain: Chain;
+  mempool: Mempool;
+  p2p: P2P;
+  voteLog: VoteLog;
+  /** Null for a node that follows without voting. */
+  signer: ConsensusSigner | null;
+  logger: Logger;
+  /** Unix seconds, for block times. */
+  now: () => bigint;
+  onRound: (round: RoundResult, ms: number) => void;
+  onEvidence?: (evidence: Evidence) => void;
+  /** Writing a round failed (the disk, or a broken invariant): the node must stop. */
+  onFatal: (error: unknown) => void;
+}
+
+type Waiting = { proposal: ProposalMessage } | { vote: Vote };
+
+export class ConsensusDriver {
+  readonly #o: ConsensusConfig;
+  readonly #d: DriverDeps;
+  readonly #log: Logger;
+  readonly #network: Uint8Array;
+  readonly #topics: ReturnType<typeof topicsOf>;
+  readonly #candidates = new Candidates();
+  /** Candidates being asked for, by hex hash: one request at a time each. */
+  readonly #fetching = new Set<string>();
+  readonly #sync: Syncer;
+  #machine: HeightMachine | null = null;
+  #height = 0n;
+  #queue: Promise<void> = Promise.resolve();
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #resend: ReturnType<typeof setInterval> | null = null;
+  #waiting = new Map<bigint, Waiting[]>();
+  #waitingCount = 0;
+  /** The round this node is to propose in once there is work or the idle interval has passed. */
+  #toPropose: number | null = null;
+  #lastRoundAt = performance.now();
+  #stopped = false;
+  #heightAt = performance.now();
+  #since = () => Math.round(performance.now() - this.#heightAt);
+  /** The highest height a validator's signed message has shown: how far behind this node is. */
+  #seenHeight = 0n;
+  #relayed: Uint8Array[] = [];
+  /** Double signing seen here and not yet recorded by a final block (consensus §5.2). */
+  readonly #evidence = new Map<string, Evidence>();
+  /** Final blocks whose commit lacks this validator's precommit. */
+  #missed = 0;
+  #relayTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(options: ConsensusConfig, deps: DriverDeps) {
+    this.#o = options;
+    this.#d = deps;
+    this.#log = deps.logger.child({ module: "consensus" });
+    this.#network = deps.chain.genesisHash;
+    this.#topics = topicsOf(this.#network, MC_CHAIN);
+    this.#sync = new Syncer({
+      chain: deps.chain,
+      p2p: deps.p2p,
+      logger: deps.logger,
+      enqueue: (task) => this.#enqueue(task),
+      apply: (round, ms) => this.#applied(round, ms),
+      beforeApply: () => this.#pause(),
+      afterSync: () => this.#enqueue(() => this.#startHeight()),
+    });
+  }
+
+  /** The masterchain height being decided, its round and step; for metrics and /ready. */
+  get status(): {
+    height: bigint;
+    round: number;
+    step: string;
+    behind: bigint;
+    syncing: boolean;
+    missed: number;
+    synced: number;
+  } {
+    const m = this.#machine;
+    const behind = this.#seenHeight > this.#height ? this.#seenHeight - this.#height : 0n;
+    return {
+      height: this.#height,
+      round: m?.round ?? 0,
+      step: m?.step ?? "sync",
+      behind,
+      syncing: this.#sync.running,
+      missed: this.#missed,
+      synced: this.#sync.synced,
+    };
+  }
+
+  start(): void {
+    const { p2p } = this.#d;
+    p2p.subscribe(this.#topics.vote, (data, from) => this.#onVote(data, from));
+    p2p.subscribe(this.#topics.proposal, (data, from) => this.#onProposal(data, from));
+    p2p.subscribe(this.#topics.messages, (data, from) => this.#onMessages(data, from));
+    p2p.handle(PROTOCOLS.candidate, (data) => this.#serveCandidate(data));
+    this.#sync.serve();
+    p2p.onPeer((peer, connected) => {
+      if (connected) this.#sync.poke(peer);
+    });
+    this.#enqueue(() => this.#startHeight());
+    this.#resend = setInterval(() => this.#enqueue(() => this.#resendOwn()), this.#o.resendMs);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#resend !== null) clearInterval(this.#resend);
+    if (this.#relayTimer !== null) clearTimeout(this.#relayTimer);
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#sync.stop();
+    await this.#queue;
+  }
+
+  /** A message from this node's clients: passed on to the proposer, with others of the moment. */
+  relay(bytes: Uint8Array): void {
+    this.#relayed.push(bytes);
+    if (this.#relayed.length >= 256) this.#flushRelayed();
+    else this.#relayTimer ??= setTimeout(() => this.#flushRelayed(), 5);
+  }
+
+  /** The mempool took a message: a proposer waiting for work may build now. */
+  poke(): void {
+    if (this.#toPropose !== null) this.#enqueue(() => this.#maybePropose());
+  }
+
+  #flushRelayed(): void {
+    if (this.#relayTimer !== null) clearTimeout(this.#relayTimer);
+    this.#relayTimer = null;
+    const messages = this.#relayed;
+    this.#relayed = [];
+    if (messages.length === 0 || this.#stopped) return;
+    this.#publish(this.#topics.messages, encode(MessagesMessage, { messages }));
+  }
+
+  #enqueue(task: () => Promise<void> | void): void {
+    this.#queue = this.#queue.then(async () => {
+      if (this.#stopped) return;
+      try {
+        await task();
+      } catch (e) {
+        // Only the disk or a broken invariant gets here; voting on would risk a conflicting vote.
+        this.#stopped = true;
+        this.#d.onFatal(e);
+      }
+    });
+  }
+
+  #publish(topic: string, data: Uint8Array): void {
+    this.#d.p2p
+      .publish(topic, data)
+      .catch((err: unknown) => this.#log.warn({ err, topic }, "a publish failed"));
+  }
+
+  // ---- inbound messages, checked before they are queued (consensus §8.1) ----
+
+  #member(key: Uint8Array): boolean {
+    return this.#d.chain.validatorSet.indexOf(key) >= 0;
+  }
+
+  #onVote(data: Uint8Array, from: string): Verdict {
+    let vote: Vote;
+    try {
+      vote = decode(VoteMessage, data);
+    } catch (e) {
+      if (e instanceof CodecError) return "reject";
+      throw e;
+    }
+    if (voteShapeError(vote) !== null || !sameChain(vote.chain, MC_CHAIN) || !this.#member(vote.validator))
+      return "reject";
+    if (!verifyVote(this.#network, vote)) return "reject";
+    this.#enqueue(() => this.#deliver({ vote }, vote.height, from));
+    return "accept";
+  }
+
+  #onProposal(data: Uint8Array, from: string): Verdict {
+    let message: ProposalMessage;
+    try {
+      message = decode(ProposalMessage, data);
+    } catch (e) {
+      if (e instanceof CodecError) return "reject";
+      throw e;
+    }
+    const p = message.proposal;
+    if (proposalShapeError(p) !== null || !sameChain(p.chain, MC_CHAIN) || !this.#member(p.proposer))
+      return "reject";
+    if (message.candidate !== null && !equalBytes(message.candidate.mcHash, p.value)) return "reject";
+    if (!verifyProposal(this.#network, p)) return "reject";
+    this.#enqueue(() => this.#deliver({ proposal: message }, p.height, from));
+    return "accept";
+  }
+
+  async #onMessages(data: Uint8Array, from: string): Promise<Verdict> {
+    let list: Uint8Array[];
+    try {
+      list = decode(MessagesMessage, data).messages;
+    } catch (e) {
+      if (e instanceof CodecError) return "reject";
+      throw e;
+    }
+    // Each passes the mempool's intake checks; the contract runs when a round includes it.
+    let bad = 0;
+    for (const bytes of list)
+      await this.#d.mempool.admit(bytes).catch((e: unknown) => {
+        if (!(e instanceof MempoolError)) throw e;
+        bad++;
+      });
+    if (bad > 0) this.#d.p2p.penalize(from, 10 * bad, "relayed messages that do not decode");
+    return "accept";
+  }
+
+  async #deliver(message: Waiting, height: bigint, from: string): Promise<void> {
+    if (height > this.#seenHeight) this.#seenHeight = height;
+    if (height < this.#height) return;
+    if (height > this.#height || this.#machine === null) {
+      // A later height means this node missed a decision: fetch the rounds it lacks (consensus §8.2).
+      if (height > this.#height) this.#sync.poke(from);
+      if (height > this.#height + HEIGHTS_AHEAD || this.#waitingCount >= MAX_WAITING) return;
+      const list = this.#waiting.get(height) ?? [];
+      list.push(message);
+      this.#waiting.set(height, list);
+      this.#waitingCount++;
+      return;
+    }
+    if ("vote" in message) await this.#step({ kind: "vote", vote: message.vote });
+    else {
+      const { proposal, candidate } = message.proposal;
+      if (candidate !== null) this.#candidates.add(proposal.value, candidate);
+      this.#log.debug(
+        {
+          height: Number(height),
+          round: proposal.round,
+          atMs: this.#since(),
+          withCandidate: candidate !== null,
+        },
+        "proposal",
+      );
+      await this.#step({ kind: "proposal", proposal });
+    }
+  }
+
+  // ---- the machine ----
+
+  async #startHeight(): Promise<void> {
+    if (this.#sync.running) return;
+    const chain = this.#d.chain;
+    const height = chain.head.mc.header.seqno + 1n;
+    if (this.#machine !== null && this.#height === height) return;
+    this.#height = height;
+    this.#heightAt = performance.now();
+    this.#candidates.clear();
+    this.#toPropose = null;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    const restored = await this.#d.voteLog.load(MC_CHAIN, height);
+    this.#machine = new HeightMachine({
+      network: this.#network,
+      chain: MC_CHAIN,
+      height,
+      validators: chain.validatorSet,
+      signer: this.#d.signer,
+      timeouts: {
+        proposeMs: this.#o.proposeMs,
+        prevoteMs: this.#o.prevoteMs,
+        precommitMs: this.#o.precommitMs,
+        deltaMs: this.#o.deltaMs,
+      },
+      restored,
+    });
+    await this.#run(this.#machine.start(), this.#machine);
+    const waiting = this.#waiting.get(height) ?? [];
+    for (const h of [...this.#waiting.keys()])
+      if (h <= height) {
+        this.#waitingCount -= this.#waiting.get(h)?.length ?? 0;
+        this.#waiting.delete(h);
+      }
+    for (const m of waiting) await this.#deliver(m, height, "");
+  }
+
+  /**
+   * Runs one input through the machine and then its outputs, within the current queue task, so a
+   * vote is logged before it goes out and nothing of the next input starts before they are done.
+   */
+  async #step(input: Input): Promise<void> {
+    const m = this.#machine;
+    if (m !== null) await this.#run(m.handle(input), m);
+  }
+
+  async #run(outputs: Output[], m: HeightMachine): Promise<void> {
+    const { voteLog } = this.#d;
+    const h = this.#height;
+    for (const o of outputs) {
+      // A decision inside this loop (through a check that completed it) started the next height.
+      if (this.#machine !== m) return;
+      switch (o.kind) {
+        case "proposal": {
+          await voteLog.append({ proposal: o.proposal });
+          this.#sendProposal(o.proposal, true);
+          break;
+        }
+        case "vote":
+          await voteLog.append({ vote: o.vote });
+          this.#publish(this.#topics.vote, encode(VoteMessage, o.vote));
+          break;
+        case "relay":
+          if ("vote" in o.message) this.#publish(this.#topics.vote, encode(VoteMessage, o.message.vote));
+          else this.#sendProposal(o.message.proposal, false);
+          break;
+        case "getValue":
+          this.#toPropose = o.round;
+          await this.#maybePropose();
+          break;
+        case "validate":
+          await this.#validate(o.value);
+          break;
+        case "need":
+          this.#fetch(o.value, h);
+          break;
+        case "timer": {
+          const timer = setTimeout(() => {
+            this.#timers.delete(timer);
+            this.#enqueue(async () => {
+              if (this.#machine === m) await this.#step({ kind: "timeout", round: o.round, step: o.step });
+            });
+          }, o.ms);
+          this.#timers.add(timer);
+          break;
+        }
+        case "decide":
+          await this.#decide(o.commit);
+          return;
+        case "evidence":
+          this.#log.warn(
+            {
+              validator: toHex(o.evidence.first.validator),
+              height: Number(h),
+              round: o.evidence.first.round,
+            },
+            "a validator signed two different votes for one step",
+          );
+          if (this.#evidence.size < MAX_PENDING_EVIDENCE)
+            this.#evidence.set(evidenceKey(o.evidence), o.evidence);
+          this.#d.onEvidence?.(o.evidence);
+          break;
+      }
+    }
+  }
+
+  /**
+   * The proposer's first send carries the candidate; copies sent again go without it (it can be
+   * hundreds of KiB), and a peer that lacks it asks for it (consensus §8.3).
+   */
+  #sendProposal(proposal: Proposal, withCandidate: boolean): void {
+    const candidate = withCandidate ? (this.#candidates.get(proposal.value)?.wire ?? null) : null;
+    this.#publish(this.#topics.proposal, encode(ProposalMessage, { proposal, candidate }));
+  }
+
+  /** chain §4.5: round 0 waits for work, or for the idle interval; later rounds propose at once. */
+  async #maybePropose(): Promise<void> {
+    const round = this.#toPropose;
+    const m = this.#machine;
+    if (round === null || m === null || m.round !== round) return;
+    const { chain, mempool } = this.#d;
+    const since = performance.now() - this.#lastRoundAt;
+    const work = mempool.size > 0 || chain.queuedMessages > 0;
+    const wait =
+      round > 0
+        ? 0
+        : Math.max(this.#o.minBlockIntervalMs - since, work ? 0 : this.#o.idleBlockIntervalMs - since);
+    if (wait > 0) {
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        this.#enqueue(() => this.#maybePropose());
+      }, wait);
+      this.#timers.add(timer);
+      return;
+    }
+    this.#toPropose = null;
+    const evidence: Evidence[] = [];
+    for (const [k, e] of this.#evidence) {
+      if (await chain.evidenceRecorded(e)) this.#evidence.delete(k);
+      else if (evidence.length < MAX_EVIDENCE) evidence.push(e);
+    }
+    const t0 = performance.now();
+    const built = await chain.buildRound(
+      this.#d.now(),
+      mempool.peek(chain.config.maxBlockTransactions),
+      undefined,
+      evidence,
+    );
+    this.#log.debug(
+      {
+        height: Number(this.#height),
+        atMs: this.#since(),
+        ms: Math.round(performance.now() - t0),
+        messages: built.wire.shardExternals.length + built.wire.mcExternals.length,
+      },
+      "candidate built",
+    );
+    this.#candidates.add(built.hash, built.wire, built);
+    await this.#step({ kind: "value", round, value: built.hash });
+  }
+
+  async #validate(value: Uint8Array): Promise<void> {
+    const entry = this.#candidates.get(value);
+    if (entry === undefined) {
+      // A proposal sent again comes without its candidate: this node missed the first send.
+      this.#fetch(value, this.#height);
+      return;
+    }
+    let valid = true;
+    if (entry.built === undefined) {
+      const t0 = performance.now();
+      try {
+        entry.built = await this.#d.chain.checkRound(entry.wire, this.#d.now() + CLOCK_DRIFT_S);
+      } catch (e) {
+        if (!(e instanceof ChainError) || e.code !== "CHAIN_BAD_CANDIDATE") throw e;
+        this.#log.warn({ value: toHex(value), reason: e.message }, "refused a candidate");
+        valid = false;
+      }
+      this.#log.debug(
+        { height: Number(this.#height), atMs: this.#since(), ms: Math.round(performance.now() - t0), valid },
+        "candidate checked",
+      );
+    }
+    await this.#step({ kind: "validated", value, valid });
+  }
+
+  /** A decided candidate this node never saw: ask the peers for it (consensus §8.3). */
+  #fetch(value: Uint8Array, height: bigint): void {
+    const p2p = this.#d.p2p;
+    const k = toHex(value);
+    if (this.#fetching.has(k)) return;
+    this.#fetching.add(k);
+    void (async () => {
+      for (const peer of p2p.peers()) {
+        if (this.#stopped || this.#height !== height) return;
+        try {
+          const bytes = await p2p.request(
+            peer,
+            PROTOCOLS.candidate,
+            encode(CandidateRequest, { hash: value }),
+            5_000,
+          );
+          const wire = decode(Candidate, bytes);
+          if (!equalBytes(wire.mcHash, value)) {
+            p2p.penalize(peer, 50, "answered with another candidate");
+            continue;
+          }
+          this.#enqueue(async () => {
+            if (this.#height !== height) return;
+            this.#candidates.add(value, wire);
+            await this.#validate(value);
+          });
+          return;
+        } catch (e) {
+          if (e instanceof CodecError) p2p.penalize(peer, 50, "a candidate that does not decode");
+        }
+      }
+    })().finally(() => this.#fetching.delete(k));
+  }
+
+  async #serveCandidate(data: Uint8Array): Promise<Uint8Array> {
+    const { hash } = decode(CandidateRequest, data);
+    const entry = this.#candidates.get(hash);
+    if (entry !== undefined) return encode(Candidate, entry.wire);
+    const stored = await this.#d.chain.roundOf(hash);
+    if (stored !== null) return stored;
+    throw new Error("this node has no such candidate");
+  }
+
+  async #decide(commit: Commit): Promise<void> {
+    const entry = this.#candidates.get(commit.value);
+    if (entry?.built === undefined)
+      throw new Error(`height ${commit.height} was decided on a candidate this node has not checked`);
+    const started = performance.now();
+    this.#log.debug({ height: Number(this.#height), round: commit.round, atMs: this.#since() }, "decided");
+    const round = await this.#d.chain.commitRound(entry.built, commit);
+    this.#count(commit);
+    // Round 0 decides when the network is well; a later round says a proposer or votes were late.
+    if (commit.round > 0)
+      this.#log.info({ height: Number(commit.height), round: commit.round }, "decided in a later round");
+    await this.#applied(round, performance.now() - started);
+    await this.#startHeight();
+  }
+
+  /** A round is written, decided here or synced: the mempool and the clients learn of it. */
+  async #applied(round: RoundResult, ms: number): Promise<void> {
+    this.#lastRoundAt = performance.now();
+    this.#d.mempool.decided(round.statuses.map((s) => s.hash));
+    for (const e of round.mc.header.evidence) this.#evidence.delete(evidenceKey(e));
+    this.#d.onRound(round, ms);
+    await this.#d.voteLog.prune(MC_CHAIN, round.mc.header.seqno + 1n);
+  }
+
+  #count(commit: Commit): void {
+    const self = this.#d.signer?.publicKey;
+    if (self !== undefined && !commit.signatures.some((s) => equalBytes(s.validator, self))) this.#missed++;
+  }
+
+  /** Sync is about to write rounds: the machine of the old height stops. */
+  #pause(): void {
+    this.#machine = null;
+    this.#toPropose = null;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  #resendOwn(): void {
+    const m = this.#machine;
+    if (m === null) return;
+    const outputs = m.resend();
+    for (const o of outputs) {
+      if (o.kind === "vote") this.#publish(this.#topics.vote, encode(VoteMessage, o.vote));
+      else if (o.kind === "proposal") this.#sendProposal(o.proposal, false);
+      else if (o.kind === "relay") {
+        if ("vote" in o.message) this.#publish(this.#topics.vote, encode(VoteMessage, o.message.vote));
+        else this.#sendProposal(o.message.proposal, false);
+      }
+    }
+  }
+}

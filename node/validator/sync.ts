@@ -1,0 +1,180 @@
+// Catching up (consensus §8.2): a node that is behind — new, restarted, cut off — asks a peer for
+// the rounds after its head, each with the commit that made it final. It checks every commit
+// against the validator set and runs every round again on its own state before writing it, so
+// a lying peer can make it wait but never make it write a round the validators did not decide.
+import type { Logger } from "pino";
+import { equalBytes } from "../bytes/index.ts";
+import { Candidate, type Chain, ChainError, MC_CHAIN, type RoundResult } from "../chain/index.ts";
+import { CodecError, decode, encode } from "../codec/index.ts";
+import { commitError, sameChain } from "../consensus/index.ts";
+import { type P2P, P2PError } from "../p2p/index.ts";
+import { PROTOCOLS, type SyncedRound, SyncRequest, SyncResponse } from "./wire.ts";
+
+/** Rounds asked for at once; a response stops early at half its byte cap. */
+const BATCH = 256;
+const RESPONSE_BUDGET = 16 * 1024 * 1024;
+const REQUEST_TIMEOUT_MS = 10_000;
+/** Candidates are checked against the commit, not the clock: a synced round may be old or new. */
+const ANY_TIME = 2n ** 64n - 1n;
+
+export interface SyncerDeps {
+  chain: Chain;
+  p2p: P2P;
+  logger: Logger;
+  /** Runs a task on the driver's single-writer queue. */
+  enqueue: (task: () => Promise<void>) => void;
+  /** A round was written. */
+  apply: (round: RoundResult, ms: number) => Promise<void>;
+  /** Before the first round is written: the consensus of the old height stops. */
+  beforeApply: () => void;
+  /** Sync is over (caught up, or no peer had more): consensus resumes at the head. */
+  afterSync: () => void;
+}
+
+export class Syncer {
+  readonly #d: SyncerDeps;
+  readonly #log: Logger;
+  #running = false;
+  #stopped = false;
+  /** Blocks synced since start, for metrics. */
+  synced = 0;
+
+  constructor(deps: SyncerDeps) {
+    this.#d = deps;
+    this.#log = deps.logger.child({ module: "sync" });
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  /** Answers other nodes' sync requests from this node's final rounds. */
+  serve(): void {
+    const { chain, p2p } = this.#d;
+    p2p.handle(PROTOCOLS.sync, async (data) => {
+      let request: { from: bigint; count: number };
+      try {
+        request = decode(SyncRequest, data);
+      } catch (e) {
+        if (e instanceof CodecError)
+          throw new P2PError("P2P_BAD_REQUEST", `a sync request that does not decode: ${e.message}`);
+        throw e;
+      }
+      const rounds: SyncedRound[] = [];
+      let bytes = 0;
+      const head = chain.head.mc.header.seqno;
+      const count = BigInt(Math.min(request.count, BATCH));
+      for (let s = request.from; s <= head && s < request.from + count && bytes < RESPONSE_BUDGET; s++) {
+        const hash = await chain.blockHashAt(MC_CHAIN.workchain, s);
+        if (hash === null) break;
+        const [commit, wire] = await Promise.all([chain.commit(hash), chain.roundOf(hash)]);
+        if (commit === null || wire === null) break;
+        rounds.push({ candidate: decode(Candidate, wire), commit });
+        bytes += wire.length + 100 * commit.signatures.length;
+      }
+      return encode(SyncResponse, { rounds });
+    });
+  }
+
+  /** A peer may be ahead: catch up from it (and the others) unless a sync runs already. */
+  poke(peer: string): void {
+    if (this.#running || this.#stopped) return;
+    this.#running = true;
+    void this.#run(peer).finally(() => {
+      this.#running = false;
+      if (!this.#stopped) this.#d.afterSync();
+    });
+  }
+
+  async #run(first: string): Promise<void> {
+    const { chain, p2p } = this.#d;
+    let progress = true;
+    while (progress && !this.#stopped) {
+      progress = false;
+      const peers = [first, ...p2p.peers().filter((p) => p !== first)];
+      for (const peer of peers) {
+        if (this.#stopped) return;
+        const from = chain.head.mc.header.seqno + 1n;
+        let rounds: SyncedRound[];
+        try {
+          const bytes = await p2p.request(
+            peer,
+            PROTOCOLS.sync,
+            encode(SyncRequest, { from, count: BATCH }),
+            REQUEST_TIMEOUT_MS,
+          );
+          rounds = decode(SyncResponse, bytes).rounds;
+        } catch (e) {
+          if (e instanceof CodecError) p2p.penalize(peer, 50, "a sync response that does not decode");
+          else if (!(e instanceof P2PError)) throw e;
+          continue;
+        }
+        if (rounds.length === 0) continue;
+        const written = await this.#onQueue(() => this.#write(rounds, peer));
+        if (written > 0) {
+          progress = true;
+          break;
+        }
+      }
+    }
+  }
+
+  #onQueue(work: () => Promise<number>): Promise<number> {
+    return new Promise((resolve) =>
+      this.#d.enqueue(async () => {
+        try {
+          resolve(await work());
+        } catch (e) {
+          resolve(0);
+          throw e;
+        }
+      }),
+    );
+  }
+
+  /** Writes the rounds that follow the head, in order, until one fails a check. */
+  async #write(rounds: readonly SyncedRound[], peer: string): Promise<number> {
+    const { chain, p2p } = this.#d;
+    let written = 0;
+    for (const { candidate, commit } of rounds) {
+      const seqno = chain.head.mc.header.seqno + 1n;
+      // Rounds written meanwhile by consensus are skipped; a gap ends the batch.
+      if (commit.height < seqno) continue;
+      const why =
+        commit.height !== seqno || !sameChain(commit.chain, MC_CHAIN)
+          ? "a round that does not follow the head"
+          : !equalBytes(commit.value, candidate.mcHash)
+            ? "a commit for another candidate"
+            : commitError(chain.genesisHash, chain.validatorSet, commit);
+      if (why !== null) {
+        p2p.penalize(peer, 50, `sync: ${why}`);
+        break;
+      }
+      if (written === 0) this.#d.beforeApply();
+      const started = performance.now();
+      let built: Awaited<ReturnType<Chain["checkRound"]>>;
+      try {
+        built = await chain.checkRound(candidate, ANY_TIME);
+      } catch (e) {
+        if (!(e instanceof ChainError) || e.code !== "CHAIN_BAD_CANDIDATE") throw e;
+        // A commit by the validators on a round this node runs differently: its execution differs
+        // from theirs, which no peer can cause. Say it loudly and take nothing.
+        this.#log.error(
+          { seqno: Number(seqno), reason: e.message },
+          "a committed round does not run the same here",
+        );
+        break;
+      }
+      const round = await chain.commitRound(built, commit);
+      this.synced++;
+      await this.#d.apply(round, performance.now() - started);
+      written++;
+    }
+    if (written > 0) this.#log.info({ rounds: written, head: Number(chain.head.mc.header.seqno) }, "synced");
+    return written;
+  }
+}
