@@ -1,56 +1,24 @@
-// chain.* and node.*: a real node process (`gram node start`) driven over JSON-RPC by this
-// process as the load: signed wallet-to-wallet transfers (signed before the clock starts), each
-// wallet with one message in flight, submitted in JSON-RPC batches, each one's end (final or
-// refused) heard on the node's `message` subscription. Figures: final transfers/s,
-// submission-to-final latency (p50, p99, of the transfers sent once the pipeline is full), ms from
-// start to the first block, and resident memory with 100k accounts. With the rate go the CPU per
-// transfer of the node and of the load, and how the node's main thread (its one serial path)
-// spent the window: running, or ready and waiting for a core.
+// chain.* and node.*: a real node process (`gram node start`), a network of one validator,
+// driven over JSON-RPC by this process as the load (bench/load.ts): final transfers/s,
+// submission-to-final latency, ms from start to the first block, and resident memory with 100k
+// accounts. With the rate go the CPU per transfer of the node and of the load, and how the node's
+// main thread (its one serial path) spent the window: running, or ready and waiting for a core.
 import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { toHex } from "../node/bytes/index.ts";
 import type { Genesis } from "../node/chain/index.ts";
-import { encode } from "../node/codec/index.ts";
 import { keyPairFromSeed, sha256 } from "../node/crypto/index.ts";
 import { initDataDir } from "../node/datadir/index.ts";
-import { type LedgerAddress, Message } from "../node/ledger/index.ts";
-import { RpcClient } from "../node/rpcclient/index.ts";
-import { transferMessage, walletAddress } from "../node/wallet/index.ts";
 import { freePort, TESTNET_FEES } from "../testnet/index.ts";
 import type { Benchmark, BenchResult } from "./harness.ts";
+import { benchAccounts, firstBlock, GRAM, LOAD_MS, type LoadResult, runLoad, WALLETS } from "./load.ts";
 
 const GRAM_TS = join(import.meta.dirname, "..", "cli", "gram.ts");
-/**
- * Wallets in flight at once. In a closed loop the latency is the number in flight over the rate
- * (Little's law), so the load holds as many as keep the node busy and no more: 1,000 give the
- * rate that 2,000 gave (2,353-2,773 against 2,388-2,476 transfers/s, measured side by side)
- * at half the latency, and at the goal of 5,000/s they would wait 200 ms.
- */
-const WALLETS = 1_000;
-const LOAD_MS = 20_000;
-/** Transfers signed ahead per wallet: more than a wallet sends in LOAD_MS at 5,000/s. */
-const PRESIGNED = 128;
-const GRAM = 1_000_000_000n;
-
-const key = keyPairFromSeed(sha256(new TextEncoder().encode("gram bench wallets")));
 const validator = keyPairFromSeed(sha256(new TextEncoder().encode("gram bench validator")));
 
 function genesis(wallets: number, plain = 0): Genesis {
-  const accounts: Genesis["accounts"] = [];
-  for (let i = 0; i < wallets; i++)
-    accounts.push({
-      address: walletAddress(key.publicKey, BigInt(i)),
-      balance: 1_000n * GRAM,
-      wallet: { publicKey: key.publicKey, subwalletId: BigInt(i) },
-    });
-  for (let i = 0; i < plain; i++) {
-    const id = sha256(new TextEncoder().encode(`plain ${i}`));
-    accounts.push({ address: { workchain: 0n, id }, balance: GRAM, wallet: null });
-  }
   return {
     network: "bench",
     time: BigInt(Math.floor(Date.now() / 1000)),
@@ -60,7 +28,7 @@ function genesis(wallets: number, plain = 0): Genesis {
       getMethodGasLimit: 1_000_000n,
       validators: [{ publicKey: validator.publicKey, stake: GRAM }],
     },
-    accounts,
+    accounts: benchAccounts(wallets, plain),
   };
 }
 
@@ -112,239 +80,11 @@ async function stopNode(n: Node): Promise<void> {
   await rm(n.dir, { recursive: true, force: true });
 }
 
-/**
- * The load's HTTP client: node:http on keep-alive connections rather than fetch. The load shares
- * the machine's cores with the node, so what it spends is taken from the node's figure: with
- * fetch it spent 25-26 µs per transfer, with this 16 (measured, 3 runs each).
- */
-const agent = new Agent({ keepAlive: true });
-
-function post(url: string, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
-    const req = request(url, { method: "POST", agent, headers }, (res) => {
-      const parts: Buffer[] = [];
-      res.on("data", (c: Buffer) => parts.push(c));
-      res.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: answers are read field by field, as a load script would
-type Answer = { result?: any; error?: any };
-let nextId = 1;
-async function batch(url: string, calls: { method: string; params: unknown }[]): Promise<Answer[]> {
-  const body = calls.map((c) => ({ jsonrpc: "2.0", id: nextId++, method: c.method, params: c.params }));
-  const answers = JSON.parse(await post(url, JSON.stringify(body))) as {
-    id: number;
-    result?: unknown;
-    error?: unknown;
-  }[];
-  const byId = new Map(answers.map((a) => [a.id, a]));
-  return body.map((b) => byId.get(b.id) ?? { error: "missing" });
-}
-
-async function firstBlock(url: string, timeoutMs: number): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      const [a] = await batch(url, [{ method: "getChainInfo", params: {} }]);
-      if ((a.result?.masterchain?.seqno ?? 0) >= 1) return;
-    } catch {}
-    if (performance.now() > end) throw new Error("the node did not produce a block in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-async function chunks<T, R>(items: T[], size: number, f: (part: T[]) => Promise<R[]>): Promise<R[]> {
-  const parts: Promise<R[]>[] = [];
-  for (let i = 0; i < items.length; i += size) parts.push(f(items.slice(i, i + size)));
-  return (await Promise.all(parts)).flat();
-}
-
-interface LoadResult {
-  tps: number;
-  /** CPU (µs) per final transfer over the measured window: the node process, and this load. */
-  nodeCpuUs: number;
-  /** The node's main thread over the window, in % of wall time: running, and ready but waiting for a core. */
-  mainRunPct: number | null;
-  mainWaitPct: number | null;
-  loadCpuUs: number;
-  p50: number;
-  p99: number;
-  /** Transfers sent in the measured window that became final: what p50 and p99 are taken of. */
-  latencySamples: number;
-  finals: number;
-  refused: number;
-}
-
-/** A message with no event this long after its submission is asked for by getMessageStatus. */
-const STRAY_MS = 5_000;
-
-/**
- * The main thread's scheduler times (ns): on the CPU, and runnable but waiting for one. Its thread
- * id is the process id. Null where the kernel keeps no schedstat.
- */
-async function schedOf(pid: number | undefined): Promise<{ run: number; wait: number } | null> {
-  try {
-    const [run, wait] = (await readFile(`/proc/${pid}/task/${pid}/schedstat`, "utf8")).split(" ").map(Number);
-    return Number.isFinite(run) && Number.isFinite(wait) ? { run, wait } : null;
-  } catch {
-    return null;
-  }
-}
-
-/** CPU time of a process so far, in µs: user + system clock ticks of /proc (USER_HZ is 100). */
-async function cpuOf(pid: number | undefined): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  // The command name may hold spaces; the fields after it are fixed (utime is the 14th field).
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
 async function load(): Promise<LoadResult> {
   const node = await startNode(genesis(WALLETS));
   try {
     await firstBlock(node.url, 60_000);
-    const addresses: LedgerAddress[] = Array.from({ length: WALLETS }, (_, i) =>
-      walletAddress(key.publicKey, BigInt(i)),
-    );
-    const seqnos = new Array<bigint>(WALLETS).fill(0n);
-    const latencies: number[] = [];
-    // Where the window of the rate, and of the latencies, starts (the first final): the transfers
-    // sent at once at the start wait for the pipeline to fill (up to 1.5 s), and counted in they
-    // made the p99 a measure of the start, not of the load (1,119 against 510 ms in one run).
-    let measuredFrom = Number.POSITIVE_INFINITY;
-    let refused = 0;
-    let finals = 0;
-    let lost: Error | null = null;
-    const inflight = new Map<string, { wallet: number; sentAt: number }>();
-    const validUntil = BigInt(Math.floor(Date.now() / 1000) + 300);
-    const signed = (i: number, seqno: bigint) => {
-      const bytes = encode(
-        Message,
-        transferMessage({
-          key,
-          subwalletId: BigInt(i),
-          seqno,
-          validUntil,
-          payments: [{ to: addresses[(i + 1) % WALLETS], valueNano: 1_000n }],
-        }),
-      );
-      return { hex: toHex(bytes), hash: toHex(sha256(bytes)) };
-    };
-    // Each wallet's next PRESIGNED transfers are signed before the clock starts, as load tools
-    // do: the clients of a real node sign on their own machines, not on the node's two cores.
-    const ready = addresses.map((_, i) => Array.from({ length: PRESIGNED }, (_, n) => signed(i, BigInt(n))));
-    const next = (i: number) => ready[i][Number(seqnos[i])] ?? signed(i, seqnos[i]);
-    // Wallets whose message ended, sent again together once the events of this turn are read.
-    let again: number[] = [];
-    const submit = async (wallets: number[]) => {
-      const msgs = wallets.map((i) => ({ i, ...next(i) }));
-      // Known before it is sent: its final event may come before the answer does.
-      const sentAt = performance.now();
-      for (const m of msgs) inflight.set(m.hash, { wallet: m.i, sentAt });
-      const answers = await chunks(msgs, 100, (part) =>
-        batch(
-          node.url,
-          part.map((m) => ({ method: "sendMessage", params: { message: m.hex } })),
-        ),
-      );
-      answers.forEach((a, k) => {
-        if (a.result?.hash === msgs[k].hash) return;
-        // A refused submission leaves its wallet idle, as before: it is counted, not retried.
-        if (inflight.delete(msgs[k].hash)) refused++;
-      });
-    };
-    const ended = (hash: string, status: unknown, now: number) => {
-      if (status !== "final" && status !== "refused") return;
-      const f = inflight.get(hash);
-      if (f === undefined) return;
-      inflight.delete(hash);
-      if (status === "final") {
-        finals++;
-        seqnos[f.wallet]++;
-        if (f.sentAt >= measuredFrom) latencies.push(now - f.sentAt);
-      } else refused++;
-      if (again.length === 0)
-        setImmediate(() => {
-          const wallets = again;
-          again = [];
-          void submit(wallets);
-        });
-      again.push(f.wallet);
-    };
-    // Every message's end arrives on one subscription (rpc §6.2), set up before anything is sent.
-    const events = await new RpcClient(node.url).subscribe(
-      "message",
-      undefined,
-      (e) => {
-        const { hash, status } = e as { hash: string; status: string };
-        ended(hash, status, performance.now());
-      },
-      { onError: (e) => (lost = e) },
-    );
-    try {
-      const started = performance.now();
-      await submit(addresses.map((_, i) => i));
-      let finalsAtMeasure = 0;
-      let nodeCpuFrom = 0;
-      let schedFrom: Awaited<ReturnType<typeof schedOf>> = null;
-      let loadCpuFrom = 0;
-      let strayCheck = started;
-      while (performance.now() - started < LOAD_MS) {
-        await new Promise((r) => setTimeout(r, 25));
-        if (lost !== null) throw lost;
-        const now = performance.now();
-        // The first seconds fill the pipeline; the rate counts from the first final onwards.
-        if (finalsAtMeasure === 0 && finals > 0) {
-          measuredFrom = now;
-          finalsAtMeasure = finals;
-          nodeCpuFrom = await cpuOf(node.child.pid);
-          schedFrom = await schedOf(node.child.pid);
-          const own = process.cpuUsage();
-          loadCpuFrom = own.user + own.system;
-        }
-        if (now - strayCheck < STRAY_MS) continue;
-        strayCheck = now;
-        const strays = [...inflight].filter(([, f]) => now - f.sentAt > STRAY_MS).map(([h]) => h);
-        const answers = await chunks(strays, 100, (part) =>
-          batch(
-            node.url,
-            part.map((hash) => ({ method: "getMessageStatus", params: { hash } })),
-          ),
-        );
-        for (const [k, a] of answers.entries()) ended(strays[k], a.result?.status, performance.now());
-      }
-      if (latencies.length === 0) throw new Error("no transfer sent in the measured window became final");
-      const elapsed = (performance.now() - measuredFrom) / 1000;
-      const measured = Math.max(1, finals - finalsAtMeasure);
-      const nodeCpu = (await cpuOf(node.child.pid)) - nodeCpuFrom;
-      const schedTo = await schedOf(node.child.pid);
-      const pct = (ns: number) => Math.round(ns / (elapsed * 1e7));
-      const own = process.cpuUsage();
-      const loadCpu = own.user + own.system - loadCpuFrom;
-      latencies.sort((a, b) => a - b);
-      const at = (q: number) =>
-        Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
-      return {
-        tps: Math.round((finals - finalsAtMeasure) / elapsed),
-        nodeCpuUs: Math.round(nodeCpu / measured),
-        mainRunPct: schedFrom && schedTo ? pct(schedTo.run - schedFrom.run) : null,
-        mainWaitPct: schedFrom && schedTo ? pct(schedTo.wait - schedFrom.wait) : null,
-        loadCpuUs: Math.round(loadCpu / measured),
-        p50: at(0.5),
-        p99: at(0.99),
-        latencySamples: latencies.length,
-        finals,
-        refused,
-      };
-    } finally {
-      await events.close();
-    }
+    return await runLoad({ urls: [node.url], pids: [node.child.pid] });
   } finally {
     await stopNode(node);
   }

@@ -9,6 +9,7 @@ const files: Array<() => Promise<{ benchmarks: Benchmark[]; finish?: () => Promi
   () => import("./codec.ts"),
   () => import("./crypto.ts"),
   () => import("./keys.ts"),
+  () => import("./net.ts"),
   () => import("./state.ts"),
   () => import("./vm.ts"),
 ];

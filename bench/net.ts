@@ -1,0 +1,245 @@
+// net.* and testnet.*: four validators as separate processes (`gram node start`) on loopback,
+// agreeing over libp2p, driven by the load of bench/load.ts with transfers sent to every node in
+// turn: final transfers/s and submission-to-final latency; then a fresh node that joins and
+// syncs the whole chain (blocks/s); and `gram testnet up` from launch to its first final block.
+// GRAM_BENCH_KEEP=1 keeps the nodes' directories (and their node.log) to look at afterwards.
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, openSync, rmSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Genesis, MASTERCHAIN } from "../node/chain/index.ts";
+import { keyPairFromSeed, sha256 } from "../node/crypto/index.ts";
+import { DEFAULT_CONSENSUS, initDataDir, writeNodeConfig, writeNodeKey } from "../node/datadir/index.ts";
+import { peerIdOf } from "../node/p2p/index.ts";
+import { freePort, TESTNET_FEES } from "../testnet/index.ts";
+import type { Benchmark, BenchResult } from "./harness.ts";
+import {
+  batch,
+  benchAccounts,
+  firstBlock,
+  GRAM,
+  LOAD_MS,
+  type LoadResult,
+  runLoad,
+  WALLETS,
+} from "./load.ts";
+
+const GRAM_TS = join(import.meta.dirname, "..", "cli", "gram.ts");
+const VALIDATORS = 4;
+const seedOf = (what: string) => sha256(new TextEncoder().encode(what));
+const validatorKeys = Array.from({ length: VALIDATORS + 1 }, (_, i) =>
+  keyPairFromSeed(seedOf(`gram bench validator ${i}`)),
+);
+const nodeKeys = Array.from({ length: VALIDATORS + 1 }, (_, i) => seedOf(`gram bench node ${i}`));
+
+function genesis(): Genesis {
+  return {
+    network: "bench-net",
+    time: BigInt(Math.floor(Date.now() / 1000)),
+    config: {
+      fees: TESTNET_FEES,
+      maxBlockTransactions: 10_000,
+      getMethodGasLimit: 1_000_000n,
+      validators: validatorKeys.slice(0, VALIDATORS).map((k) => ({ publicKey: k.publicKey, stake: GRAM })),
+    },
+    accounts: benchAccounts(WALLETS),
+  };
+}
+
+interface Proc {
+  child: ChildProcess;
+  url: string;
+}
+
+interface Network {
+  root: string;
+  genesis: Genesis;
+  p2pPorts: number[];
+  nodes: Proc[];
+}
+
+function spawnNode(dir: string, rpcPort: number): Proc {
+  const log = openSync(join(dir, "node.log"), "a");
+  const child = spawn(process.execPath, [GRAM_TS, "node", "start", "--data-dir", dir], {
+    stdio: ["ignore", log, log],
+  });
+  closeSync(log);
+  const orphaned = () => child.kill("SIGKILL");
+  process.once("exit", orphaned);
+  child.once("exit", () => process.off("exit", orphaned));
+  return { child, url: `http://127.0.0.1:${rpcPort}` };
+}
+
+/** Node i's data directory: node i of the network, or with i = VALIDATORS a node that follows. */
+async function makeNode(net: Omit<Network, "nodes">, i: number): Promise<{ dir: string; rpcPort: number }> {
+  const dir = join(net.root, `node-${i}`);
+  const rpcPort = await freePort();
+  await initDataDir(dir, net.genesis, validatorKeys[i]);
+  await writeNodeKey(dir, nodeKeys[i]);
+  await writeNodeConfig(dir, {
+    rpc: { host: "127.0.0.1", port: rpcPort },
+    p2p: {
+      host: "127.0.0.1",
+      port: net.p2pPorts[i],
+      bootstrap: net.p2pPorts
+        .slice(0, VALIDATORS)
+        .map((p, j) => `/ip4/127.0.0.1/tcp/${p}/p2p/${peerIdOf(nodeKeys[j])}`)
+        .filter((_, j) => j !== i),
+    },
+    consensus: { ...DEFAULT_CONSENSUS },
+  });
+  return { dir, rpcPort };
+}
+
+async function startNetwork(): Promise<Network> {
+  const root = await mkdtemp(join(tmpdir(), "gram-bench-net-"));
+  if (process.env.GRAM_BENCH_KEEP === undefined)
+    process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+  const p2pPorts = await Promise.all(validatorKeys.map(() => freePort()));
+  const net = { root, genesis: genesis(), p2pPorts };
+  const nodes: Proc[] = [];
+  for (let i = 0; i < VALIDATORS; i++) {
+    const { dir, rpcPort } = await makeNode(net, i);
+    nodes.push(spawnNode(dir, rpcPort));
+  }
+  return { ...net, nodes };
+}
+
+async function stop(procs: Proc[]): Promise<void> {
+  await Promise.all(
+    procs.map(
+      (p) =>
+        new Promise<void>((resolve) => {
+          if (p.child.exitCode !== null) return resolve();
+          p.child.once("exit", () => resolve());
+          p.child.kill("SIGTERM");
+          setTimeout(() => p.child.kill("SIGKILL"), 10_000).unref();
+        }),
+    ),
+  );
+}
+
+async function seqnoOf(url: string): Promise<number> {
+  try {
+    const [a] = await batch(url, [{ method: "getChainInfo", params: {} }]);
+    return a.result?.masterchain?.seqno ?? -1;
+  } catch {
+    return -1;
+  }
+}
+
+/** A fresh node joins the network and writes every round it missed (consensus §8.2). */
+async function syncFrom(net: Network): Promise<BenchResult> {
+  const target = await seqnoOf(net.nodes[0].url);
+  const { dir, rpcPort } = await makeNode(net, VALIDATORS);
+  const started = performance.now();
+  const follower = spawnNode(dir, rpcPort);
+  try {
+    let at = -1;
+    const end = started + 120_000;
+    while (at < target) {
+      if (performance.now() > end) throw new Error(`the new node synced ${at} of ${target} blocks in 120 s`);
+      await new Promise((r) => setTimeout(r, 10));
+      at = await seqnoOf(follower.url);
+    }
+    const s = (performance.now() - started) / 1000;
+    const [info] = await batch(net.nodes[0].url, [
+      { method: "getBlock", params: { workchain: Number(MASTERCHAIN), seqno: target } },
+    ]);
+    return {
+      value: Math.round(target / s),
+      unit: "blocks/s",
+      blocks: target,
+      ms: Math.round(s * 1000),
+      includesStart: true,
+      ...(info.result?.hash !== undefined && { head: String(info.result.hash).slice(0, 16) }),
+    };
+  } finally {
+    await stop([follower]);
+  }
+}
+
+interface NetResult {
+  load: LoadResult;
+  sync: BenchResult;
+}
+
+async function run(): Promise<NetResult> {
+  const net = await startNetwork();
+  try {
+    await Promise.all(net.nodes.map((n) => firstBlock(n.url, 60_000)));
+    const load = await runLoad({
+      urls: net.nodes.map((n) => n.url),
+      pids: net.nodes.map((n) => n.child.pid),
+    });
+    const sync = await syncFrom(net);
+    return { load, sync };
+  } finally {
+    await stop(net.nodes);
+    if (process.env.GRAM_BENCH_KEEP === undefined) await rm(net.root, { recursive: true, force: true });
+  }
+}
+
+let once: Promise<NetResult> | null = null;
+const runOnce = () => {
+  once ??= run();
+  return once;
+};
+
+async function testnetUp(): Promise<BenchResult> {
+  const dir = await mkdtemp(join(tmpdir(), "gram-bench-testnet-"));
+  const base = await freePort();
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [GRAM_TS, "testnet", "up", "--validators", String(VALIDATORS), "--dir", dir, "--base-port", String(base)],
+    { stdio: "ignore", env: { ...process.env, GRAM_HOME: dir } },
+  );
+  const up = { child, url: `http://127.0.0.1:${base}` };
+  try {
+    await firstBlock(up.url, 60_000);
+    return { value: Math.round(performance.now() - started), unit: "ms", validators: VALIDATORS };
+  } finally {
+    await stop([up]);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: "net.transfers_4v",
+    run: async () => {
+      const { load: r } = await runOnce();
+      return {
+        value: r.tps,
+        unit: "transfers/s",
+        validators: VALIDATORS,
+        wallets: WALLETS,
+        finals: r.finals,
+        refused: r.refused,
+        nodesCpuUsPerTransfer: r.nodeCpuUs,
+        loadCpuUsPerTransfer: r.loadCpuUs,
+        loadMs: LOAD_MS,
+      };
+    },
+  },
+  {
+    name: "net.latency_p50_4v",
+    run: async () => ({
+      value: (await runOnce()).load.p50,
+      unit: "ms",
+      samples: (await runOnce()).load.latencySamples,
+    }),
+  },
+  {
+    name: "net.latency_p99_4v",
+    run: async () => ({
+      value: (await runOnce()).load.p99,
+      unit: "ms",
+      samples: (await runOnce()).load.latencySamples,
+    }),
+  },
+  { name: "net.sync", run: async () => (await runOnce()).sync },
+  { name: "testnet.up_4v", run: testnetUp },
+];
