@@ -147,12 +147,18 @@ async function cpuOf(pid: number | undefined): Promise<number> {
  * The load against running nodes: transfers go to the nodes' RPCs in turn, their ends are heard
  * on the first node's subscription, and the CPU counted is the nodes' processes together.
  */
-export async function runLoad(node: { urls: string[]; pids: (number | undefined)[] }): Promise<LoadResult> {
+export async function runLoad(
+  node: { urls: string[]; pids: (number | undefined)[] },
+  wallets = WALLETS,
+  loadMs = LOAD_MS,
+  /** The subwallet id of the first wallet: a second load on one chain takes fresh wallets. */
+  firstWallet = 0,
+): Promise<LoadResult> {
   {
-    const addresses: LedgerAddress[] = Array.from({ length: WALLETS }, (_, i) =>
-      walletAddress(key.publicKey, BigInt(i)),
+    const addresses: LedgerAddress[] = Array.from({ length: wallets }, (_, i) =>
+      walletAddress(key.publicKey, BigInt(firstWallet + i)),
     );
-    const seqnos = new Array<bigint>(WALLETS).fill(0n);
+    const seqnos = new Array<bigint>(wallets).fill(0n);
     const latencies: number[] = [];
     // Where the window of the rate, and of the latencies, starts (the first final): the transfers
     // sent at once at the start wait for the pipeline to fill (up to 1.5 s), and counted in they
@@ -168,10 +174,10 @@ export async function runLoad(node: { urls: string[]; pids: (number | undefined)
         Message,
         transferMessage({
           key,
-          subwalletId: BigInt(i),
+          subwalletId: BigInt(firstWallet + i),
           seqno,
           validUntil,
-          payments: [{ to: addresses[(i + 1) % WALLETS], valueNano: 1_000n }],
+          payments: [{ to: addresses[(i + 1) % wallets], valueNano: 1_000n }],
         }),
       );
       return { hex: toHex(bytes), hash: toHex(sha256(bytes)) };
@@ -236,7 +242,7 @@ export async function runLoad(node: { urls: string[]; pids: (number | undefined)
       let schedFrom: Awaited<ReturnType<typeof schedOf>> = null;
       let loadCpuFrom = 0;
       let strayCheck = started;
-      while (performance.now() - started < LOAD_MS) {
+      while (performance.now() - started < loadMs) {
         await new Promise((r) => setTimeout(r, 25));
         if (lost !== null) throw lost;
         const now = performance.now();

@@ -65,6 +65,15 @@ describe("the log of own messages", () => {
     });
     m.start();
     expect(m.round).toBe(2);
+    // Pruning goes on from where it ended: later heights go, and the current one stays.
+    await log.append({ vote: v(8n, 0) });
+    await log.append({ vote: v(9n, 0) });
+    await log.prune(chain, 9n);
+    expect((await log.load(chain, 7n)).votes).toEqual([]);
+    expect((await log.load(chain, 8n)).votes).toEqual([]);
+    expect((await log.load(chain, 9n)).votes).toHaveLength(1);
+    await log.prune(chain, 8n);
+    expect((await log.load(chain, 9n)).votes).toHaveLength(1);
     await store.close();
   });
 });

@@ -17,6 +17,8 @@ export class VoteLog {
   readonly #store: KvStore;
   readonly #prefix: number;
   #seq = 0;
+  /** Per chain, the height below which this process has pruned the log. */
+  readonly #prunedTo = new Map<string, bigint>();
 
   constructor(store: KvStore, prefix: number) {
     this.#store = store;
@@ -64,10 +66,18 @@ export class VoteLog {
 
   /** Forgets the heights of `chain` below `height`: decided, so their messages can never matter again. */
   async prune(chain: ChainId, height: bigint): Promise<void> {
-    const start = this.#key(chain, 0n);
-    const end = this.#key(chain, height);
+    // From where the last prune ended: a scan from 0 would walk the deleted entries of every
+    // earlier height (LevelDB keeps them until compaction), a little longer at each height.
+    const id = `${chain.workchain}:${chain.shard}`;
+    const from = this.#prunedTo.get(id) ?? 0n;
+    if (from >= height) return;
     const ops: { type: "del"; key: Uint8Array }[] = [];
-    for await (const [key] of this.#store.entries({ start, end })) ops.push({ type: "del", key });
+    for await (const [key] of this.#store.entries({
+      start: this.#key(chain, from),
+      end: this.#key(chain, height),
+    }))
+      ops.push({ type: "del", key });
     if (ops.length > 0) await this.#store.write(ops);
+    this.#prunedTo.set(id, height);
   }
 }

@@ -51,6 +51,8 @@ const MAX_WAITING = 4_096;
 const CLOCK_DRIFT_S = 5n;
 
 const MAX_PENDING_EVIDENCE = 256;
+/** How long a new peer takes to exchange topic subscriptions on loopback, with room to spare. */
+const PEER_SETTLE_MS = 100;
 const evidenceKey = (e: Evidence) =>
   `${toHex(e.first.validator)}:${e.first.chain.workchain}:${e.first.chain.shard}:${e.first.height}:${e.first.round}:${e.first.type}`;
 
@@ -91,7 +93,8 @@ export class ConsensusDriver {
   #waitingCount = 0;
   /** The round this node is to propose in once there is work or the idle interval has passed. */
   #toPropose: number | null = null;
-  #lastRoundAt = performance.now();
+  /** When the last round was written; none yet at start, so a node that starts proposes at once. */
+  #lastRoundAt = Number.NEGATIVE_INFINITY;
   #stopped = false;
   #heightAt = performance.now();
   #since = () => Math.round(performance.now() - this.#heightAt);
@@ -152,7 +155,15 @@ export class ConsensusDriver {
     p2p.handle(PROTOCOLS.candidate, (data) => this.#serveCandidate(data));
     this.#sync.serve();
     p2p.onPeer((peer, connected) => {
-      if (connected) this.#sync.poke(peer);
+      if (!connected) return;
+      this.#sync.poke(peer);
+      // A peer that just came (at start, after a restart) has none of this height's messages; they
+      // go again once it has told which topics it reads, not a resend interval later.
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        this.#enqueue(() => this.#resendOwn());
+      }, PEER_SETTLE_MS);
+      this.#timers.add(timer);
     });
     this.#enqueue(() => this.#startHeight());
     this.#resend = setInterval(() => this.#enqueue(() => this.#resendOwn()), this.#o.resendMs);
