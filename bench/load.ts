@@ -22,8 +22,8 @@ import { transferMessage, walletAddress } from "../node/wallet/index.ts";
  */
 export const WALLETS = 1_000;
 export const LOAD_MS = 20_000;
-/** Transfers signed ahead per wallet: more than a wallet sends in LOAD_MS at 5,000/s. */
-const PRESIGNED = 128;
+/** Transfers signed ahead, over all wallets: more than they send in LOAD_MS at 5,000/s. */
+const PRESIGNED_TOTAL = 128_000;
 export const GRAM = 1_000_000_000n;
 
 const key = keyPairFromSeed(sha256(new TextEncoder().encode("gram bench wallets")));
@@ -182,9 +182,10 @@ export async function runLoad(
       );
       return { hex: toHex(bytes), hash: toHex(sha256(bytes)) };
     };
-    // Each wallet's next PRESIGNED transfers are signed before the clock starts, as load tools
+    // Each wallet's next transfers are signed before the clock starts, as load tools
     // do: the clients of a real node sign on their own machines, not on the node's two cores.
-    const ready = addresses.map((_, i) => Array.from({ length: PRESIGNED }, (_, n) => signed(i, BigInt(n))));
+    const presigned = Math.ceil((PRESIGNED_TOTAL * loadMs) / LOAD_MS / wallets);
+    const ready = addresses.map((_, i) => Array.from({ length: presigned }, (_, n) => signed(i, BigInt(n))));
     const next = (i: number) => ready[i][Number(seqnos[i])] ?? signed(i, seqnos[i]);
     // Wallets whose message ended, sent again together once the events of this turn are read.
     let again: number[] = [];

@@ -140,6 +140,9 @@ describe("four validators over libp2p", () => {
     const n = nodes[0] as RunningNode;
     const commit = await n.chain.commit(n.chain.head.mc.hash);
     expect(commit?.signatures.length).toBeGreaterThanOrEqual(3);
+    const info = await call(n.rpcUrl, "getChainInfo");
+    expect(info.result?.validators).toBe(N);
+    expect(info.result?.peers).toBeGreaterThanOrEqual(1);
     const ready = await fetch(`${n.rpcUrl}/ready`);
     expect([200, 503]).toContain(ready.status);
     const metrics = await (await fetch(`${n.rpcUrl}/metrics`)).text();

@@ -193,7 +193,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const failed = new Promise<unknown>((resolve) => {
     resolveFailed = resolve;
   });
-  const deps = { chain, mempool, host, network: genesis.network, now };
+  let p2p: P2P | null = null;
+  const deps = { chain, mempool, host, network: genesis.network, now, peers: () => p2p?.peers().length ?? 0 };
   const publish = (round: RoundResult) => {
     if (rpc === null) return;
     rpc.publish("blocks", undefined, {
@@ -225,7 +226,6 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     logger.fatal({ err: e }, "a round failed; the node stops so that nothing half-done is served");
     resolveFailed(e);
   };
-  let p2p: P2P | null = null;
   try {
     const restored = await mempool.restore();
     if (restored > 0)

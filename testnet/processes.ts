@@ -23,6 +23,15 @@ export function spawnLogged(command: NodeCommand, logFile: string, env = process
 }
 
 /** Whether `pid` is a live process (a zombie, dead but not yet reaped, is not). */
+async function procExists(): Promise<boolean> {
+  try {
+    await readFile("/proc/self/stat", "utf8");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function isAlive(pid: number): Promise<boolean> {
   try {
     process.kill(pid, 0);
@@ -33,8 +42,10 @@ export async function isAlive(pid: number): Promise<boolean> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return true; // no /proc (not Linux): kill(0) is all there is
+  } catch (e) {
+    // Gone between the two looks (a zombie reaped meanwhile), or no /proc (not Linux), where
+    // kill(0) is all there is.
+    return (e as NodeJS.ErrnoException).code !== "ENOENT" || !(await procExists());
   }
 }
 

@@ -40,6 +40,8 @@ export interface ApiDeps {
   network: string;
   /** Unix seconds. */
   now: () => bigint;
+  /** Peers connected over the network; none for a node that is a network of one. */
+  peers?: () => number;
 }
 
 const addressParam = p.string({ minLength: 1, maxLength: 100 });
@@ -131,6 +133,8 @@ export function apiMethods(deps: ApiDeps): MethodTable {
             rewardPool: supply.rewardPool.toString(),
           },
           pendingMessages: mempool.size,
+          validators: chain.validatorSet.size,
+          peers: deps.peers?.() ?? 0,
         };
       },
     }),
