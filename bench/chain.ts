@@ -12,7 +12,7 @@ import type { Genesis } from "../node/chain/index.ts";
 import { keyPairFromSeed, sha256 } from "../node/crypto/index.ts";
 import { initDataDir } from "../node/datadir/index.ts";
 import { freePort, TESTNET_FEES } from "../testnet/index.ts";
-import type { Benchmark, BenchResult } from "./harness.ts";
+import { type Benchmark, type BenchResult, stopChild } from "./harness.ts";
 import { benchAccounts, firstBlock, GRAM, LOAD_MS, type LoadResult, runLoad, WALLETS } from "./load.ts";
 
 const GRAM_TS = join(import.meta.dirname, "..", "cli", "gram.ts");
@@ -71,12 +71,7 @@ function exitOnSignals(): void {
 }
 
 async function stopNode(n: Node): Promise<void> {
-  await new Promise<void>((resolve) => {
-    if (n.child.exitCode !== null) return resolve();
-    n.child.once("exit", () => resolve());
-    n.child.kill("SIGTERM");
-    setTimeout(() => n.child.kill("SIGKILL"), 10_000).unref();
-  });
+  await stopChild(n.child);
   await rm(n.dir, { recursive: true, force: true });
 }
 

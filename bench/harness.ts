@@ -26,3 +26,13 @@ export function opsPerSecond(fn: () => unknown, durationMs = 1500): number {
   }
   return Math.round((calls * 1000) / (now - start));
 }
+
+/** Stops a node process: SIGTERM, SIGKILL if it is still there after 10 s. */
+export function stopChild(child: import("node:child_process").ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+  });
+}

@@ -19,7 +19,7 @@ import {
 } from "../node/datadir/index.ts";
 import { peerIdOf } from "../node/p2p/index.ts";
 import { freePort, TESTNET_FEES } from "../testnet/index.ts";
-import type { Benchmark, BenchResult } from "./harness.ts";
+import { type Benchmark, type BenchResult, stopChild } from "./harness.ts";
 import {
   batch,
   benchAccounts,
@@ -119,17 +119,7 @@ async function startNetwork(consensus: Partial<ConsensusConfig> = {}): Promise<N
 }
 
 async function stop(procs: Proc[]): Promise<void> {
-  await Promise.all(
-    procs.map(
-      (p) =>
-        new Promise<void>((resolve) => {
-          if (p.child.exitCode !== null) return resolve();
-          p.child.once("exit", () => resolve());
-          p.child.kill("SIGTERM");
-          setTimeout(() => p.child.kill("SIGKILL"), 10_000).unref();
-        }),
-    ),
-  );
+  await Promise.all(procs.map((p) => stopChild(p.child)));
 }
 
 async function seqnoOf(url: string): Promise<number> {

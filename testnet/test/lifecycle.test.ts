@@ -9,18 +9,11 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { RpcClient } from "../../node/rpcclient/index.ts";
 import { freeBasePort } from "../ports.ts";
 import { isAlive } from "../processes.ts";
+import type { NodeStatus } from "../status.ts";
 import { crash, gram, gramJson, nodePids, startUp, stopUp, type Up } from "./harness.ts";
 
-interface Status {
-  nodes: {
-    index: number;
-    rpc: string;
-    pid: number | null;
-    alive: boolean;
-    dataDir: string;
-    masterchainSeqno: number | null;
-  }[];
-}
+/** What `gram testnet status --json` prints. */
+type Status = { nodes: NodeStatus[] };
 
 let root: string;
 let dir: string;
