@@ -42,10 +42,16 @@ export async function isAlive(pid: number): Promise<boolean> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch (e) {
-    // Gone between the two looks (a zombie reaped meanwhile), or no /proc (not Linux), where
-    // kill(0) is all there is.
-    return (e as NodeJS.ErrnoException).code !== "ENOENT" || !(await procExists());
+  } catch {
+    // No /proc (not Linux): kill(0) is all there is. Otherwise the process went away between the
+    // two looks (its stat reads ENOENT or ESRCH while it is reaped): ask kill(0) once more.
+    if (!(await procExists())) return true;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 

@@ -77,6 +77,22 @@ export const MC_CHAIN = { workchain: MASTERCHAIN, shard: SHARD_ALL } as const;
 
 /** Signs this node's votes: its validator key. */
 export type BlockSigner = ConsensusSigner;
+
+/**
+ * The most bytes of external messages one round carries (chain §4.6): its candidate, with
+ * evidence and framing, stays under the 16 MiB a Candidate may take and the 17 MiB of a proposal.
+ */
+export const MAX_ROUND_MESSAGE_BYTES = 12 * 1024 * 1024;
+
+export function externalBytes(externals: {
+  shard: readonly ExternalMessage[];
+  mc: readonly ExternalMessage[];
+}): number {
+  let n = 0;
+  for (const m of externals.shard) n += m.bytes.length;
+  for (const m of externals.mc) n += m.bytes.length;
+  return n;
+}
 export const keySigner = keyConsensusSigner;
 
 /**
@@ -523,8 +539,10 @@ export class Chain {
    */
   async checkRound(wire: Candidate, latestTime: bigint): Promise<RoundCandidate> {
     const bad = (why: string) => new ChainError("CHAIN_BAD_CANDIDATE", why);
-    if (wire.time > latestTime) throw bad(`its time ${wire.time} is ahead of this node's clock`);
-    if (this.validatorSet.indexOf(wire.producer) < 0) throw bad("its producer is not a validator");
+    // A copy that does not make the blocks it names is not that candidate at all, only a wrong
+    // copy of it (any peer can send one): it says nothing of the value, unlike a rule broken by
+    // the blocks themselves, which are pinned by their hashes.
+    const mismatch = (why: string) => new ChainError("CHAIN_CANDIDATE_MISMATCH", why);
     const externalsOf = (list: readonly Uint8Array[], workchain: bigint): ExternalMessage[] =>
       list.map((bytes) => {
         let message: Message;
@@ -532,11 +550,11 @@ export class Chain {
           // Views into `bytes`, which the ExternalMessage keeps with it (as the mempool's).
           message = decodeViews(Message, bytes);
         } catch (e) {
-          if (e instanceof CodecError) throw bad(`a message does not decode: ${e.message}`);
+          if (e instanceof CodecError) throw mismatch(`a message does not decode: ${e.message}`);
           throw e;
         }
         if (message.kind !== "externalIn" || message.dest.workchain !== workchain)
-          throw bad("a message is not an external message for its chain");
+          throw mismatch("a message is not an external message for its chain");
         // The canonical decode makes these bytes encode(message), so their hash is its hash.
         return { message, hash: sha256(bytes), bytes };
       });
@@ -544,6 +562,19 @@ export class Chain {
       shard: externalsOf(wire.shardExternals, BASECHAIN),
       mc: externalsOf(wire.mcExternals, MASTERCHAIN),
     };
+    const built = await this.buildRound(wire.time, externals, wire.producer, wire.evidence);
+    if (!equalBytes(built.shard.hash, wire.shardHash) || !equalBytes(built.hash, wire.mcHash))
+      throw mismatch("its blocks are not what its messages make on this node's state");
+    if (wire.time > latestTime) throw bad(`its time ${wire.time} is ahead of this node's clock`);
+    if (this.validatorSet.indexOf(wire.producer) < 0) throw bad("its producer is not a validator");
+    if (externalBytes(externals) > MAX_ROUND_MESSAGE_BYTES)
+      throw bad(`its messages take more than ${MAX_ROUND_MESSAGE_BYTES} bytes`);
+    // A message a final round gave its status runs once (chain §7.2): a proposer that offers it
+    // again would have its round overwrite that status.
+    const hashes = [...externals.shard, ...externals.mc].map((m) => keys.status(m.hash));
+    for (const bytes of await this.store.getMany(hashes))
+      if (bytes !== undefined && decode(MessageStatus, bytes).kind === "final")
+        throw bad("a message is in a final block already");
     const seen = new Set<string>();
     for (const e of wire.evidence) {
       const why = evidenceError(this.genesisHash, (k) => this.validatorSet.indexOf(k) >= 0, e);
@@ -552,9 +583,6 @@ export class Chain {
       if (seen.has(k) || (await this.evidenceRecorded(e))) throw bad("its evidence is recorded already");
       seen.add(k);
     }
-    const built = await this.buildRound(wire.time, externals, wire.producer, wire.evidence);
-    if (!equalBytes(built.shard.hash, wire.shardHash) || !equalBytes(built.hash, wire.mcHash))
-      throw bad("its blocks are not what its messages make on this node's state");
     return built;
   }
 

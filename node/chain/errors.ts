@@ -6,6 +6,7 @@ export type ChainErrorCode =
   | "CHAIN_FORMAT"
   | "CHAIN_CORRUPT"
   | "CHAIN_BAD_CANDIDATE"
+  | "CHAIN_CANDIDATE_MISMATCH"
   | "CHAIN_CONFIG_INVALID";
 
 export class ChainError extends Error {

@@ -73,24 +73,37 @@ describe("rounds between validators", () => {
     const [a, b] = [await node(0), await node(1)];
     const pay = ext(transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }]));
     const { wire } = await a.buildRound(GENESIS_TIME + 5n, { shard: [pay], mc: [] });
-    const cases: [Candidate, RegExp][] = [
-      [{ ...wire, mcHash: new Uint8Array(32) }, /not what its messages make/],
-      [{ ...wire, shardExternals: [] }, /not what its messages make/],
-      [{ ...wire, time: wire.time + 1n }, /not what its messages make/],
-      [{ ...wire, time: GENESIS_TIME + 100n }, /ahead of this node's clock/],
-      [{ ...wire, producer: keyOf("stranger").publicKey }, /not a validator/],
-      [{ ...wire, shardExternals: [Uint8Array.of(1, 2, 3)] }, /does not decode/],
-      [{ ...wire, mcExternals: wire.shardExternals }, /not an external message for its chain/],
+    // Copies that do not make the blocks they name are wrong copies; a genuine candidate that
+    // breaks a rule is a bad one.
+    const ahead = (await a.buildRound(GENESIS_TIME + 100n, { shard: [pay], mc: [] })).wire;
+    const stranger = (
+      await a.buildRound(GENESIS_TIME + 5n, { shard: [pay], mc: [] }, keyOf("stranger").publicKey)
+    ).wire;
+    const cases: [Candidate, string, RegExp][] = [
+      [{ ...wire, mcHash: new Uint8Array(32) }, "CHAIN_CANDIDATE_MISMATCH", /not what its messages make/],
+      [{ ...wire, shardExternals: [] }, "CHAIN_CANDIDATE_MISMATCH", /not what its messages make/],
+      [{ ...wire, time: wire.time + 1n }, "CHAIN_CANDIDATE_MISMATCH", /not what its messages make/],
+      [{ ...wire, time: GENESIS_TIME + 100n }, "CHAIN_CANDIDATE_MISMATCH", /not what its messages make/],
+      [{ ...wire, shardExternals: [Uint8Array.of(1, 2, 3)] }, "CHAIN_CANDIDATE_MISMATCH", /does not decode/],
+      [{ ...wire, mcExternals: wire.shardExternals }, "CHAIN_CANDIDATE_MISMATCH", /not an external message/],
+      [ahead, "CHAIN_BAD_CANDIDATE", /ahead of this node's clock/],
+      [stranger, "CHAIN_BAD_CANDIDATE", /not a validator/],
     ];
-    for (const [bad, why] of cases)
+    for (const [bad, code, why] of cases)
       await expect(b.checkRound(bad, GENESIS_TIME + 10n)).rejects.toMatchObject({
-        code: "CHAIN_BAD_CANDIDATE",
+        code,
         message: expect.stringMatching(why),
       });
     // Refusals leave nothing behind: the honest candidate still checks and commits.
     const ok = await b.checkRound(wire, GENESIS_TIME + 10n);
     await b.commitRound(ok, commitFor(b, ok, [0, 1, 3]));
     expect(b.head.mc.header.seqno).toBe(1n);
+    // A message made final is not run again, whoever offers it.
+    const again = await b.buildRound(GENESIS_TIME + 6n, { shard: [pay], mc: [] });
+    await expect(b.checkRound(again.wire, GENESIS_TIME + 10n)).rejects.toMatchObject({
+      code: "CHAIN_BAD_CANDIDATE",
+      message: expect.stringContaining("final block already"),
+    });
   });
 
   test("a commit for another block, or a round built on an older head, is not written", async () => {

@@ -310,3 +310,34 @@ describe("Mempool: checks in flight", () => {
     expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: "MEMPOOL_FULL" });
   });
 });
+
+describe("Mempool between validators (consensus §8)", () => {
+  test("a peer's message is taken without a run, once, and not after its round decided it", async () => {
+    const { mempool } = await setup();
+    const m = bytes(transfer("alice", 0n, pay));
+    expect(await mempool.admit(m)).toBe(true);
+    expect(await mempool.admit(m)).toBe(false);
+    expect(mempool.has(sha256(m))).toBe(true);
+    await expect(mempool.admit(Uint8Array.of(1, 2, 3))).rejects.toMatchObject({
+      code: "MEMPOOL_BAD_MESSAGE",
+    });
+    // A round decided it (whoever proposed): it waits no more, and a late copy is not taken.
+    mempool.decided([sha256(m)]);
+    expect(mempool.has(sha256(m))).toBe(false);
+    expect(await mempool.admit(m)).toBe(false);
+  });
+
+  test("peek leaves messages waiting and stops at the byte budget", async () => {
+    const { mempool } = await setup();
+    const a = bytes(transfer("alice", 0n, pay));
+    const b = bytes(transfer("bob", 0n, pay));
+    await mempool.admit(a);
+    await mempool.admit(b);
+    expect(mempool.peek(10).shard).toHaveLength(2);
+    expect(mempool.peek(10).shard).toHaveLength(2);
+    expect(mempool.peek(1).shard).toHaveLength(1);
+    expect(mempool.peek(10, a.length).shard.map((x) => x.bytes)).toEqual([a]);
+    expect(mempool.peek(10, a.length - 1).shard).toHaveLength(0);
+    expect(mempool.size).toBe(2);
+  });
+});

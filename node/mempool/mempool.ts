@@ -37,6 +37,9 @@ export interface MempoolDeps {
 
 export type Origin = "local" | "peer";
 
+/** Messages of recent rounds remembered as decided (about the rounds of a few seconds). */
+const RECENTLY_DECIDED = 100_000;
+
 export class Mempool {
   readonly maxMessageBytes: number;
   readonly maxPending: number;
@@ -48,6 +51,7 @@ export class Mempool {
   #taken: Uint8Array[] = [];
   /** The same, by hex, until their round is written. */
   #inRound = new Set<string>();
+  #recentlyDecided = new Set<string>();
   /** Submissions between their checks and the answer. */
   #checking = 0;
 
@@ -179,7 +183,8 @@ export class Mempool {
     if (this.#pending.has(key) || this.#inRound.has(key)) return false;
     if (this.#pending.size + this.#checking >= this.maxPending) return false;
     if ((await this.#deps.chain.messageStatus(external.hash))?.kind === "final") return false;
-    if (this.#pending.has(key)) return false;
+    // A round may have made it final while its status was read.
+    if (this.#pending.has(key) || this.#recentlyDecided.has(key)) return false;
     this.#pending.set(key, external);
     this.#deps.onAccepted?.(external, "peer");
     return true;
@@ -209,13 +214,21 @@ export class Mempool {
    * Up to `max` waiting messages per chain, oldest first, left waiting (consensus §4.3): a
    * proposal's round may not be the one decided, and its messages then wait for the next.
    */
-  peek(max: number): { shard: ExternalMessage[]; mc: ExternalMessage[] } {
+  peek(
+    max: number,
+    maxBytes = Number.POSITIVE_INFINITY,
+  ): { shard: ExternalMessage[]; mc: ExternalMessage[] } {
     const shard: ExternalMessage[] = [];
     const mc: ExternalMessage[] = [];
+    let bytes = 0;
     for (const m of this.#pending.values()) {
       if (shard.length >= max && mc.length >= max) break;
+      // A round's candidate has a size limit (chain §4.6): what does not fit waits for the next.
+      if (bytes + m.bytes.length > maxBytes) break;
       const list = m.message.dest.workchain === -1n ? mc : shard;
-      if (list.length < max) list.push(m);
+      if (list.length >= max) continue;
+      list.push(m);
+      bytes += m.bytes.length;
     }
     return { shard, mc };
   }
@@ -226,7 +239,13 @@ export class Mempool {
    */
   decided(hashes: readonly Uint8Array[]): void {
     const gone: Uint8Array[] = [];
-    for (const h of hashes) if (this.#pending.delete(toHex(h))) gone.push(h);
+    for (const h of hashes) {
+      const k = toHex(h);
+      this.#recentlyDecided.add(k);
+      if (this.#pending.delete(k)) gone.push(h);
+    }
+    // Kept a while, for admissions whose status read came before the round was written.
+    if (this.#recentlyDecided.size > RECENTLY_DECIDED) this.#recentlyDecided = new Set(hashes.map(toHex));
     if (gone.length > 0) void this.#journal?.remove(gone);
   }
 }

@@ -10,6 +10,7 @@ import {
   type Chain,
   ChainError,
   MAX_EVIDENCE,
+  MAX_ROUND_MESSAGE_BYTES,
   MC_CHAIN,
   type RoundResult,
 } from "../chain/index.ts";
@@ -33,10 +34,11 @@ import {
 import type { ConsensusConfig } from "../datadir/index.ts";
 import { type Mempool, MempoolError } from "../mempool/index.ts";
 import type { P2P, Verdict } from "../p2p/index.ts";
-import { Candidates } from "./candidates.ts";
+import { Candidates, wireBytes } from "./candidates.ts";
 import { Syncer } from "./sync.ts";
 import {
   CandidateRequest,
+  MAX_RELAYED,
   MessagesMessage,
   PROTOCOLS,
   ProposalMessage,
@@ -47,6 +49,9 @@ import {
 /** Heights ahead of the current one whose messages wait for it; beyond, they only start a sync. */
 const HEIGHTS_AHEAD = 2n;
 const MAX_WAITING = 4_096;
+/** Bytes of candidates that wait with proposals of later heights; past it they wait without one. */
+const MAX_WAITING_BYTES = 64 * 1024 * 1024;
+const RELAY_BATCH_BYTES = 3 * 1024 * 1024;
 /** How far ahead of this node's clock a candidate's time may be (seconds). */
 const CLOCK_DRIFT_S = 5n;
 
@@ -83,6 +88,7 @@ export class ConsensusDriver {
   readonly #candidates = new Candidates();
   /** Candidates being asked for, by hex hash: one request at a time each. */
   readonly #fetching = new Set<string>();
+  #fetchTurn = 0;
   readonly #sync: Syncer;
   #machine: HeightMachine | null = null;
   #height = 0n;
@@ -91,6 +97,7 @@ export class ConsensusDriver {
   #resend: ReturnType<typeof setInterval> | null = null;
   #waiting = new Map<bigint, Waiting[]>();
   #waitingCount = 0;
+  #waitingBytes = 0;
   /** The round this node is to propose in once there is work or the idle interval has passed. */
   #toPropose: number | null = null;
   /** When the last round was written; none yet at start, so a node that starts proposes at once. */
@@ -101,6 +108,13 @@ export class ConsensusDriver {
   /** The highest height a validator's signed message has shown: how far behind this node is. */
   #seenHeight = 0n;
   #relayed: Uint8Array[] = [];
+  #relayedBytes = 0;
+  /** Candidates the machine waits for and this node lacks: asked for again at each resend. */
+  readonly #wanted = new Map<string, Uint8Array>();
+  /** The one timer of a proposer waiting for work or for the minimum interval. */
+  #proposeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The height whose delayed catch-up check is set (a peer one height on). */
+  #behindCheck = -1n;
   /** Double signing seen here and not yet recorded by a final block (consensus §5.2). */
   readonly #evidence = new Map<string, Evidence>();
   /** Final blocks whose commit lacks this validator's precommit. */
@@ -175,14 +189,18 @@ export class ConsensusDriver {
     if (this.#relayTimer !== null) clearTimeout(this.#relayTimer);
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
+    if (this.#proposeTimer !== null) clearTimeout(this.#proposeTimer);
     this.#sync.stop();
     await this.#queue;
   }
 
   /** A message from this node's clients: passed on to the proposer, with others of the moment. */
   relay(bytes: Uint8Array): void {
+    // A batch stays well under the topic's 4 MiB: a message is at most 64 KiB.
+    if (this.#relayedBytes + bytes.length > RELAY_BATCH_BYTES) this.#flushRelayed();
     this.#relayed.push(bytes);
-    if (this.#relayed.length >= 256) this.#flushRelayed();
+    this.#relayedBytes += bytes.length;
+    if (this.#relayed.length >= MAX_RELAYED) this.#flushRelayed();
     else this.#relayTimer ??= setTimeout(() => this.#flushRelayed(), 5);
   }
 
@@ -196,8 +214,14 @@ export class ConsensusDriver {
     this.#relayTimer = null;
     const messages = this.#relayed;
     this.#relayed = [];
+    this.#relayedBytes = 0;
     if (messages.length === 0 || this.#stopped) return;
-    this.#publish(this.#topics.messages, encode(MessagesMessage, { messages }));
+    try {
+      this.#publish(this.#topics.messages, encode(MessagesMessage, { messages }));
+    } catch (err) {
+      // Not sent on: the messages still wait here for this node's own proposals.
+      this.#log.error({ err, messages: messages.length }, "could not pass messages on");
+    }
   }
 
   #enqueue(task: () => Promise<void> | void): void {
@@ -280,9 +304,14 @@ export class ConsensusDriver {
     if (height > this.#seenHeight) this.#seenHeight = height;
     if (height < this.#height) return;
     if (height > this.#height || this.#machine === null) {
-      // A later height means this node missed a decision: fetch the rounds it lacks (consensus §8.2).
-      if (height > this.#height) this.#sync.poke(from);
+      if (height > this.#height) this.#behind(height, from);
       if (height > this.#height + HEIGHTS_AHEAD || this.#waitingCount >= MAX_WAITING) return;
+      if ("proposal" in message && message.proposal.candidate !== null) {
+        const bytes = wireBytes(message.proposal.candidate);
+        if (this.#waitingBytes + bytes > MAX_WAITING_BYTES)
+          message = { proposal: { proposal: message.proposal.proposal, candidate: null } };
+        else this.#waitingBytes += bytes;
+      }
       const list = this.#waiting.get(height) ?? [];
       list.push(message);
       this.#waiting.set(height, list);
@@ -292,7 +321,7 @@ export class ConsensusDriver {
     if ("vote" in message) await this.#step({ kind: "vote", vote: message.vote });
     else {
       const { proposal, candidate } = message.proposal;
-      if (candidate !== null) this.#candidates.add(proposal.value, candidate);
+      if (candidate !== null) this.#candidates.add(proposal.value, candidate, from);
       this.#log.debug(
         {
           height: Number(height),
@@ -306,6 +335,26 @@ export class ConsensusDriver {
     }
   }
 
+  /**
+   * A member's message of a later height: this node missed a decision, or is about to see it
+   * (peers decide a little apart). Two heights on, it syncs at once (consensus §8.2); one height
+   * on, only if its own decision has not come a resend interval later.
+   */
+  #behind(height: bigint, from: string): void {
+    if (height > this.#height + 1n) {
+      this.#sync.poke(from);
+      return;
+    }
+    if (this.#behindCheck === this.#height) return;
+    const at = this.#height;
+    this.#behindCheck = at;
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (this.#height === at && !this.#stopped) this.#sync.poke(from);
+    }, this.#o.resendMs);
+    this.#timers.add(timer);
+  }
+
   // ---- the machine ----
 
   async #startHeight(): Promise<void> {
@@ -316,6 +365,7 @@ export class ConsensusDriver {
     this.#height = height;
     this.#heightAt = performance.now();
     this.#candidates.clear();
+    this.#wanted.clear();
     this.#toPropose = null;
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
@@ -338,7 +388,11 @@ export class ConsensusDriver {
     const waiting = this.#waiting.get(height) ?? [];
     for (const h of [...this.#waiting.keys()])
       if (h <= height) {
-        this.#waitingCount -= this.#waiting.get(h)?.length ?? 0;
+        for (const m of this.#waiting.get(h) ?? []) {
+          this.#waitingCount--;
+          if ("proposal" in m && m.proposal.candidate !== null)
+            this.#waitingBytes -= wireBytes(m.proposal.candidate);
+        }
         this.#waiting.delete(h);
       }
     for (const m of waiting) await this.#deliver(m, height, "");
@@ -381,7 +435,7 @@ export class ConsensusDriver {
           await this.#validate(o.value);
           break;
         case "need":
-          this.#fetch(o.value, h);
+          await this.#validate(o.value);
           break;
         case "timer": {
           const timer = setTimeout(() => {
@@ -435,11 +489,11 @@ export class ConsensusDriver {
         ? 0
         : Math.max(this.#o.minBlockIntervalMs - since, work ? 0 : this.#o.idleBlockIntervalMs - since);
     if (wait > 0) {
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
+      if (this.#proposeTimer !== null) clearTimeout(this.#proposeTimer);
+      this.#proposeTimer = setTimeout(() => {
+        this.#proposeTimer = null;
         this.#enqueue(() => this.#maybePropose());
       }, wait);
-      this.#timers.add(timer);
       return;
     }
     this.#toPropose = null;
@@ -451,7 +505,7 @@ export class ConsensusDriver {
     const t0 = performance.now();
     const built = await chain.buildRound(
       this.#d.now(),
-      mempool.peek(chain.config.maxBlockTransactions),
+      mempool.peek(chain.config.maxBlockTransactions, MAX_ROUND_MESSAGE_BYTES),
       undefined,
       evidence,
     );
@@ -464,24 +518,40 @@ export class ConsensusDriver {
       },
       "candidate built",
     );
-    this.#candidates.add(built.hash, built.wire, built);
+    this.#candidates.add(built.hash, built.wire, "", built);
     await this.#step({ kind: "value", round, value: built.hash });
   }
 
   async #validate(value: Uint8Array): Promise<void> {
     const entry = this.#candidates.get(value);
     if (entry === undefined) {
-      // A proposal sent again comes without its candidate: this node missed the first send.
+      // A proposal sent again comes without its candidate, or the first copy was wrong: ask for it,
+      // now and at each resend until it comes (consensus §8.3).
+      this.#wanted.set(toHex(value), value);
       this.#fetch(value, this.#height);
       return;
     }
+    this.#wanted.delete(toHex(value));
     let valid = true;
     if (entry.built === undefined) {
       const t0 = performance.now();
       try {
-        entry.built = await this.#d.chain.checkRound(entry.wire, this.#d.now() + CLOCK_DRIFT_S);
+        this.#candidates.checked(
+          value,
+          await this.#d.chain.checkRound(entry.wire, this.#d.now() + CLOCK_DRIFT_S),
+        );
       } catch (e) {
-        if (!(e instanceof ChainError) || e.code !== "CHAIN_BAD_CANDIDATE") throw e;
+        if (!(e instanceof ChainError)) throw e;
+        if (e.code === "CHAIN_CANDIDATE_MISMATCH") {
+          // Not the proposer's candidate but someone's wrong copy: no verdict on the value.
+          this.#candidates.drop(value);
+          if (entry.from !== "")
+            this.#d.p2p.penalize(entry.from, 20, `a wrong copy of a candidate: ${e.message}`);
+          this.#wanted.set(toHex(value), value);
+          this.#fetch(value, this.#height, entry.from);
+          return;
+        }
+        if (e.code !== "CHAIN_BAD_CANDIDATE") throw e;
         this.#log.warn({ value: toHex(value), reason: e.message }, "refused a candidate");
         valid = false;
       }
@@ -494,13 +564,16 @@ export class ConsensusDriver {
   }
 
   /** A decided candidate this node never saw: ask the peers for it (consensus §8.3). */
-  #fetch(value: Uint8Array, height: bigint): void {
+  #fetch(value: Uint8Array, height: bigint, skip = ""): void {
     const p2p = this.#d.p2p;
     const k = toHex(value);
     if (this.#fetching.has(k)) return;
     this.#fetching.add(k);
     void (async () => {
-      for (const peer of p2p.peers()) {
+      // Peers in a changing order, so one that keeps answering wrongly is not always asked first.
+      const peers = p2p.peers().filter((p) => p !== skip);
+      const start = peers.length === 0 ? 0 : this.#fetchTurn++ % peers.length;
+      for (const peer of [...peers.slice(start), ...peers.slice(0, start)]) {
         if (this.#stopped || this.#height !== height) return;
         try {
           const bytes = await p2p.request(
@@ -516,8 +589,7 @@ export class ConsensusDriver {
           }
           this.#enqueue(async () => {
             if (this.#height !== height) return;
-            this.#candidates.add(value, wire);
-            await this.#validate(value);
+            if (this.#candidates.add(value, wire, peer)) await this.#validate(value);
           });
           return;
         } catch (e) {
@@ -576,6 +648,8 @@ export class ConsensusDriver {
   #resendOwn(): void {
     const m = this.#machine;
     if (m === null) return;
+    for (const value of this.#wanted.values())
+      if (this.#candidates.get(value) === undefined) this.#fetch(value, this.#height);
     const outputs = m.resend();
     for (const o of outputs) {
       if (o.kind === "vote") this.#publish(this.#topics.vote, encode(VoteMessage, o.vote));

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { equalBytes } from "../bytes/index.ts";
 import { Candidate, type Chain, ChainError, MC_CHAIN, type RoundResult } from "../chain/index.ts";
 import { CodecError, decode, encode } from "../codec/index.ts";
-import { commitError, sameChain } from "../consensus/index.ts";
+import { Commit, commitError, sameChain } from "../consensus/index.ts";
 import { type P2P, P2PError } from "../p2p/index.ts";
 import { PROTOCOLS, type SyncedRound, SyncRequest, SyncResponse } from "./wire.ts";
 
@@ -68,13 +68,17 @@ export class Syncer {
       let bytes = 0;
       const head = chain.head.mc.header.seqno;
       const count = BigInt(Math.min(request.count, BATCH));
-      for (let s = request.from; s <= head && s < request.from + count && bytes < RESPONSE_BUDGET; s++) {
+      for (let s = request.from; s <= head && s < request.from + count; s++) {
         const hash = await chain.blockHashAt(MC_CHAIN.workchain, s);
         if (hash === null) break;
         const [commit, wire] = await Promise.all([chain.commit(hash), chain.roundOf(hash)]);
         if (commit === null || wire === null) break;
+        // Sizes as encoded (plus a little framing), so the answer stays under its cap; a round
+        // alone is always under it, since a candidate is at most 16 MiB.
+        const size = wire.length + encode(Commit, commit).length + 16;
+        if (rounds.length > 0 && bytes + size > RESPONSE_BUDGET) break;
         rounds.push({ candidate: decode(Candidate, wire), commit });
-        bytes += wire.length + 100 * commit.signatures.length;
+        bytes += size;
       }
       return encode(SyncResponse, { rounds });
     });
@@ -160,7 +164,13 @@ export class Syncer {
       try {
         built = await chain.checkRound(candidate, ANY_TIME);
       } catch (e) {
-        if (!(e instanceof ChainError) || e.code !== "CHAIN_BAD_CANDIDATE") throw e;
+        if (!(e instanceof ChainError)) throw e;
+        if (e.code === "CHAIN_CANDIDATE_MISMATCH") {
+          // A wrong copy of the candidate the commit names: the peer's fault, not the round's.
+          p2p.penalize(peer, 50, `sync: ${e.message}`);
+          break;
+        }
+        if (e.code !== "CHAIN_BAD_CANDIDATE") throw e;
         // A commit by the validators on a round this node runs differently: its execution differs
         // from theirs, which no peer can cause. Say it loudly and take nothing.
         this.#log.error(
