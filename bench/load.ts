@@ -144,8 +144,8 @@ async function cpuOf(pid: number | undefined): Promise<number> {
 }
 
 /**
- * The load against running nodes: transfers go to the nodes' RPCs in turn, their ends are heard
- * on the first node's subscription, and the CPU counted is the nodes' processes together.
+ * The load against running nodes: each wallet sends to one of the nodes' RPCs and hears its
+ * transfers' ends on that node's subscription; the CPU counted is the nodes' processes together.
  */
 export async function runLoad(
   node: { urls: string[]; pids: (number | undefined)[] },
@@ -189,28 +189,36 @@ export async function runLoad(
     const next = (i: number) => ready[i][Number(seqnos[i])] ?? signed(i, seqnos[i]);
     // Wallets whose message ended, sent again together once the events of this turn are read.
     let again: number[] = [];
-    let turn = 0;
+    // Each wallet talks to one node, as a wallet app does: it hears its transfer is final from
+    // that node and sends the next there. Sent to another, the next transfer may meet a node a few
+    // ms behind, still at the wallet's old seqno, and be refused.
+    const nodeOf = (wallet: number) => wallet % node.urls.length;
     const submit = async (wallets: number[]) => {
       const msgs = wallets.map((i) => ({ i, ...next(i) }));
       // Known before it is sent: its final event may come before the answer does.
       const sentAt = performance.now();
       for (const m of msgs) inflight.set(m.hash, { wallet: m.i, sentAt });
-      const answers = await chunks(msgs, 100, (part) =>
-        batch(
-          node.urls[turn++ % node.urls.length],
-          part.map((m) => ({ method: "sendMessage", params: { message: m.hex } })),
-        ),
+      await Promise.all(
+        node.urls.map(async (url, n) => {
+          const mine = msgs.filter((m) => nodeOf(m.i) === n);
+          const answers = await chunks(mine, 100, (part) =>
+            batch(
+              url,
+              part.map((m) => ({ method: "sendMessage", params: { message: m.hex } })),
+            ),
+          );
+          answers.forEach((a, k) => {
+            if (a.result?.hash === mine[k].hash) return;
+            // A refused submission leaves its wallet idle, as before: it is counted, not retried.
+            if (inflight.delete(mine[k].hash)) refused++;
+          });
+        }),
       );
-      answers.forEach((a, k) => {
-        if (a.result?.hash === msgs[k].hash) return;
-        // A refused submission leaves its wallet idle, as before: it is counted, not retried.
-        if (inflight.delete(msgs[k].hash)) refused++;
-      });
     };
-    const ended = (hash: string, status: unknown, now: number) => {
+    const ended = (hash: string, status: unknown, now: number, from: number) => {
       if (status !== "final" && status !== "refused") return;
       const f = inflight.get(hash);
-      if (f === undefined) return;
+      if (f === undefined || nodeOf(f.wallet) !== from) return;
       inflight.delete(hash);
       if (status === "final") {
         finals++;
@@ -225,15 +233,20 @@ export async function runLoad(
         });
       again.push(f.wallet);
     };
-    // Every message's end arrives on one subscription (rpc §6.2), set up before anything is sent.
-    const events = await new RpcClient(node.urls[0]).subscribe(
-      "message",
-      undefined,
-      (e) => {
-        const { hash, status } = e as { hash: string; status: string };
-        ended(hash, status, performance.now());
-      },
-      { onError: (e) => (lost = e) },
+    // Every message's end arrives on each node's subscription (rpc §6.2), set up before anything
+    // is sent; a wallet listens to its own node's.
+    const subscriptions = await Promise.all(
+      node.urls.map((url, n) =>
+        new RpcClient(url).subscribe(
+          "message",
+          undefined,
+          (e) => {
+            const { hash, status } = e as { hash: string; status: string };
+            ended(hash, status, performance.now(), n);
+          },
+          { onError: (e) => (lost = e) },
+        ),
+      ),
     );
     try {
       const started = performance.now();
@@ -258,16 +271,25 @@ export async function runLoad(
         }
         if (now - strayCheck < STRAY_MS) continue;
         strayCheck = now;
-        const strays = [...inflight].filter(([, f]) => now - f.sentAt > STRAY_MS).map(([h]) => h);
-        const answers = await chunks(strays, 100, (part) =>
-          batch(
-            node.urls[0],
-            part.map((hash) => ({ method: "getMessageStatus", params: { hash } })),
-          ),
+        const strays = [...inflight].filter(([, f]) => now - f.sentAt > STRAY_MS);
+        await Promise.all(
+          node.urls.map(async (url, n) => {
+            const mine = strays.filter(([, f]) => nodeOf(f.wallet) === n).map(([h]) => h);
+            const answers = await chunks(mine, 100, (part) =>
+              batch(
+                url,
+                part.map((hash) => ({ method: "getMessageStatus", params: { hash } })),
+              ),
+            );
+            for (const [k, a] of answers.entries()) ended(mine[k], a.result?.status, performance.now(), n);
+          }),
         );
-        for (const [k, a] of answers.entries()) ended(strays[k], a.result?.status, performance.now());
       }
-      if (latencies.length === 0) throw new Error("no transfer sent in the measured window became final");
+      if (latencies.length === 0)
+        throw new Error(
+          `no transfer sent in the measured window became final (finals ${finals}, refused ${refused}, ` +
+            `in flight ${inflight.size}, first final at ${Math.round(measuredFrom - started)} ms of ${loadMs})`,
+        );
       const elapsed = (performance.now() - measuredFrom) / 1000;
       const measured = Math.max(1, finals - finalsAtMeasure);
       const nodeCpu = (await cpusOf(node.pids)) - nodeCpuFrom;
@@ -291,7 +313,7 @@ export async function runLoad(
         refused,
       };
     } finally {
-      await events.close();
+      for (const sub of subscriptions) await sub.close();
     }
   }
 }
