@@ -10,42 +10,17 @@ export {
 } from "./accounts.ts";
 export { TestnetError, type TestnetErrorCode } from "./errors.ts";
 export { TESTNET_FEES, TESTNET_NETWORK, TESTNET_STAKE_NANO, testnetGenesis } from "./genesis.ts";
-export {
-  createNetwork,
-  LOG_FILE,
-  type NetworkNode,
-  nodeDirName,
-  openNetwork,
-  removeNetwork,
-} from "./layout.ts";
-export { type FollowedFile, followFiles, tailLines } from "./logs.ts";
-export {
-  MANIFEST_FILE,
-  type ManifestNode,
-  readManifest,
-  type TestnetManifest,
-  writeManifest,
-} from "./manifest.ts";
+export { LOG_FILE, nodeDirName } from "./layout.ts";
+export { followFiles, tailLines } from "./logs.ts";
+export { MANIFEST_FILE, readManifest, type TestnetManifest, writeManifest } from "./manifest.ts";
 export {
   assertBasePort,
-  assertBlockTimeMs,
-  assertValidators,
   DEFAULT_BASE_PORT,
   DEFAULT_VALIDATORS,
   MAX_BLOCK_TIME_MS,
   MAX_VALIDATORS,
-  MIN_BASE_PORT,
-  P2P_PORT_OFFSET,
 } from "./options.ts";
-export { freeBasePort, freePort, isPortFree } from "./ports.ts";
-export type { NodeCommand, Stopped } from "./processes.ts";
-export { type ChainInfo, chainInfoOf } from "./readiness.ts";
-export { type DownResult, type NodeStatus, testnetDown, testnetStatus } from "./status.ts";
-export {
-  exitText,
-  type NodeExit,
-  type RunningNodeProcess,
-  type RunningTestnet,
-  type TestnetUpOptions,
-  testnetUp,
-} from "./up.ts";
+export { freeBasePort, freePort } from "./ports.ts";
+export type { NodeCommand } from "./processes.ts";
+export { type NodeStatus, requireManifest, testnetDown, testnetStatus } from "./status.ts";
+export { exitText, type NodeExit, type RunningTestnet, type TestnetUpOptions, testnetUp } from "./up.ts";

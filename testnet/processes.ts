@@ -22,16 +22,17 @@ export function spawnLogged(command: NodeCommand, logFile: string, env = process
   }
 }
 
-/** Whether `pid` is a live process (a zombie, dead but not yet reaped, is not). */
-async function procExists(): Promise<boolean> {
-  try {
-    await readFile("/proc/self/stat", "utf8");
-    return true;
-  } catch {
-    return false;
-  }
+let hasProc: Promise<boolean> | undefined;
+/** Whether this system has /proc (Linux), asked once. */
+function procExists(): Promise<boolean> {
+  hasProc ??= readFile("/proc/self/stat", "utf8").then(
+    () => true,
+    () => false,
+  );
+  return hasProc;
 }
 
+/** Whether `pid` is a live process (a zombie, dead but not yet reaped, is not). */
 export async function isAlive(pid: number): Promise<boolean> {
   try {
     process.kill(pid, 0);

@@ -1,7 +1,7 @@
 // When a network is up: its blocks are final, not merely its servers listening. Node 0's newest
 // final masterchain block must move past the one it had when first asked, which takes a whole
 // round of consensus among the validators.
-import { RpcClient, RpcClientError } from "../node/rpcclient/index.ts";
+import { isUnreachable, RpcClient } from "../node/rpcclient/index.ts";
 import { TestnetError } from "./errors.ts";
 
 export interface ChainInfo {
@@ -17,7 +17,7 @@ export async function chainInfoOf(rpc: string, timeoutMs: number): Promise<Chain
   try {
     return await new RpcClient(rpc, { timeoutMs }).call<ChainInfo>("getChainInfo");
   } catch (e) {
-    if (e instanceof RpcClientError && (e.code === "UNREACHABLE" || e.code === "TIMEOUT")) return null;
+    if (isUnreachable(e)) return null;
     throw e;
   }
 }

@@ -19,7 +19,8 @@ export interface NodeStatus {
   peers?: unknown;
 }
 
-async function manifestOf(dirPath: string): Promise<{ dir: string; manifest: TestnetManifest }> {
+/** The manifest of the testnet in `dirPath`, or TESTNET_NOT_FOUND saying how to start one. */
+export async function requireManifest(dirPath: string): Promise<{ dir: string; manifest: TestnetManifest }> {
   const dir = resolve(dirPath);
   const manifest = await readManifest(dir);
   if (manifest === null)
@@ -37,7 +38,7 @@ export async function testnetStatus(
   dirPath: string,
   rpcTimeoutMs = 2_000,
 ): Promise<{ dir: string; nodes: NodeStatus[] }> {
-  const { dir, manifest } = await manifestOf(dirPath);
+  const { dir, manifest } = await requireManifest(dirPath);
   const nodes = await Promise.all(
     manifest.nodes.map(async (n): Promise<NodeStatus> => {
       const [alive, info] = await Promise.all([
@@ -72,7 +73,7 @@ export interface DownResult {
  * nodes itself), then any node still running (one left behind by a supervisor that was killed).
  */
 export async function testnetDown(dirPath: string, timeoutMs = 15_000): Promise<DownResult> {
-  const { dir, manifest } = await manifestOf(dirPath);
+  const { dir, manifest } = await requireManifest(dirPath);
   let supervisor: Stopped | null = null;
   if (manifest.supervisor !== null && (await isProcessOf(manifest.supervisor, ["testnet", "up"])))
     [supervisor] = await stopProcesses([manifest.supervisor], timeoutMs + 5_000);

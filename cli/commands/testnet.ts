@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import type { LedgerAddress } from "../../node/ledger/index.ts";
-import { RpcClientError } from "../../node/rpcclient/index.ts";
+import { isUnreachable } from "../../node/rpcclient/index.ts";
 import { formatGrams } from "../../node/units/index.ts";
 import {
   DEFAULT_BASE_PORT,
@@ -163,7 +163,7 @@ async function liveBalances(cmd: Command, addresses: string[]): Promise<bigint[]
       ),
     );
   } catch (e) {
-    if (e instanceof RpcClientError && (e.code === "UNREACHABLE" || e.code === "TIMEOUT")) return null;
+    if (isUnreachable(e)) return null;
     throw e;
   }
 }

@@ -3,7 +3,7 @@
 // Ctrl+C.
 import { join } from "node:path";
 import type { Command } from "commander";
-import { followFiles, LOG_FILE, readManifest, TestnetError, tailLines } from "../../testnet/index.ts";
+import { followFiles, LOG_FILE, requireManifest, tailLines } from "../../testnet/index.ts";
 import { type CliContext, outputOf } from "../context.ts";
 import { usageError } from "../errors.ts";
 import { stopOnSignals } from "./signals.ts";
@@ -44,12 +44,7 @@ export async function logs(ctx: CliContext, cmd: Command, opts: LogsOptions): Pr
   const out = outputOf(ctx, cmd);
   if (opts.follow === true && out.json)
     throw usageError("--follow prints lines as they come and does not go with --json");
-  const manifest = await readManifest(opts.dir);
-  if (manifest === null)
-    throw new TestnetError(
-      "TESTNET_NOT_FOUND",
-      `no testnet was started in ${opts.dir}; start one with 'gram testnet up'`,
-    );
+  const { manifest } = await requireManifest(opts.dir);
   if (opts.node !== undefined && opts.node >= manifest.nodes.length)
     throw usageError(
       `--node ${opts.node}: the testnet in ${opts.dir} has nodes 0..${manifest.nodes.length - 1}`,

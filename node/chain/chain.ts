@@ -84,7 +84,7 @@ export type BlockSigner = ConsensusSigner;
  */
 export const MAX_ROUND_MESSAGE_BYTES = 12 * 1024 * 1024;
 
-export function externalBytes(externals: {
+function externalBytes(externals: {
   shard: readonly ExternalMessage[];
   mc: readonly ExternalMessage[];
 }): number {

@@ -19,7 +19,6 @@ export {
   Chain,
   type ChainOptions,
   type DryRunner,
-  externalBytes,
   finalityError,
   keySigner,
   MASTERCHAIN,

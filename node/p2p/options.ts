@@ -25,8 +25,8 @@ export interface P2POptions {
 
 export type ResolvedOptions = Required<P2POptions>;
 
-export const DEFAULT_BAN_SCORE = -100;
-export const DEFAULT_BAN_MS = 60_000;
+const DEFAULT_BAN_SCORE = -100;
+const DEFAULT_BAN_MS = 60_000;
 
 /** Penalties for what the p2p layer itself sees; handlers add theirs through penalize(). */
 export const PENALTY = {

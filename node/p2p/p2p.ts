@@ -18,7 +18,7 @@ import { P2PError } from "./errors.ts";
 import { banGater } from "./gater.ts";
 import { topicValidator } from "./gossip.ts";
 import { privateKeyOf } from "./identity.ts";
-import type { GossipHandler, P2P, P2PDeps, RequestHandler } from "./interface.ts";
+import type { P2P, P2PDeps, RequestHandler } from "./interface.ts";
 import { allowList, listenAddress, parseBootstrap } from "./multiaddrs.ts";
 import {
   DIAL_TIMEOUT_MS,
@@ -96,7 +96,6 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
 
   const pubsub = node.services.pubsub;
   const peerListeners: Array<(peer: string, connected: boolean) => void> = [];
-  const gossipHandlers = new Map<string, GossipHandler>();
   const requestHandlers = new Set<string>();
 
   const hangUp = (peer: string) => {
@@ -140,15 +139,28 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
     emitPeer(peer, false);
   });
 
+  // Parsed once: the redial loop asks about every target at each tick.
+  const targetIds = new Map(targets.map((t) => [t.peer, peerIdFromString(t.peer)]));
   const redial = startRedial({
     targets,
-    isConnected: (peer) => node.getConnections(peerIdFromString(peer)).length > 0,
+    isConnected: (peer) => {
+      const id = targetIds.get(peer) ?? peerIdFromString(peer);
+      return node.getConnections(id).length > 0;
+    },
     isBanned: (peer) => scores.isBanned(peer),
     dial: async (target) => {
       await node.dial(multiaddr(target.address), { signal: deadline(DIAL_TIMEOUT_MS, closed) });
     },
     log,
   });
+
+  const requestContext = {
+    openStream: (peerId: PeerId, proto: string, signal: AbortSignal) =>
+      node.dialProtocol(peerId, proto, { signal }),
+    penalize,
+    closed,
+    log,
+  };
 
   const addresses = node.getMultiaddrs().map((ma) => ma.toString());
   log.info({ peerId: selfId, addresses, bootstrap: targets.length }, "p2p listening");
@@ -160,13 +172,13 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
     addresses,
 
     subscribe(topic, handler) {
-      const spec = opts.topics[topic];
-      if (!Object.hasOwn(opts.topics, topic) || spec === undefined) {
+      const spec = own(opts.topics, topic);
+      if (spec === undefined) {
         throw new RangeError(`subscribe: unknown topic "${topic}" (not in options.topics)`);
       }
       if (typeof handler !== "function") throw new TypeError("subscribe: handler must be a function");
-      if (gossipHandlers.has(topic)) throw new Error(`subscribe: topic "${topic}" already has a handler`);
-      gossipHandlers.set(topic, handler);
+      if (pubsub.topicValidators.has(topic))
+        throw new Error(`subscribe: topic "${topic}" already has a handler`);
       pubsub.topicValidators.set(
         topic,
         topicValidator({ selfId, log, penalize }, topic, spec.maxBytes, handler),
@@ -176,8 +188,8 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
 
     async publish(topic, data) {
       if (closed.aborted) throw new P2PError("P2P_CLOSED", "p2p is closed");
-      const spec = opts.topics[topic];
-      if (!Object.hasOwn(opts.topics, topic) || spec === undefined) {
+      const spec = own(opts.topics, topic);
+      if (spec === undefined) {
         throw new RangeError(`publish: unknown topic "${topic}" (not in options.topics)`);
       }
       if (!(data instanceof Uint8Array)) throw new TypeError("publish: data must be a Uint8Array");
@@ -189,8 +201,8 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
     },
 
     handle(protocol, handler: RequestHandler) {
-      const caps = opts.protocols[protocol];
-      if (!Object.hasOwn(opts.protocols, protocol) || caps === undefined) {
+      const caps = own(opts.protocols, protocol);
+      if (caps === undefined) {
         throw new RangeError(`handle: unknown protocol "${protocol}" (not in options.protocols)`);
       }
       if (typeof handler !== "function") throw new TypeError("handle: handler must be a function");
@@ -204,8 +216,8 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
     },
 
     request(peer, protocol, data, timeoutMs) {
-      const caps = opts.protocols[protocol];
-      if (!Object.hasOwn(opts.protocols, protocol) || caps === undefined) {
+      const caps = own(opts.protocols, protocol);
+      if (caps === undefined) {
         return Promise.reject(new RangeError(`request: unknown protocol "${protocol}"`));
       }
       if (!(data instanceof Uint8Array)) {
@@ -214,14 +226,7 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
       if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
         return Promise.reject(new RangeError(`request: timeoutMs must be > 0, got ${timeoutMs}`));
       }
-      const ctx = {
-        openStream: (peerId: PeerId, proto: string, signal: AbortSignal) =>
-          node.dialProtocol(peerId, proto, { signal }),
-        penalize,
-        closed,
-        log,
-      };
-      return sendRequest(ctx, peer, protocol, caps, data, timeoutMs);
+      return sendRequest(requestContext, peer, protocol, caps, data, timeoutMs);
     },
 
     peers() {
@@ -257,4 +262,9 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
       return closing;
     },
   };
+}
+
+/** A topic's or protocol's settings, only for names the options list (not "__proto__" and the like). */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }

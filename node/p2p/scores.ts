@@ -82,6 +82,7 @@ export class PeerScores {
       this.#recover(entry);
       if (entry.score > -FORGET_BELOW) this.#scores.delete(peer);
     }
-    for (const peer of [...this.#bans.keys()]) this.isBanned(peer);
+    // isBanned deletes an ended ban; deleting the current key while iterating a Map is safe.
+    for (const peer of this.#bans.keys()) this.isBanned(peer);
   }
 }

@@ -16,8 +16,11 @@ export function encodeOk(data: Uint8Array): Uint8Array {
   return frame;
 }
 
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder("utf-8", { fatal: false });
+
 export function encodeError(message: string): Uint8Array {
-  const text = new TextEncoder().encode(message);
+  const text = utf8.encode(message);
   // A cut may split a UTF-8 sequence; the decoder replaces the broken tail.
   const cut = text.subarray(0, MAX_ERROR_BYTES);
   const frame = new Uint8Array(1 + cut.length);
@@ -42,7 +45,7 @@ export function decodeResponse(frame: Uint8Array): Response | undefined {
   const payload = plainBytes(frame.subarray(1));
   if (frame[0] === STATUS_OK) return { ok: true, data: payload };
   if (frame[0] === STATUS_ERROR && payload.length <= MAX_ERROR_BYTES) {
-    return { ok: false, message: new TextDecoder("utf-8", { fatal: false }).decode(payload) };
+    return { ok: false, message: fromUtf8.decode(payload) };
   }
   return undefined;
 }

@@ -44,3 +44,8 @@ function reasonOf(err: unknown): string {
   }
   return err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
 }
+
+/** No node answered at all (nothing listening, or no answer in time), as opposed to a refusal. */
+export function isUnreachable(e: unknown): boolean {
+  return e instanceof RpcClientError && (e.code === "UNREACHABLE" || e.code === "TIMEOUT");
+}

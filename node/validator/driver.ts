@@ -72,7 +72,6 @@ export interface DriverDeps {
   /** Unix seconds, for block times. */
   now: () => bigint;
   onRound: (round: RoundResult, ms: number) => void;
-  onEvidence?: (evidence: Evidence) => void;
   /** Writing a round failed (the disk, or a broken invariant): the node must stop. */
   onFatal: (error: unknown) => void;
 }
@@ -187,8 +186,7 @@ export class ConsensusDriver {
     this.#stopped = true;
     if (this.#resend !== null) clearInterval(this.#resend);
     if (this.#relayTimer !== null) clearTimeout(this.#relayTimer);
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    this.#clearTimers();
     if (this.#proposeTimer !== null) clearTimeout(this.#proposeTimer);
     this.#sync.stop();
     await this.#queue;
@@ -367,8 +365,7 @@ export class ConsensusDriver {
     this.#candidates.clear();
     this.#wanted.clear();
     this.#toPropose = null;
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    this.#clearTimers();
     const restored = await this.#d.voteLog.load(MC_CHAIN, height);
     this.#machine = new HeightMachine({
       network: this.#network,
@@ -421,11 +418,10 @@ export class ConsensusDriver {
         }
         case "vote":
           await voteLog.append({ vote: o.vote });
-          this.#publish(this.#topics.vote, encode(VoteMessage, o.vote));
+          this.#sendVote(o.vote);
           break;
         case "relay":
-          if ("vote" in o.message) this.#publish(this.#topics.vote, encode(VoteMessage, o.message.vote));
-          else this.#sendProposal(o.message.proposal, false);
+          this.#relay(o.message);
           break;
         case "getValue":
           this.#toPropose = o.round;
@@ -461,10 +457,23 @@ export class ConsensusDriver {
           );
           if (this.#evidence.size < MAX_PENDING_EVIDENCE)
             this.#evidence.set(evidenceKey(o.evidence), o.evidence);
-          this.#d.onEvidence?.(o.evidence);
           break;
       }
     }
+  }
+
+  #sendVote(vote: Vote): void {
+    this.#publish(this.#topics.vote, encode(VoteMessage, vote));
+  }
+
+  #relay(message: { proposal: Proposal } | { vote: Vote }): void {
+    if ("vote" in message) this.#sendVote(message.vote);
+    else this.#sendProposal(message.proposal, false);
+  }
+
+  #clearTimers(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
   }
 
   /**
@@ -641,8 +650,7 @@ export class ConsensusDriver {
   #pause(): void {
     this.#machine = null;
     this.#toPropose = null;
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    this.#clearTimers();
   }
 
   #resendOwn(): void {
@@ -650,14 +658,11 @@ export class ConsensusDriver {
     if (m === null) return;
     for (const value of this.#wanted.values())
       if (this.#candidates.get(value) === undefined) this.#fetch(value, this.#height);
-    const outputs = m.resend();
-    for (const o of outputs) {
-      if (o.kind === "vote") this.#publish(this.#topics.vote, encode(VoteMessage, o.vote));
+    // Sent again as they were logged the first time: no log write here.
+    for (const o of m.resend()) {
+      if (o.kind === "vote") this.#sendVote(o.vote);
       else if (o.kind === "proposal") this.#sendProposal(o.proposal, false);
-      else if (o.kind === "relay") {
-        if ("vote" in o.message) this.#publish(this.#topics.vote, encode(VoteMessage, o.message.vote));
-        else this.#sendProposal(o.message.proposal, false);
-      }
+      else if (o.kind === "relay") this.#relay(o.message);
     }
   }
 }

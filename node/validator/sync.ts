@@ -4,11 +4,11 @@
 // a lying peer can make it wait but never make it write a round the validators did not decide.
 import type { Logger } from "pino";
 import { equalBytes } from "../bytes/index.ts";
-import { Candidate, type Chain, ChainError, MC_CHAIN, type RoundResult } from "../chain/index.ts";
-import { CodecError, decode, encode } from "../codec/index.ts";
+import { type Chain, ChainError, MC_CHAIN, type RoundResult } from "../chain/index.ts";
+import { CodecError, decode, encode, encodeArrayOf, encodeStructOf } from "../codec/index.ts";
 import { Commit, commitError, sameChain } from "../consensus/index.ts";
 import { type P2P, P2PError } from "../p2p/index.ts";
-import { PROTOCOLS, type SyncedRound, SyncRequest, SyncResponse } from "./wire.ts";
+import { PROTOCOLS, SyncedRound, SyncRequest, SyncResponse } from "./wire.ts";
 
 /** Rounds asked for at once; a response stops early at half its byte cap. */
 const BATCH = 256;
@@ -64,7 +64,9 @@ export class Syncer {
           throw new P2PError("P2P_BAD_REQUEST", `a sync request that does not decode: ${e.message}`);
         throw e;
       }
-      const rounds: SyncedRound[] = [];
+      // Each round from its stored encodings, not decoded and encoded again (a candidate may be
+      // many MiB).
+      const rounds: Uint8Array[] = [];
       let bytes = 0;
       const head = chain.head.mc.header.seqno;
       const count = BigInt(Math.min(request.count, BATCH));
@@ -75,12 +77,12 @@ export class Syncer {
         if (commit === null || wire === null) break;
         // Sizes as encoded (plus a little framing), so the answer stays under its cap; a round
         // alone is always under it, since a candidate is at most 16 MiB.
-        const size = wire.length + encode(Commit, commit).length + 16;
-        if (rounds.length > 0 && bytes + size > RESPONSE_BUDGET) break;
-        rounds.push({ candidate: decode(Candidate, wire), commit });
-        bytes += size;
+        const round = encodeStructOf(SyncedRound, [wire, encode(Commit, commit)]);
+        if (rounds.length > 0 && bytes + round.length > RESPONSE_BUDGET) break;
+        rounds.push(round);
+        bytes += round.length;
       }
-      return encode(SyncResponse, { rounds });
+      return encodeStructOf(SyncResponse, [encodeArrayOf(rounds)]);
     });
   }
 
