@@ -2,7 +2,8 @@
 // agreeing over libp2p, driven by the load of bench/load.ts with transfers sent to every node in
 // turn: final transfers/s and submission-to-final latency; then a fresh node that joins and
 // syncs the whole chain (blocks/s); and `gram testnet up` from launch to its first final block.
-// GRAM_BENCH_KEEP=1 keeps the nodes' directories (and their node.log) to look at afterwards.
+// GRAM_BENCH_KEEP=1 keeps the nodes' directories (and their node.log) to look at afterwards;
+// with GRAM_BENCH_PROFILE=1 as well, each holds the node's CPU profile.
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -73,7 +74,9 @@ interface Network {
 
 function spawnNode(dir: string, rpcPort: number): Proc {
   const log = openSync(join(dir, "node.log"), "a");
-  const child = spawn(process.execPath, [GRAM_TS, "node", "start", "--data-dir", dir], {
+  // GRAM_BENCH_PROFILE=1: each node writes a CPU profile into its directory when it stops.
+  const profile = process.env.GRAM_BENCH_PROFILE === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", dir];
+  const child = spawn(process.execPath, [...profile, GRAM_TS, "node", "start", "--data-dir", dir], {
     stdio: ["ignore", log, log],
   });
   closeSync(log);

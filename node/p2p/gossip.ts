@@ -4,12 +4,12 @@
 import { type Message, type TopicValidatorFn, TopicValidatorResult } from "@libp2p/gossipsub";
 import type { PeerId } from "@libp2p/interface";
 import type { Logger } from "pino";
+import { payloadOf } from "./envelope.ts";
 import type { GossipHandler, Verdict } from "./interface.ts";
 import { PENALTY } from "./options.ts";
 import { plainBytes } from "./wire.ts";
 
 export interface GossipContext {
-  selfId: string;
   log: Logger;
   penalize(peer: string, points: number, reason: string): void;
 }
@@ -21,8 +21,9 @@ const RESULT: ReadonlyMap<Verdict, TopicValidatorResult> = new Map([
 ]);
 
 /**
- * The validator for one topic. Penalties go to the peer that sent us the message (gossipsub's
- * propagation source): it is the one we are connected to and it forwarded what we refuse.
+ * The validator for one topic. The handler hears of, and penalties go to, the peer that sent us
+ * the message (gossipsub's propagation source): unsigned gossip names no author, and that peer
+ * is the one we are connected to, which forwarded what we refuse.
  */
 export function topicValidator(
   ctx: GossipContext,
@@ -32,25 +33,27 @@ export function topicValidator(
 ): TopicValidatorFn {
   return async (source: PeerId, msg: Message): Promise<TopicValidatorResult> => {
     const via = source.toString();
-    // StrictSign already refuses unsigned messages; this narrows the type.
-    if (msg.type !== "signed") return TopicValidatorResult.Reject;
-    const from = msg.from.toString();
-    if (from === ctx.selfId) return TopicValidatorResult.Ignore;
-    if (msg.data.length > maxBytes) {
-      ctx.penalize(via, PENALTY.tooLarge, `gossip on ${topic}: ${msg.data.length} bytes over ${maxBytes}`);
+    // StrictNoSign already refuses signed messages; this narrows the type.
+    const payload = msg.type === "unsigned" ? payloadOf(msg.data) : undefined;
+    if (payload === undefined) {
+      ctx.penalize(via, PENALTY.rejectedMessage, `gossip on ${topic} without its envelope`);
+      return TopicValidatorResult.Reject;
+    }
+    if (payload.length > maxBytes) {
+      ctx.penalize(via, PENALTY.tooLarge, `gossip on ${topic}: ${payload.length} bytes over ${maxBytes}`);
       return TopicValidatorResult.Reject;
     }
     let verdict: Verdict;
     try {
-      verdict = await handler(plainBytes(msg.data), from);
+      verdict = await handler(plainBytes(payload), via);
     } catch (err) {
-      ctx.log.warn({ topic, peer: from, err }, "gossip handler threw; message ignored");
+      ctx.log.warn({ topic, peer: via, err }, "gossip handler threw; message ignored");
       return TopicValidatorResult.Ignore;
     }
     const result = RESULT.get(verdict);
     if (result === undefined) {
       ctx.log.error(
-        { topic, peer: from, verdict: String(verdict) },
+        { topic, peer: via, verdict: String(verdict) },
         "gossip handler gave no verdict; ignored",
       );
       return TopicValidatorResult.Ignore;

@@ -8,6 +8,7 @@ import type { Logger } from "pino";
  */
 export type Verdict = "accept" | "reject" | "ignore";
 
+/** `from` is the peer that passed the message to us, not necessarily its author: gossip is unsigned. */
 export type GossipHandler = (data: Uint8Array, from: string) => Verdict | Promise<Verdict>;
 
 export type RequestHandler = (data: Uint8Array, from: string) => Promise<Uint8Array>;
@@ -29,7 +30,7 @@ export interface P2P {
   subscribe(topic: string, handler: GossipHandler): void;
   /**
    * Sends to the topic's peers; resolves to how many peers it went to (0 when none: not an
-   * error). Identical bytes published twice are sent twice (message ids are from + seqno).
+   * error). Identical bytes published twice are sent twice (each publish has its own nonce).
    */
   publish(topic: string, data: Uint8Array): Promise<number>;
   /**

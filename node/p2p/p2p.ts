@@ -3,7 +3,7 @@
 // own peer scores with bans enforced by the connection gater, and bootstrap redial.
 import { setMaxListeners } from "node:events";
 import { yamux } from "@chainsafe/libp2p-yamux";
-import { type GossipSub, gossipsub, StrictSign } from "@libp2p/gossipsub";
+import { type GossipSub, gossipsub, StrictNoSign } from "@libp2p/gossipsub";
 import { identify } from "@libp2p/identify";
 import type { PeerId } from "@libp2p/interface";
 import { peerIdFromPrivateKey, peerIdFromString } from "@libp2p/peer-id";
@@ -14,6 +14,7 @@ import { createLibp2p, type Libp2p } from "libp2p";
 import { type BootstrapTarget, startRedial } from "./bootstrap.ts";
 import { deadline } from "./deadline.ts";
 import { gatedNoise } from "./encrypter.ts";
+import { messageId, PublishNonces } from "./envelope.ts";
 import { P2PError } from "./errors.ts";
 import { banGater } from "./gater.ts";
 import { topicValidator } from "./gossip.ts";
@@ -73,7 +74,9 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
       identify: identify(),
       ping: ping(),
       pubsub: gossipsub({
-        globalSignaturePolicy: StrictSign,
+        // Payloads carry their own signatures; ids are content hashes (envelope.ts).
+        globalSignaturePolicy: StrictNoSign,
+        msgIdFn: (msg) => messageId(msg.data),
         // Own messages never come back to our handlers.
         emitSelf: false,
         // A vote goes straight to every subscribed peer, not only the mesh: lowest latency.
@@ -166,6 +169,7 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
   log.info({ peerId: selfId, addresses, bootstrap: targets.length }, "p2p listening");
 
   let closing: Promise<void> | undefined;
+  const nonces = new PublishNonces();
 
   return {
     peerId: selfId,
@@ -179,10 +183,7 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
       if (typeof handler !== "function") throw new TypeError("subscribe: handler must be a function");
       if (pubsub.topicValidators.has(topic))
         throw new Error(`subscribe: topic "${topic}" already has a handler`);
-      pubsub.topicValidators.set(
-        topic,
-        topicValidator({ selfId, log, penalize }, topic, spec.maxBytes, handler),
-      );
+      pubsub.topicValidators.set(topic, topicValidator({ log, penalize }, topic, spec.maxBytes, handler));
       pubsub.subscribe(topic);
     },
 
@@ -196,7 +197,7 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
       if (data.length > spec.maxBytes) {
         throw new P2PError("P2P_TOO_LARGE", `gossip on ${topic}: ${data.length} bytes over ${spec.maxBytes}`);
       }
-      const result = await pubsub.publish(topic, data);
+      const result = await pubsub.publish(topic, nonces.wrap(data));
       return result.recipients.length;
     },
 
