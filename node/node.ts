@@ -265,6 +265,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         now,
         onRound,
         onFatal,
+        verify: (checks) => verifier.verify(checks),
       });
       loop = driver;
     }

@@ -35,5 +35,11 @@ export {
   voteShapeError,
   voteSigningBytes,
 } from "./messages.ts";
-export { commitError, type Member, ValidatorSet } from "./validatorSet.ts";
+export {
+  commitError,
+  commitSignatureChecks,
+  type Member,
+  type SignatureCheck,
+  ValidatorSet,
+} from "./validatorSet.ts";
 export { VoteLog } from "./voteLog.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { keyPairFromSeed, sha256 } from "../crypto/index.ts";
+import { keyPairFromSeed, sha256, verify } from "../crypto/index.ts";
 import { HeightMachine, type Output, type Timeouts } from "./machine.ts";
 import {
   type ChainId,
@@ -12,7 +12,7 @@ import {
   signVote,
   type Vote,
 } from "./messages.ts";
-import { commitError, ValidatorSet } from "./validatorSet.ts";
+import { commitError, commitSignatureChecks, ValidatorSet } from "./validatorSet.ts";
 
 const network = sha256(Uint8Array.of(1));
 const chain: ChainId = { workchain: -1n, shard: 0x8000_0000_0000_0000n };
@@ -199,6 +199,27 @@ describe("validator sets and commits", () => {
     expect(commitError(network, set, commitOf([...votes, foreign]))).toMatch(/not a validator/);
     expect(commitError(network, set, { ...commit, height: 6n })).toMatch(/bad signature/);
     expect(commitError(sha256(Uint8Array.of(2)), set, commit)).toMatch(/bad signature/);
+  });
+
+  test("a commit's signatures checked ahead (elsewhere) give commitError the same answers", () => {
+    const votes = [0, 1, 2].map((p) => vote(p, 2, PRECOMMIT, value(4)));
+    const commit = commitOf(votes);
+    const verdictsOf = (c: typeof commit, net = network) =>
+      commitSignatureChecks(net, c).map((x) => verify(x.signature, x.message, x.publicKey));
+    expect(verdictsOf(commit)).toEqual([true, true, true]);
+    expect(commitError(network, set, commit, verdictsOf(commit))).toBeNull();
+    const moved = { ...commit, height: 6n };
+    expect(verdictsOf(moved)).toEqual([false, false, false]);
+    expect(commitError(network, set, moved, verdictsOf(moved))).toMatch(/bad signature/);
+    // A verdict decides: a false one refuses the commit even if the signature is good.
+    expect(commitError(network, set, commit, [true, false, true])).toMatch(/bad signature/);
+    expect(commitError(network, set, commitOf(votes.slice(0, 2)), [true, true])).toMatch(
+      /not more than 2\/3/,
+    );
+    expect(() => commitError(network, set, commit, [true])).toThrow(/1 verdicts for 3/);
+  });
+
+  test("validator sets refuse no members, no stake and a key twice", () => {
     expect(() => new ValidatorSet([])).toThrow(/at least one/);
     expect(() => new ValidatorSet([{ publicKey: keys[0].publicKey, stake: 0n }])).toThrow(/no stake/);
     expect(() => new ValidatorSet([...set.members, set.members[0]])).toThrow(/twice/);

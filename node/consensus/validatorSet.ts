@@ -2,7 +2,7 @@
 // their stake, the two thresholds, and who proposes in each round.
 import { compareBytes, equalBytes, toHex } from "../bytes/index.ts";
 import { sha256 } from "../crypto/index.ts";
-import { type ChainId, PRECOMMIT, verifyVote } from "./messages.ts";
+import { type ChainId, PRECOMMIT, verifyVote, voteSigningBytes } from "./messages.ts";
 
 export interface Member {
   publicKey: Uint8Array;
@@ -73,37 +73,70 @@ export class ValidatorSet {
   }
 }
 
+type CommitLike = {
+  chain: ChainId;
+  height: bigint;
+  round: number;
+  value: Uint8Array;
+  signatures: readonly { validator: Uint8Array; signature: Uint8Array }[];
+};
+
+/** One ed25519 check: `verify(signature, message, publicKey)` of node/crypto. */
+export interface SignatureCheck {
+  message: Uint8Array;
+  publicKey: Uint8Array;
+  signature: Uint8Array;
+}
+
 /**
- * consensus §3.4: the stake a commit's valid, distinct signatures hold for its value, or an error
- * when they hold no more than 2/3 of it. The caller names the chain and height it expects.
+ * The ed25519 checks of a commit's signatures, in its order: what a node that writes many
+ * commits (sync) has done elsewhere, ahead of commitError, which needs no set to do them.
  */
-export function commitError(
-  network: Uint8Array,
-  set: ValidatorSet,
-  commit: {
-    chain: ChainId;
-    height: bigint;
-    round: number;
-    value: Uint8Array;
-    signatures: readonly { validator: Uint8Array; signature: Uint8Array }[];
-  },
-): string | null {
-  let stake = 0n;
-  const seen = new Set<number>();
-  for (const s of commit.signatures) {
-    const i = set.indexOf(s.validator);
-    if (i < 0) return `commit signed by ${toHex(s.validator)}, not a validator of this set`;
-    if (seen.has(i)) return `commit signed twice by ${toHex(s.validator)}`;
-    const vote = {
+export function commitSignatureChecks(network: Uint8Array, commit: CommitLike): SignatureCheck[] {
+  return commit.signatures.map((s) => ({
+    message: voteSigningBytes(network, {
       chain: commit.chain,
       height: commit.height,
       round: commit.round,
       type: PRECOMMIT,
       value: commit.value,
-      validator: s.validator,
-      signature: s.signature,
-    };
-    if (!verifyVote(network, vote)) return `commit carries a bad signature of ${toHex(s.validator)}`;
+    }),
+    publicKey: s.validator,
+    signature: s.signature,
+  }));
+}
+
+/**
+ * consensus §3.4: the stake a commit's valid, distinct signatures hold for its value, or an error
+ * when they hold no more than 2/3 of it. The caller names the chain and height it expects.
+ * `verdicts`, when given, are the results of `commitSignatureChecks` in order, checked already.
+ */
+export function commitError(
+  network: Uint8Array,
+  set: ValidatorSet,
+  commit: CommitLike,
+  verdicts?: readonly boolean[],
+): string | null {
+  if (verdicts !== undefined && verdicts.length !== commit.signatures.length)
+    throw new RangeError(`${verdicts.length} verdicts for ${commit.signatures.length} signatures`);
+  let stake = 0n;
+  const seen = new Set<number>();
+  for (const [k, s] of commit.signatures.entries()) {
+    const i = set.indexOf(s.validator);
+    if (i < 0) return `commit signed by ${toHex(s.validator)}, not a validator of this set`;
+    if (seen.has(i)) return `commit signed twice by ${toHex(s.validator)}`;
+    const valid =
+      verdicts?.[k] ??
+      verifyVote(network, {
+        chain: commit.chain,
+        height: commit.height,
+        round: commit.round,
+        type: PRECOMMIT,
+        value: commit.value,
+        validator: s.validator,
+        signature: s.signature,
+      });
+    if (!valid) return `commit carries a bad signature of ${toHex(s.validator)}`;
     seen.add(i);
     stake += set.members[i].stake;
   }

@@ -76,4 +76,35 @@ describe("the log of own messages", () => {
     expect((await log.load(chain, 9n)).votes).toHaveLength(1);
     await store.close();
   });
+
+  test("prunes what an earlier run left once, then reads the store again only after a write", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gram-votelog-"));
+    dirs.push(dir);
+    let store = await LevelStore.open(dir);
+    const v = (height: bigint) =>
+      signVote(network, { chain, height, round: 0, type: PREVOTE, value: null }, signer);
+    await new VoteLog(store, 0x57).append({ vote: v(3n) });
+    await store.close();
+    store = await LevelStore.open(dir);
+    let scans = 0;
+    const entries = store.entries.bind(store);
+    store.entries = (range) => {
+      scans++;
+      return entries(range);
+    };
+    const log = new VoteLog(store, 0x57);
+    // The first prune finds what the run before left.
+    await log.prune(chain, 5n);
+    expect(scans).toBe(1);
+    expect((await log.load(chain, 3n)).votes).toEqual([]);
+    scans = 0;
+    // Heights with nothing written (a follower, or rounds written by sync) need no scan.
+    for (let h = 6n; h < 20n; h++) await log.prune(chain, h);
+    expect(scans).toBe(0);
+    await log.append({ vote: v(20n) });
+    await log.prune(chain, 21n);
+    expect(scans).toBe(1);
+    expect((await log.load(chain, 20n)).votes).toEqual([]);
+    await store.close();
+  });
 });

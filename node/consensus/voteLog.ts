@@ -19,6 +19,12 @@ export class VoteLog {
   #seq = 0;
   /** Per chain, the height below which this process has pruned the log. */
   readonly #prunedTo = new Map<string, bigint>();
+  /**
+   * Chains whose log may hold messages below the height pruned to: all at first (a run before
+   * this one may have left some), then those written to since their last prune. A node that only
+   * follows, or writes synced rounds, prunes without reading the store.
+   */
+  readonly #clean = new Set<string>();
 
   constructor(store: KvStore, prefix: number) {
     this.#store = store;
@@ -42,6 +48,7 @@ export class VoteLog {
       "vote" in message
         ? [{ kind: "vote", vote: message.vote }, message.vote]
         : [{ kind: "proposal", proposal: message.proposal }, message.proposal];
+    this.#clean.delete(`${at.chain.workchain}:${at.chain.shard}`);
     await this.#store.write([
       { type: "put", key: this.#key(at.chain, at.height, this.#seq++), value: encode(Logged, logged) },
     ]);
@@ -71,13 +78,24 @@ export class VoteLog {
     const id = `${chain.workchain}:${chain.shard}`;
     const from = this.#prunedTo.get(id) ?? 0n;
     if (from >= height) return;
-    const ops: { type: "del"; key: Uint8Array }[] = [];
-    for await (const [key] of this.#store.entries({
-      start: this.#key(chain, from),
-      end: this.#key(chain, height),
-    }))
-      ops.push({ type: "del", key });
-    if (ops.length > 0) await this.#store.write(ops);
+    if (this.#clean.has(id)) {
+      this.#prunedTo.set(id, height);
+      return;
+    }
+    // Clean from here on unless a message is written meanwhile (append takes it back).
+    this.#clean.add(id);
+    try {
+      const ops: { type: "del"; key: Uint8Array }[] = [];
+      for await (const [key] of this.#store.entries({
+        start: this.#key(chain, from),
+        end: this.#key(chain, height),
+      }))
+        ops.push({ type: "del", key });
+      if (ops.length > 0) await this.#store.write(ops);
+    } catch (e) {
+      this.#clean.delete(id);
+      throw e;
+    }
     this.#prunedTo.set(id, height);
   }
 }

@@ -24,6 +24,7 @@ import {
   type Output,
   type Proposal,
   proposalShapeError,
+  type SignatureCheck,
   sameChain,
   type Vote,
   type VoteLog,
@@ -72,6 +73,8 @@ export interface DriverDeps {
   /** Unix seconds, for block times. */
   now: () => bigint;
   onRound: (round: RoundResult, ms: number) => void;
+  /** ed25519 checks on other cores (the node's worker pool), for the commits sync writes. */
+  verify?: (checks: readonly SignatureCheck[]) => Promise<boolean[]>;
   /** Writing a round failed (the disk, or a broken invariant): the node must stop. */
   onFatal: (error: unknown) => void;
 }
@@ -130,6 +133,7 @@ export class ConsensusDriver {
       chain: deps.chain,
       p2p: deps.p2p,
       logger: deps.logger,
+      verify: deps.verify,
       enqueue: (task) => this.#enqueue(task),
       apply: (round, ms) => this.#applied(round, ms),
       beforeApply: () => this.#pause(),

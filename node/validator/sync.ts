@@ -6,7 +6,14 @@ import type { Logger } from "pino";
 import { equalBytes } from "../bytes/index.ts";
 import { type Chain, ChainError, MC_CHAIN, type RoundResult } from "../chain/index.ts";
 import { CodecError, decode, encode, encodeArrayOf, encodeStructOf } from "../codec/index.ts";
-import { Commit, commitError, sameChain } from "../consensus/index.ts";
+import {
+  Commit,
+  commitError,
+  commitSignatureChecks,
+  type SignatureCheck,
+  sameChain,
+} from "../consensus/index.ts";
+import { verify } from "../crypto/index.ts";
 import { type P2P, P2PError } from "../p2p/index.ts";
 import { PROTOCOLS, SyncedRound, SyncRequest, SyncResponse } from "./wire.ts";
 
@@ -21,6 +28,12 @@ export interface SyncerDeps {
   chain: Chain;
   p2p: P2P;
   logger: Logger;
+  /**
+   * ed25519 checks, each answered as node/crypto's `verify` would: the node's worker pool, so the
+   * commits' signatures (three or more a round, more than the run of an empty round) are checked
+   * on another core while rounds are written. By default on this thread.
+   */
+  verify?: (checks: readonly SignatureCheck[]) => Promise<boolean[]>;
   /** Runs a task on the driver's single-writer queue. */
   enqueue: (task: () => Promise<void>) => void;
   /** A round was written. */
@@ -30,6 +43,9 @@ export interface SyncerDeps {
   /** Sync is over (caught up, or no peer had more): consensus resumes at the head. */
   afterSync: () => void;
 }
+
+const verifyHere = async (checks: readonly SignatureCheck[]) =>
+  checks.map((c) => verify(c.signature, c.message, c.publicKey));
 
 export class Syncer {
   readonly #d: SyncerDeps;
@@ -103,29 +119,42 @@ export class Syncer {
       progress = false;
       const peers = [first, ...p2p.peers().filter((p) => p !== first)];
       for (const peer of peers) {
-        if (this.#stopped) return;
-        const from = chain.head.mc.header.seqno + 1n;
-        let rounds: SyncedRound[];
-        try {
-          const bytes = await p2p.request(
-            peer,
-            PROTOCOLS.sync,
-            encode(SyncRequest, { from, count: BATCH }),
-            REQUEST_TIMEOUT_MS,
+        let next = this.#fetch(peer, chain.head.mc.header.seqno + 1n);
+        for (;;) {
+          const rounds = await next;
+          if (this.#stopped || rounds === null || rounds.length === 0) break;
+          // The next batch is asked for while this one is written, and this one's commit
+          // signatures are checked on another core meanwhile.
+          next = this.#fetch(peer, rounds[rounds.length - 1].commit.height + 1n);
+          const verdicts = rounds.map((r) =>
+            (this.#d.verify ?? verifyHere)(commitSignatureChecks(chain.genesisHash, r.commit)),
           );
-          rounds = decode(SyncResponse, bytes).rounds;
-        } catch (e) {
-          if (e instanceof CodecError) p2p.penalize(peer, 50, "a sync response that does not decode");
-          else if (!(e instanceof P2PError)) throw e;
-          continue;
+          const written = await this.#onQueue(() => this.#write(rounds, verdicts, peer));
+          if (written > 0) progress = true;
+          if (written < rounds.length) break;
         }
-        if (rounds.length === 0) continue;
-        const written = await this.#onQueue(() => this.#write(rounds, peer));
-        if (written > 0) {
-          progress = true;
-          break;
-        }
+        if (progress) break;
       }
+    }
+  }
+
+  /** A batch of rounds from `peer`, from seqno `from` on; null when it failed to answer well. */
+  async #fetch(peer: string, from: bigint): Promise<SyncedRound[] | null> {
+    const p2p = this.#d.p2p;
+    if (this.#stopped) return null;
+    try {
+      const bytes = await p2p.request(
+        peer,
+        PROTOCOLS.sync,
+        encode(SyncRequest, { from, count: BATCH }),
+        REQUEST_TIMEOUT_MS,
+      );
+      return decode(SyncResponse, bytes).rounds;
+    } catch (e) {
+      // Never a rejection: a batch asked for ahead may be left unread.
+      if (e instanceof CodecError) p2p.penalize(peer, 50, "a sync response that does not decode");
+      else if (!(e instanceof P2PError)) this.#log.error({ err: e, peer }, "a sync request failed");
+      return null;
     }
   }
 
@@ -143,10 +172,14 @@ export class Syncer {
   }
 
   /** Writes the rounds that follow the head, in order, until one fails a check. */
-  async #write(rounds: readonly SyncedRound[], peer: string): Promise<number> {
+  async #write(
+    rounds: readonly SyncedRound[],
+    verdicts: readonly Promise<boolean[]>[],
+    peer: string,
+  ): Promise<number> {
     const { chain, p2p } = this.#d;
     let written = 0;
-    for (const { candidate, commit } of rounds) {
+    for (const [k, { candidate, commit }] of rounds.entries()) {
       const seqno = chain.head.mc.header.seqno + 1n;
       // Rounds written meanwhile by consensus are skipped; a gap ends the batch.
       if (commit.height < seqno) continue;
@@ -155,7 +188,7 @@ export class Syncer {
           ? "a round that does not follow the head"
           : !equalBytes(commit.value, candidate.mcHash)
             ? "a commit for another candidate"
-            : commitError(chain.genesisHash, chain.validatorSet, commit);
+            : commitError(chain.genesisHash, chain.validatorSet, commit, await verdicts[k]);
       if (why !== null) {
         p2p.penalize(peer, 50, `sync: ${why}`);
         break;
