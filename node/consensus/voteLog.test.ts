@@ -77,7 +77,7 @@ describe("the log of own messages", () => {
     await store.close();
   });
 
-  test("prunes what an earlier run left once, then reads the store again only after a write", async () => {
+  test("syncs each message to the disk, prunes what an earlier run left once, then scans again only after a write", async () => {
     const dir = await mkdtemp(join(tmpdir(), "gram-votelog-"));
     dirs.push(dir);
     let store = await LevelStore.open(dir);
@@ -92,6 +92,12 @@ describe("the log of own messages", () => {
       scans++;
       return entries(range);
     };
+    const synced: boolean[] = [];
+    const write = store.write.bind(store);
+    store.write = (ops, options) => {
+      synced.push(options?.sync === true);
+      return write(ops, options);
+    };
     const log = new VoteLog(store, 0x57);
     // The first prune finds what the run before left.
     await log.prune(chain, 5n);
@@ -101,7 +107,10 @@ describe("the log of own messages", () => {
     // Heights with nothing written (a follower, or rounds written by sync) need no scan.
     for (let h = 6n; h < 20n; h++) await log.prune(chain, h);
     expect(scans).toBe(0);
+    synced.length = 0;
     await log.append({ vote: v(20n) });
+    // A vote is on the disk itself before append resolves (consensus §5.1).
+    expect(synced).toEqual([true]);
     await log.prune(chain, 21n);
     expect(scans).toBe(1);
     expect((await log.load(chain, 20n)).votes).toEqual([]);

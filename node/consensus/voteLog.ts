@@ -49,9 +49,12 @@ export class VoteLog {
         ? [{ kind: "vote", vote: message.vote }, message.vote]
         : [{ kind: "proposal", proposal: message.proposal }, message.proposal];
     this.#clean.delete(`${at.chain.workchain}:${at.chain.shard}`);
-    await this.#store.write([
-      { type: "put", key: this.#key(at.chain, at.height, this.#seq++), value: encode(Logged, logged) },
-    ]);
+    // On the disk itself before it is sent: a vote lost with a power cut could be signed again
+    // differently after the reboot (consensus §5.1). About 0.5 ms a vote here.
+    await this.#store.write(
+      [{ type: "put", key: this.#key(at.chain, at.height, this.#seq++), value: encode(Logged, logged) }],
+      { sync: true },
+    );
   }
 
   /** The messages logged for `height` of `chain`, in the order they were written. */

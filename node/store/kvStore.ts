@@ -8,8 +8,12 @@ export interface KvStore {
   get(key: Uint8Array): Promise<Uint8Array | undefined>;
   /** One lookup per key, answered in the keys' order; much cheaper than many `get` calls. */
   getMany(keys: readonly Uint8Array[]): Promise<Array<Uint8Array | undefined>>;
-  /** Writes every op or none. */
-  write(ops: readonly WriteOp[]): Promise<void>;
+  /**
+   * Writes every op or none. With `sync`, resolves only once the batch is flushed to the disk
+   * itself (fsync), so it outlives a power cut or a crash of the machine, not only of the process:
+   * for the few writes a promise to others rests on (a validator's own votes, consensus §5.1).
+   */
+  write(ops: readonly WriteOp[], options?: { sync?: boolean }): Promise<void>;
   /** Entries with `start <= key < end`, in key order (descending with `reverse`), at most `limit`. */
   entries(range: {
     start: Uint8Array;

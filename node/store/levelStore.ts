@@ -143,7 +143,7 @@ export class LevelStore implements KvStore {
     return out;
   }
 
-  async write(ops: readonly WriteOp[]): Promise<void> {
+  async write(ops: readonly WriteOp[], options: { sync?: boolean } = {}): Promise<void> {
     this.#assertOpen();
     if (ops.length === 0) return;
     // A chained batch skips the per-op object checks of db.batch(array): measured 1.5x faster.
@@ -161,7 +161,7 @@ export class LevelStore implements KvStore {
         at += 2;
       } else batch.del(copies[at++]);
     }
-    await batch.write();
+    await batch.write({ sync: options.sync === true });
   }
 
   async appendBlobs(items: readonly Uint8Array[]): Promise<Uint8Array[]> {

@@ -32,6 +32,9 @@ describe.each(kinds)("%s", (_name, make) => {
     expect(await store.getMany([b(2), b(3), b(1)])).toEqual([b(20), undefined, b(10)]);
     await store.write([{ type: "del", key: b(1) }]);
     expect(await store.get(b(1))).toBeUndefined();
+    // A batch flushed to the disk before it resolves reads back like any other.
+    await store.write([{ type: "put", key: b(4), value: b(40) }], { sync: true });
+    expect(await store.get(b(4))).toEqual(b(40));
     await store.close();
   });
 
