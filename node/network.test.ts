@@ -215,6 +215,20 @@ describe("four validators over libp2p", () => {
         () => n0.chain.evidenceRecorded({ first, second: first }).then((yes) => (yes ? true : undefined)),
         20_000,
       );
+      // A member that signs for a height far ahead holds a quarter of the stake, not more than a
+      // third: the node does not count itself that far behind, and stays ready.
+      const ahead = signVote(
+        network,
+        { chain: MC_CHAIN, height: height + 1_000_000n, round: 0, type: PREVOTE, value: null },
+        keyConsensusSigner(keys[2]),
+      );
+      await rogue.publish(topics.vote, encode(Vote, ahead));
+      await new Promise((r) => setTimeout(r, 300));
+      const ready = await until("node 0 ready despite the vote far ahead", async () => {
+        const answer = await fetch(`${n0.rpcUrl}/ready`);
+        return answer.status === 200 ? ((await answer.json()) as { behind: number }) : undefined;
+      });
+      expect(ready.behind).toBeLessThanOrEqual(1);
       // Replays of what is recorded and of old votes are ignored; garbage costs the rogue its link.
       const at = seqnoOf(n0);
       await rogue.publish(topics.vote, encode(Vote, first));

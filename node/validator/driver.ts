@@ -107,8 +107,8 @@ export class ConsensusDriver {
   #stopped = false;
   #heightAt = performance.now();
   #since = () => Math.round(performance.now() - this.#heightAt);
-  /** The highest height a validator's signed message has shown: how far behind this node is. */
-  #seenHeight = 0n;
+  /** Per member (by its key in hex), the highest height its signed messages have shown, and its stake. */
+  readonly #seenHeights = new Map<string, { height: bigint; stake: bigint }>();
   #relayed: Uint8Array[] = [];
   #relayedBytes = 0;
   /** Candidates the machine waits for and this node lacks: asked for again at each resend. */
@@ -152,7 +152,8 @@ export class ConsensusDriver {
     synced: number;
   } {
     const m = this.#machine;
-    const behind = this.#seenHeight > this.#height ? this.#seenHeight - this.#height : 0n;
+    const seen = this.#seenHeight();
+    const behind = seen > this.#height ? seen - this.#height : 0n;
     return {
       height: this.#height,
       round: m?.round ?? 0,
@@ -302,8 +303,31 @@ export class ConsensusDriver {
     return "accept";
   }
 
+  /**
+   * The highest height that members holding more than a third of the stake have reached, so at
+   * least one honest one: how far behind this node is. One lying member that signs a vote for a
+   * height far ahead cannot hold /ready at "behind" (consensus §8.5).
+   */
+  #seenHeight(): bigint {
+    const seen = [...this.#seenHeights.values()].sort((a, b) =>
+      a.height > b.height ? -1 : a.height < b.height ? 1 : 0,
+    );
+    let stake = 0n;
+    for (const s of seen) {
+      stake += s.stake;
+      if (this.#d.chain.validatorSet.isThird(stake)) return s.height;
+    }
+    return 0n;
+  }
+
   async #deliver(message: Waiting, height: bigint, from: string): Promise<void> {
-    if (height > this.#seenHeight) this.#seenHeight = height;
+    const signer = "vote" in message ? message.vote.validator : message.proposal.proposal.proposer;
+    const key = toHex(signer);
+    if (height > (this.#seenHeights.get(key)?.height ?? 0n)) {
+      const set = this.#d.chain.validatorSet;
+      const stake = set.members[set.indexOf(signer)]?.stake ?? 0n;
+      this.#seenHeights.set(key, { height, stake });
+    }
     if (height < this.#height) return;
     if (height > this.#height || this.#machine === null) {
       if (height > this.#height) this.#behind(height, from);
