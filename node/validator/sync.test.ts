@@ -65,6 +65,21 @@ function fakeP2P(serve: () => RequestHandler) {
   return { p2p, handlers, penalties };
 }
 
+/** A peer that answers with its own Syncer's handler, from `chain`. */
+function servedBy(chain: Chain) {
+  const served = fakeP2P(() => served.handlers.get(PROTOCOLS.sync)!);
+  new Syncer({
+    chain,
+    p2p: served.p2p,
+    logger,
+    enqueue: () => {},
+    apply: async () => {},
+    beforeApply: () => {},
+    afterSync: () => {},
+  }).serve();
+  return served;
+}
+
 /** Syncs `follower` from whatever `serve` answers; resolves once the sync is over. */
 function syncOnce(
   follower: Chain,
@@ -95,17 +110,7 @@ const verifyHere = async (checks: readonly SignatureCheck[]) =>
 describe("sync", () => {
   test("a new node writes every round of a longer chain, batch after batch, each commit checked", async () => {
     const server = await source(300);
-    // The server answers with its own Syncer's handler, as a peer would.
-    const served = fakeP2P(() => served.handlers.get(PROTOCOLS.sync)!);
-    new Syncer({
-      chain: server,
-      p2p: served.p2p,
-      logger,
-      enqueue: () => {},
-      apply: async () => {},
-      beforeApply: () => {},
-      afterSync: () => {},
-    }).serve();
+    const served = servedBy(server);
     const follower = await chainOf(1);
     let checks = 0;
     await syncOnce(follower, served.p2p, async (list) => {
@@ -121,16 +126,7 @@ describe("sync", () => {
 
   test("a forged commit signature stops the batch there and costs the peer; what came before is written", async () => {
     const server = await source(8);
-    const honest = fakeP2P(() => honest.handlers.get(PROTOCOLS.sync)!);
-    new Syncer({
-      chain: server,
-      p2p: honest.p2p,
-      logger,
-      enqueue: () => {},
-      apply: async () => {},
-      beforeApply: () => {},
-      afterSync: () => {},
-    }).serve();
+    const honest = servedBy(server);
     // A lying peer: the honest answer with one bit of round 5's first signature flipped.
     const lying = fakeP2P(() => async (data, from) => {
       const answer = decode(SyncResponse, await honest.handlers.get(PROTOCOLS.sync)!(data, from));
@@ -151,16 +147,7 @@ describe("sync", () => {
 
   test("the verifier's verdict decides: a signature it refuses is not taken", async () => {
     const server = await source(3);
-    const served = fakeP2P(() => served.handlers.get(PROTOCOLS.sync)!);
-    new Syncer({
-      chain: server,
-      p2p: served.p2p,
-      logger,
-      enqueue: () => {},
-      apply: async () => {},
-      beforeApply: () => {},
-      afterSync: () => {},
-    }).serve();
+    const served = servedBy(server);
     const follower = await chainOf(1);
     await syncOnce(follower, served.p2p, async (list) => list.map(() => false));
     expect(follower.head.mc.header.seqno).toBe(0n);
