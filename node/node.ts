@@ -227,14 +227,6 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     resolveFailed(e);
   };
   try {
-    const restored = await mempool.restore();
-    if (restored > 0)
-      logger.info({ messages: restored }, "accepted messages from before the restart wait again");
-    if (journal.droppedBytes > 0)
-      logger.warn(
-        { bytes: journal.droppedBytes },
-        "the mempool journal ended in a write cut short; no message in it was answered accepted",
-      );
     if (alone) {
       loop = new Producer(
         {
@@ -269,6 +261,16 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       });
       loop = driver;
     }
+    // Once the driver is there, so the restored messages of this node's clients are passed on to
+    // the other validators (when the first peer is in) as when they came.
+    const restored = await mempool.restore();
+    if (restored > 0)
+      logger.info({ messages: restored }, "accepted messages from before the restart wait again");
+    if (journal.droppedBytes > 0)
+      logger.warn(
+        { bytes: journal.droppedBytes },
+        "the mempool journal ended in a write cut short; no message in it was answered accepted",
+      );
     rpc = await createRpcServer(
       {
         host: options.rpcHost ?? config.rpc.host,
@@ -287,7 +289,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         ready: () => {
           if (driver === null) return { ready: true };
           const st = driver.status;
-          // Voting on the newest height: not syncing, and no peer seen more than a height ahead.
+          // Voting on the newest height: not syncing, and a third of the stake not seen more than a
+          // height ahead.
           return {
             ready: !st.syncing && st.behind <= 1n && st.step !== "sync",
             height: Number(st.height),

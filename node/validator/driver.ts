@@ -53,6 +53,7 @@ const MAX_WAITING = 4_096;
 /** Bytes of candidates that wait with proposals of later heights; past it they wait without one. */
 const MAX_WAITING_BYTES = 64 * 1024 * 1024;
 const RELAY_BATCH_BYTES = 3 * 1024 * 1024;
+const MAX_UNSENT_BYTES = 16 * 1024 * 1024;
 /** How far ahead of this node's clock a candidate's time may be (seconds). */
 const CLOCK_DRIFT_S = 5n;
 
@@ -122,6 +123,9 @@ export class ConsensusDriver {
   /** Final blocks whose commit lacks this validator's precommit. */
   #missed = 0;
   #relayTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Batches of clients' messages that reached no peer, to send when one connects. */
+  #unsent: Uint8Array[] = [];
+  #unsentBytes = 0;
 
   constructor(options: ConsensusConfig, deps: DriverDeps) {
     this.#o = options;
@@ -219,12 +223,40 @@ export class ConsensusDriver {
     this.#relayed = [];
     this.#relayedBytes = 0;
     if (messages.length === 0 || this.#stopped) return;
+    let batch: Uint8Array;
     try {
-      this.#publish(this.#topics.messages, encode(MessagesMessage, { messages }));
+      batch = encode(MessagesMessage, { messages });
     } catch (err) {
       // Not sent on: the messages still wait here for this node's own proposals.
       this.#log.error({ err, messages: messages.length }, "could not pass messages on");
+      return;
     }
+    this.#relayBatch(batch);
+  }
+
+  /**
+   * A batch that reached no peer (none connected yet: at start, with the messages the mempool
+   * restored, or while cut off) waits and goes with the next resend once a peer is there, so the
+   * next proposer hears of it; past MAX_UNSENT_BYTES the oldest are left to this node's own
+   * proposals.
+   */
+  #relayBatch(batch: Uint8Array): void {
+    this.#d.p2p
+      .publish(this.#topics.messages, batch)
+      .then((recipients) => {
+        if (recipients > 0 || this.#stopped) return;
+        this.#unsent.push(batch);
+        this.#unsentBytes += batch.length;
+        while (this.#unsentBytes > MAX_UNSENT_BYTES) this.#unsentBytes -= this.#unsent.shift()?.length ?? 0;
+      })
+      .catch((err: unknown) => this.#log.warn({ err }, "passing messages on failed"));
+  }
+
+  #relayUnsent(): void {
+    const batches = this.#unsent;
+    this.#unsent = [];
+    this.#unsentBytes = 0;
+    for (const batch of batches) this.#relayBatch(batch);
   }
 
   #enqueue(task: () => Promise<void> | void): void {
@@ -682,6 +714,7 @@ export class ConsensusDriver {
   }
 
   #resendOwn(): void {
+    if (this.#unsent.length > 0 && this.#d.p2p.peers().length > 0) this.#relayUnsent();
     const m = this.#machine;
     if (m === null) return;
     for (const value of this.#wanted.values())
