@@ -3,12 +3,13 @@
 // exits with its code (README, "Exit codes"). A command that runs a node first restarts the
 // process with the node's V8 settings (runtime.ts), before the program is loaded.
 import { enableCompileCache } from "node:module";
-import { relaunchWithNodeRuntime, runsNode } from "./runtime.ts";
+import { relaunchWithNodeRuntime, runsNode, shareCompileCache } from "./runtime.ts";
 
 // V8's compiled code of the modules is kept between runs (in the OS's temporary directory): a
 // node loads about 900 modules, libp2p's most of them, and compiling them again at every start
-// made up a quarter of its start.
-enableCompileCache();
+// made up a quarter of its start. The processes and threads this one starts use it too, from their
+// first line on (runtime.ts).
+shareCompileCache(enableCompileCache(), process.env);
 if (runsNode(process.argv.slice(2))) relaunchWithNodeRuntime();
 const { runCli } = await import("./program.ts");
 

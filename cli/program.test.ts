@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { describe, expect, test } from "vitest";
 import { DEFAULT_RPC, globalsOf } from "./context.ts";
-import { buildProgram, COMMAND_GROUPS } from "./program.ts";
+import { buildProgram, COMMAND_GROUPS, groupsFor } from "./program.ts";
 import { run, testIo } from "./testing.ts";
 
 const env = { GRAM_HOME: "/nonexistent/gram-home-for-tests" };
@@ -10,8 +10,8 @@ const env = { GRAM_HOME: "/nonexistent/gram-home-for-tests" };
 /** A program without the command groups, to register them one by one. */
 const newProgram = () => new Command("gram");
 
-function topLevelNames(): string[] {
-  return buildProgram({ io: testIo({}).io, keystoreOptions: {} }).commands.map((c) => c.name());
+async function topLevelNames(): Promise<string[]> {
+  return (await buildProgram({ io: testIo({}).io, keystoreOptions: {} })).commands.map((c) => c.name());
 }
 
 const expectOneLine = (stderr: string) => {
@@ -25,7 +25,7 @@ describe("the program", () => {
     const r = await run(["--help"], env);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
-    for (const name of topLevelNames()) expect(r.stdout).toMatch(new RegExp(`\\n  ${name}\\b`));
+    for (const name of await topLevelNames()) expect(r.stdout).toMatch(new RegExp(`\\n  ${name}\\b`));
     expect(r.stdout).toContain("--rpc <url>");
   });
 
@@ -42,21 +42,35 @@ describe("the program", () => {
     expect(await run(["--version"], env)).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
   });
 
-  test("each command group adds commands, and no two add the same name", () => {
+  test("each command group adds the commands its entry names, and no two add the same name", async () => {
     const program = newProgram();
     const seen: string[] = [];
-    for (const group of COMMAND_GROUPS) {
+    for (const entry of COMMAND_GROUPS) {
       const before = program.commands.length;
-      group.register(program, { io: testIo({}).io, keystoreOptions: {} });
-      expect(program.commands.length).toBeGreaterThan(before);
-      seen.push(...program.commands.slice(before).map((c) => c.name()));
+      (await entry.load()).register(program, { io: testIo({}).io, keystoreOptions: {} });
+      const added = program.commands.slice(before).map((c) => c.name());
+      expect(added).toEqual(entry.commands);
+      seen.push(...added);
     }
     expect(new Set(seen).size).toBe(seen.length);
-    expect(new Set(COMMAND_GROUPS.map((g) => g.name)).size).toBe(COMMAND_GROUPS.length);
   });
 
-  test("--rpc defaults to the local node", () => {
-    const program = buildProgram({ io: testIo({}).io, keystoreOptions: {} });
+  test("a command line loads the group of its command alone, or every group", () => {
+    const commandsOf = (argv: string[]) => groupsFor(argv).flatMap((g) => g.commands);
+    expect(commandsOf(["node", "start", "--data-dir", "d"])).toEqual(["node"]);
+    expect(commandsOf(["--rpc", "http://127.0.0.1:1", "--json", "transfer", "a", "b", "1"])).toEqual([
+      "balance",
+      "transfer",
+      "tx",
+      "history",
+    ]);
+    // Help, the version, no command and a misspelling list or suggest every command.
+    for (const argv of [[], ["--help"], ["help", "wallet"], ["--version"], ["walet"]])
+      expect(groupsFor(argv)).toBe(COMMAND_GROUPS);
+  });
+
+  test("--rpc defaults to the local node", async () => {
+    const program = await buildProgram({ io: testIo({}).io, keystoreOptions: {} });
     program.parseOptions([]);
     const wallet = program.commands.find((c) => c.name() === "wallet")!;
     expect(globalsOf(wallet)).toEqual({ rpc: DEFAULT_RPC, json: false, verbose: false });
@@ -64,7 +78,10 @@ describe("the program", () => {
   });
 
   test.each([
-    [[], `'gram' needs a command: ${topLevelNames().join(", ")}; see 'gram --help'`],
+    [
+      [],
+      `'gram' needs a command: ${COMMAND_GROUPS.flatMap((g) => g.commands).join(", ")}; see 'gram --help'`,
+    ],
     [["wallet"], "'gram wallet' needs a command: new, import, list, show; see 'gram wallet --help'"],
     [["walet"], "unknown command 'walet' (Did you mean wallet?); see 'gram --help'"],
     [["--bogus"], "unknown option '--bogus'; see 'gram --help'"],

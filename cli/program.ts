@@ -3,31 +3,46 @@
 // own included, ends as one line on stderr (errors.ts).
 import { readFileSync } from "node:fs";
 import { Command, type CommanderError } from "commander";
-import { addressCommand } from "./commands/address.ts";
 import { parseRpcUrl } from "./commands/args.ts";
-import { blockCommands } from "./commands/block.ts";
-import { contractCommands } from "./commands/contract.ts";
-import { faucetCommand } from "./commands/faucet.ts";
-import { ledgerCommands } from "./commands/ledger.ts";
-import { nodeCommands } from "./commands/node.ts";
-import { testnetCommands } from "./commands/testnet.ts";
-import { walletCommands } from "./commands/wallet.ts";
 import { type CliContext, type CommandGroup, DEFAULT_RPC } from "./context.ts";
 import { EXIT, oneLine, reportFailure, usageError } from "./errors.ts";
 import type { CliIo } from "./io/index.ts";
 import type { KeystoreOptions } from "./keystore/index.ts";
+import { commandWords } from "./runtime.ts";
 
-/** Every command group, in the order `gram --help` lists them. */
-export const COMMAND_GROUPS: readonly CommandGroup[] = [
-  addressCommand,
-  walletCommands,
-  ledgerCommands,
-  nodeCommands,
-  blockCommands,
-  testnetCommands,
-  faucetCommand,
-  contractCommands,
+/** A command group, the top-level commands it adds, and how to load it. */
+export interface GroupEntry {
+  commands: readonly string[];
+  load: () => Promise<CommandGroup>;
+}
+
+/**
+ * Every command group, in the order `gram --help` lists them. A command line that names one of
+ * them loads that group alone: each group's module brings its own part of the node (the keystore,
+ * the testnet, the contracts' assembler), and `gram node start`, which is most of the node's
+ * start, needs none of the others.
+ */
+export const COMMAND_GROUPS: readonly GroupEntry[] = [
+  { commands: ["address"], load: async () => (await import("./commands/address.ts")).addressCommand },
+  { commands: ["wallet"], load: async () => (await import("./commands/wallet.ts")).walletCommands },
+  {
+    commands: ["balance", "transfer", "tx", "history"],
+    load: async () => (await import("./commands/ledger.ts")).ledgerCommands,
+  },
+  { commands: ["node"], load: async () => (await import("./commands/node.ts")).nodeCommands },
+  { commands: ["block"], load: async () => (await import("./commands/block.ts")).blockCommands },
+  { commands: ["testnet"], load: async () => (await import("./commands/testnet.ts")).testnetCommands },
+  { commands: ["faucet"], load: async () => (await import("./commands/faucet.ts")).faucetCommand },
+  { commands: ["contract"], load: async () => (await import("./commands/contract.ts")).contractCommands },
 ];
+
+/** The groups `argv` needs: the one its command belongs to, or all (help, no command, a misspelling). */
+export function groupsFor(argv: readonly string[] | undefined): readonly GroupEntry[] {
+  if (argv === undefined) return COMMAND_GROUPS;
+  const [word] = commandWords(argv, 1);
+  const named = COMMAND_GROUPS.find((g) => g.commands.includes(word));
+  return named === undefined ? COMMAND_GROUPS : [named];
+}
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -38,7 +53,9 @@ export interface RunCliOptions extends CliIo {
   keystore?: KeystoreOptions;
 }
 
-export function buildProgram(ctx: CliContext): Command {
+/** The program with the groups `argv` needs (every group when it is left out). */
+export async function buildProgram(ctx: CliContext, argv?: readonly string[]): Promise<Command> {
+  const groups = await Promise.all(groupsFor(argv).map((g) => g.load()));
   const program = new Command("gram")
     .description("Gram: keys, addresses and wallets; transfers, staking and contracts through a node")
     .option("--rpc <url>", "JSON-RPC endpoint of a Gram node", parseRpcUrl, DEFAULT_RPC)
@@ -47,7 +64,7 @@ export function buildProgram(ctx: CliContext): Command {
     .version(version, "-V, --version", "print the version of gram")
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true });
-  for (const group of COMMAND_GROUPS) group.register(program, ctx);
+  for (const group of groups) group.register(program, ctx);
   routeOutput(program, ctx.io);
   return program;
 }
@@ -110,7 +127,7 @@ function readable(message: string): string {
 export async function runCli(argv: readonly string[], options: RunCliOptions): Promise<number> {
   const { env, stdin, stdout, stderr } = options;
   const ctx: CliContext = { io: { env, stdin, stdout, stderr }, keystoreOptions: options.keystore ?? {} };
-  const program = buildProgram(ctx);
+  const program = await buildProgram(ctx, argv);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return EXIT.OK;

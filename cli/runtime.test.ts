@@ -1,3 +1,4 @@
+import { constants } from "node:module";
 import { describe, expect, test } from "vitest";
 import { buildProgram } from "./program.ts";
 import {
@@ -5,6 +6,7 @@ import {
   nodeRuntimeFlags,
   relaunchWithNodeRuntime,
   runsNode,
+  shareCompileCache,
   VALUED_GLOBAL_OPTIONS,
 } from "./runtime.ts";
 
@@ -45,9 +47,9 @@ describe("which commands run a node", () => {
     expect(runsNode(["--rpc", "node", "start", "up"])).toBe(false);
   });
 
-  test("the valued global options are the program's", () => {
+  test("the valued global options are the program's", async () => {
     const io = { env: {}, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
-    const program = buildProgram({ io, keystoreOptions: {} });
+    const program = await buildProgram({ io, keystoreOptions: {} });
     const valued = program.options.filter((o) => o.required || o.optional).map((o) => o.long);
     expect(valued).toEqual([...VALUED_GLOBAL_OPTIONS]);
   });
@@ -108,5 +110,26 @@ describe("the relaunch", () => {
     relaunchWithNodeRuntime(proc, 2);
     expect(written).toHaveLength(1);
     expect(written[0]).toMatch(/^gram: running with V8's default settings; .*EACCES\n$/);
+  });
+});
+
+describe("the compile cache", () => {
+  const { ENABLED, ALREADY_ENABLED, DISABLED } = constants.compileCacheStatus;
+
+  test("the directory this process enabled goes to the processes it starts", () => {
+    const env: NodeJS.ProcessEnv = {};
+    shareCompileCache({ status: ENABLED, directory: "/tmp/node-compile-cache" }, env);
+    expect(env.NODE_COMPILE_CACHE).toBe("/tmp/node-compile-cache");
+  });
+
+  test("an operator's directory is kept, and a cache not enabled here is not passed on", () => {
+    const set: NodeJS.ProcessEnv = { NODE_COMPILE_CACHE: "/var/cache/gram" };
+    shareCompileCache({ status: ENABLED, directory: "/tmp/node-compile-cache" }, set);
+    expect(set.NODE_COMPILE_CACHE).toBe("/var/cache/gram");
+    for (const status of [ALREADY_ENABLED, DISABLED]) {
+      const env: NodeJS.ProcessEnv = {};
+      shareCompileCache({ status, directory: "/tmp/x" }, env);
+      expect(env).toEqual({});
+    }
   });
 });

@@ -89,22 +89,25 @@ export async function createNetwork(dirPath: string, options: NewNetworkOptions)
   const stage = join(dir, `.new-${process.pid}`);
   await rm(stage, { recursive: true, force: true });
   try {
-    for (let i = 0; i < validators; i++) {
-      const nodeDir = join(stage, nodeDirName(i));
-      await datadir.initDataDir(nodeDir, genesis, keys[i]);
-      await datadir.writeNodeKey(nodeDir, seeds[i]);
-      const defaults = datadir.defaultNodeConfig();
-      const { rpc, p2p } = loopbackListen(basePort, i);
-      await datadir.writeNodeConfig(nodeDir, {
-        rpc,
-        p2p: { ...p2p, bootstrap: addrs.filter((_, j) => j !== i) },
-        consensus: {
-          ...defaults.consensus,
-          minBlockIntervalMs: blockTimeMs ?? defaults.consensus.minBlockIntervalMs,
-        },
-      });
-    }
-    for (let i = 0; i < validators; i++) await rename(join(stage, nodeDirName(i)), join(dir, nodeDirName(i)));
+    const nodeDirs = keys.map((_, i) => join(stage, nodeDirName(i)));
+    const defaults = datadir.defaultNodeConfig();
+    // All at once: each directory's database is written while the others' wait on the disk.
+    await Promise.all(
+      nodeDirs.map(async (nodeDir, i) => {
+        await datadir.initDataDir(nodeDir, genesis, keys[i]);
+        await datadir.writeNodeKey(nodeDir, seeds[i]);
+        const { rpc, p2p } = loopbackListen(basePort, i);
+        await datadir.writeNodeConfig(nodeDir, {
+          rpc,
+          p2p: { ...p2p, bootstrap: addrs.filter((_, j) => j !== i) },
+          consensus: {
+            ...defaults.consensus,
+            minBlockIntervalMs: blockTimeMs ?? defaults.consensus.minBlockIntervalMs,
+          },
+        });
+      }),
+    );
+    for (let i = 0; i < validators; i++) await rename(nodeDirs[i], join(dir, nodeDirName(i)));
   } finally {
     await rm(stage, { recursive: true, force: true });
   }

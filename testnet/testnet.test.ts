@@ -7,7 +7,7 @@ import { genesisToJson, parseGenesis } from "../node/chain/index.ts";
 import { FILES, readGenesis, readNodeConfig } from "../node/datadir/index.ts";
 import { isValidMnemonic } from "../node/mnemonic/index.ts";
 import { peerIdOf } from "../node/p2p/index.ts";
-import { TEST_MNEMONIC, testAccounts } from "./accounts.ts";
+import { TEST_MNEMONIC, TEST_PUBLIC_KEY, testAccounts, testKeyPair } from "./accounts.ts";
 import { TESTNET_STAKE_NANO, testnetGenesis } from "./genesis.ts";
 import { createNetwork, openNetwork, removeNetwork } from "./layout.ts";
 import { MANIFEST_FILE } from "./manifest.ts";
@@ -19,6 +19,10 @@ describe("the testnet genesis", () => {
     expect(isValidMnemonic(TEST_MNEMONIC.split(" "))).toBe(true);
     const ids = new Set(testAccounts().map((a) => Buffer.from(a.address.id).toString("hex")));
     expect(ids.size).toBe(10);
+  });
+
+  test("the wallets' public key is the phrase's", () => {
+    expect(testKeyPair().publicKey).toEqual(TEST_PUBLIC_KEY);
   });
 
   test("N validators with equal stakes, and it survives the file round trip", async () => {

@@ -1,6 +1,5 @@
 // createRpcServer: wires the dispatcher, HTTP routes, the WebSocket gateway and subscriptions
 // onto one node:http server and one port.
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Dispatcher, WS_ONLY_METHODS } from "./dispatch.ts";
 import { createHttpHandler } from "./http.ts";
@@ -10,6 +9,11 @@ import { createRpcMetrics } from "./metrics.ts";
 import { type RpcServerOptions, resolveOptions } from "./options.ts";
 import { Subscriptions } from "./subscriptions.ts";
 import { type Connection, refuse, WsGateway } from "./ws.ts";
+
+// node:http is taken as a built-in, not imported: an `import` of it builds an ES module view that
+// reads every export, and reading its WebSocket and event classes loads undici (Node's fetch),
+// which this server never uses: 35 ms of every node's start, 60 ms of CPU.
+const { createServer } = process.getBuiltinModule("node:http");
 
 /** Time an HTTP request may take to arrive whole; a slow sender is cut after it. */
 const REQUEST_TIMEOUT_MS = 30_000;

@@ -1,7 +1,7 @@
 // JSON-RPC over WebSocket at /ws: the method table plus subscribe/unsubscribe, and delivery of
 // published events. Every connection is bounded: a cap on connections, on subscriptions, on
 // message size, and on bytes waiting to be sent (a slow consumer is closed, not buffered).
-import { type IncomingMessage, STATUS_CODES } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { WebSocket, WebSocketServer } from "ws";
@@ -12,6 +12,9 @@ import type { RpcMetrics } from "./metrics.ts";
 import * as p from "./params.ts";
 import { errorText } from "./protocol.ts";
 import type { Subscriptions } from "./subscriptions.ts";
+
+// A built-in, not an import of node:http: server.ts says why.
+const { STATUS_CODES } = process.getBuiltinModule("node:http");
 
 /** Close codes (RFC 6455 §7.4.1). */
 const GOING_AWAY = 1001;
