@@ -183,7 +183,7 @@ export class ConsensusDriver {
       // go again once it has told which topics it reads, not a resend interval later.
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
-        this.#enqueue(() => this.#resendOwn());
+        this.#enqueue(() => this.#resendOwn(true));
       }, PEER_SETTLE_MS);
       this.#timers.add(timer);
     });
@@ -526,9 +526,9 @@ export class ConsensusDriver {
     this.#publish(this.#topics.vote, encode(VoteMessage, vote));
   }
 
-  #relay(message: { proposal: Proposal } | { vote: Vote }): void {
+  #relay(message: { proposal: Proposal } | { vote: Vote }, withCandidate = false): void {
     if ("vote" in message) this.#sendVote(message.vote);
-    else this.#sendProposal(message.proposal, false);
+    else this.#sendProposal(message.proposal, withCandidate);
   }
 
   #clearTimers(): void {
@@ -713,7 +713,12 @@ export class ConsensusDriver {
     this.#clearTimers();
   }
 
-  #resendOwn(): void {
+  /**
+   * Sends again what the machine lists (consensus §8.4). For a peer that just connected the
+   * proposals go with their candidates: it has none of this height's, and at start the first send
+   * reached nobody, so each peer would otherwise ask for it, one by one, before it could vote.
+   */
+  #resendOwn(peerConnected = false): void {
     if (this.#unsent.length > 0 && this.#d.p2p.peers().length > 0) this.#relayUnsent();
     const m = this.#machine;
     if (m === null) return;
@@ -722,8 +727,8 @@ export class ConsensusDriver {
     // Sent again as they were logged the first time: no log write here.
     for (const o of m.resend()) {
       if (o.kind === "vote") this.#sendVote(o.vote);
-      else if (o.kind === "proposal") this.#sendProposal(o.proposal, false);
-      else if (o.kind === "relay") this.#relay(o.message);
+      else if (o.kind === "proposal") this.#sendProposal(o.proposal, peerConnected);
+      else if (o.kind === "relay") this.#relay(o.message, peerConnected);
     }
   }
 }
