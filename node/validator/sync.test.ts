@@ -145,6 +145,28 @@ describe("sync", () => {
     expect(lying.penalties[0]).toMatch(/sync: commit carries a bad signature/);
   });
 
+  test("a peer cannot make the node check more signatures than the validators hold", async () => {
+    const server = await source(4);
+    const honest = servedBy(server);
+    // Round 3's commit carries one member's signature 1,000 times.
+    const lying = fakeP2P(() => async (data, from) => {
+      const answer = decode(SyncResponse, await honest.handlers.get(PROTOCOLS.sync)!(data, from));
+      for (const r of answer.rounds)
+        if (r.commit.height === 3n)
+          r.commit.signatures = Array.from({ length: 1_000 }, () => r.commit.signatures[0]);
+      return encode(SyncResponse, answer);
+    });
+    const follower = await chainOf(1);
+    const asked: number[] = [];
+    await syncOnce(follower, lying.p2p, async (list) => {
+      asked.push(list.length);
+      return verifyHere(list);
+    });
+    expect(follower.head.mc.header.seqno).toBe(2n);
+    expect(lying.penalties[0]).toMatch(/sync: commit signed twice/);
+    expect(Math.max(...asked)).toBeLessThanOrEqual(keys.length);
+  });
+
   test("the verifier's verdict decides: a signature it refuses is not taken", async () => {
     const server = await source(3);
     const served = servedBy(server);

@@ -121,14 +121,13 @@ export class Syncer {
       for (const peer of peers) {
         let next = this.#fetch(peer, chain.head.mc.header.seqno + 1n);
         for (;;) {
-          const rounds = await next;
-          if (this.#stopped || rounds === null || rounds.length === 0) break;
+          // No more than were asked for: each costs signature checks.
+          const rounds = (await next)?.slice(0, BATCH);
+          if (this.#stopped || rounds === undefined || rounds.length === 0) break;
           // The next batch is asked for while this one is written, and this one's commit
           // signatures are checked on another core meanwhile.
           next = this.#fetch(peer, rounds[rounds.length - 1].commit.height + 1n);
-          const verdicts = rounds.map((r) =>
-            (this.#d.verify ?? verifyHere)(commitSignatureChecks(chain.genesisHash, r.commit)),
-          );
+          const verdicts = rounds.map((r) => this.#checkAhead(r.commit));
           const written = await this.#onQueue(() => this.#write(rounds, verdicts, peer));
           if (written > 0) progress = true;
           if (written < rounds.length) break;
@@ -136,6 +135,22 @@ export class Syncer {
         if (progress) break;
       }
     }
+  }
+
+  /**
+   * The signature checks of a commit, asked for ahead, when its signers are distinct members: no
+   * peer makes this node check more than a validator set's signatures per round. Any other
+   * commit is left to commitError, which refuses it before it checks a signature.
+   */
+  #checkAhead(commit: Commit): Promise<boolean[]> | undefined {
+    const set = this.#d.chain.validatorSet;
+    const signers = new Set<number>();
+    for (const s of commit.signatures) {
+      const i = set.indexOf(s.validator);
+      if (i < 0 || signers.has(i)) return undefined;
+      signers.add(i);
+    }
+    return (this.#d.verify ?? verifyHere)(commitSignatureChecks(this.#d.chain.genesisHash, commit));
   }
 
   /** A batch of rounds from `peer`, from seqno `from` on; null when it failed to answer well. */
@@ -174,7 +189,7 @@ export class Syncer {
   /** Writes the rounds that follow the head, in order, until one fails a check. */
   async #write(
     rounds: readonly SyncedRound[],
-    verdicts: readonly Promise<boolean[]>[],
+    verdicts: readonly (Promise<boolean[]> | undefined)[],
     peer: string,
   ): Promise<number> {
     const { chain, p2p } = this.#d;
