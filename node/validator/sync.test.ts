@@ -19,7 +19,7 @@ import type { P2P } from "../p2p/index.ts";
 import { MemoryStore } from "../store/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
 import { Syncer } from "./sync.ts";
-import { PROTOCOLS, SyncResponse } from "./wire.ts";
+import { PROTOCOLS, type SyncedRound, SyncResponse } from "./wire.ts";
 
 type RequestHandler = Parameters<P2P["handle"]>[1];
 
@@ -80,6 +80,16 @@ function servedBy(chain: Chain) {
   return served;
 }
 
+/** A peer that answers as `chain`'s would, with the commit of `height` changed by `alter`. */
+function lyingAbout(chain: Chain, height: bigint, alter: (commit: SyncedRound["commit"]) => void) {
+  const honest = servedBy(chain);
+  return fakeP2P(() => async (data, from) => {
+    const answer = decode(SyncResponse, await honest.handlers.get(PROTOCOLS.sync)!(data, from));
+    for (const r of answer.rounds) if (r.commit.height === height) alter(r.commit);
+    return encode(SyncResponse, answer);
+  });
+}
+
 /** Syncs `follower` from whatever `serve` answers; resolves once the sync is over. */
 function syncOnce(
   follower: Chain,
@@ -125,18 +135,11 @@ describe("sync", () => {
   });
 
   test("a forged commit signature stops the batch there and costs the peer; what came before is written", async () => {
-    const server = await source(8);
-    const honest = servedBy(server);
     // A lying peer: the honest answer with one bit of round 5's first signature flipped.
-    const lying = fakeP2P(() => async (data, from) => {
-      const answer = decode(SyncResponse, await honest.handlers.get(PROTOCOLS.sync)!(data, from));
-      for (const r of answer.rounds)
-        if (r.commit.height === 5n) {
-          const signature = r.commit.signatures[0].signature.slice();
-          signature[9] ^= 1;
-          r.commit.signatures[0] = { ...r.commit.signatures[0], signature };
-        }
-      return encode(SyncResponse, answer);
+    const lying = lyingAbout(await source(8), 5n, (commit) => {
+      const signature = commit.signatures[0].signature.slice();
+      signature[9] ^= 1;
+      commit.signatures[0] = { ...commit.signatures[0], signature };
     });
     const follower = await chainOf(1);
     await syncOnce(follower, lying.p2p, verifyHere);
@@ -146,15 +149,9 @@ describe("sync", () => {
   });
 
   test("a peer cannot make the node check more signatures than the validators hold", async () => {
-    const server = await source(4);
-    const honest = servedBy(server);
     // Round 3's commit carries one member's signature 1,000 times.
-    const lying = fakeP2P(() => async (data, from) => {
-      const answer = decode(SyncResponse, await honest.handlers.get(PROTOCOLS.sync)!(data, from));
-      for (const r of answer.rounds)
-        if (r.commit.height === 3n)
-          r.commit.signatures = Array.from({ length: 1_000 }, () => r.commit.signatures[0]);
-      return encode(SyncResponse, answer);
+    const lying = lyingAbout(await source(4), 3n, (commit) => {
+      commit.signatures = Array.from({ length: 1_000 }, () => commit.signatures[0]);
     });
     const follower = await chainOf(1);
     const asked: number[] = [];
