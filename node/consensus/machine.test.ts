@@ -205,7 +205,7 @@ describe("validator sets and commits", () => {
     const votes = [0, 1, 2].map((p) => vote(p, 2, PRECOMMIT, value(4)));
     const commit = commitOf(votes);
     const verdictsOf = (c: typeof commit, net = network) =>
-      commitSignatureChecks(net, c).map((x) => verify(x.signature, x.message, x.publicKey));
+      commitSignatureChecks(net, set, c)!.map((x) => verify(x.signature, x.message, x.publicKey));
     expect(verdictsOf(commit)).toEqual([true, true, true]);
     expect(commitError(network, set, commit, verdictsOf(commit))).toBeNull();
     const moved = { ...commit, height: 6n };

@@ -90,9 +90,21 @@ export interface SignatureCheck {
 
 /**
  * The ed25519 checks of a commit's signatures, in its order: what a node that writes many
- * commits (sync) has done elsewhere, ahead of commitError, which needs no set to do them.
+ * commits (sync) has done elsewhere, ahead of commitError. Null when the signers are not distinct
+ * members of `set`: commitError refuses such a commit before it checks a signature, so nobody can
+ * have more checks done ahead than the set has members.
  */
-export function commitSignatureChecks(network: Uint8Array, commit: CommitLike): SignatureCheck[] {
+export function commitSignatureChecks(
+  network: Uint8Array,
+  set: ValidatorSet,
+  commit: CommitLike,
+): SignatureCheck[] | null {
+  const signers = new Set<number>();
+  for (const s of commit.signatures) {
+    const i = set.indexOf(s.validator);
+    if (i < 0 || signers.has(i)) return null;
+    signers.add(i);
+  }
   return commit.signatures.map((s) => ({
     message: voteSigningBytes(network, {
       chain: commit.chain,

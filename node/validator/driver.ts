@@ -108,8 +108,8 @@ export class ConsensusDriver {
   #stopped = false;
   #heightAt = performance.now();
   #since = () => Math.round(performance.now() - this.#heightAt);
-  /** Per member (by its key in hex), the highest height its signed messages have shown, and its stake. */
-  readonly #seenHeights = new Map<string, { height: bigint; stake: bigint }>();
+  /** Per member (by its place in the set), the highest height its signed messages have shown. */
+  readonly #seenHeights = new Map<number, bigint>();
   #relayed: Uint8Array[] = [];
   #relayedBytes = 0;
   /** Candidates the machine waits for and this node lacks: asked for again at each resend. */
@@ -338,28 +338,23 @@ export class ConsensusDriver {
   /**
    * The highest height that members holding more than a third of the stake have reached, so at
    * least one honest one: how far behind this node is. One lying member that signs a vote for a
-   * height far ahead cannot hold /ready at "behind" (consensus §8.5).
+   * height far ahead cannot hold /ready at "behind" (consensus §8.6).
    */
   #seenHeight(): bigint {
-    const seen = [...this.#seenHeights.values()].sort((a, b) =>
-      a.height > b.height ? -1 : a.height < b.height ? 1 : 0,
-    );
+    const set = this.#d.chain.validatorSet;
+    const seen = [...this.#seenHeights].sort(([, a], [, b]) => (a > b ? -1 : a < b ? 1 : 0));
     let stake = 0n;
-    for (const s of seen) {
-      stake += s.stake;
-      if (this.#d.chain.validatorSet.isThird(stake)) return s.height;
+    for (const [member, height] of seen) {
+      stake += set.members[member]?.stake ?? 0n;
+      if (set.isThird(stake)) return height;
     }
     return 0n;
   }
 
   async #deliver(message: Waiting, height: bigint, from: string): Promise<void> {
     const signer = "vote" in message ? message.vote.validator : message.proposal.proposal.proposer;
-    const key = toHex(signer);
-    if (height > (this.#seenHeights.get(key)?.height ?? 0n)) {
-      const set = this.#d.chain.validatorSet;
-      const stake = set.members[set.indexOf(signer)]?.stake ?? 0n;
-      this.#seenHeights.set(key, { height, stake });
-    }
+    const member = this.#d.chain.validatorSet.indexOf(signer);
+    if (height > (this.#seenHeights.get(member) ?? 0n)) this.#seenHeights.set(member, height);
     if (height < this.#height) return;
     if (height > this.#height || this.#machine === null) {
       if (height > this.#height) this.#behind(height, from);

@@ -137,20 +137,11 @@ export class Syncer {
     }
   }
 
-  /**
-   * The signature checks of a commit, asked for ahead, when its signers are distinct members: no
-   * peer makes this node check more than a validator set's signatures per round. Any other
-   * commit is left to commitError, which refuses it before it checks a signature.
-   */
+  /** The signature checks of a commit, asked for ahead (commitSignatureChecks says when). */
   #checkAhead(commit: Commit): Promise<boolean[]> | undefined {
-    const set = this.#d.chain.validatorSet;
-    const signers = new Set<number>();
-    for (const s of commit.signatures) {
-      const i = set.indexOf(s.validator);
-      if (i < 0 || signers.has(i)) return undefined;
-      signers.add(i);
-    }
-    return (this.#d.verify ?? verifyHere)(commitSignatureChecks(this.#d.chain.genesisHash, commit));
+    const { chain } = this.#d;
+    const checks = commitSignatureChecks(chain.genesisHash, chain.validatorSet, commit);
+    return checks === null ? undefined : (this.#d.verify ?? verifyHere)(checks);
   }
 
   /** A batch of rounds from `peer`, from seqno `from` on; null when it failed to answer well. */
