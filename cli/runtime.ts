@@ -6,6 +6,14 @@
 // it starts its validators with these flags on their command line, so they need no relaunch.
 import { constants, type EnableCompileCacheResult } from "node:module";
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The `gram` entry point, for the processes the CLI starts (a testnet's validators). Resolved from
+ * a module one folder deep, so it holds from the sources (cli/runtime.ts) and from the bundle
+ * (build/*.js, cli/bundle) alike.
+ */
+export const GRAM_ENTRY = fileURLToPath(new URL("../cli/gram.ts", import.meta.url));
 
 /**
  * The node's V8 settings on a machine with `cores` cores. Measured with chain.transfers_1node on

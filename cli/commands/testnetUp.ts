@@ -3,7 +3,6 @@
 // its blocks are final, reports a validator that dies (and does not restart it), and stops them
 // all on Ctrl+C or SIGTERM.
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import {
   assertBasePort,
@@ -19,11 +18,9 @@ import {
 import { type CliContext, outputOf } from "../context.ts";
 import { CliError, usageError } from "../errors.ts";
 import { formatTable } from "../output/index.ts";
-import { nodeRuntimeFlags } from "../runtime.ts";
+import { GRAM_ENTRY, nodeRuntimeFlags } from "../runtime.ts";
 import { friendlyOf, rawOf } from "./remote.ts";
 import { stopOnSignals } from "./signals.ts";
-
-const GRAM_TS = fileURLToPath(new URL("../gram.ts", import.meta.url));
 
 export interface UpOptions {
   dir: string;
@@ -37,7 +34,7 @@ export interface UpOptions {
 export function nodeCommand(dataDir: string): NodeCommand {
   return {
     file: process.execPath,
-    args: [...nodeRuntimeFlags(availableParallelism()), GRAM_TS, "node", "start", "--data-dir", dataDir],
+    args: [...nodeRuntimeFlags(availableParallelism()), GRAM_ENTRY, "node", "start", "--data-dir", dataDir],
   };
 }
 

@@ -3,6 +3,7 @@
 // so the AsmError is left to surface at import.
 import { readFileSync } from "node:fs";
 import { assemble } from "../assembler/assemble.ts";
+import { VM_DIR } from "../files.ts";
 import { loadProgram } from "../program.ts";
 import type { Program } from "../programTypes.ts";
 
@@ -18,8 +19,8 @@ function build(url: URL): ContractCode {
 }
 
 /** contracts §2. */
-export const walletCode: ContractCode = build(new URL("./wallet.asm", import.meta.url));
+export const walletCode: ContractCode = build(new URL("contracts/wallet.asm", VM_DIR));
 /** contracts §3. */
-export const counterCode: ContractCode = build(new URL("./counter.asm", import.meta.url));
+export const counterCode: ContractCode = build(new URL("contracts/counter.asm", VM_DIR));
 /** contracts §4. */
-export const multisigCode: ContractCode = build(new URL("./multisig.asm", import.meta.url));
+export const multisigCode: ContractCode = build(new URL("contracts/multisig.asm", VM_DIR));
