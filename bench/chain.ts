@@ -12,7 +12,7 @@ import type { Genesis } from "../node/chain/index.ts";
 import { keyPairFromSeed, sha256 } from "../node/crypto/index.ts";
 import { initDataDir } from "../node/datadir/index.ts";
 import { freePort, TESTNET_FEES } from "../testnet/index.ts";
-import { type Benchmark, type BenchResult, stopChild } from "./harness.ts";
+import { type Benchmark, type BenchResult, stopChild, withGramCode } from "./harness.ts";
 import { benchAccounts, firstBlock, GRAM, LOAD_MS, type LoadResult, runLoad, WALLETS } from "./load.ts";
 
 const GRAM_TS = join(import.meta.dirname, "..", "cli", "gram.ts");
@@ -124,7 +124,7 @@ function latency(name: string, pick: (r: LoadResult) => number): Benchmark {
   };
 }
 
-export const benchmarks: Benchmark[] = [
+export const benchmarks: Benchmark[] = withGramCode([
   {
     name: "chain.transfers_1node",
     run: async () => {
@@ -148,4 +148,4 @@ export const benchmarks: Benchmark[] = [
   latency("chain.latency_p99_1node", (r) => r.p99),
   { name: "node.cold_start", run: coldStart },
   { name: "node.rss_100k_accounts", run: rss100k },
-];
+]);

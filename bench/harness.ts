@@ -1,5 +1,6 @@
 // The shape every benchmark file follows, and the helpers they share. `npm run bench` prints one
 // JSON line per benchmark: {"bench": name, "value": n, "unit": u, ...parameters}.
+import { currentBundle } from "../cli/bundle/current.ts";
 
 export interface BenchResult {
   value: number;
@@ -35,4 +36,16 @@ export function stopChild(child: import("node:child_process").ChildProcess): Pro
     child.kill("SIGTERM");
     setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
   });
+}
+
+/**
+ * What the `gram` processes a benchmark starts run: the bundle (cli/bundle) or, when it is out of
+ * date or GRAM_SOURCES=1, the sources. Said beside their figures, whose start-up costs differ.
+ */
+export function withGramCode(benchmarks: Benchmark[]): Benchmark[] {
+  const code =
+    process.env.GRAM_SOURCES !== "1" && currentBundle(new URL("../", import.meta.url)) !== null
+      ? "bundle"
+      : "sources";
+  return benchmarks.map((b) => ({ ...b, run: async () => ({ ...(await b.run()), gram: code }) }));
 }

@@ -20,7 +20,7 @@ import {
 } from "../node/datadir/index.ts";
 import { peerIdOf } from "../node/p2p/index.ts";
 import { freePort, TESTNET_FEES } from "../testnet/index.ts";
-import { type Benchmark, type BenchResult, stopChild } from "./harness.ts";
+import { type Benchmark, type BenchResult, stopChild, withGramCode } from "./harness.ts";
 import {
   batch,
   benchAccounts,
@@ -274,7 +274,7 @@ function latency(name: string, pick: (r: LoadResult) => number): Benchmark {
   };
 }
 
-export const benchmarks: Benchmark[] = [
+export const benchmarks: Benchmark[] = withGramCode([
   {
     name: "net.transfers_4v",
     run: async () => {
@@ -296,4 +296,4 @@ export const benchmarks: Benchmark[] = [
   latency("net.latency_p99_4v", (r) => r.p99),
   { name: "net.sync", run: syncBench },
   { name: "testnet.up_4v", run: testnetUp },
-];
+]);
