@@ -116,17 +116,12 @@ function writeWhole(path: string, bytes: string): void {
   renameSync(temp, path);
 }
 
-export interface Built {
-  manifest: BundleManifest;
-  bytes: number;
-}
-
 /**
  * Bundles the program under `root` into `root`/`dirName` (one folder deep: files shipped beside
  * the code are found from there). The sources are looked at before the bundler reads them, so
  * one edited during the build leaves a bundle current.ts refuses.
  */
-export async function buildBundle(root: URL = ROOT, dirName = BUILD_DIR, now = Date.now): Promise<Built> {
+export async function buildBundle(root: URL = ROOT, dirName = BUILD_DIR): Promise<BundleManifest> {
   if (!/^[\w.-]+$/.test(dirName) || SOURCE_DIRS.includes(dirName))
     throw new Error(`the bundle's folder must be a folder of its own, one deep, not ${dirName}`);
   const { rolldown } = await import("rolldown");
@@ -165,7 +160,7 @@ export async function buildBundle(root: URL = ROOT, dirName = BUILD_DIR, now = D
       inputs[path] = stats[path];
     }
   for (const path of LOCKS) if (stats[path] !== undefined) inputs[path] = stats[path];
-  for (const path of [ENTRY, ...WORKERS])
+  for (const path of WORKERS)
     if (inputs[path] === undefined) throw new Error(`the bundle does not hold ${path}`);
   const entry = chunks.find((c) => c.facadeModuleId === resolve(rootPath, ENTRY))?.fileName;
   if (entry === undefined) throw new Error(`no file of the bundle is ${ENTRY}`);
@@ -187,9 +182,9 @@ export async function buildBundle(root: URL = ROOT, dirName = BUILD_DIR, now = D
   for (const name of readdirSync(dir)) {
     if (!CHUNK_NAME.test(name) || named.has(name)) continue;
     const s = statSync(join(dir, name), { throwIfNoEntry: false });
-    if (s !== undefined && now() - s.mtimeMs > KEEP_UNNAMED_MS) rmSync(join(dir, name), { force: true });
+    if (s !== undefined && Date.now() - s.mtimeMs > KEEP_UNNAMED_MS) rmSync(join(dir, name), { force: true });
   }
-  return { manifest, bytes: chunks.reduce((n, c) => n + c.code.length, 0) };
+  return manifest;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -198,7 +193,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const prepare = process.argv.includes("--prepare");
   const started = performance.now();
   try {
-    const { manifest, bytes } = await buildBundle();
+    const manifest = await buildBundle();
+    const bytes = Object.values(manifest.outputs).reduce((n, size) => n + size, 0);
     const sources = Object.keys(manifest.inputs).filter((p) => !LOCKS.includes(p)).length;
     console.log(
       `gram: bundled ${sources} source files and their dependencies into ${BUILD_DIR}/ (${Object.keys(manifest.outputs).length} files, ${Math.round(bytes / 1024)} KiB) in ${Math.round(performance.now() - started)} ms`,

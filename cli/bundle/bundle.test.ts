@@ -11,7 +11,7 @@ import { mnemonicToKeyPair } from "../../node/mnemonic/index.ts";
 import { VerifyPool } from "../../node/verifier/index.ts";
 import { walletAddress } from "../../node/wallet/index.ts";
 import { tempHome } from "../testing.ts";
-import { type Built, buildBundle } from "./build.ts";
+import { buildBundle } from "./build.ts";
 import { type BundleManifest, bundleCurrent, currentBundle, MANIFEST, readManifest } from "./current.ts";
 
 const execFileP = promisify(execFile);
@@ -117,15 +117,14 @@ describe("buildBundle", () => {
   // One folder deep in the project, as build/ is: files shipped with the code are found from there.
   const dirName = `.build-test-${process.pid}`;
   const dir = new URL(`${dirName}/`, ROOT);
-  let built: Built;
+  let manifest: BundleManifest;
 
   beforeAll(async () => {
-    built = await buildBundle(ROOT, dirName);
+    manifest = await buildBundle(ROOT, dirName);
   }, 60_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   test("the manifest lists the program's sources as they are, the lock, and the files it wrote", async () => {
-    const { manifest } = built;
     expect(readManifest(fileURLToPath(dir))).toEqual(manifest);
     for (const path of ["cli/program.ts", "node/p2p/p2p.ts", "node/verifier/worker.ts", "package-lock.json"])
       expect(Object.keys(manifest.inputs)).toContain(path);
@@ -147,7 +146,7 @@ describe("buildBundle", () => {
           "--input-type=module",
           "-e",
           script,
-          new URL(built.manifest.entry, dir).href,
+          new URL(manifest.entry, dir).href,
           "wallet",
           "new",
           "alice",
@@ -168,13 +167,13 @@ describe("buildBundle", () => {
 
   test("the verifier's worker is a file of the build that the pool names and that answers checks", async () => {
     const texts = await Promise.all(
-      Object.keys(built.manifest.outputs).map((f) => readFile(new URL(f, dir), "utf8")),
+      Object.keys(manifest.outputs).map((f) => readFile(new URL(f, dir), "utf8")),
     );
     const named = texts.flatMap((t) =>
       [...t.matchAll(/new URL\("([\w.-]+\.js)", import\.meta\.url\)/g)].map((m) => m[1]),
     );
     expect(named).toHaveLength(1);
-    expect(Object.keys(built.manifest.outputs)).toContain(named[0]);
+    expect(Object.keys(manifest.outputs)).toContain(named[0]);
     const errors: unknown[] = [];
     const pool = new VerifyPool({
       threads: 1,
@@ -214,9 +213,9 @@ describe("buildBundle", () => {
       JSON.stringify({ ...m, outputs: { ...m.outputs, [previous]: 1 } }),
     );
     const second = await buildBundle(ROOT, dirName);
-    expect(second.manifest.entry).toBe(built.manifest.entry);
+    expect(second.entry).toBe(manifest.entry);
     const present = async (f: string) => (await stat(new URL(f, dir)).catch(() => null)) !== null;
-    for (const f of [previous, recent, notOurs, ...Object.keys(second.manifest.outputs)])
+    for (const f of [previous, recent, notOurs, ...Object.keys(second.outputs)])
       expect(await present(f), f).toBe(true);
     expect(await present(old)).toBe(false);
   }, 60_000);

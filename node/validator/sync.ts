@@ -13,7 +13,6 @@ import {
   type SignatureCheck,
   sameChain,
 } from "../consensus/index.ts";
-import { verify } from "../crypto/index.ts";
 import { type P2P, P2PError } from "../p2p/index.ts";
 import { PROTOCOLS, SyncedRound, SyncRequest, SyncResponse } from "./wire.ts";
 
@@ -31,7 +30,7 @@ export interface SyncerDeps {
   /**
    * ed25519 checks, each answered as node/crypto's `verify` would: the node's worker pool, so the
    * commits' signatures (three or more a round, more than the run of an empty round) are checked
-   * on another core while rounds are written. By default on this thread.
+   * on another core while rounds are written. Without it, on this thread as each is written.
    */
   verify?: (checks: readonly SignatureCheck[]) => Promise<boolean[]>;
   /** Runs a task on the driver's single-writer queue. */
@@ -43,9 +42,6 @@ export interface SyncerDeps {
   /** Sync is over (caught up, or no peer had more): consensus resumes at the head. */
   afterSync: () => void;
 }
-
-const verifyHere = async (checks: readonly SignatureCheck[]) =>
-  checks.map((c) => verify(c.signature, c.message, c.publicKey));
 
 export class Syncer {
   readonly #d: SyncerDeps;
@@ -140,8 +136,10 @@ export class Syncer {
   /** The signature checks of a commit, asked for ahead (commitSignatureChecks says when). */
   #checkAhead(commit: Commit): Promise<boolean[]> | undefined {
     const { chain } = this.#d;
+    const verify = this.#d.verify;
+    if (verify === undefined) return undefined; // commitError checks them itself, when written
     const checks = commitSignatureChecks(chain.genesisHash, chain.validatorSet, commit);
-    return checks === null ? undefined : (this.#d.verify ?? verifyHere)(checks);
+    return checks === null ? undefined : verify(checks);
   }
 
   /** A batch of rounds from `peer`, from seqno `from` on; null when it failed to answer well. */
