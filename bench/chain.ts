@@ -12,8 +12,17 @@ import type { Genesis } from "../node/chain/index.ts";
 import { keyPairFromSeed, sha256 } from "../node/crypto/index.ts";
 import { initDataDir } from "../node/datadir/index.ts";
 import { freePort, TESTNET_FEES } from "../testnet/index.ts";
-import { type Benchmark, type BenchResult, stopChild, withGramCode } from "./harness.ts";
-import { benchAccounts, firstBlock, GRAM, LOAD_MS, type LoadResult, runLoad, WALLETS } from "./load.ts";
+import { type Benchmark, type BenchResult, nodeFlags, stopChild, withGramCode } from "./harness.ts";
+import {
+  benchAccounts,
+  firstBlock,
+  GRAM,
+  LOAD_MS,
+  type LoadResult,
+  runLoad,
+  WALLETS,
+  WARMUP_MS,
+} from "./load.ts";
 
 const GRAM_TS = join(import.meta.dirname, "..", "cli", "gram.ts");
 const validator = keyPairFromSeed(sha256(new TextEncoder().encode("gram bench validator")));
@@ -46,7 +55,7 @@ async function startNode(g: Genesis): Promise<Node> {
   const startedAt = performance.now();
   const child = spawn(
     process.execPath,
-    [GRAM_TS, "node", "start", "--dir", dir, "--rpc-port", String(port)],
+    [...nodeFlags(), GRAM_TS, "node", "start", "--dir", dir, "--rpc-port", String(port)],
     { stdio: "ignore" },
   );
   // A bench that dies (an uncaught error, Ctrl-C: neither runs a finally) takes its node and data
@@ -141,6 +150,7 @@ export const benchmarks: Benchmark[] = withGramCode([
         ...(r.mainWaitPct !== null ? { nodeMainThreadWaitPct: r.mainWaitPct } : {}),
         loadCpuUsPerTransfer: r.loadCpuUs,
         loadMs: LOAD_MS,
+        warmupMs: WARMUP_MS,
       };
     },
   },

@@ -49,3 +49,8 @@ export function withGramCode(benchmarks: Benchmark[]): Benchmark[] {
       : "sources";
   return benchmarks.map((b) => ({ ...b, run: async () => ({ ...(await b.run()), gram: code }) }));
 }
+
+/** GRAM_BENCH_NODE_FLAGS: more Node flags for the nodes a bench starts, e.g. --perf-basic-prof for perf. */
+export function nodeFlags(): string[] {
+  return (process.env.GRAM_BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+}

@@ -3,7 +3,9 @@
 // turn: final transfers/s and submission-to-final latency; then a fresh node that joins and
 // syncs the whole chain (blocks/s); and `gram testnet up` from launch to its first final block.
 // GRAM_BENCH_KEEP=1 keeps the nodes' directories (and their node.log) to look at afterwards;
-// with GRAM_BENCH_PROFILE=1 as well, each holds the node's CPU profile.
+// with GRAM_BENCH_PROFILE=1 as well, each holds the node's CPU profile. A profile of a node that
+// shares its core with others charges it the time it waited for one; for where the CPU goes, run
+// perf on the nodes with GRAM_BENCH_NODE_FLAGS=--perf-basic-prof.
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -20,7 +22,7 @@ import {
 } from "../node/datadir/index.ts";
 import { peerIdOf } from "../node/p2p/index.ts";
 import { freePort, TESTNET_FEES } from "../testnet/index.ts";
-import { type Benchmark, type BenchResult, stopChild, withGramCode } from "./harness.ts";
+import { type Benchmark, type BenchResult, nodeFlags, stopChild, withGramCode } from "./harness.ts";
 import {
   batch,
   benchAccounts,
@@ -30,6 +32,7 @@ import {
   type LoadResult,
   runLoad,
   WALLETS,
+  WARMUP_MS,
 } from "./load.ts";
 
 const GRAM_TS = join(import.meta.dirname, "..", "cli", "gram.ts");
@@ -75,7 +78,10 @@ interface Network {
 function spawnNode(dir: string, rpcPort: number): Proc {
   const log = openSync(join(dir, "node.log"), "a");
   // GRAM_BENCH_PROFILE=1: each node writes a CPU profile into its directory when it stops.
-  const profile = process.env.GRAM_BENCH_PROFILE === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", dir];
+  const profile = [
+    ...(process.env.GRAM_BENCH_PROFILE === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", dir]),
+    ...nodeFlags(),
+  ];
   const child = spawn(process.execPath, [...profile, GRAM_TS, "node", "start", "--data-dir", dir], {
     stdio: ["ignore", log, log],
   });
@@ -199,7 +205,8 @@ async function run(): Promise<NetResult> {
     const target = { urls: net.nodes.map((n) => n.url), pids: net.nodes.map((n) => n.child.pid) };
     const load = await runLoad(target, NET_WALLETS);
     await drained(target.urls);
-    const light = await runLoad(target, LATENCY_WALLETS, LATENCY_LOAD_MS, NET_WALLETS);
+    // The nodes are warm from the load just run.
+    const light = await runLoad(target, LATENCY_WALLETS, LATENCY_LOAD_MS, NET_WALLETS, 0);
     return { load, light };
   } finally {
     await stop(net.nodes);
@@ -289,6 +296,7 @@ export const benchmarks: Benchmark[] = withGramCode([
         nodesCpuUsPerTransfer: r.nodeCpuUs,
         loadCpuUsPerTransfer: r.loadCpuUs,
         loadMs: LOAD_MS,
+        warmupMs: WARMUP_MS,
       };
     },
   },
