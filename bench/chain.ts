@@ -13,16 +13,7 @@ import { keyPairFromSeed, sha256 } from "../node/crypto/index.ts";
 import { initDataDir } from "../node/datadir/index.ts";
 import { freePort, TESTNET_FEES } from "../testnet/index.ts";
 import { type Benchmark, type BenchResult, nodeFlags, stopChild, withGramCode } from "./harness.ts";
-import {
-  benchAccounts,
-  firstBlock,
-  GRAM,
-  LOAD_MS,
-  type LoadResult,
-  runLoad,
-  WALLETS,
-  WARMUP_MS,
-} from "./load.ts";
+import { benchAccounts, firstBlock, GRAM, LOAD_FIELDS, type LoadResult, runLoad, WALLETS } from "./load.ts";
 
 const GRAM_TS = join(import.meta.dirname, "..", "cli", "gram.ts");
 const validator = keyPairFromSeed(sha256(new TextEncoder().encode("gram bench validator")));
@@ -149,8 +140,7 @@ export const benchmarks: Benchmark[] = withGramCode([
         ...(r.mainRunPct !== null ? { nodeMainThreadRunPct: r.mainRunPct } : {}),
         ...(r.mainWaitPct !== null ? { nodeMainThreadWaitPct: r.mainWaitPct } : {}),
         loadCpuUsPerTransfer: r.loadCpuUs,
-        loadMs: LOAD_MS,
-        warmupMs: WARMUP_MS,
+        ...LOAD_FIELDS,
       };
     },
   },

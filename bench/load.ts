@@ -30,6 +30,8 @@ export const LOAD_MS = 20_000;
  * first 20 s of load and about a quarter of that 10 s later.
  */
 export const WARMUP_MS = 10_000;
+/** What a bench line says of the load it measured. */
+export const LOAD_FIELDS = { loadMs: LOAD_MS, warmupMs: WARMUP_MS } as const;
 /** Transfers signed ahead, over all wallets: more than they send in LOAD_MS at 5,000/s. */
 const PRESIGNED_TOTAL = 128_000;
 export const GRAM = 1_000_000_000n;

@@ -28,11 +28,10 @@ import {
   benchAccounts,
   firstBlock,
   GRAM,
-  LOAD_MS,
+  LOAD_FIELDS,
   type LoadResult,
   runLoad,
   WALLETS,
-  WARMUP_MS,
 } from "./load.ts";
 
 const GRAM_TS = join(import.meta.dirname, "..", "cli", "gram.ts");
@@ -295,8 +294,7 @@ export const benchmarks: Benchmark[] = withGramCode([
         refused: r.refused,
         nodesCpuUsPerTransfer: r.nodeCpuUs,
         loadCpuUsPerTransfer: r.loadCpuUs,
-        loadMs: LOAD_MS,
-        warmupMs: WARMUP_MS,
+        ...LOAD_FIELDS,
       };
     },
   },
