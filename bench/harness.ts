@@ -1,6 +1,6 @@
 // The shape every benchmark file follows, and the helpers they share. `npm run bench` prints one
 // JSON line per benchmark: {"bench": name, "value": n, "unit": u, ...parameters}.
-import { currentBundle } from "../cli/bundle/current.ts";
+import { bundleToRun } from "../cli/bundle/current.ts";
 
 export interface BenchResult {
   value: number;
@@ -43,10 +43,7 @@ export function stopChild(child: import("node:child_process").ChildProcess): Pro
  * date or GRAM_SOURCES=1, the sources. Said beside their figures, whose start-up costs differ.
  */
 export function withGramCode(benchmarks: Benchmark[]): Benchmark[] {
-  const code =
-    process.env.GRAM_SOURCES !== "1" && currentBundle(new URL("../", import.meta.url)) !== null
-      ? "bundle"
-      : "sources";
+  const code = bundleToRun(new URL("../", import.meta.url), process.env) !== null ? "bundle" : "sources";
   return benchmarks.map((b) => ({ ...b, run: async () => ({ ...(await b.run()), gram: code }) }));
 }
 

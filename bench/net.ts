@@ -77,11 +77,11 @@ interface Network {
 function spawnNode(dir: string, rpcPort: number): Proc {
   const log = openSync(join(dir, "node.log"), "a");
   // GRAM_BENCH_PROFILE=1: each node writes a CPU profile into its directory when it stops.
-  const profile = [
+  const flags = [
     ...(process.env.GRAM_BENCH_PROFILE === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", dir]),
     ...nodeFlags(),
   ];
-  const child = spawn(process.execPath, [...profile, GRAM_TS, "node", "start", "--data-dir", dir], {
+  const child = spawn(process.execPath, [...flags, GRAM_TS, "node", "start", "--data-dir", dir], {
     stdio: ["ignore", log, log],
   });
   closeSync(log);

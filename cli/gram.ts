@@ -3,7 +3,7 @@
 // exits with its code (README, "Exit codes"). A command that runs a node first restarts the
 // process with the node's V8 settings (runtime.ts), before the program is loaded.
 import { enableCompileCache } from "node:module";
-import { currentBundle } from "./bundle/current.ts";
+import { bundleToRun } from "./bundle/current.ts";
 import { relaunchWithNodeRuntime, runsNode, shareCompileCache } from "./runtime.ts";
 
 // V8's compiled code of the modules is kept between runs (in the OS's temporary directory): a
@@ -12,9 +12,8 @@ import { relaunchWithNodeRuntime, runsNode, shareCompileCache } from "./runtime.
 // first line on (runtime.ts).
 shareCompileCache(enableCompileCache(), process.env);
 if (runsNode(process.argv.slice(2))) relaunchWithNodeRuntime();
-// The bundle (bundle/build.ts) when it holds the sources as they are, else the sources themselves;
-// GRAM_SOURCES=1 asks for the sources (stack traces then name them).
-const bundle = process.env.GRAM_SOURCES === "1" ? null : currentBundle(new URL("../", import.meta.url));
+// The bundle (bundle/build.ts) when it holds the sources as they are, else the sources themselves.
+const bundle = bundleToRun(new URL("../", import.meta.url), process.env);
 const { runCli } = (await import(bundle?.href ?? "./program.ts")) as typeof import("./program.ts");
 
 process.exitCode = await runCli(process.argv.slice(2), {

@@ -206,7 +206,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       ? "the bundler (rolldown, a dev dependency) is not installed"
       : String((e as Error).stack ?? e);
     if (prepare || missing) console.warn(`gram: no bundle, so gram runs from its sources: ${why}`);
-    else console.error(`gram: the bundle could not be built: ${why}`);
-    if (!(prepare || missing)) process.exitCode = 1;
+    else {
+      console.error(`gram: the bundle could not be built: ${why}`);
+      process.exitCode = 1;
+    }
   }
 }

@@ -74,3 +74,11 @@ export function currentBundle(root: URL, stat: StatOf = statOrNull): URL | null 
   if (manifest === null || !bundleCurrent(manifest, root, dir, stat)) return null;
   return new URL(manifest.entry, dir);
 }
+
+/**
+ * The bundle's entry that `gram` under `root` runs from: the current bundle, or null for the
+ * sources, which GRAM_SOURCES=1 asks for (stack traces then name them).
+ */
+export function bundleToRun(root: URL, env: NodeJS.ProcessEnv): URL | null {
+  return env.GRAM_SOURCES === "1" ? null : currentBundle(root);
+}
