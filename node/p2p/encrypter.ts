@@ -3,8 +3,12 @@
 // moment its handshake ends, before the listener's connection gater has seen who it is: a
 // banned peer would see us connect and drop every second. Negotiating afterwards costs one
 // round trip per connection and makes a refused dial fail on both sides.
+//
+// It also takes the per-frame costs out of the connection (framing.ts): the raw connection's
+// writes are merged, and the noise decoder's length reader stops building an error per chunk.
 import { noise } from "@chainsafe/libp2p-noise";
 import type { ConnectionEncrypter } from "@libp2p/interface";
+import { cheapNoiseLengths, coalesceWrites } from "./framing.ts";
 
 type NoiseFactory = ReturnType<typeof noise>;
 
@@ -14,10 +18,24 @@ export function gatedNoise(): NoiseFactory {
     const inner = factory(components);
     const wrapped: ConnectionEncrypter<unknown> = {
       protocol: inner.protocol,
-      secureInbound: (connection, options) =>
-        inner.secureInbound(connection, { ...options, skipStreamMuxerNegotiation: true }),
-      secureOutbound: (connection, options) =>
-        inner.secureOutbound(connection, { ...options, skipStreamMuxerNegotiation: true }),
+      secureInbound: async (connection, options) => {
+        coalesceWrites(connection);
+        const secured = await inner.secureInbound(connection, {
+          ...options,
+          skipStreamMuxerNegotiation: true,
+        });
+        cheapNoiseLengths(secured.connection);
+        return secured;
+      },
+      secureOutbound: async (connection, options) => {
+        coalesceWrites(connection);
+        const secured = await inner.secureOutbound(connection, {
+          ...options,
+          skipStreamMuxerNegotiation: true,
+        });
+        cheapNoiseLengths(secured.connection);
+        return secured;
+      },
     };
     return wrapped as ReturnType<NoiseFactory>;
   };

@@ -2,7 +2,6 @@
 // P2P interface: gossip handlers as topic validators, capped request/response protocols, our
 // own peer scores with bans enforced by the connection gater, and bootstrap redial.
 import { setMaxListeners } from "node:events";
-import { yamux } from "@chainsafe/libp2p-yamux";
 import { type GossipSub, gossipsub, StrictNoSign } from "@libp2p/gossipsub";
 import { identify } from "@libp2p/identify";
 import type { PeerId } from "@libp2p/interface";
@@ -16,6 +15,7 @@ import { deadline } from "./deadline.ts";
 import { gatedNoise } from "./encrypter.ts";
 import { messageId, PublishNonces } from "./envelope.ts";
 import { P2PError } from "./errors.ts";
+import { batchedCreditYamux } from "./framing.ts";
 import { banGater } from "./gater.ts";
 import { topicValidator } from "./gossip.ts";
 import { privateKeyOf } from "./identity.ts";
@@ -62,7 +62,7 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
     addresses: { listen: [listenAddress(opts.host, opts.port)] },
     transports: [tcp()],
     connectionEncrypters: [gatedNoise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [batchedCreditYamux()],
     connectionGater: banGater((peer) => scores.isBanned(peer)),
     connectionManager: {
       // Validators on one host (testnets, loopback) open many connections from one address;
