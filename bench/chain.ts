@@ -135,6 +135,7 @@ export const benchmarks: Benchmark[] = withGramCode([
         wallets: WALLETS,
         finals: r.finals,
         refused: r.refused,
+        resent: r.resent,
         nodeCpuUsPerTransfer: r.nodeCpuUs,
         // Left out where the kernel keeps no scheduler times.
         ...(r.mainRunPct !== null ? { nodeMainThreadRunPct: r.mainRunPct } : {}),

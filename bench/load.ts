@@ -121,7 +121,12 @@ export interface LoadResult {
   latencySamples: number;
   finals: number;
   refused: number;
+  /** Submission batches that failed on the way (a reset connection) and were sent again. */
+  resent: number;
 }
+
+/** Failed submission batches a run sends again before it gives up. */
+const MAX_RESENDS = 20;
 
 /** A message with no event this long after its submission is asked for by getMessageStatus. */
 const STRAY_MS = 5_000;
@@ -178,6 +183,7 @@ export async function runLoad(
     let measuredFrom = Number.POSITIVE_INFINITY;
     let refused = 0;
     let finals = 0;
+    let resent = 0;
     let lost: Error | null = null;
     const inflight = new Map<string, { wallet: number; sentAt: number }>();
     const validUntil = BigInt(Math.floor(Date.now() / 1000) + 300);
@@ -227,6 +233,14 @@ export async function runLoad(
         }),
       );
     };
+    // A batch whose connection failed (a reset keep-alive socket) goes again: the same signed
+    // messages, which a node that took them the first time answers with the same hash.
+    const send = (wallets: number[]) => {
+      submit(wallets).catch((e: unknown) => {
+        if (++resent > MAX_RESENDS) lost = e instanceof Error ? e : new Error(String(e));
+        else setTimeout(() => send(wallets), 100);
+      });
+    };
     const ended = (hash: string, status: unknown, now: number, from: number) => {
       if (status !== "final" && status !== "refused") return;
       const f = inflight.get(hash);
@@ -241,7 +255,7 @@ export async function runLoad(
         setImmediate(() => {
           const wallets = again;
           again = [];
-          void submit(wallets);
+          send(wallets);
         });
       again.push(f.wallet);
     };
@@ -324,6 +338,7 @@ export async function runLoad(
         latencySamples: latencies.length,
         finals,
         refused,
+        resent,
       };
     } finally {
       for (const sub of subscriptions) await sub.close();

@@ -292,6 +292,7 @@ export const benchmarks: Benchmark[] = withGramCode([
         wallets: NET_WALLETS,
         finals: r.finals,
         refused: r.refused,
+        resent: r.resent,
         nodesCpuUsPerTransfer: r.nodeCpuUs,
         loadCpuUsPerTransfer: r.loadCpuUs,
         ...LOAD_FIELDS,
