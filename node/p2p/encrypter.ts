@@ -16,26 +16,20 @@ export function gatedNoise(): NoiseFactory {
   const factory = noise();
   return (components) => {
     const inner = factory(components);
+    type Secure = typeof inner.secureInbound;
+    // Muxer negotiation skipped; the connection's writes and noise's length reader hooked.
+    const hooked =
+      (secure: Secure): Secure =>
+      async (connection, options) => {
+        coalesceWrites(connection);
+        const secured = await secure(connection, { ...options, skipStreamMuxerNegotiation: true });
+        cheapNoiseLengths(secured.connection);
+        return secured;
+      };
     const wrapped: ConnectionEncrypter<unknown> = {
       protocol: inner.protocol,
-      secureInbound: async (connection, options) => {
-        coalesceWrites(connection);
-        const secured = await inner.secureInbound(connection, {
-          ...options,
-          skipStreamMuxerNegotiation: true,
-        });
-        cheapNoiseLengths(secured.connection);
-        return secured;
-      },
-      secureOutbound: async (connection, options) => {
-        coalesceWrites(connection);
-        const secured = await inner.secureOutbound(connection, {
-          ...options,
-          skipStreamMuxerNegotiation: true,
-        });
-        cheapNoiseLengths(secured.connection);
-        return secured;
-      },
+      secureInbound: hooked(inner.secureInbound.bind(inner)),
+      secureOutbound: hooked(inner.secureOutbound.bind(inner)),
     };
     return wrapped as ReturnType<NoiseFactory>;
   };
