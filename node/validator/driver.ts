@@ -78,6 +78,8 @@ export interface DriverDeps {
   verify?: (checks: readonly SignatureCheck[]) => Promise<boolean[]>;
   /** Writing a round failed (the disk, or a broken invariant): the node must stop. */
   onFatal: (error: unknown) => void;
+  /** How long after a peer connects this height's messages go to it again; PEER_SETTLE_MS unless set. */
+  peerSettleMs?: number;
 }
 
 type Waiting = { proposal: ProposalMessage } | { vote: Vote };
@@ -96,7 +98,10 @@ export class ConsensusDriver {
   #machine: HeightMachine | null = null;
   #height = 0n;
   #queue: Promise<void> = Promise.resolve();
+  /** The machine's timers and those of this height: cleared when the height changes. */
   #timers = new Set<ReturnType<typeof setTimeout>>();
+  /** A new peer's resend: it outlives the height it was set in, so cleared only at stop. */
+  #peerTimers = new Set<ReturnType<typeof setTimeout>>();
   #resend: ReturnType<typeof setInterval> | null = null;
   #waiting = new Map<bigint, Waiting[]>();
   #waitingCount = 0;
@@ -182,10 +187,10 @@ export class ConsensusDriver {
       // A peer that just came (at start, after a restart) has none of this height's messages; they
       // go again once it has told which topics it reads, not a resend interval later.
       const timer = setTimeout(() => {
-        this.#timers.delete(timer);
+        this.#peerTimers.delete(timer);
         this.#enqueue(() => this.#resendOwn(true));
-      }, PEER_SETTLE_MS);
-      this.#timers.add(timer);
+      }, this.#d.peerSettleMs ?? PEER_SETTLE_MS);
+      this.#peerTimers.add(timer);
     });
     this.#enqueue(() => this.#startHeight());
     this.#resend = setInterval(() => this.#enqueue(() => this.#resendOwn()), this.#o.resendMs);
@@ -196,6 +201,8 @@ export class ConsensusDriver {
     if (this.#resend !== null) clearInterval(this.#resend);
     if (this.#relayTimer !== null) clearTimeout(this.#relayTimer);
     this.#clearTimers();
+    for (const t of this.#peerTimers) clearTimeout(t);
+    this.#peerTimers.clear();
     if (this.#proposeTimer !== null) clearTimeout(this.#proposeTimer);
     this.#sync.stop();
     await this.#queue;
