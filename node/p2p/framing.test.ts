@@ -171,9 +171,11 @@ describe("between real nodes", () => {
     expect(d.lengthsHooked).toBe(d.lengthsTried);
     expect(d.creditTried).toBeGreaterThan(0);
     expect(d.creditHooked).toBe(d.creditTried);
-    // One update per received frame before; now one per lump of 128 KiB and the streams' opening.
-    expect(d.creditHeld).toBeGreaterThan(N / 2);
-    expect(d.creditSent).toBeLessThan(d.creditHeld / 20);
+    // Now one update per lump of 128 KiB (about 20 in the 2.5 MB sent) and one per stream opened
+    // or closed; how many yamux wanted to send depends on how the reads split the frames (one per
+    // frame on an idle machine, about 1,500 held here; half that with the test suite alongside).
+    expect(d.creditSent).toBeLessThan(60);
+    expect(d.creditHeld).toBeGreaterThan(d.creditSent);
     expect(a.logs().filter((l) => (l.level as number) >= 40)).toEqual([]);
   }, 60_000);
 });
