@@ -26,10 +26,15 @@ export const LOAD_MS = 20_000;
  * Load before the measured window: the figures are of nodes that have run a while, as a network's
  * do. A node fresh from its start spends its first seconds of load compiling: V8 optimises the
  * hot code as it meets it, and recompiles what later input deoptimises. Measured with perf over
- * the 4 validators of net.transfers_4v, the optimising compiler took 12% of the nodes' CPU in the
- * first 20 s of load and about a quarter of that 10 s later.
+ * the 4 validators of net.transfers_4v, the optimising compiler took 12-16% of the nodes' CPU in
+ * the first 30 s of load. Counted with --trace-opt on one validator, in 5 s steps from its start:
+ * about 400 optimisations a step up to 30 s, 170 at 35 s, 100 at 40 s, and 30-70 from 45 s on, so
+ * a window that starts 40 s into the load measures settled nodes; one that started at 10 s paid
+ * for about 1,200 of them. In 3 alternating pairs, 10 s against 40 s: 1,058 against 1,120
+ * transfers/s on average, and 1,715 against 1,611 µs of node CPU per transfer; one pair went the
+ * other way, as the machine's speed swings by a fifth between runs.
  */
-export const WARMUP_MS = 10_000;
+export const WARMUP_MS = 40_000;
 /** What a bench line says of the load it measured. */
 export const LOAD_FIELDS = { loadMs: LOAD_MS, warmupMs: WARMUP_MS } as const;
 /** Transfers signed ahead, over all wallets: more than they send in LOAD_MS at 5,000/s. */
