@@ -18,6 +18,7 @@ import { P2PError } from "./errors.ts";
 import { batchedCreditYamux } from "./framing.ts";
 import { banGater } from "./gater.ts";
 import { topicValidator } from "./gossip.ts";
+import { GOSSIP_CHECK_MS, lostToGossip } from "./gossipRepair.ts";
 import { privateKeyOf } from "./identity.ts";
 import type { P2P, P2PDeps, RequestHandler } from "./interface.ts";
 import { allowList, listenAddress, parseBootstrap } from "./multiaddrs.ts";
@@ -157,6 +158,28 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
     log,
   });
 
+  // gossipRepair.ts: a peer the router has only a closed stream to is hung up on. The stream map
+  // is the router's own; without it (another gossipsub) nothing is checked.
+  const router = pubsub as unknown as {
+    streamsOutbound?: ReadonlyMap<string, { rawStream?: { status?: string } }>;
+  };
+  const gossipCheck = setInterval(() => {
+    const streams = router.streamsOutbound;
+    if (closed.aborted || !(streams instanceof Map)) return;
+    const connections = node
+      .getConnections()
+      .filter((c) => c.status === "open")
+      .map((c) => ({ peer: c.remotePeer.toString(), openedAt: c.timeline.open }));
+    const dead = (peer: string) => {
+      const status = streams.get(peer)?.rawStream?.status;
+      return status !== undefined && status !== "open";
+    };
+    for (const peer of lostToGossip(connections, dead, Date.now())) {
+      log.warn({ peer }, "gossip has only a closed stream to a connected peer; hanging up so it reconnects");
+      hangUp(peer);
+    }
+  }, GOSSIP_CHECK_MS);
+
   const requestContext = {
     openStream: (peerId: PeerId, proto: string, signal: AbortSignal) =>
       node.dialProtocol(peerId, proto, { signal }),
@@ -257,6 +280,7 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
       closing ??= (async () => {
         closer.abort(new P2PError("P2P_CLOSED", "p2p is closed"));
         redial.stop();
+        clearInterval(gossipCheck);
         await node.stop();
         log.info({ peerId: selfId }, "p2p closed");
       })();
