@@ -72,9 +72,9 @@ function standIn() {
   };
   /** Hands `data` to the driver as if the peer had published it on the topic ending in `suffix`. */
   const deliver = (suffix: string, data: Uint8Array) => {
-    const topic = [...handlers.keys()].find((t) => t.endsWith(suffix));
-    if (topic === undefined) throw new Error(`no subscription to a topic ending in ${suffix}`);
-    handlers.get(topic)?.(data, "peer");
+    const handler = [...handlers].find(([topic]) => topic.endsWith(suffix))?.[1];
+    if (handler === undefined) throw new Error(`no subscription to a topic ending in ${suffix}`);
+    handler(data, "peer");
   };
   return { p2p, published, connect, settle, deliver };
 }

@@ -201,8 +201,7 @@ export class ConsensusDriver {
     if (this.#resend !== null) clearInterval(this.#resend);
     if (this.#relayTimer !== null) clearTimeout(this.#relayTimer);
     this.#clearTimers();
-    for (const t of this.#peerTimers) clearTimeout(t);
-    this.#peerTimers.clear();
+    this.#clearTimers(this.#peerTimers);
     if (this.#proposeTimer !== null) clearTimeout(this.#proposeTimer);
     this.#sync.stop();
     await this.#queue;
@@ -533,9 +532,9 @@ export class ConsensusDriver {
     else this.#sendProposal(message.proposal, withCandidate);
   }
 
-  #clearTimers(): void {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+  #clearTimers(timers = this.#timers): void {
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
   }
 
   /**
