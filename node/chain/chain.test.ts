@@ -333,11 +333,66 @@ describe("Chain", () => {
       expect((await chain.estimateExternal(ext(m), GENESIS_TIME + 1n)).kind).toBe("done");
       expect((await chain.checkExternal(ext(bad), GENESIS_TIME + 1n)).kind).toBe("refused");
       expect(counting.cacheSize).toBe(1);
-      // The block asks its host once, and the host answers from what the worker's run passed.
+      // The block takes the acceptance the worker's run passed back, and checks nothing itself.
       const round = await chain.produceRound(GENESIS_TIME + 1n, { shard: [ext(m)], mc: [] });
       expect(round.statuses[0].status.kind).toBe("final");
-      expect(checks).toBe(1);
+      expect(checks).toBe(0);
       // The block's check took the acceptance: it is of no use once the transfer is in a block.
+      expect(counting.cacheSize).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("a round whose signatures the pool verifies is the round of inline checks, also with a forged one", async () => {
+    const pool = new VerifyPool({ threads: 1 });
+    try {
+      const store = new MemoryStore();
+      const genesis = testGenesis([
+        { seed: "alice", balance: 10n * GRAM },
+        { seed: "bob", balance: 10n * GRAM },
+        { seed: "carol", balance: GRAM },
+      ]);
+      let inline = 0;
+      const counting = createCachingHost();
+      const host = {
+        ...counting,
+        ed25519Verify(m: Uint8Array, k: Uint8Array, s: Uint8Array) {
+          inline++;
+          return counting.ed25519Verify(m, k, s);
+        },
+      };
+      let sent = 0;
+      const dryRuns = {
+        run: pool.run.bind(pool),
+        verify: (checks: Parameters<VerifyPool["verify"]>[0]) => {
+          sent += checks.length;
+          return pool.verify(checks);
+        },
+      };
+      const chain = await Chain.init(store, genesis, { ...options(), host, dryRuns });
+      const plain = await Chain.open(store, options());
+      const pay = [{ to: walletOf("carol"), valueNano: GRAM }];
+      const good = [ext(transfer("alice", 0n, pay)), ext(transfer("bob", 0n, pay))];
+      // Signed by carol for alice's wallet: the wallet refuses it when its check is made.
+      const mallory = transfer("carol", 0n, pay) as ExternalMessage["message"];
+      const forged = ext({ ...mallory, dest: good[0].message.dest });
+      const time = GENESIS_TIME + 1n;
+
+      const fair = await chain.buildRound(time, { shard: good, mc: [] });
+      expect(fair.hash).toEqual((await plain.buildRound(time, { shard: good, mc: [] })).hash);
+      expect(sent).toBe(2);
+      expect(inline).toBe(0);
+
+      const mixed = { shard: [forged, good[1]], mc: [] };
+      const built = await chain.buildRound(time, mixed);
+      expect(built.hash).toEqual((await plain.buildRound(time, mixed)).hash);
+      expect(built.shard.statuses.map((x) => x.status.kind)).toEqual(["refused", "final"]);
+      // The forged one failed on the pool, so the round ran again with its checks on the host
+      // here, twice asked; bob's signature, found valid on the pool, was kept for that run and
+      // taken by it.
+      expect(sent).toBe(4);
+      expect(inline).toBe(2);
       expect(counting.cacheSize).toBe(0);
     } finally {
       await pool.close();

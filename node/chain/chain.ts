@@ -34,7 +34,7 @@ import {
   type EstimateOutcome,
   runExternal,
 } from "../verifier/index.ts";
-import type { CachingHost } from "../vmhost/index.ts";
+import { type CachingHost, deferringHost, type SignatureCheck } from "../vmhost/index.ts";
 import { Block, type BlockHeader, blockHash, merkleRoot, SHARD_ALL, type ShardDescr } from "./block.ts";
 import { Candidate } from "./candidate.ts";
 import {
@@ -121,14 +121,18 @@ interface Tip {
   hash: Uint8Array;
 }
 
-/** Runs a message's dry run elsewhere (node/verifier's pool): the answer `dryRun` gives. */
+/**
+ * Runs a message's dry run elsewhere (node/verifier's pool): the answer `dryRun` gives; and
+ * signature checks, each answered as node/crypto's `verify` would (a round's, chain §4.7).
+ */
 export interface DryRunner {
   run(job: DryRunJob): Promise<DryRunAnswer>;
+  verify(checks: readonly SignatureCheck[]): Promise<boolean[]>;
 }
 
 export interface ChainOptions {
   host: Host | CachingHost;
-  /** With a caching host: where the mempool's dry runs go (chain §7.1). */
+  /** With a caching host: where the mempool's dry runs (chain §7.1) and a round's signature checks (§4.7) go. */
   dryRuns?: DryRunner;
   signer: BlockSigner;
   cacheBytes?: number;
@@ -483,6 +487,31 @@ export class Chain {
     producer: Uint8Array = this.#signer.publicKey,
     evidence: readonly Evidence[] = [],
   ): Promise<RoundCandidate> {
+    const pool = this.#dryRuns;
+    const base = this.#host;
+    if (pool === undefined || !("take" in base)) return this.#build(now, externals, producer, evidence, base);
+    // Signatures verified on the pool while the round runs (§4.7); one found invalid there means
+    // the round is run again with its checks here.
+    const host = deferringHost(base, (checks) => pool.verify(checks));
+    let built: RoundCandidate;
+    try {
+      built = await this.#build(now, externals, producer, evidence, host);
+    } catch (e) {
+      // What an invalid signature taken for valid led to is not the round's answer.
+      if (await host.settle()) throw e;
+      return this.#build(now, externals, producer, evidence, base);
+    }
+    if (await host.settle()) return built;
+    return this.#build(now, externals, producer, evidence, base);
+  }
+
+  async #build(
+    now: bigint,
+    externals: { shard: ExternalMessage[]; mc: ExternalMessage[] },
+    producer: Uint8Array,
+    evidence: readonly Evidence[],
+    host: Host,
+  ): Promise<RoundCandidate> {
     const limit = this.config.maxBlockTransactions;
     const mcRef = { seqno: this.#mc.header.seqno, hash: this.#mc.hash };
     const common = {
@@ -490,7 +519,7 @@ export class Chain {
       config: this.config,
       configHash: this.configHash,
       store: this.state,
-      host: this.#host,
+      host,
       producer,
       configParam: this.configParam,
     };

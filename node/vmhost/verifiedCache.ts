@@ -24,6 +24,8 @@ export interface CachingHost extends Host {
   readonly cacheBytes: number;
   /** Keeps triples that `verify` of node/crypto accepted elsewhere (another thread's run). */
   remember(accepted: readonly SignatureCheck[]): void;
+  /** Whether the triple was accepted before, without checking it now; a hit is taken out. */
+  take(message: Uint8Array, publicKey: Uint8Array, signature: Uint8Array): boolean;
 }
 
 /** An accepted triple as the cache keeps it. */
@@ -100,6 +102,8 @@ export function createCachingHost(capacity = 100_000, maxBytes = DEFAULT_MAX_BYT
       for (const c of checks)
         if (isBytes(c.message, c.publicKey, c.signature)) remember(c.message, c.publicKey, c.signature);
     },
+    take: (message, publicKey, signature) =>
+      isBytes(message, publicKey, signature) && take(message, publicKey, signature),
   };
   return host;
 }

@@ -1,0 +1,102 @@
+import { describe, expect, test } from "vitest";
+import { keyPairFromSeed, sha256, sign, verify } from "../crypto/index.ts";
+import { deferringHost } from "./deferredChecks.ts";
+import { createCachingHost, type SignatureCheck } from "./verifiedCache.ts";
+
+const key = keyPairFromSeed(sha256(new TextEncoder().encode("deferred checks")));
+const triple = (n: number): SignatureCheck => {
+  const message = sha256(Uint8Array.of(n));
+  return { message, publicKey: key.publicKey, signature: sign(message, key.secretKey) };
+};
+const forged = (n: number): SignatureCheck => {
+  const t = triple(n);
+  const signature = t.signature.slice();
+  signature[0] ^= 1;
+  return { ...t, signature };
+};
+
+/** A verifier elsewhere as the pool is: node/crypto's verify of each check, answered later. */
+function remote() {
+  const calls: SignatureCheck[][] = [];
+  const verifyAll = async (checks: readonly SignatureCheck[]) => {
+    calls.push([...checks]);
+    await new Promise((r) => setTimeout(r, 1));
+    return checks.map((c) => verify(c.signature, c.message, c.publicKey));
+  };
+  return { calls, verifyAll };
+}
+
+const ask = (
+  h: { ed25519Verify: (m: Uint8Array, k: Uint8Array, s: Uint8Array) => boolean },
+  c: SignatureCheck,
+) => h.ed25519Verify(c.message, c.publicKey, c.signature);
+
+describe("a host that verifies a run's signatures elsewhere", () => {
+  test("answers valid at once, sends checks in chunks while the run goes on, and settles true", async () => {
+    const base = createCachingHost();
+    const { calls, verifyAll } = remote();
+    const host = deferringHost(base, verifyAll, 4);
+    for (let n = 0; n < 10; n++) expect(ask(host, triple(n))).toBe(true);
+    // Two full chunks went before the end of the run; the rest goes at settle.
+    expect(calls.map((c) => c.length)).toEqual([4, 4]);
+    expect(await host.settle()).toBe(true);
+    expect(calls.map((c) => c.length)).toEqual([4, 4, 2]);
+    // Nothing is kept for later: these signatures were used by the run that asked.
+    expect(base.cacheSize).toBe(0);
+  });
+
+  test("a forged signature makes settle false, and keeps the valid ones for the run again", async () => {
+    const base = createCachingHost();
+    const { verifyAll } = remote();
+    const host = deferringHost(base, verifyAll, 2);
+    for (const c of [triple(1), forged(2), triple(3)]) expect(ask(host, c)).toBe(true);
+    expect(await host.settle()).toBe(false);
+    expect(base.cacheSize).toBe(2);
+    // The run again, with checks inline: the kept ones come from the cache, the forged one fails.
+    expect(ask(base, triple(1))).toBe(true);
+    expect(ask(base, forged(2))).toBe(false);
+    expect(ask(base, triple(3))).toBe(true);
+    expect(base.cacheSize).toBe(0);
+  });
+
+  test("a signature the cache holds is taken from it, not sent", async () => {
+    const base = createCachingHost();
+    base.remember([triple(7)]);
+    const { calls, verifyAll } = remote();
+    const host = deferringHost(base, verifyAll);
+    expect(ask(host, triple(7))).toBe(true);
+    expect(base.cacheSize).toBe(0);
+    expect(await host.settle()).toBe(true);
+    expect(calls).toEqual([]);
+  });
+
+  test("a key or signature of the wrong length, or no bytes at all, is refused at once and never sent", async () => {
+    const base = createCachingHost();
+    const { calls, verifyAll } = remote();
+    const host = deferringHost(base, verifyAll);
+    const t = triple(1);
+    expect(host.ed25519Verify(t.message, t.publicKey.subarray(1), t.signature)).toBe(false);
+    expect(host.ed25519Verify(t.message, t.publicKey, t.signature.subarray(1))).toBe(false);
+    expect(host.ed25519Verify("x" as unknown as Uint8Array, t.publicKey, t.signature)).toBe(false);
+    expect(await host.settle()).toBe(true);
+    expect(calls).toEqual([]);
+  });
+
+  test("a check keeps its own copy of arrays the caller reuses", async () => {
+    const base = createCachingHost();
+    const { calls, verifyAll } = remote();
+    const host = deferringHost(base, verifyAll);
+    const t = triple(5);
+    const message = t.message.slice();
+    expect(host.ed25519Verify(message, t.publicKey, t.signature)).toBe(true);
+    message.fill(0);
+    expect(await host.settle()).toBe(true);
+    expect(calls[0][0].message).toEqual(t.message);
+  });
+
+  test("a verifier that answers another number of checks is an error, not a verdict", async () => {
+    const host = deferringHost(createCachingHost(), async () => []);
+    ask(host, triple(1));
+    await expect(host.settle()).rejects.toThrow("another number of checks");
+  });
+});
