@@ -365,9 +365,9 @@ describe("Chain", () => {
       let sent = 0;
       const dryRuns = {
         run: pool.run.bind(pool),
-        verify: (checks: Parameters<VerifyPool["verify"]>[0]) => {
-          sent += checks.length;
-          return pool.verify(checks);
+        verify: (...args: Parameters<VerifyPool["verify"]>) => {
+          sent += args[0].length;
+          return pool.verify(...args);
         },
       };
       const chain = await Chain.init(store, genesis, { ...options(), host, dryRuns });
@@ -394,6 +394,13 @@ describe("Chain", () => {
       expect(sent).toBe(4);
       expect(inline).toBe(2);
       expect(counting.cacheSize).toBe(0);
+
+      // After a forgery the next rounds check inline: forged messages cost their senders' peers
+      // one run of a round each, not two.
+      const after = await chain.buildRound(time, { shard: good, mc: [] });
+      expect(after.hash).toEqual(fair.hash);
+      expect(sent).toBe(4);
+      expect(inline).toBe(4);
     } finally {
       await pool.close();
     }

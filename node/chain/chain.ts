@@ -127,8 +127,12 @@ interface Tip {
  */
 export interface DryRunner {
   run(job: DryRunJob): Promise<DryRunAnswer>;
-  verify(checks: readonly SignatureCheck[]): Promise<boolean[]>;
+  /** `now`: sent to a worker at once, not with the rest of this event-loop turn's work. */
+  verify(checks: readonly SignatureCheck[], options?: { now?: boolean }): Promise<boolean[]>;
 }
+
+/** Rounds built with inline checks after one whose deferred checks found a forgery (§4.7). */
+const INLINE_ROUNDS_AFTER_FORGERY = 16;
 
 export interface ChainOptions {
   host: Host | CachingHost;
@@ -207,6 +211,8 @@ export class Chain {
   #shard: Tip;
   readonly #host: Host | CachingHost;
   readonly #dryRuns: DryRunner | undefined;
+  /** Rounds left to build with inline checks (§4.7). */
+  #inlineRounds = 0;
   readonly #signer: BlockSigner;
   #queuedMessages = 0;
   /**
@@ -489,19 +495,27 @@ export class Chain {
   ): Promise<RoundCandidate> {
     const pool = this.#dryRuns;
     const base = this.#host;
-    if (pool === undefined || !("take" in base)) return this.#build(now, externals, producer, evidence, base);
+    if (pool === undefined || !("take" in base) || this.#inlineRounds > 0) {
+      this.#inlineRounds = Math.max(0, this.#inlineRounds - 1);
+      return this.#build(now, externals, producer, evidence, base);
+    }
     // Signatures verified on the pool while the round runs (§4.7); one found invalid there means
-    // the round is run again with its checks here.
-    const host = deferringHost(base, (checks) => pool.verify(checks));
-    let built: RoundCandidate;
+    // the round is run again with its checks here, and so are the next few rounds: a peer that
+    // passes on forged messages must not double the work of every round.
+    const host = deferringHost(base, (checks) => pool.verify(checks, { now: true }));
+    let built: RoundCandidate | undefined;
+    let failure: unknown;
     try {
       built = await this.#build(now, externals, producer, evidence, host);
     } catch (e) {
-      // What an invalid signature taken for valid led to is not the round's answer.
-      if (await host.settle()) throw e;
-      return this.#build(now, externals, producer, evidence, base);
+      failure = e;
     }
-    if (await host.settle()) return built;
+    if (await host.settle()) {
+      if (built === undefined) throw failure;
+      return built;
+    }
+    // What an invalid signature taken for valid led to, a round or an error, is not the answer.
+    this.#inlineRounds = INLINE_ROUNDS_AFTER_FORGERY;
     return this.#build(now, externals, producer, evidence, base);
   }
 

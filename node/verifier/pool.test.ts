@@ -61,6 +61,15 @@ describe("VerifyPool", () => {
     expect(answers).toEqual(asks.map(rule));
   });
 
+  test("checks sent at once, beside ones that wait for the turn's end, get their own answers", async () => {
+    const pool = open({ threads: 1 });
+    const first = [honest(1), flipped(honest(2))];
+    const second = [flipped(honest(3)), honest(4)];
+    const answers = await Promise.all([pool.verify(first, { now: true }), pool.verify(second)]);
+    expect(answers).toEqual([rule(first), rule(second)]);
+    expect(pool.answered).toEqual({ workers: 2, here: 0 });
+  });
+
   test("refuses arguments that are not checks of bytes, as verify does", () => {
     const pool = open({ threads: 1 });
     expect(() => pool.verify([{ ...honest(0), signature: "x" as never }])).toThrow(TypeError);

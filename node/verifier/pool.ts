@@ -187,8 +187,12 @@ export class VerifyPool {
     return this.#slots.filter((s) => s.worker !== null).length;
   }
 
-  /** `verify(signature, message, publicKey)` of each check, in order. */
-  verify(checks: readonly SignatureCheck[]): Promise<boolean[]> {
+  /**
+   * `verify(signature, message, publicKey)` of each check, in order. Work asked for in one
+   * event-loop turn goes out together; `now` sends it at once, for a caller that does not yield
+   * (a round's run, chain §4.7).
+   */
+  verify(checks: readonly SignatureCheck[], options: { now?: boolean } = {}): Promise<boolean[]> {
     if (!Array.isArray(checks)) throw new TypeError("checks: expected an array");
     for (const c of checks) {
       if (
@@ -199,7 +203,11 @@ export class VerifyPool {
         throw new TypeError("checks: each check needs message, publicKey and signature as Uint8Arrays");
     }
     if (checks.length === 0) return Promise.resolve([]);
-    return new Promise((resolve) => this.#ask({ kind: "checks", checks: checks.slice(), resolve }));
+    const answers = new Promise<boolean[]>((resolve) =>
+      this.#ask({ kind: "checks", checks: checks.slice(), resolve }),
+    );
+    if (options.now === true && this.#flushing) this.#flush();
+    return answers;
   }
 
   /** `dryRun(job)` on a worker: the result of the run and the signature checks it passed. */

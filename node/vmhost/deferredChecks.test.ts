@@ -35,7 +35,7 @@ describe("a host that verifies a run's signatures elsewhere", () => {
   test("answers valid at once, sends checks in chunks while the run goes on, and settles true", async () => {
     const base = createCachingHost();
     const { calls, verifyAll } = remote();
-    const host = deferringHost(base, verifyAll, 4);
+    const host = deferringHost(base, verifyAll, { chunk: 4 });
     for (let n = 0; n < 10; n++) expect(ask(host, triple(n))).toBe(true);
     // Two full chunks went before the end of the run; the rest goes at settle.
     expect(calls.map((c) => c.length)).toEqual([4, 4]);
@@ -48,7 +48,7 @@ describe("a host that verifies a run's signatures elsewhere", () => {
   test("a forged signature makes settle false, and keeps the valid ones for the run again", async () => {
     const base = createCachingHost();
     const { verifyAll } = remote();
-    const host = deferringHost(base, verifyAll, 2);
+    const host = deferringHost(base, verifyAll, { chunk: 2 });
     for (const c of [triple(1), forged(2), triple(3)]) expect(ask(host, c)).toBe(true);
     expect(await host.settle()).toBe(false);
     expect(base.cacheSize).toBe(2);
@@ -92,6 +92,52 @@ describe("a host that verifies a run's signatures elsewhere", () => {
     message.fill(0);
     expect(await host.settle()).toBe(true);
     expect(calls[0][0].message).toEqual(t.message);
+  });
+
+  test("a run that does not stand gives back the acceptances it took from the cache", async () => {
+    const base = createCachingHost();
+    base.remember([triple(1)]);
+    const { calls, verifyAll } = remote();
+    const host = deferringHost(base, verifyAll);
+    expect(ask(host, triple(1))).toBe(true);
+    expect(ask(host, forged(2))).toBe(true);
+    expect(base.cacheSize).toBe(0);
+    expect(await host.settle()).toBe(false);
+    expect(calls.map((c) => c.length)).toEqual([1]);
+    // The run again finds triple 1 kept, as the first run did, and checks nothing for it.
+    expect(base.cacheSize).toBe(1);
+    expect(base.take(triple(1).message, key.publicKey, triple(1).signature)).toBeDefined();
+  });
+
+  test("past the bytes that may wait, the base answers at once", async () => {
+    const base = createCachingHost();
+    const { calls, verifyAll } = remote();
+    // Room for one check of a 32-byte message (96 bytes of key and signature with it), not two.
+    const host = deferringHost(base, verifyAll, { maxBytes: 200 });
+    expect(ask(host, triple(1))).toBe(true);
+    expect(ask(host, forged(2))).toBe(false);
+    expect(ask(host, triple(3))).toBe(true);
+    expect(await host.settle()).toBe(true);
+    expect(calls.map((c) => c.length)).toEqual([1]);
+    // Triple 3 was verified here, and kept as any inline acceptance is.
+    expect(base.cacheSize).toBe(1);
+  });
+
+  test("a verifier that fails is settle's error, and no unhandled rejection before it", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const host = deferringHost(createCachingHost(), () => Promise.reject(new Error("worker gone")), {
+        chunk: 1,
+      });
+      ask(host, triple(1));
+      await new Promise((r) => setTimeout(r, 10));
+      await expect(host.settle()).rejects.toThrow("worker gone");
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
   });
 
   test("a verifier that answers another number of checks is an error, not a verdict", async () => {

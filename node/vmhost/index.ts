@@ -6,5 +6,6 @@ export {
   type CachingHost,
   createCachingHost,
   type SignatureCheck,
+  type TakenAcceptance,
 } from "./verifiedCache.ts";
 export { vmHost } from "./vmHost.ts";

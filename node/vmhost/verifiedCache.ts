@@ -24,15 +24,23 @@ export interface CachingHost extends Host {
   readonly cacheBytes: number;
   /** Keeps triples that `verify` of node/crypto accepted elsewhere (another thread's run). */
   remember(accepted: readonly SignatureCheck[]): void;
-  /** Whether the triple was accepted before, without checking it now; a hit is taken out. */
-  take(message: Uint8Array, publicKey: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * The triple's acceptance, taken out of the cache, when it was accepted before; undefined
+   * otherwise. Nothing is checked now.
+   */
+  take(message: Uint8Array, publicKey: Uint8Array, signature: Uint8Array): TakenAcceptance | undefined;
+  /** Keeps again acceptances `take` took out, for a run that did not stand (chain §4.7). */
+  putBack(taken: readonly TakenAcceptance[]): void;
 }
 
 /** An accepted triple as the cache keeps it. */
 interface Kept {
-  signature: Uint8Array;
-  keyAndMessage: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly keyAndMessage: Uint8Array;
 }
+
+/** An acceptance taken out of a caching host: only that host's `putBack` reads it. */
+export type TakenAcceptance = Readonly<Kept>;
 
 const isBytes = (m: unknown, k: unknown, s: unknown) =>
   m instanceof Uint8Array && k instanceof Uint8Array && s instanceof Uint8Array;
@@ -41,7 +49,6 @@ const isBytes = (m: unknown, k: unknown, s: unknown) =>
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 /** What a kept triple costs besides its bytes (the entry, its object and its two arrays). */
 const ENTRY_OVERHEAD = 200;
-const TRIPLE_HEAD = SIGNATURE_BYTES + PUBLIC_KEY_BYTES;
 
 export function createCachingHost(capacity = 100_000, maxBytes = DEFAULT_MAX_BYTES): CachingHost {
   if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`capacity: ${capacity}`);
@@ -61,13 +68,15 @@ export function createCachingHost(capacity = 100_000, maxBytes = DEFAULT_MAX_BYT
     equalBytes(kept.signature, s) &&
     equalBytes(kept.keyAndMessage.subarray(0, PUBLIC_KEY_BYTES), k) &&
     equalBytes(kept.keyAndMessage.subarray(PUBLIC_KEY_BYTES), m);
-  /** Whether the triple was accepted before; a hit is taken out of the cache. */
-  const take = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => {
-    if (s.length !== SIGNATURE_BYTES || k.length !== PUBLIC_KEY_BYTES) return false;
+  const keep = (kept: Kept) =>
+    accepted.set(hashKey(kept.signature), kept, SIGNATURE_BYTES + kept.keyAndMessage.length + ENTRY_OVERHEAD);
+  /** The triple's acceptance, if it was kept: a hit is taken out of the cache. */
+  const take = (m: Uint8Array, k: Uint8Array, s: Uint8Array): Kept | undefined => {
+    if (s.length !== SIGNATURE_BYTES || k.length !== PUBLIC_KEY_BYTES) return undefined;
     const kept = accepted.peek(hashKey(s));
-    if (kept === undefined || !matches(kept, m, k, s)) return false;
+    if (kept === undefined || !matches(kept, m, k, s)) return undefined;
     accepted.delete(hashKey(s));
-    return true;
+    return kept;
   };
   const remember = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => {
     // Only a 64-byte signature by a 32-byte key can be accepted (crypto §3).
@@ -76,18 +85,14 @@ export function createCachingHost(capacity = 100_000, maxBytes = DEFAULT_MAX_BYT
     const keyAndMessage = new Uint8Array(PUBLIC_KEY_BYTES + m.length);
     keyAndMessage.set(k);
     keyAndMessage.set(m, PUBLIC_KEY_BYTES);
-    accepted.set(
-      hashKey(s),
-      { signature: s.slice(), keyAndMessage },
-      TRIPLE_HEAD + m.length + ENTRY_OVERHEAD,
-    );
+    keep({ signature: s.slice(), keyAndMessage });
   };
   const host: CachingHost = {
     sha256: vmHost.sha256,
     hashValue: vmHost.hashValue,
     ed25519Verify(message, publicKey, signature) {
       if (!isBytes(message, publicKey, signature)) return false;
-      if (take(message, publicKey, signature)) return true;
+      if (take(message, publicKey, signature) !== undefined) return true;
       const ok = vmHost.ed25519Verify(message, publicKey, signature);
       if (ok) remember(message, publicKey, signature);
       return ok;
@@ -103,7 +108,10 @@ export function createCachingHost(capacity = 100_000, maxBytes = DEFAULT_MAX_BYT
         if (isBytes(c.message, c.publicKey, c.signature)) remember(c.message, c.publicKey, c.signature);
     },
     take: (message, publicKey, signature) =>
-      isBytes(message, publicKey, signature) && take(message, publicKey, signature),
+      isBytes(message, publicKey, signature) ? take(message, publicKey, signature) : undefined,
+    putBack(taken) {
+      for (const kept of taken) keep(kept);
+    },
   };
   return host;
 }
