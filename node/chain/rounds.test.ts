@@ -12,6 +12,7 @@ import {
   signVote,
 } from "../consensus/index.ts";
 import { MemoryStore } from "../store/index.ts";
+import { VerifyPool } from "../verifier/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
 import { Candidate } from "./candidate.ts";
 import { Chain, finalityError, MC_CHAIN, type RoundCandidate } from "./chain.ts";
@@ -27,10 +28,11 @@ const genesis = testGenesis(
   { validators },
 );
 
-async function node(i: number) {
+async function node(i: number, dryRuns?: VerifyPool) {
   return Chain.init(new MemoryStore(), genesis, {
     host: createCachingHost(),
     signer: keyConsensusSigner(keys[i]),
+    dryRuns,
   });
 }
 
@@ -47,6 +49,43 @@ function commitFor(chain: Chain, c: RoundCandidate, signers: number[], round = 0
 }
 
 describe("rounds between validators", () => {
+  test("a forged message checked on a worker pool makes the round every validator makes, and rounds go on", async () => {
+    const pool = new VerifyPool({ threads: 1 });
+    try {
+      const [a, b] = [await node(0), await node(1, pool)];
+      const pay = [{ to: walletOf("bob"), valueNano: GRAM }];
+      const good = ext(transfer("alice", 0n, pay));
+      // Signed by bob for alice's wallet: refused when the wallet checks it.
+      const forged = ext({ ...(transfer("bob", 0n, pay) as typeof good.message), dest: good.message.dest });
+      const built = await a.buildRound(GENESIS_TIME + 5n, { shard: [forged, good], mc: [] });
+      expect(built.shard.statuses.map((x) => x.status.kind)).toEqual(["refused", "final"]);
+      const checked = await b.checkRound(
+        decode(Candidate, encode(Candidate, built.wire).slice()),
+        GENESIS_TIME + 10n,
+      );
+      expect(toHex(checked.hash)).toBe(toHex(built.hash));
+      const commit = commitFor(a, built, [0, 1, 2]);
+      await a.commitRound(built, commit);
+      await b.commitRound(checked, commit);
+      // The next round, built where checks go to the pool (or inline after the forgery), is the
+      // one the plain validator checks.
+      const next = ext(transfer("alice", 1n, pay));
+      const second = await b.buildRound(GENESIS_TIME + 6n, { shard: [next], mc: [] });
+      const again = await a.checkRound(
+        decode(Candidate, encode(Candidate, second.wire).slice()),
+        GENESIS_TIME + 10n,
+      );
+      expect(toHex(again.hash)).toBe(toHex(second.hash));
+      const commit2 = commitFor(b, second, [0, 1, 3]);
+      await b.commitRound(second, commit2);
+      await a.commitRound(again, commit2);
+      expect(toHex(a.head.shard.header.stateRoot)).toBe(toHex(b.head.shard.header.stateRoot));
+      expect(second.shard.statuses.map((x) => x.status.kind)).toEqual(["final"]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   test("a round one validator builds is checked by another and written alike by both", async () => {
     const [a, b] = [await node(0), await node(1)];
     const pay = ext(transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }]));
