@@ -48,6 +48,16 @@ function commitFor(chain: Chain, c: RoundCandidate, signers: number[], round = 0
   );
 }
 
+/** `built` goes over the wire to `checker`, checks there as the same round, and both write it. */
+async function agree(builder: Chain, checker: Chain, built: RoundCandidate, signers: number[]) {
+  const wire = decode(Candidate, encode(Candidate, built.wire).slice());
+  const checked = await checker.checkRound(wire, GENESIS_TIME + 10n);
+  expect(toHex(checked.hash)).toBe(toHex(built.hash));
+  const commit = commitFor(builder, built, signers);
+  await builder.commitRound(built, commit);
+  await checker.commitRound(checked, commit);
+}
+
 describe("rounds between validators", () => {
   test("a forged message checked on a worker pool makes the round every validator makes, and rounds go on", async () => {
     const pool = new VerifyPool({ threads: 1 });
@@ -59,26 +69,12 @@ describe("rounds between validators", () => {
       const forged = ext({ ...(transfer("bob", 0n, pay) as typeof good.message), dest: good.message.dest });
       const built = await a.buildRound(GENESIS_TIME + 5n, { shard: [forged, good], mc: [] });
       expect(built.shard.statuses.map((x) => x.status.kind)).toEqual(["refused", "final"]);
-      const checked = await b.checkRound(
-        decode(Candidate, encode(Candidate, built.wire).slice()),
-        GENESIS_TIME + 10n,
-      );
-      expect(toHex(checked.hash)).toBe(toHex(built.hash));
-      const commit = commitFor(a, built, [0, 1, 2]);
-      await a.commitRound(built, commit);
-      await b.commitRound(checked, commit);
+      await agree(a, b, built, [0, 1, 2]);
       // The next round, built where checks go to the pool (or inline after the forgery), is the
       // one the plain validator checks.
       const next = ext(transfer("alice", 1n, pay));
       const second = await b.buildRound(GENESIS_TIME + 6n, { shard: [next], mc: [] });
-      const again = await a.checkRound(
-        decode(Candidate, encode(Candidate, second.wire).slice()),
-        GENESIS_TIME + 10n,
-      );
-      expect(toHex(again.hash)).toBe(toHex(second.hash));
-      const commit2 = commitFor(b, second, [0, 1, 3]);
-      await b.commitRound(second, commit2);
-      await a.commitRound(again, commit2);
+      await agree(b, a, second, [0, 1, 3]);
       expect(toHex(a.head.shard.header.stateRoot)).toBe(toHex(b.head.shard.header.stateRoot));
       expect(second.shard.statuses.map((x) => x.status.kind)).toEqual(["final"]);
     } finally {
