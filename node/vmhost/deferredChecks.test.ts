@@ -26,6 +26,13 @@ function remote() {
   return { calls, verifyAll };
 }
 
+/** A caching host, a verifier elsewhere, and the deferring host over both. */
+function setup(options?: Parameters<typeof deferringHost>[2]) {
+  const base = createCachingHost();
+  const { calls, verifyAll } = remote();
+  return { base, calls, host: deferringHost(base, verifyAll, options) };
+}
+
 const ask = (
   h: { ed25519Verify: (m: Uint8Array, k: Uint8Array, s: Uint8Array) => boolean },
   c: SignatureCheck,
@@ -33,9 +40,7 @@ const ask = (
 
 describe("a host that verifies a run's signatures elsewhere", () => {
   test("answers valid at once, sends checks in chunks while the run goes on, and settles true", async () => {
-    const base = createCachingHost();
-    const { calls, verifyAll } = remote();
-    const host = deferringHost(base, verifyAll, { chunk: 4 });
+    const { base, calls, host } = setup({ chunk: 4 });
     for (let n = 0; n < 10; n++) expect(ask(host, triple(n))).toBe(true);
     // Two full chunks went before the end of the run; the rest goes at settle.
     expect(calls.map((c) => c.length)).toEqual([4, 4]);
@@ -46,9 +51,7 @@ describe("a host that verifies a run's signatures elsewhere", () => {
   });
 
   test("a forged signature makes settle false, and keeps the valid ones for the run again", async () => {
-    const base = createCachingHost();
-    const { verifyAll } = remote();
-    const host = deferringHost(base, verifyAll, { chunk: 2 });
+    const { base, host } = setup({ chunk: 2 });
     for (const c of [triple(1), forged(2), triple(3)]) expect(ask(host, c)).toBe(true);
     expect(await host.settle()).toBe(false);
     expect(base.cacheSize).toBe(2);
@@ -60,10 +63,8 @@ describe("a host that verifies a run's signatures elsewhere", () => {
   });
 
   test("a signature the cache holds is taken from it, not sent", async () => {
-    const base = createCachingHost();
+    const { base, calls, host } = setup();
     base.remember([triple(7)]);
-    const { calls, verifyAll } = remote();
-    const host = deferringHost(base, verifyAll);
     expect(ask(host, triple(7))).toBe(true);
     expect(base.cacheSize).toBe(0);
     expect(await host.settle()).toBe(true);
@@ -71,9 +72,7 @@ describe("a host that verifies a run's signatures elsewhere", () => {
   });
 
   test("a key or signature of the wrong length, or no bytes at all, is refused at once and never sent", async () => {
-    const base = createCachingHost();
-    const { calls, verifyAll } = remote();
-    const host = deferringHost(base, verifyAll);
+    const { calls, host } = setup();
     const t = triple(1);
     expect(host.ed25519Verify(t.message, t.publicKey.subarray(1), t.signature)).toBe(false);
     expect(host.ed25519Verify(t.message, t.publicKey, t.signature.subarray(1))).toBe(false);
@@ -83,9 +82,7 @@ describe("a host that verifies a run's signatures elsewhere", () => {
   });
 
   test("a check keeps its own copy of arrays the caller reuses", async () => {
-    const base = createCachingHost();
-    const { calls, verifyAll } = remote();
-    const host = deferringHost(base, verifyAll);
+    const { calls, host } = setup();
     const t = triple(5);
     const message = t.message.slice();
     expect(host.ed25519Verify(message, t.publicKey, t.signature)).toBe(true);
@@ -95,10 +92,8 @@ describe("a host that verifies a run's signatures elsewhere", () => {
   });
 
   test("a run that does not stand gives back the acceptances it took from the cache", async () => {
-    const base = createCachingHost();
+    const { base, calls, host } = setup();
     base.remember([triple(1)]);
-    const { calls, verifyAll } = remote();
-    const host = deferringHost(base, verifyAll);
     expect(ask(host, triple(1))).toBe(true);
     expect(ask(host, forged(2))).toBe(true);
     expect(base.cacheSize).toBe(0);

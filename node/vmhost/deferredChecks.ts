@@ -8,7 +8,7 @@
 // time the others wait for that round: measured, 16% of a validator's main thread under load.
 import type { Host } from "../../vm/index.ts";
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from "../crypto/index.ts";
-import type { CachingHost, SignatureCheck, TakenAcceptance } from "./verifiedCache.ts";
+import { type CachingHost, checkable, type SignatureCheck, type TakenAcceptance } from "./verifiedCache.ts";
 
 /** Verifies checks elsewhere, answering each as node/crypto's `verify` would. */
 export type RemoteVerify = (checks: readonly SignatureCheck[]) => Promise<boolean[]>;
@@ -64,18 +64,8 @@ export function deferringHost(
         taken.push(kept);
         return true;
       }
-      // Refused by its lengths alone, or not bytes at all, or past what may wait: the base
-      // answers at once.
-      if (
-        !(
-          message instanceof Uint8Array &&
-          publicKey instanceof Uint8Array &&
-          signature instanceof Uint8Array
-        ) ||
-        signature.length !== SIGNATURE_BYTES ||
-        publicKey.length !== PUBLIC_KEY_BYTES ||
-        held + CHECK_BYTES + message.length > maxBytes
-      )
+      // Refused by its shape alone, or past what may wait: the base answers at once.
+      if (!checkable(message, publicKey, signature) || held + CHECK_BYTES + message.length > maxBytes)
         return base.ed25519Verify(message, publicKey, signature);
       held += CHECK_BYTES + message.length;
       // The VM may reuse its arrays after the call: the check keeps copies.

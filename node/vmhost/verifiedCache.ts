@@ -45,6 +45,15 @@ export type TakenAcceptance = Readonly<Kept>;
 const isBytes = (m: unknown, k: unknown, s: unknown) =>
   m instanceof Uint8Array && k instanceof Uint8Array && s instanceof Uint8Array;
 
+/**
+ * Whether a check could be accepted at all: bytes, a 64-byte signature and a 32-byte key
+ * (crypto §3). Any other is refused by its shape alone, and never kept.
+ */
+export const checkable = (m: unknown, k: unknown, s: unknown): boolean =>
+  isBytes(m, k, s) &&
+  (s as Uint8Array).length === SIGNATURE_BYTES &&
+  (k as Uint8Array).length === PUBLIC_KEY_BYTES;
+
 /** Bytes of kept triples at most: a contract may have any message checked, up to its gas. */
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 /** What a kept triple costs besides its bytes (the entry, its object and its two arrays). */
@@ -72,15 +81,14 @@ export function createCachingHost(capacity = 100_000, maxBytes = DEFAULT_MAX_BYT
     accepted.set(hashKey(kept.signature), kept, SIGNATURE_BYTES + kept.keyAndMessage.length + ENTRY_OVERHEAD);
   /** The triple's acceptance, if it was kept: a hit is taken out of the cache. */
   const take = (m: Uint8Array, k: Uint8Array, s: Uint8Array): Kept | undefined => {
-    if (s.length !== SIGNATURE_BYTES || k.length !== PUBLIC_KEY_BYTES) return undefined;
+    if (!checkable(m, k, s)) return undefined;
     const kept = accepted.peek(hashKey(s));
     if (kept === undefined || !matches(kept, m, k, s)) return undefined;
     accepted.delete(hashKey(s));
     return kept;
   };
   const remember = (m: Uint8Array, k: Uint8Array, s: Uint8Array) => {
-    // Only a 64-byte signature by a 32-byte key can be accepted (crypto §3).
-    if (s.length !== SIGNATURE_BYTES || k.length !== PUBLIC_KEY_BYTES) return;
+    if (!checkable(m, k, s)) return;
     // The VM may reuse its arrays after the call: the cache keeps copies.
     const keyAndMessage = new Uint8Array(PUBLIC_KEY_BYTES + m.length);
     keyAndMessage.set(k);
@@ -104,11 +112,9 @@ export function createCachingHost(capacity = 100_000, maxBytes = DEFAULT_MAX_BYT
       return accepted.cost;
     },
     remember(checks) {
-      for (const c of checks)
-        if (isBytes(c.message, c.publicKey, c.signature)) remember(c.message, c.publicKey, c.signature);
+      for (const c of checks) remember(c.message, c.publicKey, c.signature);
     },
-    take: (message, publicKey, signature) =>
-      isBytes(message, publicKey, signature) ? take(message, publicKey, signature) : undefined,
+    take,
     putBack(taken) {
       for (const kept of taken) keep(kept);
     },
