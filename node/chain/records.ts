@@ -29,13 +29,14 @@ export const PREFIX = {
  * dropped the value hash from the trie's leaf entries (state §3.1); 4 keeps the trie's roots in
  * its run and indexes them in bulk (state §3.2); 5 keeps blocks and transaction records in the
  * store's blob log and indexes them by hash; 6 keeps each masterchain block's commit (consensus
- * §3.4); 7 records evidence in masterchain headers (chain §2.3) and keeps each round's candidate.
+ * §3.4); 7 records evidence in masterchain headers (chain §2.3) and keeps each round's candidate;
+ * 8 keeps the trie's nodes and values in the blob log (state §3).
  */
-export const STORE_FORMAT = 7;
+export const STORE_FORMAT = 8;
 
 /**
  * Formats this node reads as they are and marks STORE_FORMAT at open (chain §6.3): none, since
- * the headers of format 7 do not decode from the blocks of older stores.
+ * the trie of format 8 does not read the nodes of older stores.
  */
 export const UPGRADED_FORMATS: readonly number[] = [];
 

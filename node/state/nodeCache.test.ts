@@ -6,18 +6,22 @@ import { makeNode, TrieNode } from "./trieNode.ts";
 
 const leafAt = (k: number) => ({
   key: new Uint8Array(32).fill(k),
-  valueVersion: 1,
+  valueRef: new Uint8Array(12).fill(k),
   hash: leafHash(new Uint8Array(32).fill(k), new Uint8Array(32).fill(k)),
 });
 
 // Two real nodes, then the same nodes under made-up hashes that share their first 30 bits.
+/** Places each record at its own made-up ref, so a cached node must give back the right one. */
+let placed = 0;
+const place = () => new Uint8Array(12).fill(++placed);
+
 function nodes(): TrieNode[] {
-  const a = makeNode(1, [leafAt(0x01), leafAt(0x11), ...new Array(14).fill(null)]) as TrieNode;
-  const b = makeNode(1, [leafAt(0x02), leafAt(0x12), ...new Array(14).fill(null)]) as TrieNode;
+  const a = makeNode(place, [leafAt(0x01), leafAt(0x11), ...new Array(14).fill(null)]) as TrieNode;
+  const b = makeNode(place, [leafAt(0x02), leafAt(0x12), ...new Array(14).fill(null)]) as TrieNode;
   const h1 = new Uint8Array(32).fill(7);
   const h2 = h1.slice();
   h2[31] = 8;
-  return [a, b, new TrieNode(1, a.bytes, h1), new TrieNode(1, b.bytes, h2)];
+  return [a, b, new TrieNode(place(), a.bytes, h1), new TrieNode(place(), b.bytes, h2)];
 }
 
 describe("NodeMap", () => {
@@ -35,9 +39,9 @@ describe("NodeCache", () => {
   const same = (got: TrieNode | undefined, want: TrieNode) => {
     expect(got?.hash).toEqual(want.hash);
     expect(got?.bytes).toEqual(want.bytes);
-    expect(got?.version).toBe(want.version);
+    expect(got?.ref).toEqual(want.ref);
   };
-  const entryBytes = (n: TrieNode) => 32 + 8 + 2 + n.bytes.length;
+  const entryBytes = (n: TrieNode) => 32 + 12 + 2 + n.bytes.length;
 
   test("never answers with the node of another hash", () => {
     const [, , c, d] = nodes();
@@ -55,7 +59,7 @@ describe("NodeCache", () => {
 
   test("keeps two generations within its budget; what is used moves to the newer one", () => {
     const [a, b] = nodes();
-    const c = makeNode(7, [leafAt(0x05), leafAt(0x15), ...new Array(14).fill(null)]) as TrieNode;
+    const c = makeNode(place, [leafAt(0x05), leafAt(0x15), ...new Array(14).fill(null)]) as TrieNode;
     // Room for one entry per generation: each new node starts a generation.
     const cache = new NodeCache(2 * entryBytes(a) + 1);
     cache.set(a);
@@ -75,7 +79,7 @@ describe("NodeCache", () => {
     cache.set(a);
     const held = cache.get(a.hash)!;
     cache.set(b);
-    cache.set(makeNode(9, [leafAt(3), leafAt(4), ...new Array(14).fill(null)]) as TrieNode);
+    cache.set(makeNode(place, [leafAt(3), leafAt(4), ...new Array(14).fill(null)]) as TrieNode);
     expect(cache.get(a.hash)).toBeUndefined();
     same(held, a);
   });

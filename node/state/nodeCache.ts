@@ -5,7 +5,7 @@
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { hashKey } from "../cache/index.ts";
 import { HASH_BYTES } from "./hashing.ts";
-import { readVersion, TrieNode, VERSION_BYTES, writeVersion } from "./trieNode.ts";
+import { REF_BYTES, TrieNode } from "./trieNode.ts";
 
 /**
  * The decoded nodes kept between updates, in two generations of one slab each: a node is copied
@@ -16,7 +16,7 @@ import { readVersion, TrieNode, VERSION_BYTES, writeVersion } from "./trieNode.t
  * list entry) made each collection of the heap slower than the store reads it saved. A node
  * handed out is a view into a slab, which lives as long as any view of it does.
  *
- * An entry: hash (32) ‖ version (u64) ‖ record length (u16) ‖ record.
+ * An entry: hash (32) ‖ ref (12) ‖ record length (u16) ‖ record.
  */
 export class NodeCache {
   readonly #slabBytes: number;
@@ -66,7 +66,7 @@ export class NodeCache {
   }
 }
 
-const ENTRY_HEADER = HASH_BYTES + VERSION_BYTES + 2;
+const ENTRY_HEADER = HASH_BYTES + REF_BYTES + 2;
 
 class Slab {
   readonly #bytes: Uint8Array;
@@ -90,10 +90,10 @@ class Slab {
     const at = this.used;
     const slab = this.#bytes;
     slab.set(node.hash, at);
-    writeVersion(slab, at + HASH_BYTES, node.version);
+    slab.set(node.ref, at + HASH_BYTES);
     const length = node.bytes.length;
-    slab[at + HASH_BYTES + VERSION_BYTES] = length >>> 8;
-    slab[at + HASH_BYTES + VERSION_BYTES + 1] = length & 0xff;
+    slab[at + HASH_BYTES + REF_BYTES] = length >>> 8;
+    slab[at + HASH_BYTES + REF_BYTES + 1] = length & 0xff;
     slab.set(node.bytes, at + ENTRY_HEADER);
     this.used = at + ENTRY_HEADER + length;
     this.#index.set(hashKey(node.hash), at);
@@ -103,10 +103,10 @@ class Slab {
     const at = this.#index.get(hashKey(hash));
     if (at === undefined || !this.#holds(at, hash)) return undefined;
     const slab = this.#bytes;
-    const length = (slab[at + HASH_BYTES + VERSION_BYTES] << 8) | slab[at + HASH_BYTES + VERSION_BYTES + 1];
+    const length = (slab[at + HASH_BYTES + REF_BYTES] << 8) | slab[at + HASH_BYTES + REF_BYTES + 1];
     const start = at + ENTRY_HEADER;
     return new TrieNode(
-      readVersion(slab, at + HASH_BYTES),
+      slab.subarray(at + HASH_BYTES, at + HASH_BYTES + REF_BYTES),
       slab.subarray(start, start + length),
       slab.subarray(at, at + HASH_BYTES),
     );

@@ -1,15 +1,15 @@
-// Where the trie's records live in the store (specs/state.md §3). Every record an update writes is
-// keyed by its version, in one run of keys under one tag, so each update appends above every
-// earlier record and LevelDB moves whole files down its levels instead of merging them again.
-// The index of roots by hash, which cannot be in version order, is written in bulk, seldom.
-import { HASH_BYTES, KEY_BYTES } from "./hashing.ts";
+// Where the trie's records live in the store (specs/state.md §3). Nodes and values are blobs; in
+// LevelDB, the root each update made is keyed by its version, in one run of keys under one tag,
+// so each update appends above every earlier record and LevelDB moves whole files down its levels
+// instead of merging them again. The index of roots by hash, which cannot be in version order, is
+// written in bulk, seldom.
+import { HASH_BYTES } from "./hashing.ts";
 import { readVersion, VERSION_BYTES, writeVersion } from "./trieNode.ts";
 
 export const RECORD = { rootIndex: 0x01, indexedThrough: 0x02, versioned: 0x03 } as const;
 
-/** In a versioned key, the byte after the version: a node's depth (0–63), or one of these. */
+/** In a versioned key, the byte after the version: the key of a root record. */
 export const ROOT_MARK = 0xfe;
-export const VALUE_MARK = 0xff;
 
 function head(prefix: Uint8Array, tag: number, rest: number): { out: Uint8Array; at: number } {
   const out = new Uint8Array(prefix.length + 1 + rest);
@@ -18,27 +18,7 @@ function head(prefix: Uint8Array, tag: number, rest: number): { out: Uint8Array;
   return { out, at: prefix.length + 1 };
 }
 
-/** version ‖ depth ‖ the first `depth` nibbles of `path`, packed two to a byte. */
-export function nodeKey(prefix: Uint8Array, version: number, depth: number, path: Uint8Array): Uint8Array {
-  const pathBytes = (depth + 1) >> 1;
-  const { out, at } = head(prefix, RECORD.versioned, VERSION_BYTES + 1 + pathBytes);
-  writeVersion(out, at, version);
-  out[at + VERSION_BYTES] = depth;
-  out.set(path.subarray(0, pathBytes), at + VERSION_BYTES + 1);
-  if (depth & 1) out[out.length - 1] &= 0xf0;
-  return out;
-}
-
-/** version ‖ 0xff ‖ key: after the nodes of the same version. */
-export function valueKey(prefix: Uint8Array, version: number, key: Uint8Array): Uint8Array {
-  const { out, at } = head(prefix, RECORD.versioned, VERSION_BYTES + 1 + KEY_BYTES);
-  writeVersion(out, at, version);
-  out[at + VERSION_BYTES] = VALUE_MARK;
-  out.set(key, at + VERSION_BYTES + 1);
-  return out;
-}
-
-/** version ‖ 0xfe: the root an update made, between its nodes and its values. */
+/** version ‖ 0xfe: the root an update made. */
 export function rootRecordKey(prefix: Uint8Array, version: number): Uint8Array {
   const { out, at } = head(prefix, RECORD.versioned, VERSION_BYTES + 1);
   writeVersion(out, at, version);

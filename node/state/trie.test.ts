@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { compareBytes, equalBytes } from "../bytes/index.ts";
 import { CodecError } from "../codec/index.ts";
 import { sha256Concat } from "../crypto/index.ts";
-import { type KvStore, LevelStore, MemoryStore, type WriteOp } from "../store/index.ts";
+import { type KvStore, LevelStore, MemoryStore, StoreError, type WriteOp } from "../store/index.ts";
 import {
   decodeProof,
   EMPTY_HASH,
@@ -18,13 +18,39 @@ import {
   valueHashOf,
   verifyProof,
 } from "./index.ts";
-import { RECORD, ROOT_MARK, VALUE_MARK } from "./recordKeys.ts";
+import { RECORD, ROOT_MARK } from "./recordKeys.ts";
 import { referenceRoot } from "./referenceRoot.testkit.ts";
 
-/** A MemoryStore whose next few writes fail, as a full disk would make them, and next few point reads. */
+/**
+ * A MemoryStore whose next few writes fail, as a full disk would make them, and next few point
+ * reads; it keeps the blobs written (nodes and values) so a test can damage or lose one.
+ */
 class FaultyStore extends MemoryStore {
   failedWrites = 0;
   failedGets = 0;
+  readonly blobs: Array<{ ref: Uint8Array; item: Uint8Array }> = [];
+  readonly #lost = new Set<string>();
+  override async writeBlobs(refs: readonly Uint8Array[], items: readonly Uint8Array[]): Promise<void> {
+    await super.writeBlobs(refs, items);
+    for (const [i, ref] of refs.entries()) this.blobs.push({ ref, item: items[i].slice() });
+  }
+  /** Writes `bytes` over the blob at `ref`, as a damaged disk would. */
+  damage(ref: Uint8Array, bytes: Uint8Array): Promise<void> {
+    return super.writeBlobs([ref], [bytes]);
+  }
+  /** From now on the blob at `ref` is gone. */
+  lose(ref: Uint8Array): void {
+    this.#lost.add(hex(ref));
+  }
+  override async readBlob(ref: Uint8Array): Promise<Uint8Array> {
+    if (this.#lost.has(hex(ref))) throw new StoreError("STORE_BAD_REF", "lost");
+    return super.readBlob(ref);
+  }
+  override async readBlobs(refs: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = [];
+    for (const ref of refs) out.push(await this.readBlob(ref));
+    return out;
+  }
   override async write(ops: readonly WriteOp[]): Promise<void> {
     if (this.failedWrites > 0) {
       this.failedWrites--;
@@ -41,7 +67,7 @@ class FaultyStore extends MemoryStore {
   }
 }
 
-/** Every node and value record of a trie with no prefix. */
+/** Every root record of a trie with no prefix, in version order (state §3). */
 const versionedRecords = { start: Uint8Array.of(RECORD.versioned), end: Uint8Array.of(RECORD.versioned + 1) };
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -253,7 +279,10 @@ describe("MerkleTrie", () => {
       entries: (r) => inner.entries(r),
       close: () => inner.close(),
       appendBlobs: (items) => inner.appendBlobs(items),
+      placeBlob: (length) => inner.placeBlob(length),
+      writeBlobs: (refs, items) => inner.writeBlobs(refs, items),
       readBlob: (ref) => inner.readBlob(ref),
+      readBlobs: (refs) => inner.readBlobs(refs),
       write: async (ops) => {
         writes.push([...ops]);
         return inner.write(ops);
@@ -409,7 +438,7 @@ describe("bad input and damage", () => {
   });
 
   test("an unknown root, a missing node and a corrupt node are reported by code", async () => {
-    const store = new MemoryStore();
+    const store = new FaultyStore();
     const trie = new MerkleTrie(store, { cacheBytes: 0 });
     await expect(trie.get(valueHashOf(val("nope")), key(1))).rejects.toMatchObject({
       code: "STATE_UNKNOWN_ROOT",
@@ -419,41 +448,38 @@ describe("bad input and damage", () => {
       value: val(`v${i}`),
     }));
     const root = await trie.update(EMPTY_HASH, changes);
-    const records: Array<[Uint8Array, Uint8Array]> = [];
-    for await (const entry of store.entries(versionedRecords)) records.push(entry);
-    // A node record's key is tag, version (8 bytes), depth: take one at depth 1 and flip a hash byte.
-    const child = records.find(([k]) => k[9] === 1)!;
-    const damaged = child[1].slice();
+    // A node below the root (nodes are written children first, the root last): flip a hash byte.
+    const nodes = store.blobs.filter((b) => b.item[0] === 0x01 && b.item.length > 40);
+    const child = nodes[0];
+    expect(nodes.length).toBeGreaterThan(1);
+    const damaged = child.item.slice();
     damaged[10] ^= 0xff;
-    await store.write([{ type: "put", key: child[0], value: damaged }]);
+    await store.damage(child.ref, damaged);
     const reads = () => Promise.all(changes.map((c) => trie.get(root, c.key)));
     await expect(reads()).rejects.toMatchObject({ code: "STATE_CORRUPT_NODE" });
-    await store.write([{ type: "del", key: child[0] }]);
+    store.lose(child.ref);
     await expect(reads()).rejects.toMatchObject({ code: "STATE_MISSING_NODE" });
   });
 
   /** Three keys under one node, in an uncached trie, and the stored records: nodes and values. */
   async function threeLeaves() {
-    const store = new MemoryStore();
+    const store = new FaultyStore();
     const trie = new MerkleTrie(store, { cacheBytes: 0 });
     const changes = Array.from({ length: 3 }, (_, i) => ({ key: key(0x10 * (i + 1)), value: val(`v${i}`) }));
     const root = await trie.update(EMPTY_HASH, changes);
-    const records: Array<[Uint8Array, Uint8Array]> = [];
-    const values: Array<[Uint8Array, Uint8Array]> = [];
-    for await (const entry of store.entries(versionedRecords)) {
-      if (entry[0][9] === VALUE_MARK) values.push(entry);
-      else if (entry[0][9] !== ROOT_MARK) records.push(entry);
-    }
+    const isValue = (item: Uint8Array) => changes.some((c) => equalBytes(c.value, item));
+    const records = store.blobs.filter((b) => !isValue(b.item));
+    const values = store.blobs.filter((b) => isValue(b.item));
     return { store, trie, changes, root, records, values };
   }
 
   test("a leaf whose stored key no longer matches its hash is reported", async () => {
     const { store, trie, changes, root, records } = await threeLeaves();
     expect(records.length).toBe(1);
-    const [recordKey, record] = records[0];
-    const damaged = record.slice();
+    const { ref, item } = records[0];
+    const damaged = item.slice();
     damaged[3 + 3 * 32 + 2 + 5] ^= 0x01; // the first leaf's key: after the header, 3 child hashes and the leaf mask
-    await store.write([{ type: "put", key: recordKey, value: damaged }]);
+    await store.damage(ref, damaged);
     await expect(trie.get(root, changes[0].key)).rejects.toMatchObject({ code: "STATE_CORRUPT_NODE" });
     expect(await trie.get(root, changes[1].key)).toEqual(val("v1"));
   });
@@ -461,7 +487,7 @@ describe("bad input and damage", () => {
   test("a damaged or missing value is reported by every read that uses it", async () => {
     const { store, trie, changes, root, values } = await threeLeaves();
     expect(values.length).toBe(3);
-    const [valueKey, value] = values.find(([k]) => equalBytes(k.subarray(10), changes[0].key))!;
+    const { ref, item: value } = values.find((v) => equalBytes(v.item, changes[0].value))!;
     // The leaf's hash comes from the nodes alone and does not read the value.
     const leafHash = await trie.getLeafHash(root, changes[0].key);
     expect(leafHash).toEqual(
@@ -469,10 +495,10 @@ describe("bad input and damage", () => {
     );
     const damaged = value.slice();
     damaged[0] ^= 0x01;
-    await store.write([{ type: "put", key: valueKey, value: damaged }]);
+    await store.damage(ref, damaged);
     await expect(trie.get(root, changes[0].key)).rejects.toMatchObject({ code: "STATE_MISSING_NODE" });
     await expect(trie.prove(root, changes[0].key)).rejects.toMatchObject({ code: "STATE_MISSING_NODE" });
-    await store.write([{ type: "del", key: valueKey }]);
+    store.lose(ref);
     await expect(trie.get(root, changes[0].key)).rejects.toMatchObject({ code: "STATE_MISSING_NODE" });
     // The other keys are untouched.
     expect(await trie.get(root, changes[1].key)).toEqual(val("v1"));

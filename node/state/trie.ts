@@ -1,25 +1,17 @@
 // The authenticated state: a hexary Merkle trie over 256-bit keys, persisted in a KvStore
-// (specs/state.md). Every update gets a new version; its records are written under that version
-// and never overwritten, so every committed root stays readable. An update loads the paths it
-// touches level by level (one getMany per level), rebuilds them in memory without awaiting, and
-// writes one atomic batch.
+// (specs/state.md). An update's nodes and values are new records in the store's blob log, never
+// overwritten, so every committed root stays readable; a node names its children by where they
+// are. An update loads the paths it touches level by level (one read of many records per level),
+// rebuilds them in memory without awaiting, and commits with one atomic batch.
 
 import { compareBytes, equalBytes, toHex } from "../bytes/index.ts";
-import type { KvStore, WriteOp } from "../store/index.ts";
+import type { KvStore, StoreError, WriteOp } from "../store/index.ts";
 import { arena } from "./arena.ts";
 import { StateError } from "./errors.ts";
 import { EMPTY_HASH, HASH_BYTES, KEY_BYTES, leafHash, nibbleAt, valueHashOf } from "./hashing.ts";
 import { NodeCache, NodeMap } from "./nodeCache.ts";
 import type { ProofLevel, TrieProof } from "./proof.ts";
-import {
-  indexedThroughKey,
-  nodeKey,
-  rootIndexKey,
-  rootRecordKey,
-  runRange,
-  valueKey,
-  versionOfKey,
-} from "./recordKeys.ts";
+import { indexedThroughKey, rootIndexKey, rootRecordKey, runRange, versionOfKey } from "./recordKeys.ts";
 import {
   type Child,
   decodeNode,
@@ -29,6 +21,7 @@ import {
   makeNode,
   matchingValueHash,
   type NodeRef,
+  type Place,
   type RootRecord,
   readVersion,
   TrieNode,
@@ -56,10 +49,11 @@ export interface PreparedUpdate {
   /** The new root as a subtree, so an update built on this one starts without a lookup. */
   readonly result: Child;
   /**
-   * The records to write. commit() or commitMany() writes them, with the caller's own records in
-   * the same batch and the index of roots when it is due (state §3.2); then they are dropped
-   * (empty).
+   * The records to write: blobs (nodes and values) at the refs placed for them, then ops in one
+   * batch. commit() or commitMany() writes them, with the caller's own records in the same batch
+   * and the index of roots when it is due (state §3.2); then they are dropped (empty).
    */
+  blobs: Blobs;
   ops: readonly WriteOp[];
   /** The new root's record, when the update made a root that is neither its base nor empty. */
   readonly rootEntry: RootEntry | undefined;
@@ -77,9 +71,7 @@ export interface PreparedUpdate {
 export interface MerkleTrieOptions {
   /**
    * Bytes of decoded nodes kept in memory (NodeCache). The default, 32 MiB, holds a million keys'
-   * upper four levels; the deeper nodes come from the store, a thousand per level in one read.
-   * At a million keys a cache of every node (1 GiB) spares those reads, but then LevelDB's writes
-   * are the limit, at about the same rate (bench state.update_1e6, about 15k updates/s).
+   * upper four levels; the deeper nodes come from the store.
    */
   cacheBytes?: number;
   /** Key prefix of this trie's records inside a shared store. */
@@ -114,21 +106,30 @@ interface Change {
   key: Uint8Array;
   /** The new leaf's hash, or null for a delete. */
   hash: Uint8Array | null;
+  /** Where the new value is placed, or null for a delete. */
+  valueRef: Uint8Array | null;
+}
+
+/** Blobs an update places, to be written at commit: refs[i] is where items[i] goes. */
+interface Blobs {
+  refs: Uint8Array[];
+  items: Uint8Array[];
 }
 
 /** A node #preload visits: the changes below it are changes[lo..hi). */
 interface Visit {
   hash: Uint8Array;
-  version: number;
+  ref: Uint8Array;
   lo: number;
   hi: number;
   node: TrieNode | null;
 }
 
 interface Work {
-  version: number;
+  /** Places a node's record in the store's blob log. */
+  place: Place;
   local: NodeMap;
-  created: Array<{ node: TrieNode; depth: number; path: Uint8Array }>;
+  created: TrieNode[];
   replaced: TrieNode[];
 }
 
@@ -208,7 +209,13 @@ export class MerkleTrie {
     assertHash("root", root);
     if (!Array.isArray(changes)) throw new TypeError("changes must be an array");
     const { parent } = options;
-    const work: Work = { version: 0, local: new NodeMap(), created: [], replaced: [] };
+    const store = this.#store;
+    const work: Work = {
+      place: (length) => store.placeBlob(length),
+      local: new NodeMap(),
+      created: [],
+      replaced: [],
+    };
     let start: Child;
     if (parent !== undefined) {
       // state §3.3: building on an update that is still being written, so that the next block's
@@ -225,21 +232,22 @@ export class MerkleTrie {
     }
     await this.#load();
     const version = this.#nextVersion++;
-    work.version = version;
     const ops: WriteOp[] = [];
+    const blobs: Blobs = { refs: [], items: [] };
     const leafHashes = new Array<Uint8Array | null>(changes.length).fill(null);
-    const sorted = this.#normalize(changes, version, ops, leafHashes);
+    const sorted = this.#normalize(changes, blobs, leafHashes);
     if (start instanceof TrieNode) await this.#preload(start, sorted, work.local);
     const result = sorted.length === 0 ? start : this.#updateSub(start, 0, sorted, 0, sorted.length, work);
 
-    for (const { node, depth, path } of work.created) {
-      ops.push({ type: "put", key: nodeKey(this.#prefix, version, depth, path), value: node.bytes });
+    for (const node of work.created) {
+      blobs.refs.push(node.ref);
+      blobs.items.push(node.bytes);
     }
     let newRoot = EMPTY_HASH;
     let record: RootRecord | undefined;
     if (result instanceof TrieNode) {
       newRoot = result.hash;
-      record = { kind: "node", version: result.version };
+      record = { kind: "node", ref: result.ref };
     } else if (result !== null) {
       newRoot = result.hash;
       record = { kind: "leaf", leaf: result };
@@ -259,9 +267,10 @@ export class MerkleTrie {
       version,
       parent,
       result,
+      blobs,
       ops,
       rootEntry,
-      created: work.created.map((c) => c.node),
+      created: work.created,
       replaced: work.replaced,
       leafHashes,
     };
@@ -286,6 +295,7 @@ export class MerkleTrie {
   async #commitNow(updates: readonly PreparedUpdate[], extraOps: readonly WriteOp[]): Promise<void> {
     await this.#load();
     const ops: WriteOp[] = [];
+    const blobs: Blobs = { refs: [], items: [] };
     const roots: RootEntry[] = [];
     let highest = 0;
     for (const prepared of updates) {
@@ -298,6 +308,8 @@ export class MerkleTrie {
       }
       if (this.#committed.has(prepared)) throw new TypeError("this update is already committed");
       highest = Math.max(highest, prepared.version);
+      for (const ref of prepared.blobs.refs) blobs.refs.push(ref);
+      for (const item of prepared.blobs.items) blobs.items.push(item);
       for (const op of prepared.ops) ops.push(op);
       if (prepared.rootEntry !== undefined) roots.push(prepared.rootEntry);
     }
@@ -317,6 +329,8 @@ export class MerkleTrie {
       ops.push({ type: "put", key: indexedThroughKey(this.#prefix), value: bytes });
     }
     ops.push(...extraOps);
+    // The blobs first: once the batch is written, its roots name them (state §3).
+    await this.#store.writeBlobs(blobs.refs, blobs.items);
     await this.#store.write(ops);
     this.#committedVersion = Math.max(this.#committedVersion, highest);
     if (flush) {
@@ -328,6 +342,7 @@ export class MerkleTrie {
     for (const prepared of updates) {
       this.#committed.add(prepared);
       prepared.parent = undefined;
+      prepared.blobs = { refs: [], items: [] };
       prepared.ops = [];
       // The nodes an update replaced are mostly dead weight now; the new ones are the hot path.
       for (const node of prepared.replaced) this.#cache.delete(node.hash);
@@ -352,7 +367,7 @@ export class MerkleTrie {
       const siblings: Uint8Array[] = [];
       for (let i = 0; i < 16; i++) if (i !== path && sub.has(i)) siblings.push(sub.childHash(i).slice());
       levels.push({ bitmap: sub.bitmap, siblings });
-      sub = await this.#child(sub, path, depth, key);
+      sub = await this.#child(sub, path);
     }
   }
 
@@ -372,7 +387,7 @@ export class MerkleTrie {
       else if (sub.isLeaf(i)) sub = sub.leaf(i);
       else {
         const hash = sub.childHash(i);
-        sub = this.#cache.get(hash) ?? (await this.#node(hash, sub.childVersion(i), depth + 1, key));
+        sub = this.#cache.get(hash) ?? (await this.#node(hash, sub.childRef(i)));
       }
     }
     if (sub === null) return undefined;
@@ -386,16 +401,16 @@ export class MerkleTrie {
 
   /** The value of `leaf` and its hash, or undefined if its record is missing or is not the leaf's. */
   async #leafValue(leaf: LeafEntry): Promise<{ value: Uint8Array; valueHash: Uint8Array } | undefined> {
-    const value = await this.#store.get(valueKey(this.#prefix, leaf.valueVersion, leaf.key));
+    const value = (await this.#readRecords([leaf.valueRef]))[0];
     const valueHash = value === undefined ? undefined : matchingValueHash(leaf, value);
     return value === undefined || valueHash === undefined ? undefined : { value, valueHash };
   }
 
-  /** The child of `node` (at `depth`, on the path of `key`) in slot `i`. */
-  async #child(node: TrieNode, i: number, depth: number, key: Uint8Array): Promise<Sub> {
+  /** The child of `node` in slot `i`. */
+  async #child(node: TrieNode, i: number): Promise<Sub> {
     if (!node.has(i)) return null;
     if (node.isLeaf(i)) return node.leaf(i);
-    return this.#node(node.childHash(i), node.childVersion(i), depth + 1, key);
+    return this.#node(node.childHash(i), node.childRef(i));
   }
 
   async #root(root: Uint8Array): Promise<Sub> {
@@ -406,25 +421,34 @@ export class MerkleTrie {
     if (bytes === undefined)
       throw new StateError("STATE_UNKNOWN_ROOT", `no committed state has root ${toHex(root)}`);
     const record = decodeRoot(root, bytes);
-    return record.kind === "leaf" ? record.leaf : this.#node(root, record.version, 0, root);
+    return record.kind === "leaf" ? record.leaf : this.#node(root, record.ref);
   }
 
-  async #node(hash: Uint8Array, version: number, depth: number, path: Uint8Array): Promise<TrieNode> {
+  async #node(hash: Uint8Array, ref: Uint8Array): Promise<TrieNode> {
     const cached = this.#cache.get(hash);
     if (cached !== undefined) return cached;
-    const node = this.#decode(
-      hash,
-      version,
-      await this.#store.get(nodeKey(this.#prefix, version, depth, path)),
-    );
+    const node = this.#decode(hash, ref, (await this.#readRecords([ref]))[0]);
     this.#cache.set(node);
     return node;
   }
 
-  #decode(hash: Uint8Array, version: number, bytes: Uint8Array | undefined): TrieNode {
+  /** The records at `refs`, undefined where the store holds none (STATE_MISSING_NODE to callers). */
+  async #readRecords(refs: readonly Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
+    try {
+      return await this.#store.readBlobs(refs);
+    } catch (err) {
+      if ((err as StoreError).code !== "STORE_BAD_REF") throw err;
+    }
+    // One of them names nothing: which, one by one.
+    const out: Array<Uint8Array | undefined> = [];
+    for (const ref of refs) out.push(await this.#store.readBlob(ref).catch(badRef));
+    return out;
+  }
+
+  #decode(hash: Uint8Array, ref: Uint8Array, bytes: Uint8Array | undefined): TrieNode {
     if (bytes === undefined)
       throw new StateError("STATE_MISSING_NODE", `state node ${toHex(hash)} is missing from the database`);
-    return decodeNode(hash, version, bytes);
+    return decodeNode(hash, ref, bytes);
   }
 
   /** The record of a committed root: not yet indexed, or in the index. */
@@ -467,12 +491,7 @@ export class MerkleTrie {
     this.#nextVersion = this.#committedVersion + 1;
   }
 
-  #normalize(
-    changes: readonly TrieChange[],
-    version: number,
-    ops: WriteOp[],
-    leafHashes: Array<Uint8Array | null>,
-  ): Change[] {
+  #normalize(changes: readonly TrieChange[], blobs: Blobs, leafHashes: Array<Uint8Array | null>): Change[] {
     const order: number[] = [];
     for (let n = 0; n < changes.length; n++) {
       const { key, value } = changes[n];
@@ -496,12 +515,15 @@ export class MerkleTrie {
       if (r + 1 < order.length && equalBytes(changes[order[r + 1]].key, change.key)) continue;
       const key = change.key.slice();
       let hash: Uint8Array | null = null;
+      let valueRef: Uint8Array | null = null;
       if (change.value !== null) {
         hash = leafHash(key, valueHashOf(change.value));
         leafHashes[order[r]] = hash;
-        ops.push({ type: "put", key: valueKey(this.#prefix, version, key), value: arena.copy(change.value) });
+        valueRef = this.#store.placeBlob(change.value.length);
+        blobs.refs.push(valueRef);
+        blobs.items.push(arena.copy(change.value));
       }
-      sorted.push({ key, hash });
+      sorted.push({ key, hash, valueRef });
     }
     return sorted;
   }
@@ -511,9 +533,7 @@ export class MerkleTrie {
     local.set(root);
     // One entry per node to visit at the next level: which changes go below it, and the node
     // once it is found (in this update's map, the cache, or one getMany per level).
-    let frontier: Visit[] = [
-      { hash: root.hash, version: root.version, lo: 0, hi: changes.length, node: root },
-    ];
+    let frontier: Visit[] = [{ hash: root.hash, ref: root.ref, lo: 0, hi: changes.length, node: root }];
     for (let depth = 0; frontier.length > 0; depth++) {
       const wanted: Visit[] = [];
       for (const { node, lo, hi } of frontier) {
@@ -523,13 +543,7 @@ export class MerkleTrie {
           const i = nibbleAt(changes[start].key, depth);
           const end = groupEnd(changes, start, hi, depth);
           if (node.has(i) && !node.isLeaf(i))
-            wanted.push({
-              hash: node.childHash(i),
-              version: node.childVersion(i),
-              lo: start,
-              hi: end,
-              node: null,
-            });
+            wanted.push({ hash: node.childHash(i), ref: node.childRef(i), lo: start, hi: end, node: null });
           start = end;
         }
       }
@@ -542,12 +556,11 @@ export class MerkleTrie {
         else local.set(w.node);
       }
       if (missing.length > 0) {
-        const keys = missing.map((m) => nodeKey(this.#prefix, m.version, depth + 1, changes[m.lo].key));
-        const records = await this.#store.getMany(keys);
+        const records = await this.#readRecords(missing.map((m) => m.ref));
         // Not cached: a node on the path of a change is replaced by this update, and its
         // replacement is what the cache takes when the update is committed.
         for (let n = 0; n < missing.length; n++) {
-          const node = this.#decode(missing[n].hash, missing[n].version, records[n]);
+          const node = this.#decode(missing[n].hash, missing[n].ref, records[n]);
           local.set(node);
           missing[n].node = node;
         }
@@ -582,19 +595,17 @@ export class MerkleTrie {
       if (!changed) return sub;
       let result: Child;
       if (sameShape) {
-        result = sub.withSameShape(work.version, slots, afters as Array<LeafEntry | TrieNode>);
+        result = sub.withSameShape(work.place, slots, afters as Array<LeafEntry | TrieNode>);
       } else {
         const children: Array<null | LeafEntry | NodeRef> = new Array(16).fill(null);
         for (let i = 0; i < 16; i++) {
           if (!sub.has(i)) continue;
-          children[i] = sub.isLeaf(i)
-            ? sub.leaf(i)
-            : { hash: sub.childHash(i), version: sub.childVersion(i) };
+          children[i] = sub.isLeaf(i) ? sub.leaf(i) : { hash: sub.childHash(i), ref: sub.childRef(i) };
         }
         for (let n = 0; n < slots.length; n++) children[slots[n]] = afters[n];
-        result = makeNode(work.version, children);
+        result = makeNode(work.place, children);
       }
-      if (result instanceof TrieNode) work.created.push({ node: result, depth, path: changes[lo].key });
+      if (result instanceof TrieNode) work.created.push(result);
       work.replaced.push(sub);
       return result;
     }
@@ -608,8 +619,8 @@ export class MerkleTrie {
         if (order < 0) entries.push(pending);
         if (order <= 0) pending = null;
       }
-      if (change.hash !== null)
-        entries.push({ key: change.key, valueVersion: work.version, hash: change.hash });
+      if (change.hash !== null && change.valueRef !== null)
+        entries.push({ key: change.key, valueRef: change.valueRef, hash: change.hash });
     }
     if (pending !== null) entries.push(pending);
     return build(depth, entries, 0, entries.length, work);
@@ -642,8 +653,8 @@ function build(depth: number, entries: LeafEntry[], lo: number, hi: number, work
     children[nibbleAt(entries[start].key, depth)] = build(depth + 1, entries, start, end, work);
     start = end;
   }
-  const node = makeNode(work.version, children);
-  if (node instanceof TrieNode) work.created.push({ node, depth, path: entries[lo].key });
+  const node = makeNode(work.place, children);
+  if (node instanceof TrieNode) work.created.push(node);
   return node;
 }
 
@@ -653,6 +664,12 @@ const kindOf = (child: Child): number => (child === null ? 0 : child instanceof 
 function sameChild(before: Child, after: Child): boolean {
   if (before === null || after === null) return before === after;
   return before === after || equalBytes(before.hash, after.hash);
+}
+
+/** A read of a ref the store holds nothing at answers undefined; other failures stand. */
+function badRef(err: unknown): undefined {
+  if ((err as StoreError).code === "STORE_BAD_REF") return undefined;
+  throw err;
 }
 
 function missingValue(key: Uint8Array): StateError {

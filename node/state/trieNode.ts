@@ -4,12 +4,15 @@
 // and changing one child is one copy of the array and a few writes, whatever the node's size.
 //
 //   0x01 ‖ bitmap u16 ‖ childHash(32) × n ‖ leafMask u16 ‖ per child, in nibble order:
-//     leaf → key(32) ‖ valueVersion(u64);  node → version(u64)
+//     leaf → key(32) ‖ valueRef(12);  node → ref(12)
+//
+// A ref is where a record sits in the store's blob log (BLOB_REF_BYTES: segment, offset, length).
 //
 // A leaf's value hash is not kept: its hash in the parent covers it, and whoever reads the value
 // checks the two against each other (state §3.1).
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { sha256 } from "../crypto/index.ts";
+import { BLOB_REF_BYTES } from "../store/index.ts";
 import { arena } from "./arena.ts";
 import { StateError } from "./errors.ts";
 import { HASH_BYTES, KEY_BYTES, leafHash, popcount16, valueHashOf } from "./hashing.ts";
@@ -17,8 +20,12 @@ import { HASH_BYTES, KEY_BYTES, leafHash, popcount16, valueHashOf } from "./hash
 export const VERSION_BYTES = 8;
 const NODE_TAG = 0x01;
 const LEAF_TAG = 0x00;
-const LEAF_META = KEY_BYTES + VERSION_BYTES;
-const NODE_META = VERSION_BYTES;
+export const REF_BYTES = BLOB_REF_BYTES;
+const LEAF_META = KEY_BYTES + REF_BYTES;
+const NODE_META = REF_BYTES;
+
+/** Places a record of `length` bytes in the store and answers its ref (KvStore.placeBlob). */
+export type Place = (length: number) => Uint8Array;
 
 export function readVersion(bytes: Uint8Array, at: number): number {
   const high = ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
@@ -41,8 +48,8 @@ export function writeVersion(bytes: Uint8Array, at: number, version: number): vo
 
 export interface LeafEntry {
   key: Uint8Array;
-  /** The version whose value record holds this leaf's value. */
-  valueVersion: number;
+  /** Where the leaf's value is stored. */
+  valueRef: Uint8Array;
   /** leafHash(key, sha256(value)) (state §2.2). */
   hash: Uint8Array;
 }
@@ -53,22 +60,22 @@ export type Child = null | LeafEntry | TrieNode;
 /** A child node as its parent records it: no need to load it to rebuild the parent. */
 export interface NodeRef {
   readonly hash: Uint8Array;
-  readonly version: number;
+  readonly ref: Uint8Array;
 }
 
 const isLeafEntry = (child: LeafEntry | NodeRef): child is LeafEntry => "key" in child;
 
 export class TrieNode {
-  /** The update that wrote this node: with the node's path, where its record is stored. */
-  readonly version: number;
+  /** Where its record is stored. */
+  readonly ref: Uint8Array;
   readonly bytes: Uint8Array;
   readonly hash: Uint8Array;
   readonly bitmap: number;
   readonly leafMask: number;
   readonly #metaStart: number;
 
-  constructor(version: number, bytes: Uint8Array, hash?: Uint8Array) {
-    this.version = version;
+  constructor(ref: Uint8Array, bytes: Uint8Array, hash?: Uint8Array) {
+    this.ref = ref;
     this.bytes = bytes;
     this.bitmap = (bytes[1] << 8) | bytes[2];
     const hashEnd = 3 + popcount16(this.bitmap) * HASH_BYTES;
@@ -105,9 +112,10 @@ export class TrieNode {
     return this.bytes.subarray(at, at + HASH_BYTES);
   }
 
-  /** For a node child, the version that wrote it; for a leaf, the version that wrote its value. */
-  childVersion(i: number): number {
-    return readVersion(this.bytes, this.#metaAt(i) + (this.isLeaf(i) ? KEY_BYTES : 0));
+  /** For a node child, where its record is; for a leaf, where its value is. */
+  childRef(i: number): Uint8Array {
+    const at = this.#metaAt(i) + (this.isLeaf(i) ? KEY_BYTES : 0);
+    return this.bytes.subarray(at, at + REF_BYTES);
   }
 
   leafKey(i: number): Uint8Array {
@@ -119,7 +127,7 @@ export class TrieNode {
     const at = this.#metaAt(i);
     return {
       key: this.bytes.subarray(at, at + KEY_BYTES),
-      valueVersion: readVersion(this.bytes, at + KEY_BYTES),
+      valueRef: this.bytes.subarray(at + KEY_BYTES, at + LEAF_META),
       hash: this.childHash(i),
     };
   }
@@ -129,7 +137,7 @@ export class TrieNode {
    * by node): the layout is unchanged, so the record is copied once and patched in place.
    */
   withSameShape(
-    version: number,
+    place: Place,
     slots: readonly number[],
     children: ReadonlyArray<LeafEntry | TrieNode>,
   ): TrieNode {
@@ -140,14 +148,14 @@ export class TrieNode {
       const meta = this.#metaAt(i);
       if (child instanceof TrieNode) {
         bytes.set(child.hash, this.#hashAt(i));
-        writeVersion(bytes, meta, child.version);
+        bytes.set(child.ref, meta);
       } else {
         bytes.set(child.hash, this.#hashAt(i));
         bytes.set(child.key, meta);
-        writeVersion(bytes, meta + KEY_BYTES, child.valueVersion);
+        bytes.set(child.valueRef, meta + KEY_BYTES);
       }
     }
-    return new TrieNode(version, bytes);
+    return new TrieNode(place(bytes.length), bytes);
   }
 }
 
@@ -155,7 +163,7 @@ export class TrieNode {
  * A node with exactly these 16 children, or what it collapses to (state §2.4): nothing when no
  * child is left, the leaf itself when one leaf is left.
  */
-export function makeNode(version: number, children: ReadonlyArray<null | LeafEntry | NodeRef>): Child {
+export function makeNode(place: Place, children: ReadonlyArray<null | LeafEntry | NodeRef>): Child {
   let bitmap = 0;
   let leafMask = 0;
   let metaBytes = 0;
@@ -190,24 +198,24 @@ export function makeNode(version: number, children: ReadonlyArray<null | LeafEnt
     if (isLeafEntry(child)) {
       bytes.set(child.hash, at);
       bytes.set(child.key, meta);
-      writeVersion(bytes, meta + KEY_BYTES, child.valueVersion);
+      bytes.set(child.valueRef, meta + KEY_BYTES);
       meta += LEAF_META;
     } else {
       bytes.set(child.hash, at);
-      writeVersion(bytes, meta, child.version);
+      bytes.set(child.ref, meta);
       meta += NODE_META;
     }
     at += HASH_BYTES;
   }
-  return new TrieNode(version, bytes);
+  return new TrieNode(place(bytes.length), bytes);
 }
 
 /**
- * Reads the node record of `version` and checks that it hashes to `hash`, so a damaged database
+ * Reads the node record stored at `ref` and checks that it hashes to `hash`, so a damaged database
  * is reported instead of serving a wrong state. A leaf's key and value are checked against its
  * hash when the value is read (matchingValueHash).
  */
-export function decodeNode(hash: Uint8Array, version: number, bytes: Uint8Array): TrieNode {
+export function decodeNode(hash: Uint8Array, ref: Uint8Array, bytes: Uint8Array): TrieNode {
   const fail = (why: string) => corrupt(hash, why);
   if (bytes.length < 3 || bytes[0] !== NODE_TAG) throw fail("unknown record tag");
   const bitmap = (bytes[1] << 8) | bytes[2];
@@ -221,39 +229,38 @@ export function decodeNode(hash: Uint8Array, version: number, bytes: Uint8Array)
   if (count === 1 && leaves === 1) throw fail("a node holding one leaf");
   if (bytes.length !== hashEnd + 2 + leaves * LEAF_META + (count - leaves) * NODE_META)
     throw fail("bad length");
-  const node = new TrieNode(version, bytes);
+  const node = new TrieNode(ref, bytes);
   if (!equalBytes(node.hash, hash)) throw fail("node does not match its hash");
   return node;
 }
 
 /**
- * state §3.2: the record of a root: a node root is found by its version; a root that is a single
+ * state §3.2: the record of a root: a node root is found by its ref; a root that is a single
  * leaf is the leaf itself.
  */
-export type RootRecord = { kind: "node"; version: number } | { kind: "leaf"; leaf: LeafEntry };
+export type RootRecord = { kind: "node"; ref: Uint8Array } | { kind: "leaf"; leaf: LeafEntry };
 
 export function encodeRoot(root: RootRecord): Uint8Array {
   if (root.kind === "node") {
-    const out = new Uint8Array(1 + VERSION_BYTES);
+    const out = new Uint8Array(1 + REF_BYTES);
     out[0] = NODE_TAG;
-    writeVersion(out, 1, root.version);
+    out.set(root.ref, 1);
     return out;
   }
   const out = new Uint8Array(1 + LEAF_META);
   out[0] = LEAF_TAG;
   out.set(root.leaf.key, 1);
-  writeVersion(out, 1 + KEY_BYTES, root.leaf.valueVersion);
+  out.set(root.leaf.valueRef, 1 + KEY_BYTES);
   return out;
 }
 
 export function decodeRoot(hash: Uint8Array, bytes: Uint8Array): RootRecord {
-  if (bytes.length === 1 + VERSION_BYTES && bytes[0] === NODE_TAG)
-    return { kind: "node", version: readVersion(bytes, 1) };
+  if (bytes.length === 1 + REF_BYTES && bytes[0] === NODE_TAG) return { kind: "node", ref: bytes.slice(1) };
   if (bytes.length === 1 + LEAF_META && bytes[0] === LEAF_TAG) {
     // The root is this leaf's hash: checked with the value when it is read.
     const leaf: LeafEntry = {
       key: bytes.slice(1, 1 + KEY_BYTES),
-      valueVersion: readVersion(bytes, 1 + KEY_BYTES),
+      valueRef: bytes.slice(1 + KEY_BYTES),
       hash: hash.slice(),
     };
     return { kind: "leaf", leaf };

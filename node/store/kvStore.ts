@@ -28,7 +28,17 @@ export interface KvStore {
    * bytes nothing refers to.
    */
   appendBlobs(items: readonly Uint8Array[]): Promise<Uint8Array[]>;
+  /**
+   * Places a blob of `length` bytes at the end of the log and answers its reference at once,
+   * before it is written (writeBlobs): so blobs written together may name each other (a trie
+   * node its children). Room placed and never written is bytes nothing refers to.
+   */
+  placeBlob(length: number): Uint8Array;
+  /** Writes each of `items` at its reference from placeBlob; a batch that names them follows. */
+  writeBlobs(refs: readonly Uint8Array[], items: readonly Uint8Array[]): Promise<void>;
   /** The blob `ref` names; STORE_BAD_REF when the store holds none there. */
   readBlob(ref: Uint8Array): Promise<Uint8Array>;
+  /** The blobs `refs` name, in their order; STORE_BAD_REF when one names nothing. */
+  readBlobs(refs: readonly Uint8Array[]): Promise<Uint8Array[]>;
   close(): Promise<void>;
 }

@@ -169,9 +169,24 @@ export class LevelStore implements KvStore {
     return this.#blobs.append(items);
   }
 
+  placeBlob(length: number): Uint8Array {
+    this.#assertOpen();
+    return this.#blobs.place(length);
+  }
+
+  async writeBlobs(refs: readonly Uint8Array[], items: readonly Uint8Array[]): Promise<void> {
+    this.#assertOpen();
+    return this.#blobs.write(refs, items);
+  }
+
   async readBlob(ref: Uint8Array): Promise<Uint8Array> {
     this.#assertOpen();
     return this.#blobs.read(ref);
+  }
+
+  async readBlobs(refs: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    this.#assertOpen();
+    return this.#blobs.readMany(refs);
   }
 
   async *entries(range: {

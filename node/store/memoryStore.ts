@@ -58,12 +58,33 @@ export class MemoryStore implements KvStore {
   async appendBlobs(items: readonly Uint8Array[]): Promise<Uint8Array[]> {
     this.#assertOpen();
     return items.map((item) => {
-      const ref = encodeBlobRef(0, this.#blobEnd, item.length);
-      // An empty blob takes no room: the next one starts at the same offset.
-      if (item.length > 0) this.#blobs.set(this.#blobEnd, item.slice());
-      this.#blobEnd += item.length;
+      const ref = this.placeBlob(item.length);
+      this.#putBlob(ref, item);
       return ref;
     });
+  }
+
+  placeBlob(length: number): Uint8Array {
+    this.#assertOpen();
+    if (!Number.isSafeInteger(length) || length < 0)
+      throw new RangeError(`a blob's length must be a non-negative integer, got ${length}`);
+    const ref = encodeBlobRef(0, this.#blobEnd, length);
+    this.#blobEnd += length;
+    return ref;
+  }
+
+  async writeBlobs(refs: readonly Uint8Array[], items: readonly Uint8Array[]): Promise<void> {
+    this.#assertOpen();
+    if (refs.length !== items.length) throw new TypeError("writeBlobs: one reference per item");
+    for (const [i, ref] of refs.entries())
+      if (decodeBlobRef(ref).length !== items[i].length)
+        throw new TypeError(`writeBlobs: item ${i} is not the length of its place`);
+    for (const [i, ref] of refs.entries()) this.#putBlob(ref, items[i]);
+  }
+
+  /** An empty blob takes no room: the next one starts at the same offset. */
+  #putBlob(ref: Uint8Array, item: Uint8Array): void {
+    if (item.length > 0) this.#blobs.set(decodeBlobRef(ref).offset, item.slice());
   }
 
   async readBlob(ref: Uint8Array): Promise<Uint8Array> {
@@ -77,6 +98,12 @@ export class MemoryStore implements KvStore {
         `no blob of ${length} bytes at ${segment}:${offset} in the store`,
       );
     return blob.slice();
+  }
+
+  async readBlobs(refs: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = [];
+    for (const ref of refs) out.push(await this.readBlob(ref));
+    return out;
   }
 
   async close(): Promise<void> {

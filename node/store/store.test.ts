@@ -126,7 +126,60 @@ describe.each(kinds)("%s", (_name, make) => {
   });
 });
 
+describe.each(kinds)("%s blobs placed before they are written", (_name, make) => {
+  test("a blob's reference comes at once, and its bytes read back once written, in any order", async () => {
+    const store = await make();
+    const items = [b(1, 2), new Uint8Array(3000).fill(5), b(), b(9)];
+    const refs = items.map((item) => store.placeBlob(item.length));
+    // Placed back to back, after what was appended before.
+    const [first] = await store.appendBlobs([b(7)]);
+    expect(refs[1].subarray(4, 8)).toEqual(b(0, 0, 0, 2));
+    expect(first.subarray(4, 8)).toEqual(b(0, 0, 0x0b, 0xbb)); // 2 + 3000 + 0 + 1
+    await store.writeBlobs([refs[3], refs[1]], [items[3], items[1]]);
+    await store.writeBlobs([refs[0], refs[2]], [items[0], items[2]]);
+    expect(await store.readBlobs(refs)).toEqual(items);
+    expect(await store.readBlobs([first, refs[0]])).toEqual([b(7), b(1, 2)]);
+    await store.close();
+  });
+
+  test("a write that does not fit its places, or a bad length, is refused and writes nothing", async () => {
+    const store = await make();
+    const ref = store.placeBlob(2);
+    await expect(store.writeBlobs([ref], [b(1, 2, 3)])).rejects.toThrow(TypeError);
+    await expect(store.writeBlobs([ref], [])).rejects.toThrow(TypeError);
+    expect(() => store.placeBlob(-1)).toThrow(RangeError);
+    expect(() => store.placeBlob(1.5)).toThrow(RangeError);
+    await store.writeBlobs([ref], [b(4, 5)]);
+    expect(await store.readBlob(ref)).toEqual(b(4, 5));
+    await store.close();
+  });
+});
+
 describe("LevelStore on disk", () => {
+  test("placed blobs reach their segment when the log moved on before they were written", async () => {
+    const dir = await tempDir();
+    const options = { blobSegmentBytes: 100 };
+    const first = await LevelStore.open(dir, options);
+    const early = first.placeBlob(60); // segment 0
+    const late = first.placeBlob(60); // segment 1: 0 has no room left
+    expect(late.subarray(0, 4)).toEqual(b(0, 0, 0, 1));
+    await first.writeBlobs([late], [new Uint8Array(60).fill(2)]);
+    await first.writeBlobs([early], [new Uint8Array(60).fill(1)]);
+    // Placed and never written: no bytes there to read.
+    const never = first.placeBlob(60);
+    await expect(first.readBlob(never)).rejects.toMatchObject({ code: "STORE_BAD_REF" });
+    await first.close();
+    const second = await LevelStore.open(dir, options);
+    expect(await second.readBlobs([early, late])).toEqual([
+      new Uint8Array(60).fill(1),
+      new Uint8Array(60).fill(2),
+    ]);
+    // The reopened log places after the bytes of its newest segment: segment 1, offset 60.
+    expect(never.subarray(0, 4)).toEqual(b(0, 0, 0, 2));
+    expect(second.placeBlob(10)).toEqual(b(0, 0, 0, 1, 0, 0, 0, 60, 0, 0, 0, 10));
+    await second.close();
+  });
+
   test("keeps committed data across a reopen", async () => {
     const dir = await tempDir();
     const first = await LevelStore.open(dir);
