@@ -318,22 +318,33 @@ describe("MerkleTrie", () => {
     expect(writes.length).toBe(6);
   });
 
-  test("survives a reopen of the database", async () => {
+  test("survives a reopen of the database, over the room of an update never committed", async () => {
     const dir = await mkdtemp(join(tmpdir(), "gram-state-"));
     dirs.push(dir);
-    const store = await LevelStore.open(dir);
+    const store = await LevelStore.open(dir, { blobSegmentBytes: 16 * 1024 });
+    // Empty and large values too; the records span several segments of the blob log.
     const changes = Array.from({ length: 500 }, (_, i) => ({
       key: valueHashOf(val(`k${i}`)),
-      value: val(`v${i}`),
+      value: i === 7 ? new Uint8Array(0) : i === 8 ? new Uint8Array(20_000).fill(8) : val(`v${i}`),
     }));
-    const root = await new MerkleTrie(store).update(EMPTY_HASH, changes);
+    const first = new MerkleTrie(store);
+    const root = await first.update(EMPTY_HASH, changes);
+    // Placed, never written: the reopened log places over that room.
+    const dropped = await first.prepare(root, [{ key: changes[1].key, value: val("never") }]);
     await store.close();
-    const reopened = await LevelStore.open(dir);
+    const reopened = await LevelStore.open(dir, { blobSegmentBytes: 16 * 1024 });
     const trie = new MerkleTrie(reopened, { cacheBytes: 0 });
     expect(await trie.hasRoot(root)).toBe(true);
+    expect(await trie.hasRoot(dropped.root)).toBe(false);
     for (const c of changes.slice(0, 50)) expect(await trie.get(root, c.key)).toEqual(c.value);
-    const next = await trie.update(root, [{ key: changes[0].key, value: null }]);
+    const next = await trie.update(root, [
+      { key: changes[0].key, value: null },
+      { key: changes[1].key, value: val("later") },
+    ]);
     expect(await trie.get(next, changes[0].key)).toBeUndefined();
+    expect(await trie.get(next, changes[1].key)).toEqual(val("later"));
+    expect(await trie.get(next, changes[8].key)).toEqual(changes[8].value);
+    expect(await trie.get(root, changes[1].key)).toEqual(val("v1"));
     await reopened.close();
   });
 });
