@@ -5,7 +5,7 @@
 // rebuilds them in memory without awaiting, and commits with one atomic batch.
 
 import { compareBytes, equalBytes, toHex } from "../bytes/index.ts";
-import type { KvStore, StoreError, WriteOp } from "../store/index.ts";
+import { decodeBlobRef, type KvStore, type StoreError, type WriteOp } from "../store/index.ts";
 import { arena } from "./arena.ts";
 import { StateError } from "./errors.ts";
 import { EMPTY_HASH, HASH_BYTES, KEY_BYTES, leafHash, nibbleAt, valueHashOf } from "./hashing.ts";
@@ -18,6 +18,7 @@ import {
   decodeRoot,
   encodeRoot,
   type LeafEntry,
+  MAX_NODE_BYTES,
   makeNode,
   matchingValueHash,
   type NodeRef,
@@ -111,7 +112,7 @@ interface Change {
 }
 
 /** Blobs an update places, to be written at commit: refs[i] is where items[i] goes. */
-interface Blobs {
+export interface Blobs {
   refs: Uint8Array[];
   items: Uint8Array[];
 }
@@ -401,7 +402,7 @@ export class MerkleTrie {
 
   /** The value of `leaf` and its hash, or undefined if its record is missing or is not the leaf's. */
   async #leafValue(leaf: LeafEntry): Promise<{ value: Uint8Array; valueHash: Uint8Array } | undefined> {
-    const value = (await this.#readRecords([leaf.valueRef]))[0];
+    const value = (await this.#readRecords([leaf.valueRef], MAX_VALUE_BYTES))[0];
     const valueHash = value === undefined ? undefined : matchingValueHash(leaf, value);
     return value === undefined || valueHash === undefined ? undefined : { value, valueHash };
   }
@@ -427,17 +428,26 @@ export class MerkleTrie {
   async #node(hash: Uint8Array, ref: Uint8Array): Promise<TrieNode> {
     const cached = this.#cache.get(hash);
     if (cached !== undefined) return cached;
-    const node = this.#decode(hash, ref, (await this.#readRecords([ref]))[0]);
+    const node = this.#decode(hash, ref, (await this.#readRecords([ref], MAX_NODE_BYTES))[0]);
     this.#cache.set(node);
     return node;
   }
 
-  /** The records at `refs`, undefined where the store holds none (STATE_MISSING_NODE to callers). */
-  async #readRecords(refs: readonly Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
+  /**
+   * The records at `refs`, undefined where the store holds none (STATE_MISSING_NODE to callers).
+   * A reference is outside every hash (state §3.1): one longer than any record of its kind is
+   * damage, refused before the store reads it.
+   */
+  async #readRecords(refs: readonly Uint8Array[], maxBytes: number): Promise<Array<Uint8Array | undefined>> {
+    for (const ref of refs) {
+      const { length } = decodeBlobRef(ref);
+      if (length > maxBytes)
+        throw new StateError("STATE_CORRUPT_NODE", `a state record's reference names ${length} bytes`);
+    }
     try {
       return await this.#store.readBlobs(refs);
     } catch (err) {
-      if ((err as StoreError).code !== "STORE_BAD_REF") throw err;
+      if (badRef(err) !== undefined) throw err;
     }
     // One of them names nothing: which, one by one.
     const out: Array<Uint8Array | undefined> = [];
@@ -532,7 +542,7 @@ export class MerkleTrie {
   async #preload(root: TrieNode, changes: Change[], local: NodeMap): Promise<void> {
     local.set(root);
     // One entry per node to visit at the next level: which changes go below it, and the node
-    // once it is found (in this update's map, the cache, or one getMany per level).
+    // once it is found (in this update's map, the cache, or one read of many records per level).
     let frontier: Visit[] = [{ hash: root.hash, ref: root.ref, lo: 0, hi: changes.length, node: root }];
     for (let depth = 0; frontier.length > 0; depth++) {
       const wanted: Visit[] = [];
@@ -556,7 +566,10 @@ export class MerkleTrie {
         else local.set(w.node);
       }
       if (missing.length > 0) {
-        const records = await this.#readRecords(missing.map((m) => m.ref));
+        const records = await this.#readRecords(
+          missing.map((m) => m.ref),
+          MAX_NODE_BYTES,
+        );
         // Not cached: a node on the path of a change is replaced by this update, and its
         // replacement is what the cache takes when the update is committed.
         for (let n = 0; n < missing.length; n++) {
@@ -668,7 +681,9 @@ function sameChild(before: Child, after: Child): boolean {
 
 /** A read of a ref the store holds nothing at answers undefined; other failures stand. */
 function badRef(err: unknown): undefined {
-  if ((err as StoreError).code === "STORE_BAD_REF") return undefined;
+  const { code } = err as StoreError;
+  // STORE_CORRUPT: the segment the reference names is gone.
+  if (code === "STORE_BAD_REF" || code === "STORE_CORRUPT") return undefined;
   throw err;
 }
 

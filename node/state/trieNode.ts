@@ -24,6 +24,9 @@ export const REF_BYTES = BLOB_REF_BYTES;
 const LEAF_META = KEY_BYTES + REF_BYTES;
 const NODE_META = REF_BYTES;
 
+/** The longest node record: 16 children, all leaves. */
+export const MAX_NODE_BYTES = 3 + 16 * HASH_BYTES + 2 + 16 * LEAF_META;
+
 /** Places a record of `length` bytes in the store and answers its ref (KvStore.placeBlob). */
 export type Place = (length: number) => Uint8Array;
 

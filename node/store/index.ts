@@ -1,5 +1,5 @@
 // node/store: durable key-value storage. The only module that imports level.
-export { BLOB_REF_BYTES } from "./blobLog.ts";
+export { BLOB_REF_BYTES, decodeBlobRef } from "./blobLog.ts";
 export { StoreError, type StoreErrorCode } from "./errors.ts";
 export type { KvStore, WriteOp } from "./kvStore.ts";
 export { LevelStore, type LevelStoreOptions } from "./levelStore.ts";

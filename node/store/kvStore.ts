@@ -12,6 +12,8 @@ export interface KvStore {
    * Writes every op or none. With `sync`, resolves only once the batch is flushed to the disk
    * itself (fsync), so it outlives a power cut or a crash of the machine, not only of the process:
    * for the few writes a promise to others rests on (a validator's own votes, consensus §5.1).
+   * The blobs written before it are flushed first, since the earlier batches that name them
+   * become durable with it.
    */
   write(ops: readonly WriteOp[], options?: { sync?: boolean }): Promise<void>;
   /** Entries with `start <= key < end`, in key order (descending with `reverse`), at most `limit`. */
@@ -38,7 +40,11 @@ export interface KvStore {
   writeBlobs(refs: readonly Uint8Array[], items: readonly Uint8Array[]): Promise<void>;
   /** The blob `ref` names; STORE_BAD_REF when the store holds none there. */
   readBlob(ref: Uint8Array): Promise<Uint8Array>;
-  /** The blobs `refs` name, in their order; STORE_BAD_REF when one names nothing. */
+  /**
+   * The blobs `refs` name, in their order; STORE_BAD_REF when one names bytes the store does not
+   * hold. Room placed and never written may read as STORE_BAD_REF or as zeros, by store: a reader
+   * checks what it reads (the trie against hashes).
+   */
   readBlobs(refs: readonly Uint8Array[]): Promise<Uint8Array[]>;
   close(): Promise<void>;
 }

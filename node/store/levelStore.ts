@@ -153,6 +153,8 @@ export class LevelStore implements KvStore {
       items.push(op.key);
       if (op.type === "put") items.push(op.value);
     }
+    // A synced batch makes the earlier ones durable too, and they name blobs (BlobLog.sync).
+    if (options.sync === true) await this.#blobs.sync();
     const copies = offHeap(items);
     let at = 0;
     for (const op of ops) {

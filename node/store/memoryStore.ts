@@ -76,9 +76,13 @@ export class MemoryStore implements KvStore {
   async writeBlobs(refs: readonly Uint8Array[], items: readonly Uint8Array[]): Promise<void> {
     this.#assertOpen();
     if (refs.length !== items.length) throw new TypeError("writeBlobs: one reference per item");
-    for (const [i, ref] of refs.entries())
-      if (decodeBlobRef(ref).length !== items[i].length)
+    for (const [i, ref] of refs.entries()) {
+      const { segment, offset, length } = decodeBlobRef(ref);
+      if (length !== items[i].length)
         throw new TypeError(`writeBlobs: item ${i} is not the length of its place`);
+      if (segment !== 0 || offset + length > this.#blobEnd)
+        throw new TypeError(`writeBlobs: reference ${i} names room never placed`);
+    }
     for (const [i, ref] of refs.entries()) this.#putBlob(ref, items[i]);
   }
 

@@ -174,9 +174,20 @@ describe("LevelStore on disk", () => {
       new Uint8Array(60).fill(1),
       new Uint8Array(60).fill(2),
     ]);
+    // A reference with a length past the file's end is refused before anything is read.
+    const huge = early.slice();
+    huge.set([0x7f, 0xff, 0xff, 0xff], 8);
     // The reopened log places after the bytes of its newest segment: segment 1, offset 60.
     expect(never.subarray(0, 4)).toEqual(b(0, 0, 0, 2));
     expect(second.placeBlob(10)).toEqual(b(0, 0, 0, 1, 0, 0, 0, 60, 0, 0, 0, 10));
+    await expect(second.readBlob(huge)).rejects.toMatchObject({ code: "STORE_BAD_REF" });
+    // Room never placed is not written over; a synced batch flushes the blobs before it.
+    await expect(second.writeBlobs([b(0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1)], [b(1)])).rejects.toThrow(
+      TypeError,
+    );
+    const [kept] = await second.appendBlobs([b(3, 3)]);
+    await second.write([{ type: "put", key: b(1), value: kept }], { sync: true });
+    expect(await second.readBlob((await second.get(b(1)))!)).toEqual(b(3, 3));
     await second.close();
   });
 
