@@ -105,10 +105,8 @@ type Sub = Child;
 
 interface Change {
   key: Uint8Array;
-  /** The new leaf's hash, or null for a delete. */
-  hash: Uint8Array | null;
-  /** Where the new value is placed, or null for a delete. */
-  valueRef: Uint8Array | null;
+  /** The new leaf (its value placed in the blob log), or null for a delete. */
+  leaf: LeafEntry | null;
 }
 
 /** Blobs an update places, to be written at commit: refs[i] is where items[i] goes. */
@@ -524,16 +522,18 @@ export class MerkleTrie {
       const change = changes[order[r]];
       if (r + 1 < order.length && equalBytes(changes[order[r + 1]].key, change.key)) continue;
       const key = change.key.slice();
-      let hash: Uint8Array | null = null;
-      let valueRef: Uint8Array | null = null;
+      let leaf: LeafEntry | null = null;
       if (change.value !== null) {
-        hash = leafHash(key, valueHashOf(change.value));
-        leafHashes[order[r]] = hash;
-        valueRef = this.#store.placeBlob(change.value.length);
-        blobs.refs.push(valueRef);
+        leaf = {
+          key,
+          valueRef: this.#store.placeBlob(change.value.length),
+          hash: leafHash(key, valueHashOf(change.value)),
+        };
+        leafHashes[order[r]] = leaf.hash;
+        blobs.refs.push(leaf.valueRef);
         blobs.items.push(arena.copy(change.value));
       }
-      sorted.push({ key, hash, valueRef });
+      sorted.push({ key, leaf });
     }
     return sorted;
   }
@@ -632,8 +632,7 @@ export class MerkleTrie {
         if (order < 0) entries.push(pending);
         if (order <= 0) pending = null;
       }
-      if (change.hash !== null && change.valueRef !== null)
-        entries.push({ key: change.key, valueRef: change.valueRef, hash: change.hash });
+      if (change.leaf !== null) entries.push(change.leaf);
     }
     if (pending !== null) entries.push(pending);
     return build(depth, entries, 0, entries.length, work);

@@ -226,7 +226,8 @@ export class BlobLog {
       // Synchronous: the bytes were written moments ago, or long ago and read seldom; from the
       // page cache a read costs about 3 µs, a trip through the thread pool 20–50 µs of the loop.
       if (length > 0) {
-        const { fd } = this.#reader(place);
+        // Opened above; again only if more segments than are kept came in one call.
+        const fd = this.#readers.get(place.segment)?.fd ?? this.#reader(place).fd;
         let got = 0;
         while (got < length) {
           const n = readSync(fd, slab, at + got, length - got, offset + got);
