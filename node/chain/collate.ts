@@ -140,56 +140,117 @@ function reader(entry: Entry): StorageReader {
 }
 
 export async function collate(input: CollateInput): Promise<Collated> {
-  const { workchain, config } = input;
-  let time = input.now;
-  if (time < input.prev.time) time = input.prev.time;
-  let startLt = input.prev.endLt + 1n;
-  if (startLt <= input.mcEndLt) startLt = input.mcEndLt + 1n;
-  const seed = input.host.sha256(input.prevHash);
-  const entries = new Map<string, Entry>();
+  const c = new Collator(input);
+  await c.preload();
+  for (const q of input.imports) {
+    if (!c.room()) break;
+    c.importedKeys.push(q.key);
+    c.valueImported += q.message.value;
+    await c.apply(q.message, q.hash, q.bytes);
+  }
+  for (const e of input.externals) {
+    if (!c.room()) {
+      c.statuses.push({
+        hash: e.hash,
+        status: { kind: "refused", reason: "the block was full; send it again", exitCode: null },
+      });
+      continue;
+    }
+    const r = await c.apply(e.message, e.hash, e.bytes);
+    c.statuses.push({ hash: e.hash, status: c.statusOf(r) });
+  }
+  // Messages sent within the chain run in this block while it has room, in the order they were made.
+  for (let i = 0; i < c.local.length; i++) {
+    const { hash, message, bytes } = c.local[i];
+    if (!c.room()) {
+      c.exported.push({ destWorkchain: input.workchain, lt: message.createdLt, hash, bytes });
+      c.valueExported += message.value;
+      continue;
+    }
+    await c.apply(message, hash, bytes);
+  }
+  return c.finish();
+}
 
-  const dests = [...input.imports.map((q) => q.message.dest), ...input.externals.map((e) => e.message.dest)];
-  const unique = new Map(dests.map((d) => [toHex(d.id), d]));
-  await Promise.all(
-    [...unique.values()].map(async (d) => entries.set(toHex(d.id), await loadEntry(input, d))),
-  );
-  const entryOf = async (a: LedgerAddress): Promise<Entry> => {
+/**
+ * One block being built. A class, not closures inside `collate`: closures made anew for every
+ * block were each compiled again by V8 once hot, a few times a second on a busy validator.
+ */
+class Collator {
+  readonly input: CollateInput;
+  readonly time: bigint;
+  readonly startLt: bigint;
+  readonly seed: Uint8Array;
+  readonly entries = new Map<string, Entry>();
+  readonly ran: Ran[] = [];
+  readonly inMsgs: Uint8Array[] = [];
+  readonly outMsgs: Uint8Array[] = [];
+  readonly exported: Collated["exported"] = [];
+  readonly statuses: Collated["statuses"] = [];
+  readonly local: { hash: Uint8Array; message: Extract<Message, { kind: "internal" }>; bytes: Uint8Array }[] =
+    [];
+  readonly importedKeys: Uint8Array[] = [];
+  lt: bigint;
+  fees = 0n;
+  valueImported = 0n;
+  valueExported = 0n;
+
+  constructor(input: CollateInput) {
+    this.input = input;
+    // The block never goes back in time (bigints: Math.max does not take them).
+    let time = input.now;
+    if (time < input.prev.time) time = input.prev.time;
+    this.time = time;
+    let startLt = input.prev.endLt + 1n;
+    if (startLt <= input.mcEndLt) startLt = input.mcEndLt + 1n;
+    this.startLt = startLt;
+    this.lt = startLt;
+    this.seed = input.host.sha256(input.prevHash);
+  }
+
+  /** Reads every account the block's messages go to, all at once. */
+  async preload(): Promise<void> {
+    const { imports, externals } = this.input;
+    const unique = new Map<string, LedgerAddress>();
+    for (const q of imports) unique.set(toHex(q.message.dest.id), q.message.dest);
+    for (const e of externals) unique.set(toHex(e.message.dest.id), e.message.dest);
+    await Promise.all([...unique].map(async ([k, d]) => this.entries.set(k, await loadEntry(this.input, d))));
+  }
+
+  async entryOf(a: LedgerAddress): Promise<Entry> {
     const k = toHex(a.id);
-    let e = entries.get(k);
+    let e = this.entries.get(k);
     if (e === undefined) {
-      e = await loadEntry(input, a);
-      entries.set(k, e);
+      e = await loadEntry(this.input, a);
+      this.entries.set(k, e);
     }
     return e;
-  };
+  }
 
-  const ran: Ran[] = [];
-  const inMsgs: Uint8Array[] = [];
-  const outMsgs: Uint8Array[] = [];
-  const exported: Collated["exported"] = [];
-  const statuses: Collated["statuses"] = [];
-  const local: { hash: Uint8Array; message: Extract<Message, { kind: "internal" }>; bytes: Uint8Array }[] =
-    [];
-  let lt = startLt;
-  let fees = 0n;
-  let valueImported = 0n;
-  let valueExported = 0n;
+  /** A transaction sends at most 255 messages (and one bounce); the block's lists must stay encodable. */
+  room(): boolean {
+    return (
+      this.ran.length < this.input.config.maxBlockTransactions &&
+      this.outMsgs.length + 256 <= MAX_BLOCK_TRANSACTIONS * 4
+    );
+  }
 
-  // Every message comes with its hash: the mempool's, or the sending transaction's record's.
-  const apply = async (message: Message, hash: Uint8Array, bytes: Uint8Array): Promise<ExecResult> => {
+  /** Every message comes with its hash: the mempool's, or the sending transaction's record's. */
+  async apply(message: Message, hash: Uint8Array, bytes: Uint8Array): Promise<ExecResult> {
     if (message.kind === "externalOut") throw new Error("an outbound external message is never delivered");
-    const entry = await entryOf(message.dest);
-    let txLt = lt;
+    const { input } = this;
+    const entry = await this.entryOf(message.dest);
+    let txLt = this.lt;
     if (entry.account !== null && entry.account.lastLt >= txLt) txLt = entry.account.lastLt + 1n;
     if (message.kind === "internal" && message.createdLt >= txLt) txLt = message.createdLt + 1n;
     const result = executeTransaction(
       { address: entry.address, account: entry.account, code: entry.code, storage: reader(entry) },
       message,
       {
-        now: time,
+        now: this.time,
         lt: txLt,
-        seed,
-        fees: config.fees,
+        seed: this.seed,
+        fees: input.config.fees,
         host: input.host,
         inMsgHash: hash,
         config: input.configParam,
@@ -199,7 +260,7 @@ export async function collate(input: CollateInput): Promise<Collated> {
     if (result.kind === "refused") return result;
     const encoded = result.encoded;
     if (encoded === undefined) throw new Error("executeTransaction kept no encodings");
-    lt = txLt + 1n + BigInt(result.outMessages.length);
+    this.lt = txLt + 1n + BigInt(result.outMessages.length);
     entry.account = result.account;
     if (result.code !== null) {
       entry.code = result.code;
@@ -218,25 +279,28 @@ export async function collate(input: CollateInput): Promise<Collated> {
       entry.writes.clear();
       entry.wiped = true;
     }
-    fees += result.fees;
+    this.fees += result.fees;
     // The transaction record already names its messages by hash (ledger §6).
-    inMsgs.push(result.transaction.inMsg);
-    result.outMessages.forEach((m, i) => {
+    this.inMsgs.push(result.transaction.inMsg);
+    const sent = result.outMessages;
+    for (let i = 0; i < sent.length; i++) {
+      const m = sent[i];
       const h = result.transaction.outMsgs[i];
-      outMsgs.push(h);
-      if (m.kind !== "internal") return;
-      if (m.dest.workchain === workchain) local.push({ hash: h, message: m, bytes: encoded.outMessages[i] });
+      this.outMsgs.push(h);
+      if (m.kind !== "internal") continue;
+      if (m.dest.workchain === input.workchain)
+        this.local.push({ hash: h, message: m, bytes: encoded.outMessages[i] });
       else {
-        exported.push({
+        this.exported.push({
           destWorkchain: m.dest.workchain,
           lt: m.createdLt,
           hash: h,
           bytes: encoded.outMessages[i],
         });
-        valueExported += m.value;
+        this.valueExported += m.value;
       }
-    });
-    ran.push({
+    }
+    this.ran.push({
       hash: result.hash,
       account: entry.address,
       lt: txLt,
@@ -245,123 +309,96 @@ export async function collate(input: CollateInput): Promise<Collated> {
       outMsgs: encoded.outMessages,
     });
     return result;
-  };
-
-  // A transaction sends at most 255 messages (and one bounce); the block's lists must stay encodable.
-  const room = () =>
-    ran.length < config.maxBlockTransactions && outMsgs.length + 256 <= MAX_BLOCK_TRANSACTIONS * 4;
-  const importedKeys: Uint8Array[] = [];
-  for (const q of input.imports) {
-    if (!room()) break;
-    importedKeys.push(q.key);
-    valueImported += q.message.value;
-    await apply(q.message, q.hash, q.bytes);
-  }
-  for (const e of input.externals) {
-    if (!room()) {
-      statuses.push({
-        hash: e.hash,
-        status: { kind: "refused", reason: "the block was full; send it again", exitCode: null },
-      });
-      continue;
-    }
-    const r = await apply(e.message, e.hash, e.bytes);
-    if (r.kind === "refused") {
-      statuses.push({
-        hash: e.hash,
-        status: { kind: "refused", reason: refusalText(r), exitCode: r.exitCode },
-      });
-    } else {
-      const compute = r.transaction.compute;
-      statuses.push({
-        hash: e.hash,
-        status: {
-          kind: "final",
-          txHash: r.hash,
-          workchain,
-          blockSeqno: input.prev.seqno + 1n,
-          // The round's masterchain block, which names this block and makes it final (chain §4.1).
-          mcSeqno: input.mcRef.seqno + 1n,
-          exitCode: compute.kind === "vm" ? compute.exitCode : null,
-          success: compute.kind === "vm" && compute.success && (r.transaction.action?.success ?? true),
-        },
-      });
-    }
-  }
-  // Messages sent within the chain run in this block while it has room, in the order they were made.
-  for (let i = 0; i < local.length; i++) {
-    const { hash, message, bytes } = local[i];
-    if (!room()) {
-      exported.push({ destWorkchain: workchain, lt: message.createdLt, hash, bytes });
-      valueExported += message.value;
-      continue;
-    }
-    await apply(message, hash, bytes);
   }
 
-  const writes: AccountWrite[] = [];
-  let balanceDelta = 0n;
-  for (const key of [...entries.keys()].sort()) {
-    const e = entries.get(key) as Entry;
-    if (e.account === e.before) continue;
-    balanceDelta += (e.account?.balance ?? 0n) - (e.before?.balance ?? 0n);
-    writes.push({
-      address: e.address,
-      before: e.before,
-      account: e.account,
-      code: e.newCode,
-      storage: [...e.writes.keys()].sort().map((k) => e.writes.get(k) as StorageChange),
-      wiped: e.wiped,
-    });
+  /** An external message's status once its transaction ran, or was refused. */
+  statusOf(r: ExecResult): MessageStatus {
+    if (r.kind === "refused") return { kind: "refused", reason: refusalText(r), exitCode: r.exitCode };
+    const compute = r.transaction.compute;
+    return {
+      kind: "final",
+      txHash: r.hash,
+      workchain: this.input.workchain,
+      blockSeqno: this.input.prev.seqno + 1n,
+      // The round's masterchain block, which names this block and makes it final (chain §4.1).
+      mcSeqno: this.input.mcRef.seqno + 1n,
+      exitCode: compute.kind === "vm" ? compute.exitCode : null,
+      success: compute.kind === "vm" && compute.success && (r.transaction.action?.success ?? true),
+    };
   }
-  // chain §4.4: what came in from queues is what the accounts gained, paid in fees, or queued again.
-  if (valueImported !== balanceDelta + fees + valueExported) {
-    throw new Error(
-      `supply broken in ${workchain}:${input.prev.seqno + 1n}: imported ${valueImported}, balances ${balanceDelta}, fees ${fees}, exported ${valueExported}`,
+
+  /** The overlay as the block's account writes, the state update, the header and the records. */
+  async finish(): Promise<Collated> {
+    const { input, entries, ran, inMsgs, outMsgs, exported, statuses, importedKeys } = this;
+    const { fees, valueImported, valueExported } = this;
+    const { workchain } = input;
+    const time = this.time;
+    const startLt = this.startLt;
+    const lt = this.lt;
+    const writes: AccountWrite[] = [];
+    let balanceDelta = 0n;
+    for (const key of [...entries.keys()].sort()) {
+      const e = entries.get(key) as Entry;
+      if (e.account === e.before) continue;
+      balanceDelta += (e.account?.balance ?? 0n) - (e.before?.balance ?? 0n);
+      writes.push({
+        address: e.address,
+        before: e.before,
+        account: e.account,
+        code: e.newCode,
+        storage: [...e.writes.keys()].sort().map((k) => e.writes.get(k) as StorageChange),
+        wiped: e.wiped,
+      });
+    }
+    // chain §4.4: what came in from queues is what the accounts gained, paid in fees, or queued again.
+    if (valueImported !== balanceDelta + fees + valueExported) {
+      throw new Error(
+        `supply broken in ${workchain}:${input.prev.seqno + 1n}: imported ${valueImported}, balances ${balanceDelta}, fees ${fees}, exported ${valueExported}`,
+      );
+    }
+    const state = await input.store.prepare(input.prev.stateRoot, writes);
+    const header: BlockHeader = {
+      workchain,
+      shard: input.shard,
+      seqno: input.prev.seqno + 1n,
+      prevHash: input.prevHash,
+      mcRef: input.mcRef,
+      time,
+      startLt,
+      endLt: lt,
+      stateRoot: state.root,
+      configHash: workchain === -1n ? input.configHash : new Uint8Array(32),
+      txRoot: merkleRoot(ran.map((x) => x.hash)),
+      inMsgRoot: merkleRoot(inMsgs),
+      outMsgRoot: merkleRoot(outMsgs),
+      txCount: ran.length,
+      fees,
+      valueImported,
+      valueExported,
+      shards: [...input.shards],
+      producer: input.producer,
+      evidence: [...(input.evidence ?? [])],
+    };
+    const hash = blockHash(header);
+    const txs = ran.map(
+      (x, index): CollatedTx => ({
+        hash: x.hash,
+        account: x.account,
+        lt: x.lt,
+        record: encodeTxRecord(x, { workchain, blockSeqno: header.seqno, blockHash: hash, index }),
+      }),
     );
+    return {
+      header,
+      hash,
+      txs,
+      inMsgs,
+      outMsgs,
+      state,
+      exported,
+      statuses,
+      importedKeys,
+      balanceDelta,
+    };
   }
-  const state = await input.store.prepare(input.prev.stateRoot, writes);
-  const header: BlockHeader = {
-    workchain,
-    shard: input.shard,
-    seqno: input.prev.seqno + 1n,
-    prevHash: input.prevHash,
-    mcRef: input.mcRef,
-    time,
-    startLt,
-    endLt: lt,
-    stateRoot: state.root,
-    configHash: workchain === -1n ? input.configHash : new Uint8Array(32),
-    txRoot: merkleRoot(ran.map((x) => x.hash)),
-    inMsgRoot: merkleRoot(inMsgs),
-    outMsgRoot: merkleRoot(outMsgs),
-    txCount: ran.length,
-    fees,
-    valueImported,
-    valueExported,
-    shards: [...input.shards],
-    producer: input.producer,
-    evidence: [...(input.evidence ?? [])],
-  };
-  const hash = blockHash(header);
-  const txs = ran.map(
-    (x, index): CollatedTx => ({
-      hash: x.hash,
-      account: x.account,
-      lt: x.lt,
-      record: encodeTxRecord(x, { workchain, blockSeqno: header.seqno, blockHash: hash, index }),
-    }),
-  );
-  return {
-    header,
-    hash,
-    txs,
-    inMsgs,
-    outMsgs,
-    state,
-    exported,
-    statuses,
-    importedKeys,
-    balanceDelta,
-  };
 }
