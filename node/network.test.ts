@@ -79,6 +79,7 @@ function configOf(i: number) {
       minBlockIntervalMs: 10,
       idleBlockIntervalMs: 150,
       resendMs: 300,
+      maxRoundMessages: 1_000,
     },
   };
 }

@@ -232,6 +232,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         {
           minIntervalMs: config.consensus.minBlockIntervalMs,
           idleIntervalMs: config.consensus.idleBlockIntervalMs,
+          maxRoundMessages: config.consensus.maxRoundMessages,
         },
         { chain, mempool, now, onRound, onFatal },
       );

@@ -28,6 +28,8 @@ describe("node.json", () => {
     [{ p2p: { bootstrap: ["127.0.0.1:9000"] } }, "p2p.bootstrap[0] must be a multiaddr"],
     [{ p2p: { bootstrap: "x" } }, "p2p.bootstrap must be a list"],
     [{ consensus: { proposeMs: 0 } }, "consensus.proposeMs must be an integer from 1"],
+    [{ consensus: { maxRoundMessages: 0 } }, "consensus.maxRoundMessages must be an integer from 1"],
+    [{ consensus: { maxRoundMessages: 2.5 } }, "consensus.maxRoundMessages must be an integer from 1"],
     [{ consensus: { slowMs: 1 } }, "consensus.slowMs is not a setting"],
     [{ consensus: { idleBlockIntervalMs: 5_000 } }, "must be below consensus.proposeMs"],
   ])("%j is refused: %s", (doc, why) => {

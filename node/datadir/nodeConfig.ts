@@ -25,6 +25,11 @@ export interface ConsensusConfig {
   idleBlockIntervalMs: number;
   /** How often own votes of the current height are sent again (consensus §4.5). */
   resendMs: number;
+  /**
+   * The most messages of each chain a proposer puts in one round (chain §4.5), below the
+   * protocol's maxBlockTransactions: past about a thousand, each transaction of a round costs more.
+   */
+  maxRoundMessages: number;
 }
 
 export const DEFAULT_CONSENSUS: ConsensusConfig = {
@@ -35,6 +40,7 @@ export const DEFAULT_CONSENSUS: ConsensusConfig = {
   minBlockIntervalMs: 50,
   idleBlockIntervalMs: 1_000,
   resendMs: 1_000,
+  maxRoundMessages: 1_000,
 };
 
 export function defaultNodeConfig(): NodeConfig {

@@ -8,6 +8,8 @@ import type { Mempool } from "../mempool/index.ts";
 export interface ProducerOptions {
   minIntervalMs?: number;
   idleIntervalMs?: number;
+  /** The most messages of each chain in one round (node.json's consensus.maxRoundMessages). */
+  maxRoundMessages?: number;
 }
 
 export interface ProducerDeps {
@@ -33,6 +35,7 @@ export class Producer {
     this.#opts = {
       minIntervalMs: options.minIntervalMs ?? 50,
       idleIntervalMs: options.idleIntervalMs ?? 1_000,
+      maxRoundMessages: options.maxRoundMessages ?? 1_000,
     };
     this.#deps = deps;
   }
@@ -84,7 +87,7 @@ export class Producer {
       try {
         const round = await chain.produceRound(
           this.#deps.now(),
-          mempool.take(chain.config.maxBlockTransactions),
+          mempool.take(Math.min(chain.config.maxBlockTransactions, this.#opts.maxRoundMessages)),
         );
         // What the round took is decided now: its messages have their statuses (chain §7.2).
         mempool.settled(round.statuses.map((s) => s.hash));

@@ -1,7 +1,8 @@
 // The consensus driver against a stand-in network: what its clients sent while no peer was there
 // (a node that starts with messages its mempool restored, or one cut off) goes out once one is;
 // a peer that connects just before the height changes gets the new height's messages once it has
-// settled, not a resend interval later.
+// settled, not a resend interval later; a proposer puts no more messages in a round than its
+// node's maxRoundMessages.
 import { pino } from "pino";
 import { afterEach, describe, expect, test } from "vitest";
 import { Chain, MC_CHAIN } from "../chain/index.ts";
@@ -200,5 +201,45 @@ describe("the consensus driver", () => {
     await until("height 2's messages sent again to the settled peer", () =>
       net.published.some((p) => heightOf(p) === 2n && p.recipients > 0),
     );
+  });
+
+  test("a proposer puts at most maxRoundMessages of the waiting messages in its candidate", async () => {
+    const set = new ValidatorSet(keys.map((k) => ({ publicKey: k.publicKey, stake: 10n })));
+    const mine = keys.find((k) => set.indexOf(k.publicKey) === set.proposer(MC_CHAIN, 1n, 0))!;
+    const store = new MemoryStore();
+    const chain = await Chain.init(store, genesis, {
+      host: createCachingHost(),
+      signer: keyConsensusSigner(mine),
+    });
+    const mempool = new Mempool({}, { chain, now: () => GENESIS_TIME });
+    const sent = [0n, 1n, 2n].map((seqno) =>
+      encode(Message, transfer("alice", seqno, [{ to: walletOf("bob"), valueNano: GRAM }])),
+    );
+    for (const m of sent) expect(await mempool.admit(m)).toBe(true);
+    const net = standIn();
+    const driver = new ConsensusDriver(
+      { ...DEFAULT_CONSENSUS, proposeMs: 20, idleBlockIntervalMs: 10, resendMs: 60_000, maxRoundMessages: 2 },
+      {
+        chain,
+        mempool,
+        p2p: net.p2p,
+        voteLog: new VoteLog(store, 0x57),
+        signer: keyConsensusSigner(mine),
+        logger: pino({ level: "silent" }),
+        now: () => GENESIS_TIME + 1n,
+        onRound: () => {},
+        onFatal: (e) => {
+          throw e;
+        },
+      },
+    );
+    drivers.push(driver);
+    driver.start();
+    const proposal = () => net.published.find((p) => p.topic.endsWith("/proposal"));
+    await until("the proposal of height 1", () => proposal() !== undefined);
+    const { candidate } = decode(ProposalMessage, proposal()!.data);
+    // The oldest two; the third waits for a later round.
+    expect(candidate?.shardExternals).toEqual(sent.slice(0, 2));
+    expect(mempool.size).toBe(3);
   });
 });

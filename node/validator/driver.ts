@@ -575,7 +575,10 @@ export class ConsensusDriver {
     const t0 = performance.now();
     const built = await chain.buildRound(
       this.#d.now(),
-      mempool.peek(chain.config.maxBlockTransactions, MAX_ROUND_MESSAGE_BYTES),
+      mempool.peek(
+        Math.min(chain.config.maxBlockTransactions, this.#o.maxRoundMessages),
+        MAX_ROUND_MESSAGE_BYTES,
+      ),
       undefined,
       evidence,
     );
