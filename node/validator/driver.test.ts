@@ -93,6 +93,47 @@ const until = async (what: string, check: () => boolean, ms = 5_000) => {
   }
 };
 
+/**
+ * A driver of the validator that proposes height 1, on `net`, with a chain in memory; `fill` gets
+ * its mempool before it starts. Timeouts short, and no periodic resend unless `consensus` asks.
+ */
+async function startProposer(
+  net: ReturnType<typeof standIn>,
+  consensus: Partial<typeof DEFAULT_CONSENSUS>,
+  peerSettleMs?: number,
+  fill: (mempool: Mempool) => Promise<void> = async () => {},
+) {
+  const set = new ValidatorSet(keys.map((k) => ({ publicKey: k.publicKey, stake: 10n })));
+  const mine = keys.find((k) => set.indexOf(k.publicKey) === set.proposer(MC_CHAIN, 1n, 0))!;
+  const store = new MemoryStore();
+  const chain = await Chain.init(store, genesis, {
+    host: createCachingHost(),
+    signer: keyConsensusSigner(mine),
+  });
+  const mempool = new Mempool({}, { chain, now: () => GENESIS_TIME });
+  await fill(mempool);
+  const driver = new ConsensusDriver(
+    { ...DEFAULT_CONSENSUS, proposeMs: 20, idleBlockIntervalMs: 10, resendMs: 60_000, ...consensus },
+    {
+      chain,
+      mempool,
+      p2p: net.p2p,
+      voteLog: new VoteLog(store, 0x57),
+      signer: keyConsensusSigner(mine),
+      logger: pino({ level: "silent" }),
+      now: () => GENESIS_TIME + 1n,
+      onRound: () => {},
+      onFatal: (e) => {
+        throw e;
+      },
+      ...(peerSettleMs !== undefined && { peerSettleMs }),
+    },
+  );
+  drivers.push(driver);
+  driver.start();
+  return { chain, mine, mempool };
+}
+
 describe("the consensus driver", () => {
   test("passes on what its clients sent while no peer was there once one connects", async () => {
     const store = new MemoryStore();
@@ -136,36 +177,11 @@ describe("the consensus driver", () => {
 
   test("sends the new height's messages to a peer that connected just before the height changed", async () => {
     // This node proposes height 1, so it has a candidate the others' votes can decide at once.
-    const set = new ValidatorSet(keys.map((k) => ({ publicKey: k.publicKey, stake: 10n })));
-    const mine = keys.find((k) => set.indexOf(k.publicKey) === set.proposer(MC_CHAIN, 1n, 0))!;
-    const store = new MemoryStore();
-    const chain = await Chain.init(store, genesis, {
-      host: createCachingHost(),
-      signer: keyConsensusSigner(mine),
-    });
-    const others = keys.filter((k) => k !== mine);
     const net = standIn();
     const settleMs = 1_500;
-    const driver = new ConsensusDriver(
-      // No periodic resend within the test: only the peer's settling can send anything again.
-      { ...DEFAULT_CONSENSUS, proposeMs: 20, idleBlockIntervalMs: 10, resendMs: 60_000 },
-      {
-        chain,
-        mempool: new Mempool({}, { chain, now: () => GENESIS_TIME }),
-        p2p: net.p2p,
-        voteLog: new VoteLog(store, 0x57),
-        signer: keyConsensusSigner(mine),
-        logger: pino({ level: "silent" }),
-        now: () => GENESIS_TIME + 1n,
-        onRound: () => {},
-        onFatal: (e) => {
-          throw e;
-        },
-        peerSettleMs: settleMs,
-      },
-    );
-    drivers.push(driver);
-    driver.start();
+    // No periodic resend within the test: only the peer's settling can send anything again.
+    const { chain, mine } = await startProposer(net, {}, settleMs);
+    const others = keys.filter((k) => k !== mine);
     const heightOf = (p: { topic: string; data: Uint8Array }) =>
       p.topic.endsWith("/proposal")
         ? decode(ProposalMessage, p.data).proposal.height
@@ -204,37 +220,13 @@ describe("the consensus driver", () => {
   });
 
   test("a proposer puts at most maxRoundMessages of the waiting messages in its candidate", async () => {
-    const set = new ValidatorSet(keys.map((k) => ({ publicKey: k.publicKey, stake: 10n })));
-    const mine = keys.find((k) => set.indexOf(k.publicKey) === set.proposer(MC_CHAIN, 1n, 0))!;
-    const store = new MemoryStore();
-    const chain = await Chain.init(store, genesis, {
-      host: createCachingHost(),
-      signer: keyConsensusSigner(mine),
-    });
-    const mempool = new Mempool({}, { chain, now: () => GENESIS_TIME });
     const sent = [0n, 1n, 2n].map((seqno) =>
       encode(Message, transfer("alice", seqno, [{ to: walletOf("bob"), valueNano: GRAM }])),
     );
-    for (const m of sent) expect(await mempool.admit(m)).toBe(true);
     const net = standIn();
-    const driver = new ConsensusDriver(
-      { ...DEFAULT_CONSENSUS, proposeMs: 20, idleBlockIntervalMs: 10, resendMs: 60_000, maxRoundMessages: 2 },
-      {
-        chain,
-        mempool,
-        p2p: net.p2p,
-        voteLog: new VoteLog(store, 0x57),
-        signer: keyConsensusSigner(mine),
-        logger: pino({ level: "silent" }),
-        now: () => GENESIS_TIME + 1n,
-        onRound: () => {},
-        onFatal: (e) => {
-          throw e;
-        },
-      },
-    );
-    drivers.push(driver);
-    driver.start();
+    const { mempool } = await startProposer(net, { maxRoundMessages: 2 }, undefined, async (m) => {
+      for (const bytes of sent) expect(await m.admit(bytes)).toBe(true);
+    });
     const proposal = () => net.published.find((p) => p.topic.endsWith("/proposal"));
     await until("the proposal of height 1", () => proposal() !== undefined);
     const { candidate } = decode(ProposalMessage, proposal()!.data);
