@@ -330,11 +330,8 @@ class Collator {
   /** The overlay as the block's account writes, the state update, the header and the records. */
   async finish(): Promise<Collated> {
     const { input, entries, ran, inMsgs, outMsgs, exported, statuses, importedKeys } = this;
-    const { fees, valueImported, valueExported } = this;
+    const { time, startLt, lt, fees, valueImported, valueExported } = this;
     const { workchain } = input;
-    const time = this.time;
-    const startLt = this.startLt;
-    const lt = this.lt;
     const writes: AccountWrite[] = [];
     let balanceDelta = 0n;
     for (const key of [...entries.keys()].sort()) {

@@ -445,7 +445,7 @@ export class MerkleTrie {
     try {
       return await this.#store.readBlobs(refs);
     } catch (err) {
-      if (badRef(err) !== undefined) throw err;
+      badRef(err); // anything but a reference that names nothing is thrown on
     }
     // One of them names nothing: which, one by one.
     const out: Array<Uint8Array | undefined> = [];
