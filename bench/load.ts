@@ -114,8 +114,10 @@ async function chunks<T, R>(items: T[], size: number, f: (part: T[]) => Promise<
 
 export interface LoadResult {
   tps: number;
-  /** CPU (µs) per final transfer over the measured window: the node process, and this load. */
+  /** CPU (µs) per final transfer over the measured window: the node processes, and this load. */
   nodeCpuUs: number;
+  /** The same for each node process, in the order of `pids`. */
+  nodeCpuUsEach: number[];
   /** The node's main thread over the window, in % of wall time: running, and ready but waiting for a core. */
   mainRunPct: number | null;
   mainWaitPct: number | null;
@@ -149,11 +151,9 @@ async function schedOf(pid: number | undefined): Promise<{ run: number; wait: nu
   }
 }
 
-/** CPU time of a process so far, in µs: user + system clock ticks of /proc (USER_HZ is 100). */
-async function cpusOf(pids: readonly (number | undefined)[]): Promise<number> {
-  let sum = 0;
-  for (const pid of pids) sum += await cpuOf(pid);
-  return sum;
+/** CPU time of each process so far, in µs: user + system clock ticks of /proc (USER_HZ is 100). */
+async function cpusOf(pids: readonly (number | undefined)[]): Promise<number[]> {
+  return Promise.all(pids.map(cpuOf));
 }
 
 async function cpuOf(pid: number | undefined): Promise<number> {
@@ -283,7 +283,7 @@ export async function runLoad(
       const started = performance.now();
       await submit(addresses.map((_, i) => i));
       let finalsAtMeasure = 0;
-      let nodeCpuFrom = 0;
+      let nodeCpuFrom: number[] = [];
       let schedFrom: Awaited<ReturnType<typeof schedOf>> = null;
       let loadCpuFrom = 0;
       let strayCheck = started;
@@ -324,7 +324,9 @@ export async function runLoad(
         );
       const elapsed = (performance.now() - measuredFrom) / 1000;
       const measured = Math.max(1, finals - finalsAtMeasure);
-      const nodeCpu = (await cpusOf(node.pids)) - nodeCpuFrom;
+      const nodeCpuTo = await cpusOf(node.pids);
+      const nodeCpuEach = nodeCpuTo.map((c, i) => c - nodeCpuFrom[i]);
+      const nodeCpu = nodeCpuEach.reduce((a, b) => a + b, 0);
       const schedTo = node.pids.length === 1 ? await schedOf(node.pids[0]) : null;
       const pct = (ns: number) => Math.round(ns / (elapsed * 1e7));
       const own = process.cpuUsage();
@@ -335,6 +337,7 @@ export async function runLoad(
       return {
         tps: Math.round((finals - finalsAtMeasure) / elapsed),
         nodeCpuUs: Math.round(nodeCpu / measured),
+        nodeCpuUsEach: nodeCpuEach.map((c) => Math.round(c / measured)),
         mainRunPct: schedFrom && schedTo ? pct(schedTo.run - schedFrom.run) : null,
         mainWaitPct: schedFrom && schedTo ? pct(schedTo.wait - schedFrom.wait) : null,
         loadCpuUs: Math.round(loadCpu / measured),

@@ -6,6 +6,15 @@
 // with GRAM_BENCH_PROFILE=1 as well, each holds the node's CPU profile. A profile of a node that
 // shares its core with others charges it the time it waited for one; for where the CPU goes, run
 // perf on the nodes with GRAM_BENCH_NODE_FLAGS=--perf-basic-prof.
+//
+// Comparing two versions: this machine's speed swings by a third between runs, more than most
+// changes are worth, while the four validators of one run share whatever it is. With
+// GRAM_BENCH_B=<another checkout>/cli/gram.ts (and/or GRAM_BENCH_B_FLAGS="<node flags>"),
+// validators 1 and 3 run that version and 0 and 2 this one, in the same run under the same load;
+// net.transfers_4v then sets the CPU per transfer of the two pairs side by side (`cpuUsA`, `cpuUsB`, `bOverA`). The
+// versions must speak the same protocol. With both pairs alike the two differed by up to 4%, where
+// the same code's rate varied by 40% from run to run; --battery-saver-mode on one pair stood out
+// at +13% of CPU per transfer, in a run whose rate was middling.
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -74,14 +83,24 @@ interface Network {
   nodes: Proc[];
 }
 
-function spawnNode(dir: string, rpcPort: number): Proc {
+/** GRAM_BENCH_B / GRAM_BENCH_B_FLAGS: what the validators of odd index run instead, if anything. */
+const versionB = {
+  entry: process.env.GRAM_BENCH_B ?? GRAM_TS,
+  flags: (process.env.GRAM_BENCH_B_FLAGS ?? "").split(" ").filter(Boolean),
+  set: process.env.GRAM_BENCH_B !== undefined || process.env.GRAM_BENCH_B_FLAGS !== undefined,
+};
+const runsB = (i: number) => versionB.set && i < VALIDATORS && i % 2 === 1;
+
+function spawnNode(dir: string, rpcPort: number, b = false): Proc {
   const log = openSync(join(dir, "node.log"), "a");
   // GRAM_BENCH_PROFILE=1: each node writes a CPU profile into its directory when it stops.
   const flags = [
     ...(process.env.GRAM_BENCH_PROFILE === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", dir]),
     ...nodeFlags(),
+    ...(b ? versionB.flags : []),
   ];
-  const child = spawn(process.execPath, [...flags, GRAM_TS, "node", "start", "--data-dir", dir], {
+  const entry = b ? versionB.entry : GRAM_TS;
+  const child = spawn(process.execPath, [...flags, entry, "node", "start", "--data-dir", dir], {
     stdio: ["ignore", log, log],
   });
   closeSync(log);
@@ -121,7 +140,7 @@ async function startNetwork(consensus: Partial<ConsensusConfig> = {}): Promise<N
   const nodes: Proc[] = [];
   for (let i = 0; i < VALIDATORS; i++) {
     const { dir, rpcPort } = await makeNode(net, i);
-    nodes.push(spawnNode(dir, rpcPort));
+    nodes.push(spawnNode(dir, rpcPort, runsB(i)));
   }
   return { ...net, nodes };
 }
@@ -280,6 +299,19 @@ function latency(name: string, pick: (r: LoadResult) => number): Benchmark {
   };
 }
 
+/** The two pairs' CPU per transfer (validators 0 and 2 against 1 and 3), and B's over A's. */
+function compared(each: readonly number[]) {
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const a = mean(each.filter((_, i) => !runsB(i)));
+  const b = mean(each.filter((_, i) => runsB(i)));
+  return {
+    versionB: [process.env.GRAM_BENCH_B, process.env.GRAM_BENCH_B_FLAGS].filter(Boolean).join(" "),
+    cpuUsA: Math.round(a),
+    cpuUsB: Math.round(b),
+    bOverA: Math.round((1000 * b) / a) / 1000,
+  };
+}
+
 export const benchmarks: Benchmark[] = withGramCode([
   {
     name: "net.transfers_4v",
@@ -294,6 +326,8 @@ export const benchmarks: Benchmark[] = withGramCode([
         refused: r.refused,
         resent: r.resent,
         nodesCpuUsPerTransfer: r.nodeCpuUs,
+        nodeCpuUsEach: r.nodeCpuUsEach.join(" "),
+        ...(versionB.set ? compared(r.nodeCpuUsEach) : {}),
         loadCpuUsPerTransfer: r.loadCpuUs,
         ...LOAD_FIELDS,
       };
