@@ -11,8 +11,8 @@
 // changes are worth, while the four validators of one run share whatever it is. With
 // GRAM_BENCH_B=<another checkout>/cli/gram.ts (and/or GRAM_BENCH_B_FLAGS="<node flags>"),
 // validators 1 and 3 run that version and 0 and 2 this one, in the same run under the same load;
-// net.transfers_4v then sets the CPU per transfer of the two pairs side by side (`cpuUsA`, `cpuUsB`, `bOverA`). The
-// versions must speak the same protocol. With both pairs alike the two differed by up to 4%, where
+// net.transfers_4v then sets the CPU per transfer of the two pairs side by side (`cpuUsA`,
+// `cpuUsB`, `bOverA`). The versions must speak the same protocol. With both pairs alike the two differed by up to 4%, where
 // the same code's rate varied by 40% from run to run; --battery-saver-mode on one pair stood out
 // at +13% of CPU per transfer, in a run whose rate was middling.
 import { type ChildProcess, spawn } from "node:child_process";
