@@ -12,9 +12,10 @@
 // GRAM_BENCH_B=<another checkout>/cli/gram.ts (and/or GRAM_BENCH_B_FLAGS="<node flags>"),
 // validators 1 and 3 run that version and 0 and 2 this one, in the same run under the same load;
 // net.transfers_4v then sets the CPU per transfer of the two pairs side by side (`cpuUsA`,
-// `cpuUsB`, `bOverA`). The versions must speak the same protocol. With both pairs alike the two differed by up to 4%, where
-// the same code's rate varied by 40% from run to run; --battery-saver-mode on one pair stood out
-// at +13% of CPU per transfer, in a run whose rate was middling.
+// `cpuUsB`, `bOverA`). The versions must speak the same protocol. With both pairs alike, bOverA
+// was 0.905-1.042 over six runs whose rates were 939-1,324/s: one run tells a change of a tenth
+// or more (--battery-saver-mode: 1.135; Maglev only, --max-opt=2: 1.085), smaller ones need
+// several.
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
