@@ -283,7 +283,7 @@ export async function runLoad(
       const started = performance.now();
       await submit(addresses.map((_, i) => i));
       let finalsAtMeasure = 0;
-      let nodeCpuFrom: number[] = [];
+      let nodeCpuFrom = node.pids.map(() => 0);
       let schedFrom: Awaited<ReturnType<typeof schedOf>> = null;
       let loadCpuFrom = 0;
       let strayCheck = started;
