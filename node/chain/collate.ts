@@ -19,7 +19,7 @@ import {
 } from "./block.ts";
 import type { ChainConfig } from "./config.ts";
 import { encodeTxRecord, type MessageStatus } from "./records.ts";
-import type { AccountWrite, PreparedState, ShardStore } from "./shardStore.ts";
+import type { AccountWrite, PreparedState, ShardStore, StorageItems } from "./shardStore.ts";
 
 export interface QueuedMessage {
   /** The store key of the queue entry, deleted when the message is imported. */
@@ -109,7 +109,9 @@ interface Entry {
   account: Account | null;
   code: Uint8Array | null;
   newCode: Uint8Array | null;
-  storage: Map<string, Value>;
+  /** The storage at the block's start (the store's kept map, shared: never changed here). */
+  base: StorageItems | null;
+  /** What the block's transactions wrote, by the hex of each key; over `base` unless wiped. */
   writes: Map<string, StorageChange>;
   /** A transaction deleted the account in this block (AccountWrite.wiped). */
   wiped: boolean;
@@ -130,13 +132,28 @@ export function refusalText(r: { reason: string; exitCode: number | null }): str
 async function loadEntry(input: CollateInput, address: LedgerAddress): Promise<Entry> {
   // Nothing commits while a block is built, so what is read here may be kept (ShardStore).
   const { account, code, items } = await input.store.contractAt(input.prev.stateRoot, address, true);
-  const storage = new Map<string, Value>();
-  for (const [k, item] of items ?? []) storage.set(k, item.value);
-  return { address, before: account, account, code, newCode: null, storage, writes: new Map(), wiped: false };
+  return {
+    address,
+    before: account,
+    account,
+    code,
+    newCode: null,
+    base: items,
+    writes: new Map(),
+    wiped: false,
+  };
 }
 
+/** An entry's storage as the VM reads it: the block's writes over the storage it started with. */
 function reader(entry: Entry): StorageReader {
-  return { get: (key) => entry.storage.get(toHex(key)) };
+  return {
+    get: (key) => {
+      const k = toHex(key);
+      const written = entry.writes.get(k);
+      if (written !== undefined) return written.value ?? undefined;
+      return entry.wiped ? undefined : entry.base?.get(k)?.value;
+    },
+  };
 }
 
 export async function collate(input: CollateInput): Promise<Collated> {
@@ -266,16 +283,10 @@ class Collator {
       entry.code = result.code;
       entry.newCode = result.code;
     }
-    for (const c of result.storage) {
-      const k = toHex(c.key);
-      if (c.value === null) entry.storage.delete(k);
-      else entry.storage.set(k, c.value);
-      entry.writes.set(k, c);
-    }
+    for (const c of result.storage) entry.writes.set(toHex(c.key), c);
     // Deleted (destroyed, or a frozen account past deleteDue): its storage is gone for the rest
     // of the block too, so a redeploy in a later transaction starts from its init alone.
     if (result.account === null || result.account.status.kind === "uninit") {
-      entry.storage.clear();
       entry.writes.clear();
       entry.wiped = true;
     }
