@@ -247,6 +247,16 @@ describe("Chain", () => {
     await expect(Chain.open(store, options())).rejects.toMatchObject({ code: "CHAIN_CORRUPT" });
   });
 
+  test("a store of format 8 opens as it is and is marked with this format", async () => {
+    const { chain, store } = await fresh();
+    const mc = chain.head.mc.header.seqno;
+    await store.write([{ type: "put", key: keys.format(), value: Uint8Array.of(0, 0, 0, 8) }]);
+    expect(UPGRADED_FORMATS).toContain(8);
+    const reopened = await Chain.open(store, options());
+    expect(reopened.head.mc.header.seqno).toBe(mc);
+    expect(await store.get(keys.format())).toEqual(Uint8Array.of(0, 0, 0, STORE_FORMAT));
+  });
+
   test.each([3, 4, 5, 6])(
     "a store in format %i is refused: its blocks have no evidence field",
     async (format) => {

@@ -30,15 +30,17 @@ export const PREFIX = {
  * its run and indexes them in bulk (state §3.2); 5 keeps blocks and transaction records in the
  * store's blob log and indexes them by hash; 6 keeps each masterchain block's commit (consensus
  * §3.4); 7 records evidence in masterchain headers (chain §2.3) and keeps each round's candidate;
- * 8 keeps the trie's nodes and values in the blob log (state §3).
+ * 8 keeps the trie's nodes and values in the blob log (state §3); 9 computes the storage root of
+ * a contract with a few items from its flat storage and stores no trie of it (§6.2).
  */
-export const STORE_FORMAT = 8;
+export const STORE_FORMAT = 9;
 
 /**
- * Formats this node reads as they are and marks STORE_FORMAT at open (chain §6.3): none, since
- * the trie of format 8 does not read the nodes of older stores.
+ * Formats this node reads as they are and marks STORE_FORMAT at open (chain §6.3): 8, whose stored
+ * storage tries are still read and updated; a node of format 8 could not open a store of 9, whose
+ * small storages have no trie. Nothing older: the trie of format 8 does not read their nodes.
  */
-export const UPGRADED_FORMATS: readonly number[] = [];
+export const UPGRADED_FORMATS: readonly number[] = [8];
 
 /** A transaction as stored: the record, its messages, and where it sits. */
 export const TxRecord = t.struct(

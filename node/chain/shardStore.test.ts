@@ -2,9 +2,9 @@ import { describe, expect, test } from "vitest";
 import { decode, encode, t } from "../codec/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import { Account } from "../ledger/index.ts";
-import { EMPTY_HASH, valueHashOf, verifyProof } from "../state/index.ts";
+import { EMPTY_HASH, MerkleTrie, valueHashOf, verifyProof } from "../state/index.ts";
 import { MemoryStore, type WriteOp } from "../store/index.ts";
-import { type AccountWrite, ShardStore } from "./shardStore.ts";
+import { type AccountWrite, COMPUTED_STORAGE_ITEMS, ShardStore, type StorageItem } from "./shardStore.ts";
 
 const code = Uint8Array.of(1, 2, 3, 4, 5);
 const addr = (n: number) => ({ workchain: 0n, id: new Uint8Array(32).fill(n) });
@@ -32,6 +32,21 @@ function deploy(n: number, balance: bigint, storage: [number, bigint][]): Accoun
   };
 }
 
+/** The root a stored trie of exactly `items` has (ledger §3.3), from a trie of its own. */
+async function storedRoot(items: readonly { key: Uint8Array; encoding: Uint8Array }[]): Promise<Uint8Array> {
+  const changes = items.map((i) => ({
+    key: sha256(i.key),
+    value: Uint8Array.of(i.key.length, ...i.key, ...i.encoding),
+  }));
+  return new MerkleTrie(new MemoryStore()).update(EMPTY_HASH, changes);
+}
+
+/** What defines an item, without what a reader may have worked out from it. */
+const itemFields = (items: Iterable<[string, StorageItem]>) =>
+  [...items]
+    .map(([k, i]) => [k, { key: i.key, value: i.value, bytes: i.bytes, encoding: i.encoding }])
+    .sort();
+
 async function applied(shard: ShardStore, root: Uint8Array, writes: AccountWrite[]) {
   const prepared = await shard.prepare(root, writes);
   await shard.commit(prepared);
@@ -56,9 +71,10 @@ describe("ShardStore", () => {
     expect(a.storageBytes).toBe(code.length + itemBytes);
     expect(a.status.storageRoot).not.toEqual(EMPTY_HASH);
     expect(await shard.code(sha256(code))).toEqual(code);
-    // The storage root proves each item: the value names its key (ledger §3.3).
-    const value = await shard.trie.get(a.status.storageRoot, sha256(key(1)));
-    expect(value?.subarray(2)).toEqual(encode(t.vmValue, 7n));
+    // A small storage's root is computed from its items (chain §6.2), each under sha256(key)
+    // with a value that names its key (ledger §3.3): the root of a trie holding exactly those.
+    expect(a.status.storageRoot).toEqual(await storedRoot(items));
+    expect(await shard.trie.hasRoot(a.status.storageRoot)).toBe(false);
     const b = await shard.account(root, addr(2).id);
     expect(b?.storageBytes).toBe(code.length);
     expect(b?.status.kind === "active" && b.status.storageRoot).toEqual(EMPTY_HASH);
@@ -98,6 +114,67 @@ describe("ShardStore", () => {
     const bytes = (await shard.trie.get(r2, addr(1).id)) as Uint8Array;
     expect(checked).toEqual({ included: true, valueHash: valueHashOf(bytes) });
     expect(decode(Account, bytes).balance).toBe(90n);
+  });
+
+  test("a storage past the computed size gets a stored trie, whole, and a smaller one computes again", async () => {
+    const store = new MemoryStore();
+    const shard = new ShardStore(store);
+    const small = Array.from({ length: COMPUTED_STORAGE_ITEMS }, (_, i): [number, bigint] => [i, BigInt(i)]);
+    const r1 = await applied(shard, EMPTY_HASH, [deploy(1, 100n, small)]);
+    const a1 = (await shard.account(r1, addr(1).id)) as Account;
+    if (a1.status.kind !== "active") throw new Error("expected an active account");
+    expect(await shard.trie.hasRoot(a1.status.storageRoot)).toBe(false);
+    // One more item: the whole storage is written as a trie, which answers for every item.
+    const grow = { key: key(200), value: 9n };
+    const r2 = await applied(shard, r1, [
+      { address: addr(1), before: a1, account: a1, code: null, storage: [grow] },
+    ]);
+    const a2 = (await shard.account(r2, addr(1).id)) as Account;
+    if (a2.status.kind !== "active") throw new Error("expected an active account");
+    const items2 = [...(await shard.storageOf(addr(1))).values()];
+    expect(items2.length).toBe(COMPUTED_STORAGE_ITEMS + 1);
+    expect(a2.status.storageRoot).toEqual(await storedRoot(items2));
+    const value = await shard.trie.get(a2.status.storageRoot, sha256(key(3)));
+    expect(value?.subarray(2)).toEqual(encode(t.vmValue, 3n));
+    // Updated in place while big; computed again once small, by a node that kept nothing.
+    const fresh = new ShardStore(store);
+    const r3 = await applied(fresh, r2, [
+      { address: addr(1), before: a2, account: a2, code: null, storage: [{ key: key(3), value: 33n }] },
+    ]);
+    const a3 = (await fresh.account(r3, addr(1).id)) as Account;
+    if (a3.status.kind !== "active") throw new Error("expected an active account");
+    expect(a3.status.storageRoot).toEqual(await storedRoot([...(await fresh.storageOf(addr(1))).values()]));
+    expect(await fresh.trie.hasRoot(a3.status.storageRoot)).toBe(true);
+    const shrink = [grow.key, key(3)].map((k) => ({ key: k, value: null }));
+    const again = new ShardStore(store);
+    const r4 = await applied(again, r3, [
+      { address: addr(1), before: a3, account: a3, code: null, storage: shrink },
+    ]);
+    const a4 = (await again.account(r4, addr(1).id)) as Account;
+    if (a4.status.kind !== "active") throw new Error("expected an active account");
+    const items4 = [...(await again.storageOf(addr(1))).values()];
+    expect(items4.length).toBe(COMPUTED_STORAGE_ITEMS - 1);
+    expect(a4.status.storageRoot).toEqual(await storedRoot(items4));
+  });
+
+  test("a computed root is updated from flat storage by a node that kept nothing (a restart)", async () => {
+    const store = new MemoryStore();
+    const r1 = await applied(new ShardStore(store), EMPTY_HASH, [
+      deploy(1, 100n, [
+        [1, 7n],
+        [2, 300n],
+      ]),
+    ]);
+    const restarted = new ShardStore(store);
+    const a1 = (await restarted.account(r1, addr(1).id)) as Account;
+    const r2 = await applied(restarted, r1, [
+      { address: addr(1), before: a1, account: a1, code: null, storage: [{ key: key(1), value: 8n }] },
+    ]);
+    const a2 = (await restarted.account(r2, addr(1).id)) as Account;
+    const items = [...(await restarted.storageOf(addr(1))).values()];
+    expect(items.map((i) => i.value)).toEqual([8n, 300n]);
+    expect(a2.status.kind === "active" && a2.status.storageRoot).toEqual(await storedRoot(items));
+    expect(a2.storageBytes).toBe(code.length + items.reduce((n, i) => n + i.bytes, 0));
   });
 
   test("deleting an account removes it and its flat storage", async () => {
@@ -181,7 +258,7 @@ describe("ShardStore", () => {
     const kept = await shard.storageFor(addr(1), a2, false);
     expect(scans).toBe(0);
     const flat = await shard.storageOf(addr(1));
-    expect([...kept.entries()].sort()).toEqual([...flat.entries()].sort());
+    expect(itemFields(kept.entries())).toEqual(itemFields(flat.entries()));
     expect(a2.storageBytes).toBe(code.length + [...kept.values()].reduce((n, i) => n + i.bytes, 0));
     // Accounts that are not active have no storage to read.
     expect((await shard.storageFor(addr(9), null, true)).size).toBe(0);

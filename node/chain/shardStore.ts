@@ -13,7 +13,16 @@ import { equalBytes, toHex } from "../bytes/index.ts";
 import { decode, encode, t } from "../codec/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import { Account, type LedgerAddress } from "../ledger/index.ts";
-import { MerkleTrie, type PreparedUpdate, type TrieChange } from "../state/index.ts";
+import {
+  EMPTY_HASH,
+  type LeafOfSet,
+  leafHash,
+  MerkleTrie,
+  type PreparedUpdate,
+  rootOfLeaves,
+  type TrieChange,
+  valueHashOf,
+} from "../state/index.ts";
 import type { KvStore, WriteOp } from "../store/index.ts";
 import { HashLru } from "./hashLru.ts";
 import { key, prefixEnd, wcByte } from "./records.ts";
@@ -49,6 +58,8 @@ export interface StorageItem {
   bytes: number;
   /** The value's canonical encoding (the flat index's record): a dry run's wire carries it as is. */
   encoding: Uint8Array;
+  /** Its leaf in the storage trie, worked out once when a computed root first needs it. */
+  leaf?: LeafOfSet;
 }
 
 /** A contract's storage by the hex of each key. Shared with the caches: never changed in place. */
@@ -57,6 +68,11 @@ export type StorageItems = ReadonlyMap<string, StorageItem>;
 const NO_ITEMS: StorageItems = new Map();
 /** Bigger maps are read from the flat index each time: copying them per block would cost more. */
 const MAX_KEPT_ITEMS = 4_096;
+/**
+ * chain §6.2: a storage of at most this many items has its root computed from its items, and no
+ * trie of it is stored; a bigger one is a stored trie, updated in place.
+ */
+export const COMPUTED_STORAGE_ITEMS = 32;
 /** Rough bytes of a kept entry beyond its encoding (object, map slot, key string). */
 const ENTRY_OVERHEAD = 160;
 /** Bytes of code kept by hash. */
@@ -78,6 +94,23 @@ function storageTrieValue(key: Uint8Array, encoding: Uint8Array): Uint8Array {
   out[0] = key.length;
   out.set(key, 1);
   out.set(encoding, 1 + key.length);
+  return out;
+}
+
+/** An item's leaf in its contract's storage trie (ledger §3.3, state §2.2). */
+function storageLeaf(item: StorageItem): LeafOfSet {
+  if (item.leaf === undefined) {
+    const key = sha256(item.key);
+    item.leaf = { key, hash: leafHash(key, valueHashOf(storageTrieValue(item.key, item.encoding))) };
+  }
+  return item.leaf;
+}
+
+/** Every item of a storage as the changes that write it into an empty trie. */
+function wholeStorage(items: StorageItems): TrieChange[] {
+  const out: TrieChange[] = [];
+  for (const item of items.values())
+    out.push({ key: storageLeaf(item).key, value: storageTrieValue(item.key, item.encoding) });
   return out;
 }
 
@@ -300,7 +333,14 @@ export class ShardStore {
         }
         const flatKeys = w.storage.map((c) => key(FLAT_PREFIX, wcByte(w.address.workchain), id, c.key));
         // The storage before the block: none for a new account, else the kept map of its root.
-        const before = prior === null ? NO_ITEMS : this.#keptStorage(id, prior.storageRoot);
+        let before = prior === null ? NO_ITEMS : this.#keptStorage(id, prior.storageRoot);
+        // A computed root (chain §6.2) has no stored trie to update: its few items are flat storage's.
+        if (
+          before === undefined &&
+          w.storage.length > 0 &&
+          !(await this.trie.hasRoot(prior?.storageRoot ?? EMPTY_HASH))
+        )
+          before = await this.storageOf(w.address);
         const olds =
           before === undefined
             ? (await this.#store.getMany(flatKeys)).map((v, i) =>
@@ -330,8 +370,18 @@ export class ShardStore {
         if (size < 0n || size > 0xffff_ffffn)
           throw new Error(`storage size of ${toHex(id)} out of range: ${size}`);
         let storageRoot = account.status.storageRoot;
-        if (changes.length > 0) {
-          const update = await this.trie.prepare(storageRoot, changes);
+        if (changes.length > 0 && after !== null && after.size <= COMPUTED_STORAGE_ITEMS) {
+          storageRoot = rootOfLeaves([...after.values()].map(storageLeaf));
+        } else if (changes.length > 0) {
+          // A stored trie from here on: one that grew out of a computed root is written whole.
+          const computed =
+            after !== null &&
+            before !== undefined &&
+            before.size <= COMPUTED_STORAGE_ITEMS &&
+            !(await this.trie.hasRoot(storageRoot));
+          const update = computed
+            ? await this.trie.prepare(EMPTY_HASH, wholeStorage(after))
+            : await this.trie.prepare(storageRoot, changes);
           updates.push(update);
           storageRoot = update.root;
         }

@@ -10,6 +10,7 @@ export {
   verifyProof,
 } from "./proof.ts";
 export { decodeProof, encodeProof, StateProofSchema } from "./proofCodec.ts";
+export { type LeafOfSet, MAX_SET_LEAVES, rootOfLeaves } from "./setRoot.ts";
 export {
   MAX_VALUE_BYTES,
   MerkleTrie,
