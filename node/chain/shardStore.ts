@@ -352,6 +352,8 @@ export class ShardStore {
             ? new Map(before)
             : null;
         const changes: TrieChange[] = [];
+        // The items the block wrote, with their trie changes: their leaves, if a computed root needs them.
+        const added: [StorageItem, { key: Uint8Array; value: Uint8Array }][] = [];
         w.storage.forEach((c, i) => {
           size -= BigInt(olds[i]);
           if (c.value === null) {
@@ -362,15 +364,21 @@ export class ShardStore {
             const enc = encode(t.vmValue, c.value);
             const bytes = c.key.length + enc.length;
             size += BigInt(bytes);
-            changes.push({ key: sha256(c.key), value: storageTrieValue(c.key, enc) });
+            const change = { key: sha256(c.key), value: storageTrieValue(c.key, enc) };
+            changes.push(change);
             ops.push({ type: "put", key: flatKeys[i], value: enc });
-            after?.set(toHex(c.key), { key: c.key, value: c.value, bytes, encoding: enc.slice() });
+            if (after === null) return;
+            const item: StorageItem = { key: c.key, value: c.value, bytes, encoding: enc.slice() };
+            after.set(toHex(c.key), item);
+            added.push([item, change]);
           }
         });
         if (size < 0n || size > 0xffff_ffffn)
           throw new Error(`storage size of ${toHex(id)} out of range: ${size}`);
         let storageRoot = account.status.storageRoot;
         if (changes.length > 0 && after !== null && after.size <= COMPUTED_STORAGE_ITEMS) {
+          for (const [item, { key, value }] of added)
+            item.leaf = { key, hash: leafHash(key, valueHashOf(value)) };
           storageRoot = rootOfLeaves([...after.values()].map(storageLeaf));
         } else if (changes.length > 0) {
           // A stored trie from here on: one that grew out of a computed root is written whole.

@@ -34,12 +34,19 @@ export function rootOfLeaves(leaves: readonly LeafOfSet[]): Uint8Array {
   return subtreeHash(sorted, 0, sorted.length, 0);
 }
 
+/**
+ * One area per depth for a node's child hashes: hashing is synchronous and a node's area is free
+ * again once its hash is taken, so a computation allocates none (an array this size is off-heap).
+ */
+const childAreas: Uint8Array[] = [];
+
 /** The hash of the subtree holding sorted[lo..hi) (two or more share their first `depth` nibbles). */
 function subtreeHash(sorted: readonly LeafOfSet[], lo: number, hi: number, depth: number): Uint8Array {
   if (hi - lo === 1) return sorted[lo].hash;
   let bitmap = 0;
   let count = 0;
-  const children = new Uint8Array(16 * HASH_BYTES);
+  childAreas[depth] ??= new Uint8Array(16 * HASH_BYTES);
+  const children = childAreas[depth];
   for (let start = lo; start < hi; ) {
     const nibble = nibbleAt(sorted[start].key, depth);
     let end = start + 1;
