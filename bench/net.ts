@@ -12,7 +12,8 @@
 // GRAM_BENCH_B=<another checkout>/cli/gram.ts (and/or GRAM_BENCH_B_FLAGS="<node flags>"),
 // validators 1 and 3 run that version and 0 and 2 this one, in the same run under the same load;
 // net.transfers_4v then sets the CPU per transfer of the two pairs side by side (`cpuUsA`,
-// `cpuUsB`, `bOverA`). The versions must speak the same protocol. With both pairs alike, bOverA
+// `cpuUsB`, `bOverA`). The versions must speak the same protocol; each writes its own nodes' data
+// directories, so their store formats may differ. With both pairs alike, bOverA
 // was 0.905-1.042 over six runs whose rates were 939-1,324/s: one run tells a change of a tenth
 // or more (--battery-saver-mode: 1.135; Maglev only, --max-opt=2: 1.085), smaller ones need
 // several.
@@ -21,6 +22,7 @@ import { closeSync, openSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Genesis } from "../node/chain/index.ts";
 import { keyPairFromSeed, sha256 } from "../node/crypto/index.ts";
 import {
@@ -89,6 +91,11 @@ const versionB = {
   entry: process.env.GRAM_BENCH_B ?? GRAM_TS,
   flags: (process.env.GRAM_BENCH_B_FLAGS ?? "").split(" ").filter(Boolean),
   set: process.env.GRAM_BENCH_B !== undefined || process.env.GRAM_BENCH_B_FLAGS !== undefined,
+  /** Its own data directories: a store in one version's format may be one the other cannot open. */
+  init: async (): Promise<typeof initDataDir> =>
+    process.env.GRAM_BENCH_B === undefined
+      ? initDataDir
+      : (await import(new URL("../node/datadir/index.ts", pathToFileURL(versionB.entry)).href)).initDataDir,
 };
 const runsB = (i: number) => versionB.set && i < VALIDATORS && i % 2 === 1;
 
@@ -115,7 +122,7 @@ function spawnNode(dir: string, rpcPort: number, b = false): Proc {
 async function makeNode(net: Omit<Network, "nodes">, i: number): Promise<{ dir: string; rpcPort: number }> {
   const dir = join(net.root, `node-${i}`);
   const rpcPort = await freePort();
-  await initDataDir(dir, net.genesis, validatorKeys[i]);
+  await (runsB(i) ? await versionB.init() : initDataDir)(dir, net.genesis, validatorKeys[i]);
   await writeNodeKey(dir, nodeKeys[i]);
   await writeNodeConfig(dir, {
     rpc: { host: "127.0.0.1", port: rpcPort },
