@@ -133,6 +133,8 @@ describe("ShardStore", () => {
     if (a2.status.kind !== "active") throw new Error("expected an active account");
     const items2 = [...(await shard.storageOf(addr(1))).values()];
     expect(items2.length).toBe(COMPUTED_STORAGE_ITEMS + 1);
+    const whole = Uint8Array.of(0x47, 128, ...addr(1).id);
+    expect(await store.get(whole)).toBeUndefined();
     expect(a2.status.storageRoot).toEqual(await storedRoot(items2));
     const value = await shard.trie.get(a2.status.storageRoot, sha256(key(3)));
     expect(value?.subarray(2)).toEqual(encode(t.vmValue, 3n));
@@ -155,6 +157,16 @@ describe("ShardStore", () => {
     const items4 = [...(await again.storageOf(addr(1))).values()];
     expect(items4.length).toBe(COMPUTED_STORAGE_ITEMS - 1);
     expect(a4.status.storageRoot).toEqual(await storedRoot(items4));
+    // With its map kept (a block builder's read), the next block computes the root again.
+    await again.storageFor(addr(1), a4, true);
+    const r5 = await applied(again, r4, [
+      { address: addr(1), before: a4, account: a4, code: null, storage: [{ key: key(4), value: 44n }] },
+    ]);
+    const a5 = (await again.account(r5, addr(1).id)) as Account;
+    if (a5.status.kind !== "active") throw new Error("expected an active account");
+    expect(a5.status.storageRoot).toEqual(await storedRoot([...(await again.storageOf(addr(1))).values()]));
+    expect(await again.trie.hasRoot(a5.status.storageRoot)).toBe(false);
+    expect(await store.get(whole)).toBeDefined();
   });
 
   test("a computed root is updated from flat storage by a node that kept nothing (a restart)", async () => {
@@ -167,6 +179,13 @@ describe("ShardStore", () => {
     ]);
     const restarted = new ShardStore(store);
     const a1 = (await restarted.account(r1, addr(1).id)) as Account;
+    // Its items come from their one record: no range scan of flat storage.
+    const entries = store.entries.bind(store);
+    let scans = 0;
+    store.entries = (range) => {
+      scans++;
+      return entries(range);
+    };
     const r2 = await applied(restarted, r1, [
       { address: addr(1), before: a1, account: a1, code: null, storage: [{ key: key(1), value: 8n }] },
     ]);
@@ -175,6 +194,21 @@ describe("ShardStore", () => {
     expect(items.map((i) => i.value)).toEqual([8n, 300n]);
     expect(a2.status.kind === "active" && a2.status.storageRoot).toEqual(await storedRoot(items));
     expect(a2.storageBytes).toBe(code.length + items.reduce((n, i) => n + i.bytes, 0));
+    expect(scans).toBe(0);
+    // A store whose computed roots have no such record (the first of format 9) scans flat storage.
+    store.entries = entries;
+    const small = Uint8Array.of(0x47, 128, ...addr(1).id);
+    expect(await store.get(small)).toBeDefined();
+    await store.write([{ type: "del", key: small }]);
+    const older = new ShardStore(store);
+    const r3 = await applied(older, r2, [
+      { address: addr(1), before: a2, account: a2, code: null, storage: [{ key: key(2), value: 301n }] },
+    ]);
+    const a3 = (await older.account(r3, addr(1).id)) as Account;
+    const items3 = [...(await older.storageOf(addr(1))).values()];
+    expect(items3.map((i) => i.value)).toEqual([8n, 301n]);
+    expect(a3.status.kind === "active" && a3.status.storageRoot).toEqual(await storedRoot(items3));
+    expect(await store.get(small)).toBeDefined();
   });
 
   test("deleting an account removes it and its flat storage", async () => {
@@ -226,11 +260,18 @@ describe("ShardStore", () => {
       ]),
     ]);
     const a1 = (await shard.account(r1, addr(1).id)) as Account;
+    // Reads of a contract's storage from the store: a range scan of flat storage, or the one
+    // record of a computed-root storage ("G", chain §6.2).
     let scans = 0;
     const entries = store.entries.bind(store);
     store.entries = (range) => {
       scans++;
       return entries(range);
+    };
+    const get = store.get.bind(store);
+    store.get = (k) => {
+      if (k[0] === 0x47) scans++;
+      return get(k);
     };
     // The deployment's map was kept when it was prepared.
     await shard.storageFor(addr(1), a1, false);
