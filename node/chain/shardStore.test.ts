@@ -47,6 +47,34 @@ const itemFields = (items: Iterable<[string, StorageItem]>) =>
     .map(([k, i]) => [k, { key: i.key, value: i.value, bytes: i.bytes, encoding: i.encoding }])
     .sort();
 
+type Active = Account & { status: { kind: "active"; storageRoot: Uint8Array } };
+
+/** Account 1 at `root`, which must be active. */
+async function activeAt(shard: ShardStore, root: Uint8Array): Promise<Active> {
+  const a = await shard.account(root, addr(1).id);
+  if (a?.status.kind !== "active") throw new Error("expected an active account");
+  return a as Active;
+}
+
+/**
+ * A block that changes account 1's storage: its new root, account and items, whose storage root
+ * must be the root of exactly those items.
+ */
+async function changed(
+  shard: ShardStore,
+  root: Uint8Array,
+  before: Active,
+  storage: AccountWrite["storage"],
+) {
+  const next = await applied(shard, root, [
+    { address: addr(1), before, account: before, code: null, storage },
+  ]);
+  const account = await activeAt(shard, next);
+  const items = [...(await shard.storageOf(addr(1))).values()];
+  expect(account.status.storageRoot).toEqual(await storedRoot(items));
+  return { root: next, account, items };
+}
+
 async function applied(shard: ShardStore, root: Uint8Array, writes: AccountWrite[]) {
   const prepared = await shard.prepare(root, writes);
   await shard.commit(prepared);
@@ -121,51 +149,28 @@ describe("ShardStore", () => {
     const shard = new ShardStore(store);
     const small = Array.from({ length: COMPUTED_STORAGE_ITEMS }, (_, i): [number, bigint] => [i, BigInt(i)]);
     const r1 = await applied(shard, EMPTY_HASH, [deploy(1, 100n, small)]);
-    const a1 = (await shard.account(r1, addr(1).id)) as Account;
-    if (a1.status.kind !== "active") throw new Error("expected an active account");
+    const a1 = await activeAt(shard, r1);
     expect(await shard.trie.hasRoot(a1.status.storageRoot)).toBe(false);
     // One more item: the whole storage is written as a trie, which answers for every item.
     const grow = { key: key(200), value: 9n };
-    const r2 = await applied(shard, r1, [
-      { address: addr(1), before: a1, account: a1, code: null, storage: [grow] },
-    ]);
-    const a2 = (await shard.account(r2, addr(1).id)) as Account;
-    if (a2.status.kind !== "active") throw new Error("expected an active account");
-    const items2 = [...(await shard.storageOf(addr(1))).values()];
-    expect(items2.length).toBe(COMPUTED_STORAGE_ITEMS + 1);
+    const s2 = await changed(shard, r1, a1, [grow]);
+    expect(s2.items.length).toBe(COMPUTED_STORAGE_ITEMS + 1);
+    const value = await shard.trie.get(s2.account.status.storageRoot, sha256(key(3)));
+    expect(value?.subarray(2)).toEqual(encode(t.vmValue, 3n));
     const whole = Uint8Array.of(0x47, 128, ...addr(1).id);
     expect(await store.get(whole)).toBeUndefined();
-    expect(a2.status.storageRoot).toEqual(await storedRoot(items2));
-    const value = await shard.trie.get(a2.status.storageRoot, sha256(key(3)));
-    expect(value?.subarray(2)).toEqual(encode(t.vmValue, 3n));
-    // Updated in place while big; computed again once small, by a node that kept nothing.
+    // Updated in place while big, by a node that kept nothing.
     const fresh = new ShardStore(store);
-    const r3 = await applied(fresh, r2, [
-      { address: addr(1), before: a2, account: a2, code: null, storage: [{ key: key(3), value: 33n }] },
-    ]);
-    const a3 = (await fresh.account(r3, addr(1).id)) as Account;
-    if (a3.status.kind !== "active") throw new Error("expected an active account");
-    expect(a3.status.storageRoot).toEqual(await storedRoot([...(await fresh.storageOf(addr(1))).values()]));
-    expect(await fresh.trie.hasRoot(a3.status.storageRoot)).toBe(true);
-    const shrink = [grow.key, key(3)].map((k) => ({ key: k, value: null }));
+    const s3 = await changed(fresh, s2.root, s2.account, [{ key: key(3), value: 33n }]);
+    expect(await fresh.trie.hasRoot(s3.account.status.storageRoot)).toBe(true);
     const again = new ShardStore(store);
-    const r4 = await applied(again, r3, [
-      { address: addr(1), before: a3, account: a3, code: null, storage: shrink },
-    ]);
-    const a4 = (await again.account(r4, addr(1).id)) as Account;
-    if (a4.status.kind !== "active") throw new Error("expected an active account");
-    const items4 = [...(await again.storageOf(addr(1))).values()];
-    expect(items4.length).toBe(COMPUTED_STORAGE_ITEMS - 1);
-    expect(a4.status.storageRoot).toEqual(await storedRoot(items4));
+    const shrink = [grow.key, key(3)].map((k) => ({ key: k, value: null }));
+    const s4 = await changed(again, s3.root, s3.account, shrink);
+    expect(s4.items.length).toBe(COMPUTED_STORAGE_ITEMS - 1);
     // With its map kept (a block builder's read), the next block computes the root again.
-    await again.storageFor(addr(1), a4, true);
-    const r5 = await applied(again, r4, [
-      { address: addr(1), before: a4, account: a4, code: null, storage: [{ key: key(4), value: 44n }] },
-    ]);
-    const a5 = (await again.account(r5, addr(1).id)) as Account;
-    if (a5.status.kind !== "active") throw new Error("expected an active account");
-    expect(a5.status.storageRoot).toEqual(await storedRoot([...(await again.storageOf(addr(1))).values()]));
-    expect(await again.trie.hasRoot(a5.status.storageRoot)).toBe(false);
+    await again.storageFor(addr(1), s4.account, true);
+    const s5 = await changed(again, s4.root, s4.account, [{ key: key(4), value: 44n }]);
+    expect(await again.trie.hasRoot(s5.account.status.storageRoot)).toBe(false);
     expect(await store.get(whole)).toBeDefined();
   });
 
@@ -178,7 +183,7 @@ describe("ShardStore", () => {
       ]),
     ]);
     const restarted = new ShardStore(store);
-    const a1 = (await restarted.account(r1, addr(1).id)) as Account;
+    const a1 = await activeAt(restarted, r1);
     // Its items come from their one record: no range scan of flat storage.
     const entries = store.entries.bind(store);
     let scans = 0;
@@ -186,28 +191,17 @@ describe("ShardStore", () => {
       scans++;
       return entries(range);
     };
-    const r2 = await applied(restarted, r1, [
-      { address: addr(1), before: a1, account: a1, code: null, storage: [{ key: key(1), value: 8n }] },
-    ]);
-    const a2 = (await restarted.account(r2, addr(1).id)) as Account;
-    const items = [...(await restarted.storageOf(addr(1))).values()];
-    expect(items.map((i) => i.value)).toEqual([8n, 300n]);
-    expect(a2.status.kind === "active" && a2.status.storageRoot).toEqual(await storedRoot(items));
-    expect(a2.storageBytes).toBe(code.length + items.reduce((n, i) => n + i.bytes, 0));
+    const s2 = await changed(restarted, r1, a1, [{ key: key(1), value: 8n }]);
+    expect(s2.items.map((i) => i.value)).toEqual([8n, 300n]);
+    expect(s2.account.storageBytes).toBe(code.length + s2.items.reduce((n, i) => n + i.bytes, 0));
     expect(scans).toBe(0);
     // A store whose computed roots have no such record (the first of format 9) scans flat storage.
     store.entries = entries;
     const small = Uint8Array.of(0x47, 128, ...addr(1).id);
     expect(await store.get(small)).toBeDefined();
     await store.write([{ type: "del", key: small }]);
-    const older = new ShardStore(store);
-    const r3 = await applied(older, r2, [
-      { address: addr(1), before: a2, account: a2, code: null, storage: [{ key: key(2), value: 301n }] },
-    ]);
-    const a3 = (await older.account(r3, addr(1).id)) as Account;
-    const items3 = [...(await older.storageOf(addr(1))).values()];
-    expect(items3.map((i) => i.value)).toEqual([8n, 301n]);
-    expect(a3.status.kind === "active" && a3.status.storageRoot).toEqual(await storedRoot(items3));
+    const s3 = await changed(new ShardStore(store), s2.root, s2.account, [{ key: key(2), value: 301n }]);
+    expect(s3.items.map((i) => i.value)).toEqual([8n, 301n]);
     expect(await store.get(small)).toBeDefined();
   });
 
