@@ -122,6 +122,11 @@ function storageLeaf(item: StorageItem): LeafOfSet {
   return item.leaf;
 }
 
+/** Where a computed-root storage is kept whole (SmallStorage). */
+function smallKey(address: LedgerAddress): Uint8Array {
+  return key(SMALL_PREFIX, wcByte(address.workchain), address.id);
+}
+
 /** Every item of a storage as the changes that write it into an empty trie. */
 function wholeStorage(items: StorageItems): TrieChange[] {
   const out: TrieChange[] = [];
@@ -301,18 +306,11 @@ export class ShardStore {
 
   /** A contract's whole storage at the newest committed state, for the VM's synchronous reads. */
   async storageOf(address: LedgerAddress): Promise<Map<string, StorageItem>> {
-    const small = await this.#store.get(key(SMALL_PREFIX, wcByte(address.workchain), address.id));
-    if (small !== undefined) {
-      const out = new Map<string, StorageItem>();
-      for (const { key, encoding } of decode(SmallStorage, small))
-        out.set(toHex(key), {
-          key,
-          value: decode(t.vmValue, encoding),
-          bytes: key.length + encoding.length,
-          encoding,
-        });
-      return out;
-    }
+    return (await this.#smallStorage(address)) ?? this.#flatStorage(address);
+  }
+
+  /** A contract's storage from its flat entries, one range scan. */
+  async #flatStorage(address: LedgerAddress): Promise<Map<string, StorageItem>> {
     const start = key(FLAT_PREFIX, wcByte(address.workchain), address.id);
     const out = new Map<string, StorageItem>();
     for await (const [k, v] of this.#store.entries({ start, end: prefixEnd(start) })) {
@@ -364,11 +362,10 @@ export class ShardStore {
         let before = prior === null ? NO_ITEMS : this.#keptStorage(id, prior.storageRoot);
         // A computed root (chain §6.2) has no stored trie to update: its few items are in its one
         // record, or, as the first stores of format 9 kept them, only in flat storage.
-        const smallKey = key(SMALL_PREFIX, wcByte(w.address.workchain), id);
         if (before === undefined && w.storage.length > 0) {
-          const small = await this.#store.get(smallKey);
-          if (small !== undefined || !(await this.trie.hasRoot(prior?.storageRoot ?? EMPTY_HASH)))
-            before = await this.storageOf(w.address);
+          before = await this.#smallStorage(w.address);
+          if (before === undefined && !(await this.trie.hasRoot(prior?.storageRoot ?? EMPTY_HASH)))
+            before = await this.#flatStorage(w.address);
         }
         const olds =
           before === undefined
@@ -408,9 +405,10 @@ export class ShardStore {
         if (changes.length > 0 && after !== null && after.size <= COMPUTED_STORAGE_ITEMS) {
           for (const [item, { key, value }] of added)
             item.leaf = { key, hash: leafHash(key, valueHashOf(value)) };
-          storageRoot = rootOfLeaves([...after.values()].map(storageLeaf));
-          const whole = [...after.values()].map((i) => ({ key: i.key, encoding: i.encoding }));
-          ops.push({ type: "put", key: smallKey, value: encode(SmallStorage, whole) });
+          const items = [...after.values()];
+          storageRoot = rootOfLeaves(items.map(storageLeaf));
+          const whole = items.map((i) => ({ key: i.key, encoding: i.encoding }));
+          ops.push({ type: "put", key: smallKey(w.address), value: encode(SmallStorage, whole) });
         } else if (changes.length > 0) {
           // A stored trie from here on: one that grew out of a computed root is written whole.
           const computed =
@@ -422,7 +420,7 @@ export class ShardStore {
             ? await this.trie.prepare(EMPTY_HASH, wholeStorage(after))
             : await this.trie.prepare(storageRoot, changes);
           if (before === undefined || before.size <= COMPUTED_STORAGE_ITEMS)
-            ops.push({ type: "del", key: smallKey });
+            ops.push({ type: "del", key: smallKey(w.address) });
           updates.push(update);
           storageRoot = update.root;
         }
@@ -458,9 +456,24 @@ export class ShardStore {
     return { base: root.slice(), root: accountsUpdate.root, updates, ops, written: touched };
   }
 
+  /** A computed-root storage from its one record, or undefined if `address` has none. */
+  async #smallStorage(address: LedgerAddress): Promise<Map<string, StorageItem> | undefined> {
+    const record = await this.#store.get(smallKey(address));
+    if (record === undefined) return undefined;
+    const out = new Map<string, StorageItem>();
+    for (const { key, encoding } of decode(SmallStorage, record))
+      out.set(toHex(key), {
+        key,
+        value: decode(t.vmValue, encoding),
+        bytes: key.length + encoding.length,
+        encoding,
+      });
+    return out;
+  }
+
   /** The deletes of every flat storage record of `address` (a deleted or wiped account). */
   async #deleteFlatStorage(address: LedgerAddress, ops: WriteOp[]): Promise<void> {
-    ops.push({ type: "del", key: key(SMALL_PREFIX, wcByte(address.workchain), address.id) });
+    ops.push({ type: "del", key: smallKey(address) });
     for (const item of (await this.storageOf(address)).values())
       ops.push({ type: "del", key: key(FLAT_PREFIX, wcByte(address.workchain), address.id, item.key) });
   }

@@ -39,6 +39,22 @@ export function nibbleAt(key: Uint8Array, depth: number): number {
   return depth & 1 ? byte & 0x0f : byte >> 4;
 }
 
+/**
+ * Where the run of sorted items that share the nibble at `depth` with `items[start]` ends: the
+ * groups of keys below one node, walked in place so an update makes no closure per node.
+ */
+export function groupEnd(
+  items: ReadonlyArray<{ key: Uint8Array }>,
+  start: number,
+  hi: number,
+  depth: number,
+): number {
+  const nibble = nibbleAt(items[start].key, depth);
+  let end = start + 1;
+  while (end < hi && nibbleAt(items[end].key, depth) === nibble) end++;
+  return end;
+}
+
 export function popcount16(x: number): number {
   let n = x - ((x >>> 1) & 0x5555);
   n = (n & 0x3333) + ((n >>> 2) & 0x3333);

@@ -8,7 +8,7 @@ import { compareBytes, equalBytes, toHex } from "../bytes/index.ts";
 import { decodeBlobRef, type KvStore, type StoreError, type WriteOp } from "../store/index.ts";
 import { arena } from "./arena.ts";
 import { StateError } from "./errors.ts";
-import { EMPTY_HASH, HASH_BYTES, KEY_BYTES, leafHash, nibbleAt, valueHashOf } from "./hashing.ts";
+import { EMPTY_HASH, groupEnd, HASH_BYTES, KEY_BYTES, leafHash, nibbleAt, valueHashOf } from "./hashing.ts";
 import { NodeCache, NodeMap } from "./nodeCache.ts";
 import type { ProofLevel, TrieProof } from "./proof.ts";
 import { indexedThroughKey, rootIndexKey, rootRecordKey, runRange, versionOfKey } from "./recordKeys.ts";
@@ -637,22 +637,6 @@ export class MerkleTrie {
     if (pending !== null) entries.push(pending);
     return build(depth, entries, 0, entries.length, work);
   }
-}
-
-/**
- * Where the run of sorted items that share the nibble at `depth` with `items[start]` ends: the
- * groups of changes below one node, walked in place so an update makes no closure per node.
- */
-function groupEnd(
-  items: ReadonlyArray<{ key: Uint8Array }>,
-  start: number,
-  hi: number,
-  depth: number,
-): number {
-  const nibble = nibbleAt(items[start].key, depth);
-  let end = start + 1;
-  while (end < hi && nibbleAt(items[end].key, depth) === nibble) end++;
-  return end;
 }
 
 /** The subtree holding exactly `entries[lo..hi)` (sorted, distinct keys) below `depth`. */
