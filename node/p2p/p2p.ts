@@ -30,6 +30,7 @@ import {
   SCORE_HALF_LIFE_MS,
 } from "./options.ts";
 import { allowOutgoingFrames } from "./outgoingFrames.ts";
+import { holdRelays } from "./relayHold.ts";
 import { sendRequest } from "./request.ts";
 import { PeerScores } from "./scores.ts";
 import { serveProtocol } from "./serve.ts";
@@ -80,6 +81,8 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
         msgIdFn: (msg) => messageId(msg.data),
         // Own messages never come back to our handlers.
         emitSelf: false,
+        // Accepted messages are relayed by holdRelays, after a short hold (relayHold.ts).
+        asyncValidation: true,
         // A vote goes straight to every subscribed peer, not only the mesh: lowest latency.
         floodPublish: true,
         // Publishing with no peers yet is normal at start-up, not an error.
@@ -99,6 +102,11 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
   });
 
   const pubsub = node.services.pubsub;
+  const relays = holdRelays(pubsub, closed);
+  // Dispatched only for messages the topic's handler accepted (gossip.ts).
+  pubsub.addEventListener("gossipsub:message", (evt) => {
+    relays.hold(evt.detail.msgId, evt.detail.propagationSource.toString());
+  });
   const peerListeners: Array<(peer: string, connected: boolean) => void> = [];
   const requestHandlers = new Set<string>();
 
