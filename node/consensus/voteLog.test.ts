@@ -77,13 +77,15 @@ describe("the log of own messages", () => {
     await store.close();
   });
 
-  test("syncs each message to the disk, prunes what an earlier run left once, then scans again only after a write", async () => {
+  test("syncs each message to the disk, and reads a chain's log from the store once per process", async () => {
     const dir = await mkdtemp(join(tmpdir(), "gram-votelog-"));
     dirs.push(dir);
     let store = await LevelStore.open(dir);
-    const v = (height: bigint) =>
-      signVote(network, { chain, height, round: 0, type: PREVOTE, value: null }, signer);
-    await new VoteLog(store, 0x57).append({ vote: v(3n) });
+    const v = (height: bigint, c = chain) =>
+      signVote(network, { chain: c, height, round: 0, type: PREVOTE, value: null }, signer);
+    const earlier = new VoteLog(store, 0x57);
+    await earlier.append({ vote: v(3n) });
+    await earlier.append({ vote: v(9n) });
     await store.close();
     store = await LevelStore.open(dir);
     let scans = 0;
@@ -99,21 +101,32 @@ describe("the log of own messages", () => {
       return write(ops, options);
     };
     const log = new VoteLog(store, 0x57);
-    // The first prune finds what the run before left.
+    // The first prune finds what the run before left, below the height and above it.
     await log.prune(chain, 5n);
     expect(scans).toBe(1);
     expect((await log.load(chain, 3n)).votes).toEqual([]);
-    scans = 0;
-    // Heights with nothing written (a follower, or rounds written by sync) need no scan.
-    for (let h = 6n; h < 20n; h++) await log.prune(chain, h);
-    expect(scans).toBe(0);
+    expect((await log.load(chain, 9n)).votes).toHaveLength(1);
     synced.length = 0;
     await log.append({ vote: v(20n) });
     // A vote is on the disk itself before append resolves (consensus §5.1).
     expect(synced).toEqual([true]);
+    for (let h = 6n; h < 20n; h++) await log.prune(chain, h);
+    expect((await log.load(chain, 20n)).votes).toHaveLength(1);
     await log.prune(chain, 21n);
-    expect(scans).toBe(1);
     expect((await log.load(chain, 20n)).votes).toEqual([]);
+    // One scan for the chain in all of that; another chain is read once too.
+    expect(scans).toBe(1);
+    await log.load(other, 1n);
+    expect(scans).toBe(2);
+    await store.close();
+    // What the prunes deleted is gone from the store, and what is left is read back.
+    store = await LevelStore.open(dir);
+    const reopened = new VoteLog(store, 0x57);
+    for (const h of [3n, 9n, 20n]) expect((await reopened.load(chain, h)).votes).toEqual([]);
+    await reopened.append({ vote: v(30n) });
+    await store.close();
+    store = await LevelStore.open(dir);
+    expect((await new VoteLog(store, 0x57).load(chain, 30n)).votes).toHaveLength(1);
     await store.close();
   });
 });
