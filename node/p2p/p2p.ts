@@ -30,7 +30,7 @@ import {
   SCORE_HALF_LIFE_MS,
 } from "./options.ts";
 import { allowOutgoingFrames } from "./outgoingFrames.ts";
-import { holdRelays } from "./relayHold.ts";
+import { type HeldRelays, holdRelays } from "./relayHold.ts";
 import { sendRequest } from "./request.ts";
 import { PeerScores } from "./scores.ts";
 import { serveProtocol } from "./serve.ts";
@@ -102,7 +102,13 @@ export async function startP2P(options: P2POptions, deps: P2PDeps): Promise<P2P>
   });
 
   const pubsub = node.services.pubsub;
-  const relays = holdRelays(pubsub, closed);
+  let relays: HeldRelays;
+  try {
+    relays = holdRelays(pubsub, closed);
+  } catch (e) {
+    await node.stop();
+    throw e;
+  }
   // Dispatched only for messages the topic's handler accepted (gossip.ts).
   pubsub.addEventListener("gossipsub:message", (evt) => {
     relays.hold(evt.detail.msgId, evt.detail.propagationSource.toString());
