@@ -31,7 +31,8 @@ export const PREFIX = {
  * store's blob log and indexes them by hash; 6 keeps each masterchain block's commit (consensus
  * §3.4); 7 records evidence in masterchain headers (chain §2.3) and keeps each round's candidate;
  * 8 keeps the trie's nodes and values in the blob log (state §3); 9 computes the storage root of
- * a contract with a few items from its flat storage and stores no trie of it (§6.2).
+ * a contract with a few items from the items themselves, kept whole in one record, and stores no
+ * trie of it (§6.2).
  */
 export const STORE_FORMAT = 9;
 

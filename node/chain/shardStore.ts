@@ -419,7 +419,8 @@ export class ShardStore {
           const update = computed
             ? await this.trie.prepare(EMPTY_HASH, wholeStorage(after))
             : await this.trie.prepare(storageRoot, changes);
-          if (before === undefined || before.size <= COMPUTED_STORAGE_ITEMS)
+          // Without a map (`before` undefined) the record was looked for above and is not there.
+          if (before !== undefined && before.size <= COMPUTED_STORAGE_ITEMS)
             ops.push({ type: "del", key: smallKey(w.address) });
           updates.push(update);
           storageRoot = update.root;
@@ -471,7 +472,7 @@ export class ShardStore {
     return out;
   }
 
-  /** The deletes of every flat storage record of `address` (a deleted or wiped account). */
+  /** The deletes of every storage record of `address`, flat or whole (a deleted or wiped account). */
   async #deleteFlatStorage(address: LedgerAddress, ops: WriteOp[]): Promise<void> {
     ops.push({ type: "del", key: smallKey(address) });
     for (const item of (await this.storageOf(address)).values())
