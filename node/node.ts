@@ -202,13 +202,16 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       basechain: { seqno: Number(round.shard.header.seqno), hash: toHex(round.shard.hash) },
       transactions: round.txs.length,
     });
-    for (const tx of round.txs)
-      rpc.publish("account", rawAddress(tx.account), () => ({
-        transaction: toHex(tx.hash),
-        lt: tx.lt.toString(),
-      }));
-    for (const s of round.statuses)
-      rpc.publish("message", toHex(s.hash), () => statusView(s.hash, s.status, false));
+    // Keys cost a hex string each, thousands a round: none are made for a topic nobody follows.
+    if (rpc.subscribed("account"))
+      for (const tx of round.txs)
+        rpc.publish("account", rawAddress(tx.account), () => ({
+          transaction: toHex(tx.hash),
+          lt: tx.lt.toString(),
+        }));
+    if (rpc.subscribed("message"))
+      for (const s of round.statuses)
+        rpc.publish("message", toHex(s.hash), () => statusView(s.hash, s.status, false));
   };
   const onRound = (round: RoundResult, ms: number) => {
     m.rounds.inc();

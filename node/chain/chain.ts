@@ -614,10 +614,8 @@ export class Chain {
       throw bad(`its messages take more than ${MAX_ROUND_MESSAGE_BYTES} bytes`);
     // A message a final round gave its status runs once (chain §7.2): a proposer that offers it
     // again would have its round overwrite that status.
-    const hashes = [...externals.shard, ...externals.mc].map((m) => keys.status(m.hash));
-    for (const bytes of await this.store.getMany(hashes))
-      if (bytes !== undefined && decode(MessageStatus, bytes).kind === "final")
-        throw bad("a message is in a final block already");
+    const statuses = await this.messageStatuses([...externals.shard, ...externals.mc].map((m) => m.hash));
+    if (statuses.some((s) => s?.kind === "final")) throw bad("a message is in a final block already");
     const seen = new Set<string>();
     for (const e of wire.evidence) {
       const why = evidenceError(this.genesisHash, (k) => this.validatorSet.indexOf(k) >= 0, e);
@@ -793,9 +791,26 @@ export class Chain {
     return bytes === undefined ? null : decode(MessageStatus, bytes);
   }
 
+  /** The statuses of many messages, with one read of the store for those not in memory. */
+  async messageStatuses(hashes: readonly Uint8Array[]): Promise<(MessageStatus | null)[]> {
+    const out = new Array<MessageStatus | null>(hashes.length).fill(null);
+    const stored: number[] = [];
+    for (let i = 0; i < hashes.length; i++) {
+      const bytes = this.#recentStatuses.get(hashes[i]);
+      if (bytes === undefined) stored.push(i);
+      else out[i] = decode(MessageStatus, bytes);
+    }
+    const found = await this.store.getMany(stored.map((i) => keys.status(hashes[i])));
+    for (let j = 0; j < stored.length; j++) {
+      const bytes = found[j];
+      if (bytes !== undefined) out[stored[j]] = decode(MessageStatus, bytes);
+    }
+    return out;
+  }
+
   /**
    * A status from the store, read together with the others asked for in the same turn of the
-   * event loop. The mempool asks for every message it is sent, and almost always finds nothing:
+   * event loop. The mempool asks for every message a client sends, and almost always finds nothing:
    * one synchronous miss each cost the block builder's thread 2.5% of its time under the
    * transfer load, where an RPC batch's hundred now cost it one trip to LevelDB's threads.
    */

@@ -37,8 +37,11 @@ export interface MempoolDeps {
 
 export type Origin = "local" | "peer";
 
-/** Messages of recent rounds remembered as decided (about the rounds of a few seconds). */
-const RECENTLY_DECIDED = 100_000;
+/**
+ * How many decided messages one generation of `#decided` holds: two of them span the rounds of
+ * seconds at the highest rates, the time in which a copy a peer passes on may come late.
+ */
+const DECIDED_GENERATION = 16_384;
 
 export class Mempool {
   readonly maxMessageBytes: number;
@@ -51,7 +54,12 @@ export class Mempool {
   #taken: Uint8Array[] = [];
   /** The same, by hex, until their round is written. */
   #inRound = new Set<string>();
-  #recentlyDecided = new Set<string>();
+  /**
+   * Messages recent rounds decided, newer and older generation: a late copy is not taken again.
+   * Generations, so that forgetting the oldest is one drop of a set, not a sweep or a rebuild.
+   */
+  #decided = new Set<string>();
+  #decidedBefore = new Set<string>();
   /** Submissions between their checks and the answer. */
   #checking = 0;
 
@@ -176,15 +184,14 @@ export class Mempool {
    * `decodeExternal`, not the contract's run. The node that took it from its client ran that,
    * and the round that includes it runs it again: one the state refuses by then gets a refused
    * status there. Not journaled: its first node holds it across restarts. False when not taken.
+   * Its stored status is not read: a copy of a message decided long ago waits until a proposal
+   * of this node drops it (`proposable`), where one read per round replaces one per message.
    */
-  async admit(bytes: Uint8Array): Promise<boolean> {
+  admit(bytes: Uint8Array): boolean {
     const external = this.decodeExternal(bytes, "passed on");
     const key = toHex(external.hash);
-    if (this.#pending.has(key) || this.#inRound.has(key)) return false;
+    if (this.#pending.has(key) || this.#inRound.has(key) || this.#wasDecided(key)) return false;
     if (this.#pending.size + this.#checking >= this.maxPending) return false;
-    if ((await this.#deps.chain.messageStatus(external.hash))?.kind === "final") return false;
-    // A round may have made it final while its status was read.
-    if (this.#pending.has(key) || this.#recentlyDecided.has(key)) return false;
     this.#pending.set(key, external);
     this.#deps.onAccepted?.(external, "peer");
     return true;
@@ -234,6 +241,23 @@ export class Mempool {
   }
 
   /**
+   * `peek`, less the messages a final round has run already (chain §7.2), which it drops: what a
+   * proposer offers. A peer may pass on one decided long ago, and `admit` does not read statuses.
+   */
+  async proposable(
+    max: number,
+    maxBytes = Number.POSITIVE_INFINITY,
+  ): Promise<{ shard: ExternalMessage[]; mc: ExternalMessage[] }> {
+    const picked = this.peek(max, maxBytes);
+    const all = [...picked.shard, ...picked.mc];
+    const statuses = await this.#deps.chain.messageStatuses(all.map((m) => m.hash));
+    const done = new Set(all.filter((_, i) => statuses[i]?.kind === "final"));
+    if (done.size === 0) return picked;
+    this.decided([...done].map((m) => m.hash));
+    return { shard: picked.shard.filter((m) => !done.has(m)), mc: picked.mc.filter((m) => !done.has(m)) };
+  }
+
+  /**
    * A final round, whoever proposed it, gave these messages their statuses (chain §7.2): they wait
    * no more, here or in the journal.
    */
@@ -241,11 +265,17 @@ export class Mempool {
     const gone: Uint8Array[] = [];
     for (const h of hashes) {
       const k = toHex(h);
-      this.#recentlyDecided.add(k);
+      this.#decided.add(k);
       if (this.#pending.delete(k)) gone.push(h);
     }
-    // Kept a while, for admissions whose status read came before the round was written.
-    if (this.#recentlyDecided.size > RECENTLY_DECIDED) this.#recentlyDecided = new Set(hashes.map(toHex));
+    if (this.#decided.size >= DECIDED_GENERATION) {
+      this.#decidedBefore = this.#decided;
+      this.#decided = new Set();
+    }
     if (gone.length > 0) void this.#journal?.remove(gone);
+  }
+
+  #wasDecided(key: string): boolean {
+    return this.#decided.has(key) || this.#decidedBefore.has(key);
   }
 }

@@ -60,6 +60,8 @@ export interface RpcServer {
    * transaction and message, mostly to nobody.
    */
   publish(topic: string, key: string | undefined, payload: unknown | (() => unknown)): number;
+  /** True when some client is subscribed to `topic`: a publisher may skip making its keys. */
+  subscribed(topic: string): boolean;
   /** Stops accepting, closes WebSocket clients (1001) and open sockets; resolves when all are gone. */
   close(): Promise<void>;
 }

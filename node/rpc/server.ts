@@ -90,6 +90,7 @@ export async function createRpcServer(options: RpcServerOptions, deps: RpcServer
       }
       return sent;
     },
+    subscribed: (topic) => subscriptions.any(topic),
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));

@@ -72,6 +72,12 @@ export class Subscriptions<O> {
     for (const sub of [...(this.#byOwner.get(owner)?.values() ?? [])]) this.#drop(sub);
   }
 
+  /** True when some subscription of `topic` exists, keyed or not. */
+  any(topic: string): boolean {
+    const index = this.#topics.get(topic);
+    return index !== undefined && (index.anyKey.size > 0 || index.byKey.size > 0);
+  }
+
   /** The subscriptions a publish reaches, copied so receivers may be dropped meanwhile. Throws TypeError on misuse. */
   matching(topic: string, key: string | undefined): Subscription<O>[] {
     const index = this.#topics.get(topic);

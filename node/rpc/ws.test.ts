@@ -142,10 +142,13 @@ describe("subscriptions", () => {
   test("keys filter: a keyed subscription gets its key, one without a key gets all", async () => {
     await start();
     const client = await connect();
+    const { server } = demo!;
+    expect(server.subscribed("account")).toBe(false);
     const aa = await client.subscribe("account", "AA");
+    expect([server.subscribed("account"), server.subscribed("message")]).toEqual([true, false]);
     const all = await client.subscribe("account");
     const message = await client.subscribe("message", "aa");
-    const { server } = demo!;
+    expect(server.subscribed("message")).toBe(true);
     expect([
       server.publish("account", "aa", 1),
       server.publish("account", "bb", 2),

@@ -333,10 +333,12 @@ export class ConsensusDriver {
     // Each passes the mempool's intake checks; the contract runs when a round includes it.
     let bad = 0;
     for (const bytes of list)
-      await this.#d.mempool.admit(bytes).catch((e: unknown) => {
+      try {
+        this.#d.mempool.admit(bytes);
+      } catch (e) {
         if (!(e instanceof MempoolError)) throw e;
         bad++;
-      });
+      }
     if (bad > 0) this.#d.p2p.penalize(from, 10 * bad, "relayed messages that do not decode");
     return "accept";
   }
@@ -575,7 +577,7 @@ export class ConsensusDriver {
     const t0 = performance.now();
     const built = await chain.buildRound(
       this.#d.now(),
-      mempool.peek(
+      await mempool.proposable(
         Math.min(chain.config.maxBlockTransactions, this.#o.maxRoundMessages),
         MAX_ROUND_MESSAGE_BYTES,
       ),
