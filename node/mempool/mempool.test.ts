@@ -8,7 +8,7 @@ import { sha256 } from "../crypto/index.ts";
 import { Message } from "../ledger/index.ts";
 import { transferMessage } from "../wallet/index.ts";
 import { MempoolJournal } from "./journal.ts";
-import { Mempool } from "./mempool.ts";
+import { DECIDED_GENERATION, Mempool } from "./mempool.ts";
 
 async function setup(options = {}) {
   const { chain, host } = await testChain([
@@ -349,7 +349,7 @@ describe("Mempool between validators (consensus §8)", () => {
     mempool.decided([sha256(m)]);
     // One generation later it is still known; two later it is forgotten and taken again.
     const filler = (g: number) =>
-      Array.from({ length: 16_384 }, (_, i) => sha256(Uint8Array.of(g, i >> 8, i & 0xff)));
+      Array.from({ length: DECIDED_GENERATION }, (_, i) => sha256(Uint8Array.of(g, i >> 8, i & 0xff)));
     mempool.decided(filler(1));
     expect(mempool.admit(m)).toBe(false);
     mempool.decided(filler(2));

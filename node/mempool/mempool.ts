@@ -41,7 +41,7 @@ export type Origin = "local" | "peer";
  * How many decided messages one generation of `#decided` holds: two of them span the rounds of
  * seconds at the highest rates, the time in which a copy a peer passes on may come late.
  */
-const DECIDED_GENERATION = 16_384;
+export const DECIDED_GENERATION = 16_384;
 
 export class Mempool {
   readonly maxMessageBytes: number;
