@@ -24,7 +24,7 @@ import { sha256 } from "../crypto/index.ts";
 import { type AccountState, Transaction } from "../execution/index.ts";
 import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import type { TrieProof } from "../state/index.ts";
-import { BLOB_REF_BYTES, type KvStore, StoreError, type WriteOp } from "../store/index.ts";
+import { BLOB_REF_BYTES, type KvStore, prefixEnd, StoreError, type WriteOp } from "../store/index.ts";
 import {
   type CheckOutcome,
   type DryRunAnswer,
@@ -53,7 +53,6 @@ import {
   keys,
   MessageStatus,
   PREFIX,
-  prefixEnd,
   STORE_FORMAT,
   type Supply,
   TxRecord,

@@ -176,15 +176,3 @@ export const keys = {
   head: () => Uint8Array.of(PREFIX.HEAD),
   format: () => Uint8Array.of(PREFIX.FORMAT),
 };
-
-/** The first key after every key that starts with `start`. */
-export function prefixEnd(start: Uint8Array): Uint8Array {
-  const end = start.slice();
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i] < 0xff) {
-      end[i]++;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Uint8Array.of(0xff, 0xff, 0xff);
-}

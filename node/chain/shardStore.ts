@@ -25,9 +25,9 @@ import {
   type TrieChange,
   valueHashOf,
 } from "../state/index.ts";
-import type { KvStore, WriteOp } from "../store/index.ts";
+import { type KvStore, prefixEnd, type WriteOp } from "../store/index.ts";
 import { HashLru } from "./hashLru.ts";
-import { key, prefixEnd, wcByte } from "./records.ts";
+import { key, wcByte } from "./records.ts";
 
 // "Z": the highest prefix of the store (chain §6.2). The trie appends each version's records above
 // all earlier ones (state §3); with no other records above them, LevelDB moves its new files down

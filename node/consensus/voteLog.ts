@@ -3,7 +3,7 @@
 // signs a second, different vote for a step. It lives in the node's store under one prefix byte
 // that the store's owner picks (chain §6.2).
 import { decode, encode, type Infer, t } from "../codec/index.ts";
-import type { KvStore } from "../store/index.ts";
+import { type KvStore, prefixEnd } from "../store/index.ts";
 import type { ChainId } from "./messages.ts";
 import { Proposal, Vote } from "./messages.ts";
 
@@ -63,11 +63,8 @@ export class VoteLog {
   async #readAll(chain: ChainId): Promise<Entry[]> {
     const out: Entry[] = [];
     const start = this.#key(chain, 0n, 0);
-    // Past every height: the chain's 17-byte prefix, plus one.
-    const end = this.#key(chain, 0n, 0).subarray(0, 17);
-    let i = end.length - 1;
-    while (end[i] === 0xff) end[i--] = 0;
-    end[i]++;
+    // Past every height: after every key with the chain's 17-byte prefix.
+    const end = prefixEnd(start.subarray(0, 17));
     for await (const [k, v] of this.#store.entries({ start, end })) {
       const view = new DataView(k.buffer, k.byteOffset, k.length);
       // Sequence numbers restart with the process; later writes go after what is read back here.

@@ -48,3 +48,15 @@ export interface KvStore {
   readBlobs(refs: readonly Uint8Array[]): Promise<Uint8Array[]>;
   close(): Promise<void>;
 }
+
+/** The first key after every key that starts with `start`. */
+export function prefixEnd(start: Uint8Array): Uint8Array {
+  const end = start.slice();
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i] < 0xff) {
+      end[i]++;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return Uint8Array.of(0xff, 0xff, 0xff);
+}

@@ -322,7 +322,7 @@ export class ConsensusDriver {
     return "accept";
   }
 
-  async #onMessages(data: Uint8Array, from: string): Promise<Verdict> {
+  #onMessages(data: Uint8Array, from: string): Verdict {
     let list: Uint8Array[];
     try {
       list = decode(MessagesMessage, data).messages;
