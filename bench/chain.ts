@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Genesis } from "../node/chain/index.ts";
 import { keyPairFromSeed, sha256 } from "../node/crypto/index.ts";
 import { initDataDir } from "../node/datadir/index.ts";
+import { DEFAULT_GOVERNANCE } from "../node/system/index.ts";
 import { freePort, TESTNET_FEES } from "../testnet/index.ts";
 import { type Benchmark, type BenchResult, nodeFlags, stopChild, withGramCode } from "./harness.ts";
 import { benchAccounts, firstBlock, GRAM, LOAD_FIELDS, type LoadResult, runLoad, WALLETS } from "./load.ts";
@@ -26,6 +27,7 @@ function genesis(wallets: number, plain = 0): Genesis {
       fees: TESTNET_FEES,
       maxBlockTransactions: 10_000,
       getMethodGasLimit: 1_000_000n,
+      ...DEFAULT_GOVERNANCE,
       validators: [{ publicKey: validator.publicKey, stake: GRAM }],
     },
     accounts: benchAccounts(wallets, plain),

@@ -33,6 +33,7 @@ import {
   writeNodeKey,
 } from "../node/datadir/index.ts";
 import { peerIdOf } from "../node/p2p/index.ts";
+import { DEFAULT_GOVERNANCE } from "../node/system/index.ts";
 import { freePort, TESTNET_FEES } from "../testnet/index.ts";
 import { type Benchmark, type BenchResult, nodeFlags, stopChild, withGramCode } from "./harness.ts";
 import {
@@ -67,6 +68,7 @@ function genesis(): Genesis {
       fees: TESTNET_FEES,
       maxBlockTransactions: 10_000,
       getMethodGasLimit: 1_000_000n,
+      ...DEFAULT_GOVERNANCE,
       validators: validatorKeys.slice(0, VALIDATORS).map((k) => ({ publicKey: k.publicKey, stake: GRAM })),
     },
     accounts: benchAccounts(NET_WALLETS + LATENCY_WALLETS),

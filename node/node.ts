@@ -250,13 +250,13 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         },
         { logger },
       );
-      const member = chain.validatorSet.indexOf(key.publicKey) >= 0;
       driver = new ConsensusDriver(config.consensus, {
         chain,
         mempool,
         p2p,
         voteLog: new VoteLog(store, PREFIX.VOTE_LOG),
-        signer: member ? keySigner(key) : null,
+        // It signs while its key is in the set in force (staking §2.2): elections change it.
+        signer: keySigner(key),
         logger,
         now,
         onRound,

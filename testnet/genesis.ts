@@ -2,6 +2,7 @@
 // stakes, and the funded test wallets, pre-deployed so they can send at once.
 import type { Genesis } from "../node/chain/index.ts";
 import type { Fees } from "../node/ledger/index.ts";
+import type { ConfigParams } from "../node/system/index.ts";
 import { TEST_BALANCE_NANO, testAccounts } from "./accounts.ts";
 
 const GRAM = 1_000_000_000n;
@@ -20,6 +21,28 @@ export const TESTNET_FEES: Fees = {
   deleteDue: GRAM,
 };
 
+/**
+ * Elections and votes on a testnet's clock (config §2): a validator round of a minute, so a whole
+ * cycle — stake, election, the new set, stakes back — takes a few minutes. At least as many
+ * validators as the testnet starts with, so a stray stake cannot elect a set that runs no nodes.
+ */
+export function testnetGovernance(
+  validators: number,
+): Pick<ConfigParams, "elections" | "validatorCounts" | "stakes" | "rewards" | "voting"> {
+  return {
+    elections: { roundSeconds: 60, openBefore: 45, closeBefore: 15, holdSeconds: 15 },
+    validatorCounts: { min: validators, max: 100 },
+    stakes: { min: 10_000n * GRAM, max: 10_000_000n * GRAM, minTotal: 10_000n * GRAM, maxFactor: 3 * 65_536 },
+    rewards: { mintPerSecond: GRAM, feeBurnPpm: 500_000, finePpm: 100_000 },
+    voting: {
+      proposalFee: GRAM,
+      maxSeconds: 3_600,
+      normal: { minWins: 1, maxLosses: 2 },
+      critical: { minWins: 2, maxLosses: 2 },
+    },
+  };
+}
+
 /** Each validator's stake: equal for all, so any 2/3 of them by count is 2/3 of the stake. */
 export const TESTNET_STAKE_NANO = 1_000_000n * GRAM;
 
@@ -35,6 +58,7 @@ export function testnetGenesis(validatorPublicKeys: readonly Uint8Array[], time:
       fees: TESTNET_FEES,
       maxBlockTransactions: 10_000,
       getMethodGasLimit: 1_000_000n,
+      ...testnetGovernance(validatorPublicKeys.length),
       validators: validatorPublicKeys.map((publicKey) => ({ publicKey, stake: TESTNET_STAKE_NANO })),
     },
     accounts: testAccounts().map((a) => ({

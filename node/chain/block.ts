@@ -58,6 +58,10 @@ export const BlockHeader = t.struct("BlockHeader", {
   producer: t.bytes(32),
   /** Masterchain only: double signing seen by the producer, each recorded once (consensus §5.2). */
   evidence: t.list(Evidence, MAX_EVIDENCE),
+  /** Masterchain only: coins minted for the time since the previous block (staking §5.1). */
+  minted: t.u64,
+  /** Masterchain only: the share of the collected fees burned (staking §5.1). */
+  burned: t.u64,
 });
 export type BlockHeader = Infer<typeof BlockHeader>;
 

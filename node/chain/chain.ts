@@ -4,7 +4,7 @@
 // changes, message statuses, the commit and the new head are written in ONE batch: after a kill
 // at any moment the node reopens at the last round that was written whole. A round is built by
 // its proposer, checked by re-execution on the others (chain §4.6), and decided by consensus.
-import { EMPTY_STORAGE, type Host, type Value } from "../../vm/index.ts";
+import { EMPTY_STORAGE, type Host, type StorageReader, type Value } from "../../vm/index.ts";
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { CodecError, decode, decodeViews, encode, hashOf, type Schema, t } from "../codec/index.ts";
 import {
@@ -25,6 +25,7 @@ import { type AccountState, Transaction } from "../execution/index.ts";
 import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import type { TrieProof } from "../state/index.ts";
 import { BLOB_REF_BYTES, type KvStore, prefixEnd, StoreError, type WriteOp } from "../store/index.ts";
+import { CHAIN_ADDRESS, CONFIG_ADDRESS, ELECTOR_ADDRESS, ELECTOR_OP, PPM } from "../system/index.ts";
 import {
   type CheckOutcome,
   type DryRunAnswer,
@@ -44,9 +45,9 @@ import {
   type ExternalMessage,
   type QueuedMessage,
 } from "./collate.ts";
-import { ChainConfig, configParams, type Validator } from "./config.ts";
+import { ChainConfig, chainConfigOf, configParams, type Validator } from "./config.ts";
 import { ChainError } from "./errors.ts";
-import { type Genesis, genesisWrites } from "./genesis.ts";
+import { type Genesis, genesisChainConfig, genesisWrites } from "./genesis.ts";
 import { HashLru } from "./hashLru.ts";
 import {
   Head,
@@ -169,6 +170,8 @@ function emptyHeader(
     shards: [],
     producer: zero,
     evidence: [],
+    minted: 0n,
+    burned: 0n,
   };
 }
 
@@ -184,27 +187,52 @@ function descr(tip: Tip): ShardDescr {
 }
 
 function checkSupply(s: Supply, where: string): void {
-  // chain §4.4: nothing is minted yet, so what genesis made is all there is.
-  if (s.balances + s.queued + s.rewardPool !== s.initial) {
+  // chain §4.4: what genesis made and the chain minted is held, queued, in the pool, or burned.
+  if (s.balances + s.queued + s.rewardPool + s.burned !== s.initial + s.minted) {
     throw new Error(
-      `supply broken at ${where}: ${s.balances} + ${s.queued} + ${s.rewardPool} ≠ ${s.initial}`,
+      `supply broken at ${where}: ${s.balances} + ${s.queued} + ${s.rewardPool} + ${s.burned} ≠ ${s.initial} + ${s.minted}`,
     );
   }
+}
+
+/** The chain's tick to the elector (staking §5.1): a message no account can send. */
+function tickMessage(
+  prev: BlockHeader,
+  time: bigint,
+  value: bigint,
+  evidence: readonly Evidence[],
+): QueuedMessage["message"] {
+  const offenders = new Map<string, Uint8Array>();
+  for (const e of evidence) offenders.set(toHex(e.first.validator), e.first.validator);
+  return {
+    kind: "internal",
+    src: CHAIN_ADDRESS,
+    dest: ELECTOR_ADDRESS,
+    value,
+    fwdFee: 0n,
+    bounce: false,
+    bounced: false,
+    body: encode(t.vmValue, [ELECTOR_OP.TICK, [...offenders.values()]]).slice(),
+    init: null,
+    createdLt: prev.endLt,
+    createdAt: time,
+  };
 }
 
 export class Chain {
   readonly store: KvStore;
   readonly state: ShardStore;
-  readonly config: ChainConfig;
-  readonly configHash: Uint8Array;
-  /** The validators of the masterchain as consensus counts them. */
-  readonly validatorSet: ValidatorSet;
+  /** The config in force for the next masterchain block (chain §3.2). */
+  config!: ChainConfig;
+  configHash!: Uint8Array;
+  /** The validators of the masterchain as consensus counts them: those of `config`. */
+  validatorSet!: ValidatorSet;
   readonly genesisHash: Uint8Array;
   /** The config as contracts read it (chain §3.4). */
-  readonly configParams: ReadonlyMap<bigint, Value>;
+  configParams!: ReadonlyMap<bigint, Value>;
   readonly configParam = (id: bigint): Value | null => this.configParams.get(id) ?? null;
-  /** The config as each dry run job carries it: one object, which a worker is sent once. */
-  readonly #dryRunContext: DryRunContext;
+  /** The config as each dry run job carries it: one object, which a worker is sent once per config. */
+  #dryRunContext!: DryRunContext;
   #head: Head;
   #mc: Tip;
   #shard: Tip;
@@ -236,12 +264,8 @@ export class Chain {
   ) {
     this.store = store;
     this.state = state;
-    this.config = config;
-    this.configHash = hashOf(ChainConfig, config);
-    this.validatorSet = new ValidatorSet(config.validators);
     this.genesisHash = head.genesis;
-    this.configParams = configParams(config, head.genesis);
-    this.#dryRunContext = { fees: config.fees, config: [...this.configParams] };
+    this.#useConfig(config);
     this.#head = head;
     this.#mc = mc;
     this.#shard = shard;
@@ -250,13 +274,22 @@ export class Chain {
     this.#signer = options.signer;
   }
 
+  #useConfig(config: ChainConfig): void {
+    this.config = config;
+    this.configHash = hashOf(ChainConfig, config);
+    this.validatorSet = new ValidatorSet(config.validators);
+    this.configParams = configParams(config, this.genesisHash);
+    this.#dryRunContext = { fees: config.fees, config: [...this.configParams] };
+  }
+
   /** Writes block 0 of both chains from `genesis`; refuses a store that already holds a chain. */
   static async init(store: KvStore, genesis: Genesis, options: ChainOptions): Promise<Chain> {
     if ((await store.get(keys.head())) !== undefined)
       throw new ChainError("CHAIN_ALREADY_INITIALIZED", "this data directory already holds a chain");
     const state = new ShardStore(store, { cacheBytes: options.cacheBytes });
-    const configBytes = encode(ChainConfig, genesis.config);
-    const configHash = hashOf(ChainConfig, genesis.config);
+    const config = genesisChainConfig(genesis);
+    const configBytes = encode(ChainConfig, config);
+    const configHash = hashOf(ChainConfig, config);
     const zero = new Uint8Array(32);
     const shardState = await state.prepare(zero, genesisWrites(genesis, BASECHAIN));
     const mcState = await state.prepare(zero, genesisWrites(genesis, MASTERCHAIN));
@@ -272,7 +305,7 @@ export class Chain {
     const head: Head = {
       mc: { seqno: 0n, hash: mc.hash },
       genesis: mc.hash,
-      supply: { initial, balances: initial, queued: 0n, rewardPool: 0n },
+      supply: { initial, minted: 0n, burned: 0n, balances: initial, queued: 0n, rewardPool: 0n },
     };
     const [shardRef, mcRef] = await store.appendBlobs([emptyBlock(shard), emptyBlock(mc)]);
     const ops: WriteOp[] = [
@@ -289,7 +322,7 @@ export class Chain {
       ],
       ops,
     );
-    return new Chain(store, state, genesis.config, head, mc, shard, options);
+    return new Chain(store, state, config, head, mc, shard, options);
   }
 
   /** Opens the chain at its last committed round. */
@@ -315,14 +348,12 @@ export class Chain {
       throw new ChainError("CHAIN_CORRUPT", "the head names a block the store does not hold");
     const d = mcBlock.header.shards[0];
     const shardBlock = await readBlock(store, d.hash);
-    const configBytes = await store.get(keys.config(mcBlock.header.configHash));
-    if (shardBlock === null || configBytes === undefined)
-      throw new ChainError("CHAIN_CORRUPT", "the head's shard block or config is missing");
+    if (shardBlock === null) throw new ChainError("CHAIN_CORRUPT", "the head's shard block is missing");
     const state = new ShardStore(store, { cacheBytes: options.cacheBytes });
     const chain = new Chain(
       store,
       state,
-      decode(ChainConfig, configBytes),
+      await configAt(state, mcBlock.header.stateRoot),
       head,
       { header: mcBlock.header, hash: head.mc.hash },
       { header: shardBlock.header, hash: d.hash },
@@ -550,6 +581,7 @@ export class Chain {
     });
     const mc = await collate({
       ...common,
+      tick: this.#tick(now, evidence),
       workchain: MASTERCHAIN,
       shard: SHARD_ALL,
       prev: this.#mc.header,
@@ -571,6 +603,22 @@ export class Chain {
       mcHash: mc.hash,
     };
     return { seqno: mc.header.seqno, hash: mc.hash, shard, mc, wire };
+  }
+
+  /**
+   * The tick of the next masterchain block (staking §5.1): the coins minted for the time since the
+   * last one, and the fees the last round collected, less the share burned.
+   */
+  #tick(now: bigint, evidence: readonly Evidence[]): NonNullable<Parameters<typeof collate>[0]["tick"]> {
+    const prev = this.#mc.header;
+    const time = now < prev.time ? prev.time : now;
+    const { rewards } = this.config;
+    const minted = rewards.mintPerSecond * (time - prev.time);
+    const pool = this.#head.supply.rewardPool;
+    const burned = (pool * BigInt(rewards.feeBurnPpm)) / PPM;
+    const message = tickMessage(prev, time, minted + pool - burned, evidence);
+    const bytes = encode(Message, message).slice();
+    return { message, hash: sha256(bytes), bytes, minted, burned };
   }
 
   /**
@@ -617,10 +665,11 @@ export class Chain {
     if (statuses.some((s) => s?.kind === "final")) throw bad("a message is in a final block already");
     const seen = new Set<string>();
     for (const e of wire.evidence) {
-      const why = evidenceError(this.genesisHash, (k) => this.validatorSet.indexOf(k) >= 0, e);
-      if (why !== null) throw bad(`its evidence is not evidence: ${why}`);
+      // Recorded first: a recorded offender has left the set (staking §6), so it is no member now.
       const k = toHex(keys.evidence(e.first));
       if (seen.has(k) || (await this.evidenceRecorded(e))) throw bad("its evidence is recorded already");
+      const why = evidenceError(this.genesisHash, (k) => this.validatorSet.indexOf(k) >= 0, e);
+      if (why !== null) throw bad(`its evidence is not evidence: ${why}`);
       seen.add(k);
     }
     return built;
@@ -674,7 +723,13 @@ export class Chain {
         txRefs: refs.slice(2 + shard.txs.length, refs.length - 1),
       },
     ];
-    const supply = { ...this.#head.supply };
+    // The last round's fees went to the elector, or were burned, with the tick (staking §5.1).
+    const supply = {
+      ...this.#head.supply,
+      minted: this.#head.supply.minted + mc.header.minted,
+      burned: this.#head.supply.burned + mc.header.burned,
+      rewardPool: 0n,
+    };
     const ops: WriteOp[] = [];
     const txs: RoundResult["txs"] = [];
     const statuses: RoundResult["statuses"] = [];
@@ -713,6 +768,8 @@ export class Chain {
     for (const c of [shard, mc]) this.#queuedMessages += c.exported.length - c.importedKeys.length;
     this.#shard = shardTip;
     this.#mc = { header: mc.header, hash: mc.hash };
+    // A vote passed or a new set took over: the next block runs under the new config (chain §3.2).
+    if (mc.systemChanged) this.#useConfig(await configAt(this.state, mc.header.stateRoot));
     // Copies: the encodings are carved from a chunk of the round's encodings (codec's arena).
     for (const r of recent) this.#recentStatuses.set(r.hash, r.value.slice(), 1);
     return { mc: this.#mc, shard: shardTip, txs, statuses };
@@ -830,6 +887,17 @@ export class Chain {
       for (const r of reads) r.reject(e);
     }
   }
+}
+
+/** The config in force after the masterchain block whose state root is `root` (chain §3.2). */
+async function configAt(state: ShardStore, root: Uint8Array): Promise<ChainConfig> {
+  const storageOf = async (address: LedgerAddress): Promise<StorageReader> => {
+    const { items } = await state.contractAt(root, address, false);
+    if (items === null)
+      throw new ChainError("CHAIN_CORRUPT", "a system contract is missing from the masterchain");
+    return { get: (k) => items.get(toHex(k))?.value };
+  };
+  return chainConfigOf(await storageOf(CONFIG_ADDRESS), await storageOf(ELECTOR_ADDRESS));
 }
 
 /**

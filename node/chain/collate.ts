@@ -9,6 +9,7 @@ import { toHex } from "../bytes/index.ts";
 import type { Evidence } from "../consensus/index.ts";
 import { type ExecResult, executeTransaction } from "../execution/index.ts";
 import type { Account, LedgerAddress, Message } from "../ledger/index.ts";
+import { isSystemAccount } from "../system/index.ts";
 import {
   type BlockHeader,
   type BlockRef,
@@ -61,6 +62,17 @@ export interface CollateInput {
   evidence?: readonly Evidence[];
   /** The config as contracts read it (chain §3.4). */
   configParam: (id: bigint) => Value | null;
+  /**
+   * Masterchain: the chain's message to the elector that starts the block (staking §5.1), with
+   * the new coins and the share of the fees it carries, and the fees burned.
+   */
+  tick?: {
+    message: QueuedMessage["message"];
+    hash: Uint8Array;
+    bytes: Uint8Array;
+    minted: bigint;
+    burned: bigint;
+  };
 }
 
 export interface CollatedTx {
@@ -91,6 +103,8 @@ export interface Collated {
   importedKeys: Uint8Array[];
   /** Σ(balance after − balance before) over the touched accounts. */
   balanceDelta: bigint;
+  /** A system contract's storage changed: the config in force may have (chain §3.2). */
+  systemChanged: boolean;
 }
 
 /** A transaction of the block being built, as its record will be stored. */
@@ -159,6 +173,10 @@ function reader(entry: Entry): StorageReader {
 export async function collate(input: CollateInput): Promise<Collated> {
   const c = new Collator(input);
   await c.preload();
+  if (input.tick !== undefined) {
+    c.created += input.tick.message.value;
+    await c.apply(input.tick.message, input.tick.hash, input.tick.bytes);
+  }
   for (const q of input.imports) {
     if (!c.room()) break;
     c.importedKeys.push(q.key);
@@ -209,6 +227,8 @@ class Collator {
   readonly importedKeys: Uint8Array[] = [];
   lt: bigint;
   fees = 0n;
+  /** Value the chain itself puts in: the tick's (staking §5.1). */
+  created = 0n;
   valueImported = 0n;
   valueExported = 0n;
 
@@ -341,14 +361,16 @@ class Collator {
   /** The overlay as the block's account writes, the state update, the header and the records. */
   async finish(): Promise<Collated> {
     const { input, entries, ran, inMsgs, outMsgs, exported, statuses, importedKeys } = this;
-    const { time, startLt, lt, fees, valueImported, valueExported } = this;
+    const { time, startLt, lt, fees, created, valueImported, valueExported } = this;
     const { workchain } = input;
     const writes: AccountWrite[] = [];
     let balanceDelta = 0n;
+    let systemChanged = false;
     for (const key of [...entries.keys()].sort()) {
       const e = entries.get(key) as Entry;
       if (e.account === e.before) continue;
       balanceDelta += (e.account?.balance ?? 0n) - (e.before?.balance ?? 0n);
+      if (e.writes.size > 0 && isSystemAccount(e.address)) systemChanged = true;
       writes.push({
         address: e.address,
         before: e.before,
@@ -358,10 +380,11 @@ class Collator {
         wiped: e.wiped,
       });
     }
-    // chain §4.4: what came in from queues is what the accounts gained, paid in fees, or queued again.
-    if (valueImported !== balanceDelta + fees + valueExported) {
+    // chain §4.4: what came in from queues and from the chain is what the accounts gained, paid
+    // in fees, or queued again.
+    if (valueImported + created !== balanceDelta + fees + valueExported) {
       throw new Error(
-        `supply broken in ${workchain}:${input.prev.seqno + 1n}: imported ${valueImported}, balances ${balanceDelta}, fees ${fees}, exported ${valueExported}`,
+        `supply broken in ${workchain}:${input.prev.seqno + 1n}: imported ${valueImported}, created ${created}, balances ${balanceDelta}, fees ${fees}, exported ${valueExported}`,
       );
     }
     const state = await input.store.prepare(input.prev.stateRoot, writes);
@@ -386,6 +409,8 @@ class Collator {
       shards: [...input.shards],
       producer: input.producer,
       evidence: [...(input.evidence ?? [])],
+      minted: input.tick?.minted ?? 0n,
+      burned: input.tick?.burned ?? 0n,
     };
     const hash = blockHash(header);
     const txs = ran.map(
@@ -407,6 +432,7 @@ class Collator {
       statuses,
       importedKeys,
       balanceDelta,
+      systemChanged,
     };
   }
 }

@@ -1,25 +1,70 @@
-// The chain's config (chain §3): fee prices, block limits and the validator set. Every
-// masterchain header names the hash of the config in force, so a client that trusts a signed
-// header can trust the prices and the validators. Changing it by vote comes with the config
-// contract; until then it is the genesis config.
-import type { Value } from "../../vm/index.ts";
-import { type Infer, t } from "../codec/index.ts";
-import { Fees } from "../ledger/index.ts";
+// The chain's config (chain §3): the protocol parameters the config contract keeps (config §2)
+// and the validator set the elector put in force (staking §2.2). Every masterchain header names
+// the hash of the config in force, so a client that trusts a signed header can trust the prices
+// and the validators. After each masterchain block the chain reads both again from the two
+// contracts when the block changed them, and the next block runs under what it read.
+import type { StorageReader, Value } from "../../vm/index.ts";
+import { compareBytes } from "../bytes/index.ts";
+import { encode, type Infer, t } from "../codec/index.ts";
+import {
+  CONFIG_KEYS,
+  CONFIG_PARAM,
+  ConfigParams,
+  ConfigVersion,
+  ELECTOR_KEYS,
+  MAX_VALIDATORS,
+  PARAM_FIELDS,
+  Storage,
+  Validator,
+  ValidatorList,
+  ValidatorRound,
+} from "../system/index.ts";
 
-export const MAX_VALIDATORS = 1_000;
-
-export const Validator = t.struct("Validator", { publicKey: t.bytes(32), stake: t.u64 });
-export type Validator = Infer<typeof Validator>;
+export { MAX_VALIDATORS, Validator };
 
 export const ChainConfig = t.struct("ChainConfig", {
-  fees: Fees,
-  /** Most transactions in one block (chain §4.2), at most MAX_BLOCK_TRANSACTIONS. */
-  maxBlockTransactions: t.u32,
-  /** The gas a get-method run over RPC may use. */
-  getMethodGasLimit: t.u64,
+  /** Changes made by vote so far (config §1). */
+  version: t.u64,
+  ...PARAM_FIELDS,
+  /** The set in force, in ascending key order, and the round it validates (staking §2.2). */
   validators: t.list(Validator, MAX_VALIDATORS),
+  validatorsSince: t.u64,
+  validatorsUntil: t.u64,
 });
 export type ChainConfig = Infer<typeof ChainConfig>;
+
+/**
+ * The config the two system contracts hold (chain §3.2): the parameters from the config contract,
+ * the set in force from the elector, its members in ascending key order (consensus §2.1).
+ */
+export function chainConfigOf(configStorage: StorageReader, electorStorage: StorageReader): ChainConfig {
+  const kept = new Storage(configStorage).read(CONFIG_KEYS.params, ConfigVersion);
+  const round = new Storage(electorStorage).read(ELECTOR_KEYS.current, ValidatorRound);
+  if (kept === null || round === null) throw new Error("the system contracts hold no config");
+  return {
+    version: kept.version,
+    ...kept.params,
+    validators: [...round.members]
+      .sort((a, b) => compareBytes(a.publicKey, b.publicKey))
+      .map((m) => ({ publicKey: m.publicKey, stake: m.stake })),
+    validatorsSince: round.since,
+    validatorsUntil: round.until,
+  };
+}
+
+/** The parameters alone, as the config contract keeps them. */
+export function paramsOf(c: ChainConfig): ConfigParams {
+  return {
+    fees: c.fees,
+    maxBlockTransactions: c.maxBlockTransactions,
+    getMethodGasLimit: c.getMethodGasLimit,
+    elections: c.elections,
+    validatorCounts: c.validatorCounts,
+    stakes: c.stakes,
+    rewards: c.rewards,
+    voting: c.voting,
+  };
+}
 
 /**
  * The config as contracts read it with CONFIG (chain §3.4, vm §4.10): parameters by number, each
@@ -30,9 +75,9 @@ export function configParams(config: ChainConfig, genesisHash: Uint8Array): Read
   let totalStake = 0n;
   for (const v of config.validators) totalStake += v.stake;
   return new Map<bigint, Value>([
-    [0n, [genesisHash.slice()]],
+    [CONFIG_PARAM.GENESIS, [genesisHash.slice()]],
     [
-      1n,
+      CONFIG_PARAM.FEES,
       [
         f.gasPrice,
         f.gasLimit,
@@ -44,7 +89,16 @@ export function configParams(config: ChainConfig, genesisHash: Uint8Array): Read
         f.deleteDue,
       ],
     ],
-    [2n, [BigInt(config.maxBlockTransactions), config.getMethodGasLimit]],
-    [3n, [BigInt(config.validators.length), totalStake]],
+    [CONFIG_PARAM.LIMITS, [BigInt(config.maxBlockTransactions), config.getMethodGasLimit]],
+    [CONFIG_PARAM.VALIDATOR_TOTALS, [BigInt(config.validators.length), totalStake]],
+    [CONFIG_PARAM.PARAMS, encode(ConfigParams, paramsOf(config)).slice()],
+    [
+      CONFIG_PARAM.VALIDATORS,
+      encode(ValidatorList, {
+        since: config.validatorsSince,
+        until: config.validatorsUntil,
+        members: config.validators,
+      }).slice(),
+    ],
   ]);
 }

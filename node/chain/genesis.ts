@@ -2,11 +2,32 @@
 // that exist from block 0 — plain balances and pre-deployed standard wallets. It is JSON that a
 // person writes or `gram testnet up` generates, so every field is checked with a message that
 // names it before anything is built from it.
+
+import { EMPTY_STORAGE } from "../../vm/index.ts";
 import { parseAddress } from "../address/index.ts";
-import { fromHex, toHex } from "../bytes/index.ts";
+import { compareBytes, fromHex, toHex } from "../bytes/index.ts";
 import { decode, t } from "../codec/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import type { Account, Fees, LedgerAddress } from "../ledger/index.ts";
+import {
+  CONFIG_ADDRESS,
+  CONFIG_KEYS,
+  type ConfigParams,
+  ConfigVersion,
+  DEFAULT_GOVERNANCE,
+  ELECTOR_ADDRESS,
+  ELECTOR_KEYS,
+  ElectorBook,
+  isSystemAccount,
+  nativeCode,
+  PARAMS,
+  paramJson,
+  paramSpec,
+  paramsError,
+  Storage,
+  ValidatorRound,
+  withParam,
+} from "../system/index.ts";
 import { walletAddress, walletStateInit } from "../wallet/index.ts";
 import { MAX_BLOCK_TRANSACTIONS } from "./block.ts";
 import type { ChainConfig, Validator } from "./config.ts";
@@ -23,13 +44,19 @@ export interface GenesisAccount {
   wallet: { publicKey: Uint8Array; subwalletId: bigint } | null;
 }
 
+/** The parameters in force at block 0 and the validators of the first round (staking §2.2). */
+export type GenesisConfig = ConfigParams & { validators: Validator[] };
+
 export interface Genesis {
   network: string;
   /** Unix seconds of block 0. */
   time: bigint;
-  config: ChainConfig;
+  config: GenesisConfig;
   accounts: GenesisAccount[];
 }
+
+/** The sections a genesis may leave out, each then as DEFAULT_GOVERNANCE (config §2). */
+const GOVERNANCE_SECTIONS = Object.keys(DEFAULT_GOVERNANCE);
 
 function fail(path: string, message: string): never {
   throw new ChainError("GENESIS_INVALID", `genesis ${path}: ${message}`);
@@ -83,8 +110,31 @@ function parseFees(v: unknown, path: string): Fees {
   return fees;
 }
 
-function parseConfig(v: unknown): ChainConfig {
-  const o = object(v, "config", ["fees", "maxBlockTransactions", "getMethodGasLimit", "validators"]);
+/** The governance sections given, as dotted parameter names, over the defaults. */
+function parseGovernance(o: Record<string, unknown>, base: ConfigParams): ConfigParams {
+  let params = base;
+  const walk = (v: unknown, path: string): void => {
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+      for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+      return;
+    }
+    const spec = paramSpec(path);
+    if (spec === null) fail(`config.${path}`, "is not a known parameter");
+    const n = amount(v, `config.${path}`, spec.max);
+    if (n < spec.min) fail(`config.${path}`, `must be at least ${spec.min}`);
+    params = withParam(params, path, n);
+  };
+  for (const section of GOVERNANCE_SECTIONS) if (section in o) walk(o[section], section);
+  return params;
+}
+
+function parseConfig(v: unknown): GenesisConfig {
+  const o = object(
+    v,
+    "config",
+    ["fees", "maxBlockTransactions", "getMethodGasLimit", "validators"],
+    GOVERNANCE_SECTIONS,
+  );
   const maxTx = amount(o.maxBlockTransactions, "config.maxBlockTransactions", BigInt(MAX_BLOCK_TRANSACTIONS));
   if (maxTx < 1n) fail("config.maxBlockTransactions", "must be at least 1");
   if (!Array.isArray(o.validators) || o.validators.length === 0)
@@ -97,12 +147,15 @@ function parseConfig(v: unknown): ChainConfig {
   });
   const keys = new Set(validators.map((x) => toHex(x.publicKey)));
   if (keys.size !== validators.length) fail("config.validators", "lists a key twice");
-  return {
+  const params = parseGovernance(o, {
     fees: parseFees(o.fees, "config.fees"),
     maxBlockTransactions: Number(maxTx),
     getMethodGasLimit: amount(o.getMethodGasLimit, "config.getMethodGasLimit"),
-    validators,
-  };
+    ...DEFAULT_GOVERNANCE,
+  });
+  const why = paramsError(params);
+  if (why !== null) fail("config", why);
+  return { ...params, validators };
 }
 
 function parseAccount(v: unknown, i: number): GenesisAccount {
@@ -158,6 +211,7 @@ export function parseGenesis(json: unknown): Genesis {
     if (!WORKCHAINS.includes(a.address.workchain as -1n | 0n))
       fail(`accounts[${i}]`, "lives in an unknown workchain");
     const key = `${a.address.workchain}:${toHex(a.address.id)}`;
+    if (isSystemAccount(a.address)) fail(`accounts[${i}]`, `${key} is a system contract's address`);
     if (seen.has(key)) fail(`accounts[${i}]`, `repeats the address ${key}`);
     seen.add(key);
     supply += a.balance;
@@ -168,7 +222,7 @@ export function parseGenesis(json: unknown): Genesis {
 
 /** The account writes that make `workchain`'s state at block 0. */
 export function genesisWrites(genesis: Genesis, workchain: bigint): AccountWrite[] {
-  return genesis.accounts
+  const accounts = genesis.accounts
     .filter((a) => a.address.workchain === workchain)
     .map((a): AccountWrite => {
       const base: Account = {
@@ -194,6 +248,81 @@ export function genesisWrites(genesis: Genesis, workchain: bigint): AccountWrite
         storage: init.data.map(([key, value]) => ({ key, value: decode(t.vmValue, value) })),
       };
     });
+  return workchain === -1n ? [...accounts, ...systemWrites(genesis)] : accounts;
+}
+
+/**
+ * The config contract with the genesis parameters and the elector with the genesis validators as
+ * the first round's set (staking §2.2). Their stakes are weight only: no Grams stand behind them,
+ * and the first election replaces them.
+ */
+function systemWrites(genesis: Genesis): AccountWrite[] {
+  const { validators, ...params } = genesis.config;
+  const config = new Storage(EMPTY_STORAGE);
+  config.write(CONFIG_KEYS.params, ConfigVersion, { version: 0n, params });
+  const elector = new Storage(EMPTY_STORAGE);
+  elector.write(ELECTOR_KEYS.current, ValidatorRound, {
+    since: genesis.time,
+    until: genesis.time + BigInt(params.elections.roundSeconds),
+    members: [...validators]
+      .sort((a, b) => compareBytes(a.publicKey, b.publicKey))
+      .map((v) => ({ publicKey: v.publicKey, stake: v.stake, wallet: null, reward: 0n, fine: 0n })),
+    removed: [],
+  });
+  elector.write(ELECTOR_KEYS.book, ElectorBook, { held: 0n, roundsPaid: 0n, lastReward: 0n });
+  const account = (name: string): Account => ({
+    balance: 0n,
+    status: { kind: "active", codeHash: sha256(nativeCode(name)), storageRoot: new Uint8Array(32) },
+    storageBytes: 0,
+    lastPaid: genesis.time,
+    storageDue: 0n,
+    lastLt: 0n,
+    lastTxHash: new Uint8Array(32),
+  });
+  return [
+    {
+      address: CONFIG_ADDRESS,
+      before: null,
+      account: account("config"),
+      code: nativeCode("config"),
+      storage: config.changes(),
+    },
+    {
+      address: ELECTOR_ADDRESS,
+      before: null,
+      account: account("elector"),
+      code: nativeCode("elector"),
+      storage: elector.changes(),
+    },
+  ].sort((a, b) => compareBytes(a.address.id, b.address.id));
+}
+
+/** The config in force at block 0: what the system contracts hold there (chain §5.2). */
+export function genesisChainConfig(genesis: Genesis): ChainConfig {
+  const { validators, ...params } = genesis.config;
+  return {
+    version: 0n,
+    ...params,
+    validators: [...validators].sort((a, b) => compareBytes(a.publicKey, b.publicKey)),
+    validatorsSince: genesis.time,
+    validatorsUntil: genesis.time + BigInt(params.elections.roundSeconds),
+  };
+}
+
+/** The governance parameters as nested JSON, each in its JSON form (config §2). */
+function governanceJson(params: ConfigParams): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of PARAMS) {
+    if (!GOVERNANCE_SECTIONS.includes(s.section)) continue;
+    const parts = s.name.split(".");
+    let at = out;
+    for (const p of parts.slice(0, -1)) {
+      if (at[p] === undefined) at[p] = {};
+      at = at[p] as Record<string, unknown>;
+    }
+    at[parts[parts.length - 1]] = paramJson(params, s);
+  }
+  return out;
 }
 
 /** Genesis as JSON again (amounts as decimal strings), for `gram testnet up` to write. */
@@ -206,6 +335,7 @@ export function genesisToJson(g: Genesis): unknown {
       fees,
       maxBlockTransactions: g.config.maxBlockTransactions,
       getMethodGasLimit: String(g.config.getMethodGasLimit),
+      ...governanceJson(g.config),
       validators: g.config.validators.map((v) => ({ publicKey: toHex(v.publicKey), stake: String(v.stake) })),
     },
     accounts: g.accounts.map((a) =>

@@ -32,16 +32,16 @@ export const PREFIX = {
  * §3.4); 7 records evidence in masterchain headers (chain §2.3) and keeps each round's candidate;
  * 8 keeps the trie's nodes and values in the blob log (state §3); 9 computes the storage root of
  * a contract with a few items from the items themselves, kept whole in one record, and stores no
- * trie of it (§6.2).
+ * trie of it (§6.2); 10 adds the system contracts, minting and burning to the chain (its blocks,
+ * config and supply), so a store of 9 holds another chain and is refused.
  */
-export const STORE_FORMAT = 9;
+export const STORE_FORMAT = 10;
 
 /**
- * Formats this node reads as they are and marks STORE_FORMAT at open (chain §6.3): 8, whose stored
- * storage tries are still read and updated; a node of format 8 could not open a store of 9, whose
- * small storages have no trie. Nothing older: the trie of format 8 does not read their nodes.
+ * Formats this node reads as they are and marks STORE_FORMAT at open (chain §6.3). None: a store of
+ * 8 or 9 holds a chain without system contracts, whose blocks and config this node does not read.
  */
-export const UPGRADED_FORMATS: readonly number[] = [8];
+export const UPGRADED_FORMATS: readonly number[] = [];
 
 /** A transaction as stored: the record, its messages, and where it sits. */
 export const TxRecord = t.struct(
@@ -98,6 +98,10 @@ export type MessageStatus = Infer<typeof MessageStatus>;
 /** chain §4.4: the supply ledger, checked after every block. */
 export const Supply = t.struct("Supply", {
   initial: t.u64,
+  /** Coins made since genesis (staking §5.1). */
+  minted: t.u64,
+  /** Fees burned since genesis. */
+  burned: t.u64,
   balances: t.u64,
   queued: t.u64,
   rewardPool: t.u64,

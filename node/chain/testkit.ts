@@ -5,6 +5,7 @@ import { keyPairFromSeed, sha256 } from "../crypto/index.ts";
 import { type LedgerAddress, Message } from "../ledger/index.ts";
 import { testFees } from "../ledger/testkit.ts";
 import { MemoryStore } from "../store/index.ts";
+import { DEFAULT_GOVERNANCE } from "../system/index.ts";
 import { createCachingHost } from "../vmhost/index.ts";
 import { type Payment, transferMessage, walletAddress } from "../wallet/index.ts";
 import { Chain, keySigner } from "./chain.ts";
@@ -28,6 +29,7 @@ export function testGenesis(
       fees: testFees,
       maxBlockTransactions: 1_000,
       getMethodGasLimit: 100_000n,
+      ...DEFAULT_GOVERNANCE,
       validators: [{ publicKey: validatorKey.publicKey, stake: 1n }],
       ...over,
     },

@@ -9,12 +9,12 @@ import {
   accountId,
   type Fees,
   forwardFee,
+  fromVmAddress,
   type LedgerAddress,
   MAX_CODE_BYTES,
   Message,
   type StateInit,
 } from "../ledger/index.ts";
-import { fromVmAddress } from "./addresses.ts";
 import { stateInitFromVm } from "./stateInit.ts";
 import { ACTION_FAIL, type ActionPhase } from "./transaction.ts";
 

@@ -19,10 +19,10 @@ import {
   type LedgerAddress,
   Message,
   type StateInit,
+  toVmAddress,
 } from "../ledger/index.ts";
 import { GRAM, testFees } from "../ledger/testkit.ts";
 import { vmHost } from "../vmhost/index.ts";
-import { toVmAddress } from "./addresses.ts";
 import { BOUNCE_TAG } from "./bounce.ts";
 import { type AccountState, type ExecEnv, type ExecResult, executeTransaction } from "./execute.ts";
 import { stateInitFromVm } from "./stateInit.ts";

@@ -8,7 +8,6 @@ import {
   type Host,
   RECV_EXTERNAL,
   RECV_INTERNAL,
-  run,
   type StorageChange,
   type StorageReader,
   type Value,
@@ -25,9 +24,10 @@ import {
   type LedgerAddress,
   Message,
   storageFee,
+  toVmAddress,
 } from "../ledger/index.ts";
+import { isSystemAccount, runContract } from "../system/index.ts";
 import { type ActionOutcome, runActions } from "./actions.ts";
-import { toVmAddress } from "./addresses.ts";
 import { bounceMessage } from "./bounce.ts";
 import { programOf } from "./programs.ts";
 import { COMPUTE_SKIPPED, type ComputePhase, PHASE, Transaction } from "./transaction.ts";
@@ -129,9 +129,13 @@ function transact(
   const before = state.account ?? newAccount(now);
   let status = before.status;
   let balance = before.balance;
+  // The system contracts pay neither rent nor gas (staking §1.2): their balances are stakes.
+  const system = isSystemAccount(state.address);
 
   // Storage phase (ledger §6.1).
-  const due = before.storageDue + storageFee(fees, BigInt(before.storageBytes), before.lastPaid, now);
+  const due = system
+    ? 0n
+    : before.storageDue + storageFee(fees, BigInt(before.storageBytes), before.lastPaid, now);
   let rent = min(due, balance);
   balance -= rent;
   let storageDue = due - rent;
@@ -211,8 +215,8 @@ function transact(
     bounceReason = { phase: PHASE.COMPUTE, exitCode: 0 };
   } else {
     const bought = gasBought(fees, balance);
-    const gasLimit = internal ? min(gasBought(fees, msg.value), bought) : bought;
-    const r = run({
+    const gasLimit = system ? fees.gasLimit : internal ? min(gasBought(fees, msg.value), bought) : bought;
+    const r = runContract({
       code: programOf(code),
       entry: internal ? RECV_INTERNAL : RECV_EXTERNAL,
       stack: [body],
@@ -235,7 +239,7 @@ function transact(
     if (!r.accepted)
       return { kind: "refused", reason: "NOT_ACCEPTED", exitCode: r.exitCode, gasUsed: r.gasUsed };
     if (untilAccept) return { kind: "accepted", gasUsed: r.gasUsed };
-    const fee = gasFee(fees, r.gasUsed);
+    const fee = system ? 0n : gasFee(fees, r.gasUsed);
     gasPaid = min(fee, balance);
     balance -= gasPaid;
     const success = r.exitCode === EXIT.OK;

@@ -14,3 +14,4 @@ export {
   Message,
   StateInit,
 } from "./schemas.ts";
+export { fromVmAddress, KNOWN_WORKCHAINS, toVmAddress, VM_ADDRESS_BYTES } from "./vmAddress.ts";

@@ -68,7 +68,7 @@ export interface DriverDeps {
   mempool: Mempool;
   p2p: P2P;
   voteLog: VoteLog;
-  /** Null for a node that follows without voting. */
+  /** This node's key; it votes while the key is in the set in force. Null: it never votes. */
   signer: ConsensusSigner | null;
   logger: Logger;
   /** Unix seconds, for block times. */
@@ -114,7 +114,8 @@ export class ConsensusDriver {
   #heightAt = performance.now();
   #since = () => Math.round(performance.now() - this.#heightAt);
   /** Per member (by its place in the set), the highest height its signed messages have shown. */
-  readonly #seenHeights = new Map<number, bigint>();
+  /** The highest height each signer was seen at, by key: the set can change between heights. */
+  readonly #seenHeights = new Map<string, { key: Uint8Array; height: bigint }>();
   #relayed: Uint8Array[] = [];
   #relayedBytes = 0;
   /** Candidates the machine waits for and this node lacks: asked for again at each resend. */
@@ -350,10 +351,12 @@ export class ConsensusDriver {
    */
   #seenHeight(): bigint {
     const set = this.#d.chain.validatorSet;
-    const seen = [...this.#seenHeights].sort(([, a], [, b]) => (a > b ? -1 : a < b ? 1 : 0));
+    const seen = [...this.#seenHeights.values()].sort((a, b) =>
+      a.height > b.height ? -1 : a.height < b.height ? 1 : 0,
+    );
     let stake = 0n;
-    for (const [member, height] of seen) {
-      stake += set.members[member]?.stake ?? 0n;
+    for (const { key, height } of seen) {
+      stake += set.members[set.indexOf(key)]?.stake ?? 0n;
       if (set.isThird(stake)) return height;
     }
     return 0n;
@@ -361,8 +364,8 @@ export class ConsensusDriver {
 
   async #deliver(message: Waiting, height: bigint, from: string): Promise<void> {
     const signer = "vote" in message ? message.vote.validator : message.proposal.proposal.proposer;
-    const member = this.#d.chain.validatorSet.indexOf(signer);
-    if (height > (this.#seenHeights.get(member) ?? 0n)) this.#seenHeights.set(member, height);
+    const k = toHex(signer);
+    if (height > (this.#seenHeights.get(k)?.height ?? 0n)) this.#seenHeights.set(k, { key: signer, height });
     if (height < this.#height) return;
     if (height > this.#height || this.#machine === null) {
       if (height > this.#height) this.#behind(height, from);
@@ -435,7 +438,7 @@ export class ConsensusDriver {
       chain: MC_CHAIN,
       height,
       validators: chain.validatorSet,
-      signer: this.#d.signer,
+      signer: this.#signer(),
       timeouts: {
         proposeMs: this.#o.proposeMs,
         prevoteMs: this.#o.prevoteMs,
@@ -707,8 +710,14 @@ export class ConsensusDriver {
     await this.#d.voteLog.prune(MC_CHAIN, round.mc.header.seqno + 1n);
   }
 
+  /** This node's key while it is a member of the set in force (staking §2.2), else null. */
+  #signer(): ConsensusSigner | null {
+    const s = this.#d.signer;
+    return s !== null && this.#d.chain.validatorSet.indexOf(s.publicKey) >= 0 ? s : null;
+  }
+
   #count(commit: Commit): void {
-    const self = this.#d.signer?.publicKey;
+    const self = this.#signer()?.publicKey;
     if (self !== undefined && !commit.signatures.some((s) => equalBytes(s.validator, self))) this.#missed++;
   }
 

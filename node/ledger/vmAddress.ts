@@ -1,6 +1,6 @@
 // The VM's 36-byte address (vm §4.10: workchain as big-endian i32, then the account id) and the
 // ledger's (ledger §4).
-import type { LedgerAddress } from "../ledger/index.ts";
+import type { LedgerAddress } from "./schemas.ts";
 
 export const VM_ADDRESS_BYTES = 36;
 /** Workchains a message may be sent to (one basechain for now, and the masterchain). */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { fromVmAddress, toVmAddress, VM_ADDRESS_BYTES } from "./addresses.ts";
+import { fromVmAddress, toVmAddress, VM_ADDRESS_BYTES } from "./vmAddress.ts";
 
 const id = Uint8Array.from({ length: 32 }, (_, i) => 255 - i);
 
