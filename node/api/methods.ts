@@ -2,7 +2,7 @@
 // chain, the mempool and the VM. Reads answer from the newest final state; every answer that a
 // client may want to check carries what it needs to check it.
 
-import { type Host, run, type Value } from "../../vm/index.ts";
+import type { Host, Value } from "../../vm/index.ts";
 import { parseAddress } from "../address/index.ts";
 import { fromHex, toHex } from "../bytes/index.ts";
 import { BlockHeader, type Chain, ChainConfig, type MessageStatus, WORKCHAINS } from "../chain/index.ts";
@@ -20,7 +20,9 @@ import {
   RpcErrorCode,
 } from "../rpc/index.ts";
 import { encodeProof } from "../state/index.ts";
+import { runContract } from "../system/index.ts";
 import { vmFromJson, vmToJson } from "../vmjson/index.ts";
+import { electionsView, paramsView, proposalsView, validatorsView } from "./governance.ts";
 import { accountView, commitView, headerView, rawAddress, txView } from "./views.ts";
 
 /** Application error codes (rpc §4). */
@@ -88,7 +90,7 @@ export function apiMethods(deps: ApiDeps): MethodTable {
         `${rawAddress(addr)} is frozen for unpaid rent; it runs again once paid`,
       );
     const tip = read.header;
-    const r = run({
+    const r = runContract({
       code,
       entry: name,
       stack: args,
@@ -97,8 +99,11 @@ export function apiMethods(deps: ApiDeps): MethodTable {
       context: {
         address: toVmAddress(addr),
         balance: account.balance,
+        msgValue: 0n,
+        sender: null,
         now: tip.time,
         lt: tip.endLt,
+        seed: new Uint8Array(32),
         config: chain.configParam,
       },
       gasLimit: chain.config.getMethodGasLimit,
@@ -150,9 +155,22 @@ export function apiMethods(deps: ApiDeps): MethodTable {
           maxBlockTransactions: c.maxBlockTransactions,
           getMethodGasLimit: c.getMethodGasLimit.toString(),
           validators: c.validators.map((v) => ({ publicKey: toHex(v.publicKey), stake: v.stake.toString() })),
+          version: Number(c.version),
+          validatorsSince: Number(c.validatorsSince),
+          validatorsUntil: Number(c.validatorsUntil),
+          params: paramsView(c),
         };
       },
     }),
+
+    getValidators: method({ params: p.none, handler: () => validatorsView(chain) }),
+
+    getElections: method({
+      params: p.object({ wallet: p.optional(addressParam) }),
+      handler: ({ wallet }) => electionsView(chain, wallet === undefined ? null : address(wallet)),
+    }),
+
+    getProposals: method({ params: p.none, handler: () => proposalsView(chain) }),
 
     getBlock: method({
       params: p.object({

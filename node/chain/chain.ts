@@ -4,7 +4,7 @@
 // changes, message statuses, the commit and the new head are written in ONE batch: after a kill
 // at any moment the node reopens at the last round that was written whole. A round is built by
 // its proposer, checked by re-execution on the others (chain §4.6), and decided by consensus.
-import { EMPTY_STORAGE, type Host, type StorageReader, type Value } from "../../vm/index.ts";
+import { EMPTY_STORAGE, type Host, type Value } from "../../vm/index.ts";
 import { equalBytes, toHex } from "../bytes/index.ts";
 import { CodecError, decode, decodeViews, encode, hashOf, type Schema, t } from "../codec/index.ts";
 import {
@@ -25,7 +25,7 @@ import { type AccountState, Transaction } from "../execution/index.ts";
 import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import type { TrieProof } from "../state/index.ts";
 import { BLOB_REF_BYTES, type KvStore, prefixEnd, StoreError, type WriteOp } from "../store/index.ts";
-import { CHAIN_ADDRESS, CONFIG_ADDRESS, ELECTOR_ADDRESS, ELECTOR_OP, PPM } from "../system/index.ts";
+import { CHAIN_ADDRESS, ELECTOR_ADDRESS, ELECTOR_OP, PPM } from "../system/index.ts";
 import {
   type CheckOutcome,
   type DryRunAnswer,
@@ -45,7 +45,7 @@ import {
   type ExternalMessage,
   type QueuedMessage,
 } from "./collate.ts";
-import { ChainConfig, chainConfigOf, configParams, type Validator } from "./config.ts";
+import { ChainConfig, configParams, type Validator } from "./config.ts";
 import { ChainError } from "./errors.ts";
 import { type Genesis, genesisChainConfig, genesisWrites } from "./genesis.ts";
 import { HashLru } from "./hashLru.ts";
@@ -348,12 +348,14 @@ export class Chain {
       throw new ChainError("CHAIN_CORRUPT", "the head names a block the store does not hold");
     const d = mcBlock.header.shards[0];
     const shardBlock = await readBlock(store, d.hash);
-    if (shardBlock === null) throw new ChainError("CHAIN_CORRUPT", "the head's shard block is missing");
+    const configBytes = await store.get(keys.config(mcBlock.header.configHash));
+    if (shardBlock === null || configBytes === undefined)
+      throw new ChainError("CHAIN_CORRUPT", "the head's shard block or config is missing");
     const state = new ShardStore(store, { cacheBytes: options.cacheBytes });
     const chain = new Chain(
       store,
       state,
-      await configAt(state, mcBlock.header.stateRoot),
+      decode(ChainConfig, configBytes),
       head,
       { header: mcBlock.header, hash: head.mc.hash },
       { header: shardBlock.header, hash: d.hash },
@@ -756,6 +758,14 @@ export class Chain {
     ops.push({ type: "put", key: keys.round(mc.hash), value: roundRef });
     for (const e of mc.header.evidence)
       ops.push({ type: "put", key: keys.evidence(e.first), value: encode(t.u64, mc.header.seqno) });
+    if (mc.nextConfig !== null) {
+      ops.push({
+        type: "put",
+        key: keys.config(mc.header.configHash),
+        value: encode(ChainConfig, mc.nextConfig),
+      });
+      ops.push({ type: "put", key: keys.keyBlock(mc.header.seqno), value: mc.header.configHash });
+    }
     ops.push({ type: "put", key: keys.head(), value: encode(Head, head) });
     await this.state.commitMany(
       [
@@ -769,7 +779,7 @@ export class Chain {
     this.#shard = shardTip;
     this.#mc = { header: mc.header, hash: mc.hash };
     // A vote passed or a new set took over: the next block runs under the new config (chain §3.2).
-    if (mc.systemChanged) this.#useConfig(await configAt(this.state, mc.header.stateRoot));
+    if (mc.nextConfig !== null) this.#useConfig(mc.nextConfig);
     // Copies: the encodings are carved from a chunk of the round's encodings (codec's arena).
     for (const r of recent) this.#recentStatuses.set(r.hash, r.value.slice(), 1);
     return { mc: this.#mc, shard: shardTip, txs, statuses };
@@ -887,17 +897,6 @@ export class Chain {
       for (const r of reads) r.reject(e);
     }
   }
-}
-
-/** The config in force after the masterchain block whose state root is `root` (chain §3.2). */
-async function configAt(state: ShardStore, root: Uint8Array): Promise<ChainConfig> {
-  const storageOf = async (address: LedgerAddress): Promise<StorageReader> => {
-    const { items } = await state.contractAt(root, address, false);
-    if (items === null)
-      throw new ChainError("CHAIN_CORRUPT", "a system contract is missing from the masterchain");
-    return { get: (k) => items.get(toHex(k))?.value };
-  };
-  return chainConfigOf(await storageOf(CONFIG_ADDRESS), await storageOf(ELECTOR_ADDRESS));
 }
 
 /**

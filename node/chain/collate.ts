@@ -5,11 +5,12 @@
 // update, checked against the supply rule before anyone may commit it.
 
 import type { Host, StorageChange, StorageReader, Value } from "../../vm/index.ts";
-import { toHex } from "../bytes/index.ts";
+import { equalBytes, toHex } from "../bytes/index.ts";
+import { hashOf } from "../codec/index.ts";
 import type { Evidence } from "../consensus/index.ts";
 import { type ExecResult, executeTransaction } from "../execution/index.ts";
 import type { Account, LedgerAddress, Message } from "../ledger/index.ts";
-import { isSystemAccount } from "../system/index.ts";
+import { CONFIG_ADDRESS, ELECTOR_ADDRESS, isSystemAccount } from "../system/index.ts";
 import {
   type BlockHeader,
   type BlockRef,
@@ -18,7 +19,7 @@ import {
   merkleRoot,
   type ShardDescr,
 } from "./block.ts";
-import type { ChainConfig } from "./config.ts";
+import { ChainConfig, chainConfigOf } from "./config.ts";
 import { encodeTxRecord, type MessageStatus } from "./records.ts";
 import type { AccountWrite, PreparedState, ShardStore, StorageItems } from "./shardStore.ts";
 
@@ -50,6 +51,7 @@ export interface CollateInput {
   /** Unix seconds from the node's clock; the block never goes back in time. */
   now: bigint;
   config: ChainConfig;
+  /** The hash of the config in force, which the header names unless the block changes it. */
   configHash: Uint8Array;
   store: ShardStore;
   imports: readonly QueuedMessage[];
@@ -103,8 +105,11 @@ export interface Collated {
   importedKeys: Uint8Array[];
   /** Σ(balance after − balance before) over the touched accounts. */
   balanceDelta: bigint;
-  /** A system contract's storage changed: the config in force may have (chain §3.2). */
-  systemChanged: boolean;
+  /**
+   * Masterchain: the config this block put in force for the next (chain §3.2), when it changed
+   * it; its hash is the header's `configHash`. Null when the config stays as it was.
+   */
+  nextConfig: ChainConfig | null;
 }
 
 /** A transaction of the block being built, as its record will be stored. */
@@ -388,6 +393,21 @@ class Collator {
       );
     }
     const state = await input.store.prepare(input.prev.stateRoot, writes);
+    // A changed system contract may have changed the config: the one it holds now is read again,
+    // and the header names it as the config the next block runs under (chain §3.2).
+    let nextConfig: ChainConfig | null = null;
+    let configHash = input.configHash;
+    if (workchain === -1n && systemChanged) {
+      const c = chainConfigOf(
+        reader(await this.entryOf(CONFIG_ADDRESS)),
+        reader(await this.entryOf(ELECTOR_ADDRESS)),
+      );
+      const h = hashOf(ChainConfig, c);
+      if (!equalBytes(h, configHash)) {
+        nextConfig = c;
+        configHash = h;
+      }
+    }
     const header: BlockHeader = {
       workchain,
       shard: input.shard,
@@ -398,7 +418,7 @@ class Collator {
       startLt,
       endLt: lt,
       stateRoot: state.root,
-      configHash: workchain === -1n ? input.configHash : new Uint8Array(32),
+      configHash: workchain === -1n ? configHash : new Uint8Array(32),
       txRoot: merkleRoot(ran.map((x) => x.hash)),
       inMsgRoot: merkleRoot(inMsgs),
       outMsgRoot: merkleRoot(outMsgs),
@@ -432,7 +452,7 @@ class Collator {
       statuses,
       importedKeys,
       balanceDelta,
-      systemChanged,
+      nextConfig,
     };
   }
 }

@@ -19,6 +19,7 @@ export const PREFIX = {
   QUEUE: 0x51, // "Q" ‖ dest wc ‖ created lt ‖ message hash → Message
   STATUS: 0x4d, // "M" ‖ message hash → MessageStatus
   CONFIG: 0x4b, // "K" ‖ hash → ChainConfig
+  KEY_BLOCK: 0x59, // "Y" ‖ seqno → the hash of the config a masterchain block put in force (chain §3.2)
   HEAD: 0x48, // "H" → Head
   FORMAT: 0x56, // "V" → the store's format (u32)
 } as const;
@@ -177,6 +178,7 @@ export const keys = {
   queueStart: (destWc: bigint) => key(PREFIX.QUEUE, wcByte(destWc)),
   status: (hash: Uint8Array) => key(PREFIX.STATUS, hash),
   config: (hash: Uint8Array) => key(PREFIX.CONFIG, hash),
+  keyBlock: (seqno: bigint) => key(PREFIX.KEY_BLOCK, u64be(seqno)),
   head: () => Uint8Array.of(PREFIX.HEAD),
   format: () => Uint8Array.of(PREFIX.FORMAT),
 };

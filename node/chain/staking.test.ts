@@ -22,7 +22,7 @@ import { createCachingHost } from "../vmhost/index.ts";
 import type { RoundResult } from "./chain.ts";
 import { Chain, keySigner } from "./chain.ts";
 import type { ExternalMessage } from "./collate.ts";
-import { TxRecord } from "./records.ts";
+import { keys, TxRecord } from "./records.ts";
 import { ext, GENESIS_TIME, GRAM, testGenesis, transfer, validatorKey, walletOf } from "./testkit.ts";
 
 const ELECTIONS = { roundSeconds: 60, openBefore: 45, closeBefore: 15, holdSeconds: 15 };
@@ -32,11 +32,10 @@ async function stakingChain() {
     elections: ELECTIONS,
     stakes: { min: 1_000n * GRAM, max: 1_000_000n * GRAM, minTotal: 1_000n * GRAM, maxFactor: 3 * 65_536 },
   });
-  const chain = await Chain.init(new MemoryStore(), genesis, {
-    host: createCachingHost(),
-    signer: keySigner(validatorKey),
-  });
-  return { chain, genesis };
+  const store = new MemoryStore();
+  const options = { host: createCachingHost(), signer: keySigner(validatorKey) };
+  const chain = await Chain.init(store, genesis, options);
+  return { chain, genesis, reopen: () => Chain.open(store, options), store };
 }
 
 async function electorStorage(chain: Chain): Promise<Storage> {
@@ -64,7 +63,7 @@ function elector(round: RoundResult) {
 describe("staking on one chain", () => {
   test("a stake elects the key, the set changes at the boundary, rewards and the stake come back", async () => {
     seqno = 0n;
-    const { chain } = await stakingChain();
+    const { chain, reopen, store } = await stakingChain();
     const alice = walletOf("alice");
     const t0 = GENESIS_TIME;
     let minted = 0n;
@@ -97,8 +96,13 @@ describe("staking on one chain", () => {
     // Closed at t0 + 45: the next set is named; the set in force is still genesis's until t0 + 60.
     await round(t0 + 45n);
     expect(chain.config.validators).toEqual([{ publicKey: validatorKey.publicKey, stake: 1n }]);
-    await round(t0 + 61n);
+    const switched = await round(t0 + 61n);
     expect(chain.config.validators).toEqual([{ publicKey: validatorKey.publicKey, stake: 5_000n * GRAM }]);
+    // The block that switched names the new config as the next block's (chain §3.2), indexes
+    // itself as a key block, and a reopened node reads that config.
+    expect(switched.mc.header.configHash).toEqual(chain.configHash);
+    expect(await store.get(keys.keyBlock(switched.mc.header.seqno))).toEqual(chain.configHash);
+    expect((await reopen()).config).toEqual(chain.config);
     expect(chain.config.validatorsSince).toBe(t0 + 60n);
     expect(chain.config.validatorsUntil).toBe(t0 + 120n);
 
