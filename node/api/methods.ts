@@ -133,6 +133,8 @@ export function apiMethods(deps: ApiDeps): MethodTable {
           },
           supply: {
             initial: supply.initial.toString(),
+            minted: supply.minted.toString(),
+            burned: supply.burned.toString(),
             balances: supply.balances.toString(),
             queued: supply.queued.toString(),
             rewardPool: supply.rewardPool.toString(),
