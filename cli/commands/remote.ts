@@ -6,9 +6,10 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { type Address, formatFriendly, parseAddress } from "../../node/address/index.ts";
 import { fromHex, toHex } from "../../node/bytes/index.ts";
-import { ChainConfig, type Validator } from "../../node/chain/index.ts";
+import { BlockHeader, ChainConfig, type Validator } from "../../node/chain/index.ts";
 import { decode, hashOf } from "../../node/codec/index.ts";
 import type { LedgerAddress } from "../../node/ledger/index.ts";
+import { followKeyBlocks, type KeyBlockJson, ProofError } from "../../node/lightclient/index.ts";
 import { RpcClient } from "../../node/rpcclient/index.ts";
 import { type CliContext, globalsOf, keystoreOf } from "../context.ts";
 import { CliError } from "../errors.ts";
@@ -63,7 +64,11 @@ interface ConfigAnswer {
   encoded: string;
 }
 
-/** The validators this GRAM_HOME trusts for the node's network; pins them at first contact. */
+/**
+ * The validators this GRAM_HOME trusts for the node's network: pinned at first contact, then
+ * carried forward through the key blocks after the pinned one (chain §3.1), each checked against
+ * the set before it, so an election never asks the user to trust a node again.
+ */
 export async function trustedValidators(
   ctx: CliContext,
   client: RpcClient,
@@ -71,34 +76,82 @@ export async function trustedValidators(
   const info = await client.call<{ genesis: string }>("getChainInfo");
   if (typeof info?.genesis !== "string" || fromHex(info.genesis)?.length !== 32)
     throw new CliError("CLI_BAD_ANSWER", "the node's chain info has no genesis hash");
+  const network = fromHex(info.genesis) as Uint8Array;
   const dir = join(gramHome(ctx.io.env), "networks");
   const file = join(dir, `${info.genesis}.json`);
+  let pinned: { validators: Validator[]; seqno: bigint } | null = null;
   try {
-    const pinned = JSON.parse(await readFile(file, "utf8")) as {
+    const doc = JSON.parse(await readFile(file, "utf8")) as {
       validators: { publicKey: string; stake: string }[];
+      seqno?: number;
     };
-    return {
-      network: fromHex(info.genesis) as Uint8Array,
-      validators: pinned.validators.map((v) => ({
+    pinned = {
+      validators: doc.validators.map((v) => ({
         publicKey: fromHex(v.publicKey) as Uint8Array,
         stake: BigInt(v.stake),
       })),
+      seqno: BigInt(doc.seqno ?? 0),
     };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT")
       throw new CliError("CLI_BAD_ANSWER", `cannot read ${file}: ${(e as Error).message}`);
   }
-  const cfg = await client.call<ConfigAnswer>("getConfig");
+  let trusted = pinned;
+  if (trusted === null) {
+    // First contact: the genesis config, which block 0 names and the genesis hash pins.
+    trusted = { validators: await genesisValidators(client, info.genesis), seqno: 0n };
+  }
+  const followed = await follow(client, trusted, network);
+  if (pinned === null || followed.seqno !== pinned.seqno) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const doc = {
+      seqno: Number(followed.seqno),
+      validators: followed.validators.map((v) => ({
+        publicKey: toHex(v.publicKey),
+        stake: v.stake.toString(),
+      })),
+    };
+    const { writeFileAtomic } = await import("../../node/datadir/index.ts");
+    await writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`, 0o600);
+  }
+  return { network, validators: followed.validators };
+}
+
+/** The key blocks after `trusted`, 64 at a time, each checked against the set before it. */
+async function follow(
+  client: RpcClient,
+  trusted: { validators: Validator[]; seqno: bigint },
+  network: Uint8Array,
+): Promise<{ validators: Validator[]; seqno: bigint }> {
+  let at = trusted;
+  for (;;) {
+    const { keyBlocks } = await client.call<{ keyBlocks: KeyBlockJson[] }>("getKeyBlocks", {
+      after: Number(at.seqno),
+    });
+    if (!Array.isArray(keyBlocks) || keyBlocks.length === 0) return at;
+    try {
+      at = followKeyBlocks(at, keyBlocks, network);
+    } catch (e) {
+      if (e instanceof ProofError) throw new CliError("CLI_BAD_ANSWER", e.message);
+      throw e;
+    }
+  }
+}
+
+/** The validators of the genesis config: those block 0 names, checked against its hash. */
+async function genesisValidators(client: RpcClient, genesis: string): Promise<Validator[]> {
+  const block = await client.call<{ hash: string; encodedHeader: string }>("getBlock", {
+    masterchain: true,
+    seqno: 0,
+  });
+  const header = decode(BlockHeader, fromHex(block.encodedHeader ?? "") ?? new Uint8Array());
+  if (toHex(hashOf(BlockHeader, header)) !== genesis || block.hash !== genesis)
+    throw new CliError("CLI_BAD_ANSWER", "the node's block 0 is not its genesis");
+  const cfg = await client.call<ConfigAnswer>("getConfigByHash", { hash: toHex(header.configHash) });
   const bytes = fromHex(cfg?.encoded ?? "");
   if (bytes === null) throw new CliError("CLI_BAD_ANSWER", "the node's config answer is malformed");
   const config = decode(ChainConfig, bytes);
-  if (toHex(hashOf(ChainConfig, config)) !== cfg.hash)
-    throw new CliError("CLI_BAD_ANSWER", "the node's config does not match its hash");
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const doc = {
-    validators: config.validators.map((v) => ({ publicKey: toHex(v.publicKey), stake: v.stake.toString() })),
-  };
-  const { writeFileAtomic } = await import("../../node/datadir/index.ts");
-  await writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`, 0o600);
-  return { network: fromHex(info.genesis) as Uint8Array, validators: config.validators };
+  if (toHex(hashOf(ChainConfig, config)) !== toHex(header.configHash))
+    throw new CliError("CLI_BAD_ANSWER", "the node's genesis config does not match its hash");
+  return config.validators;
 }

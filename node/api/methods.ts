@@ -165,7 +165,29 @@ export function apiMethods(deps: ApiDeps): MethodTable {
       },
     }),
 
+    getConfigByHash: method({
+      params: p.object({ hash: hash32 }),
+      handler: async ({ hash }) => {
+        const encoded = await chain.configByHash(hash);
+        if (encoded === null) throw new RpcError(API_ERROR.NOT_FOUND, `no config ${toHex(hash)}`);
+        return { hash: toHex(hash), encoded: toHex(encoded) };
+      },
+    }),
+
     getValidators: method({ params: p.none, handler: () => validatorsView(chain) }),
+
+    getKeyBlocks: method({
+      params: p.object({ after: p.uint(), limit: p.optional(p.uint({ min: 1, max: 64 })) }),
+      handler: async ({ after, limit }) => ({
+        keyBlocks: (await chain.keyBlocks(BigInt(after), limit ?? 64)).map((b) => ({
+          seqno: Number(b.seqno),
+          hash: toHex(b.hash),
+          header: toHex(encode(BlockHeader, b.header)),
+          commit: commitView(b.commit),
+          config: toHex(b.config),
+        })),
+      }),
+    }),
 
     getElections: method({
       params: p.object({ wallet: p.optional(addressParam) }),

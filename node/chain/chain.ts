@@ -799,6 +799,40 @@ export class Chain {
     return bytes === undefined ? null : decode(Commit, bytes);
   }
 
+  /** A config this chain has had in force, by its hash (chain §3.1), encoded; null when none. */
+  async configByHash(hash: Uint8Array): Promise<Uint8Array | null> {
+    return (await this.store.get(keys.config(hash))) ?? null;
+  }
+
+  /**
+   * The masterchain blocks after `after` that put a new config in force (chain §3.1), oldest
+   * first, at most `limit`: with each its header, commit and the config it names, a client
+   * follows the validator sets from one it trusts to the one in force.
+   */
+  async keyBlocks(
+    after: bigint,
+    limit: number,
+  ): Promise<
+    { seqno: bigint; hash: Uint8Array; header: BlockHeader; commit: Commit | null; config: Uint8Array }[]
+  > {
+    const out = [];
+    const start = keys.keyBlock(after + 1n);
+    for await (const [k, configHash] of this.store.entries({
+      start,
+      end: prefixEnd(Uint8Array.of(PREFIX.KEY_BLOCK)),
+      limit,
+    })) {
+      const seqno = new DataView(k.buffer, k.byteOffset + 1, 8).getBigUint64(0);
+      const hash = await this.blockHashAt(MASTERCHAIN, seqno);
+      const block = hash === null ? null : await readBlock(this.store, hash);
+      const config = await this.store.get(keys.config(configHash));
+      if (hash === null || block === null || config === undefined)
+        throw new ChainError("CHAIN_CORRUPT", `key block ${seqno} or its config is missing`);
+      out.push({ seqno, hash, header: block.header, commit: await this.commit(hash), config });
+    }
+    return out;
+  }
+
   /** Whether a final masterchain block has recorded this double signing (consensus §5.2). */
   async evidenceRecorded(e: Evidence): Promise<boolean> {
     return (await this.store.get(keys.evidence(e.first))) !== undefined;

@@ -3,7 +3,7 @@
 // names it; the masterchain header by a commit of more than 2/3 of the stake of a validator set
 // the client already trusts, on the network (genesis hash) it trusts them for. A node that lies about any of it is caught here.
 import { equalBytes, fromHex } from "../bytes/index.ts";
-import { BlockHeader, finalityError, MC_CHAIN, type Validator } from "../chain/index.ts";
+import { BlockHeader, ChainConfig, finalityError, MC_CHAIN, type Validator } from "../chain/index.ts";
 import { CodecError, decode, hashOf } from "../codec/index.ts";
 import { Account, type LedgerAddress } from "../ledger/index.ts";
 import { decodeProof, valueHashOf, verifyProof } from "../state/index.ts";
@@ -48,6 +48,76 @@ function header(hex: unknown, hash: unknown, what: string): { header: BlockHeade
   return { header: decoded, hash: h };
 }
 
+type CommitJson = AccountProofJson["masterchain"]["commit"];
+
+/** A commit's JSON (rpc §2.5) as the commit of masterchain block `mc`, or null when there is none. */
+function commitOf(c: CommitJson | undefined, mc: { header: BlockHeader; hash: Uint8Array }) {
+  const round = c?.round;
+  if (c != null && (!Number.isInteger(round) || (round as number) < 0 || (round as number) > 0xffffffff))
+    throw new ProofError("the commit's round is not a round");
+  return c == null
+    ? null
+    : {
+        chain: MC_CHAIN,
+        height: mc.header.seqno,
+        round: round as number,
+        value: mc.hash,
+        signatures: (Array.isArray(c.signatures) ? c.signatures : []).map((s, i) => ({
+          validator: bytes(s?.publicKey, `signature ${i} key`, 32),
+          signature: bytes(s?.signature, `signature ${i}`, 64),
+        })),
+      };
+}
+
+/** One getKeyBlocks entry (rpc §2.16). */
+export interface KeyBlockJson {
+  seqno: number;
+  hash: string;
+  header: string;
+  commit: CommitJson;
+  config: string;
+}
+
+/**
+ * Follows the validator sets from one the client trusts, `trusted` (that of key block
+ * `trusted.seqno`, 0 for genesis), through the key blocks after it (chain §3.1): each must be final
+ * under the set the client trusts so far, and the config it carries must be the one its header
+ * names; that config's set is trusted next. Returns the set in force after the last one.
+ */
+export function followKeyBlocks(
+  trusted: { validators: readonly Validator[]; seqno: bigint },
+  keyBlocks: readonly KeyBlockJson[],
+  network: Uint8Array,
+): { validators: Validator[]; seqno: bigint } {
+  let validators = [...trusted.validators];
+  let seqno = trusted.seqno;
+  for (const [i, k] of keyBlocks.entries()) {
+    const mc = header(k?.header, k?.hash, `key block ${i}`);
+    if (mc.header.workchain !== -1n || mc.header.seqno <= seqno || BigInt(k.seqno) !== mc.header.seqno)
+      throw new ProofError(`key block ${i} is not a later masterchain block`);
+    const why = finalityError(
+      network,
+      validators,
+      { seqno: mc.header.seqno, hash: mc.hash },
+      commitOf(k.commit, mc),
+    );
+    if (why !== null) throw new ProofError(`key block ${mc.header.seqno} is not final: ${why}`);
+    let config: ChainConfig;
+    try {
+      config = decode(ChainConfig, bytes(k.config, `key block ${i} config`));
+    } catch (e) {
+      if (e instanceof CodecError)
+        throw new ProofError(`key block ${mc.header.seqno}'s config does not decode`);
+      throw e;
+    }
+    if (!equalBytes(hashOf(ChainConfig, config), mc.header.configHash))
+      throw new ProofError(`key block ${mc.header.seqno}'s config is not the one its header names`);
+    validators = config.validators;
+    seqno = mc.header.seqno;
+  }
+  return { validators, seqno };
+}
+
 /**
  * Checks a getAccount proof for `address` against `validators`; returns the proved account (null
  * when the proof shows it does not exist) and the final masterchain block it was proved at.
@@ -61,23 +131,7 @@ export function verifyAccountProof(
   if (typeof proof !== "object" || proof === null) throw new ProofError("no proof");
   const mc = header(proof.masterchain?.header, proof.masterchain?.hash, "masterchain");
   if (mc.header.workchain !== -1n) throw new ProofError("the masterchain header is not a masterchain block");
-  const c = proof.masterchain.commit;
-  const round = c?.round;
-  if (c != null && (!Number.isInteger(round) || (round as number) < 0 || (round as number) > 0xffffffff))
-    throw new ProofError("the commit's round is not a round");
-  const commit =
-    c == null
-      ? null
-      : {
-          chain: MC_CHAIN,
-          height: mc.header.seqno,
-          round: round as number,
-          value: mc.hash,
-          signatures: (Array.isArray(c.signatures) ? c.signatures : []).map((s, i) => ({
-            validator: bytes(s?.publicKey, `signature ${i} key`, 32),
-            signature: bytes(s?.signature, `signature ${i}`, 64),
-          })),
-        };
+  const commit = commitOf(proof.masterchain.commit, mc);
   const why = finalityError(network, validators, { seqno: mc.header.seqno, hash: mc.hash }, commit);
   if (why !== null) throw new ProofError(`the masterchain block is not final: ${why}`);
   let root: Uint8Array;
