@@ -41,6 +41,8 @@ export interface NodeOptions {
   logger?: Logger;
   /** Unix seconds; the system clock by default. */
   now?: () => bigint;
+  /** A fault for tests: the node with this validator key double-signs from `from` on (staking §6). */
+  equivocate?: { publicKey: string; from: bigint };
 }
 
 export interface RunningNode {
@@ -262,6 +264,10 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         onRound,
         onFatal,
         verify: (checks) => verifier.verify(checks),
+        ...(options.equivocate !== undefined &&
+          options.equivocate.publicKey === toHex(key.publicKey) && {
+            equivocateFrom: options.equivocate.from,
+          }),
       });
       loop = driver;
     }

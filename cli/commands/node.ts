@@ -44,6 +44,18 @@ function dataDirOf(opts: DataDirOptions, command: string): string {
   return dir;
 }
 
+/**
+ * GRAM_FAULT_EQUIVOCATE=<validator key hex>@<unix seconds>: the fault tests' double signer
+ * (staking §6). The node whose validator key it names signs a second prevote for another value
+ * with each of its own from that masterchain time on; every other node ignores it.
+ */
+function equivocateOf(text: string | undefined): { publicKey: string; from: bigint } | undefined {
+  if (text === undefined || text === "") return undefined;
+  const m = /^([0-9a-f]{64})@([0-9]{1,12})$/.exec(text);
+  if (m === null) throw usageError("GRAM_FAULT_EQUIVOCATE must be <validator key hex>@<unix seconds>");
+  return { publicKey: m[1], from: BigInt(m[2]) };
+}
+
 export const nodeCommands: CommandGroup = {
   name: "node",
   register(program, ctx) {
@@ -94,6 +106,7 @@ export const nodeCommands: CommandGroup = {
           rpcHost: opts.rpcHost,
           rpcPort: opts.rpcPort,
           logger: pino({ level: process.env.GRAM_LOG_LEVEL ?? "info" }),
+          equivocate: equivocateOf(ctx.io.env.GRAM_FAULT_EQUIVOCATE),
         });
         await runUntilSignal(running);
       });

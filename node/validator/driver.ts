@@ -22,16 +22,19 @@ import {
   HeightMachine,
   type Input,
   type Output,
+  PREVOTE,
   type Proposal,
   proposalShapeError,
   type SignatureCheck,
   sameChain,
+  signVote,
   type Vote,
   type VoteLog,
   verifyProposal,
   verifyVote,
   voteShapeError,
 } from "../consensus/index.ts";
+import { sha256 } from "../crypto/index.ts";
 import type { ConsensusConfig } from "../datadir/index.ts";
 import { type Mempool, MempoolError } from "../mempool/index.ts";
 import type { P2P, Verdict } from "../p2p/index.ts";
@@ -80,6 +83,11 @@ export interface DriverDeps {
   onFatal: (error: unknown) => void;
   /** How long after a peer connects this height's messages go to it again; PEER_SETTLE_MS unless set. */
   peerSettleMs?: number;
+  /**
+   * A fault for tests (staking §6): from this masterchain time on, each prevote this node signs
+   * goes out with a second one for another value, past its own guard, as a double signer would.
+   */
+  equivocateFrom?: bigint;
 }
 
 type Waiting = { proposal: ProposalMessage } | { vote: Vote };
@@ -485,6 +493,7 @@ export class ConsensusDriver {
         case "vote":
           await voteLog.append({ vote: o.vote });
           this.#sendVote(o.vote);
+          this.#equivocate(o.vote);
           break;
         case "relay":
           this.#relay(o.message);
@@ -526,6 +535,16 @@ export class ConsensusDriver {
           break;
       }
     }
+  }
+
+  #equivocate(vote: Vote): void {
+    const from = this.#d.equivocateFrom;
+    const signer = this.#d.signer;
+    if (from === undefined || signer === null || vote.type !== PREVOTE) return;
+    if (this.#d.chain.head.mc.header.time < from) return;
+    const other = sha256(vote.value ?? new Uint8Array(32));
+    const { validator: _v, signature: _s, ...body } = vote;
+    this.#sendVote(signVote(this.#network, { ...body, value: other }, signer));
   }
 
   #sendVote(vote: Vote): void {
