@@ -15,6 +15,7 @@ import {
   Message,
   type StateInit,
 } from "../ledger/index.ts";
+import { codeError } from "../system/index.ts";
 import { stateInitFromVm } from "./stateInit.ts";
 import { ACTION_FAIL, type ActionPhase } from "./transaction.ts";
 
@@ -194,12 +195,9 @@ export function runActions(input: ActionInput): ActionOutcome {
 
 /** The ledger's init of a SENDINIT, which must load and must be the destination's (ledger §6.5). */
 function initFor(init: InitAction, dest: LedgerAddress): StateInit {
-  if (init.code.length > MAX_CODE_BYTES) throw new ActionFailure(ACTION_FAIL.BAD_CODE);
-  try {
-    loadProgram(init.code);
-  } catch {
+  // A native image of a contract anyone may deploy (a pool, staking §7) loads too.
+  if (init.code.length > MAX_CODE_BYTES || codeError(init.code) !== null)
     throw new ActionFailure(ACTION_FAIL.BAD_CODE);
-  }
   let ledgerInit: StateInit;
   try {
     ledgerInit = stateInitFromVm(init);

@@ -32,5 +32,14 @@ export {
   paramsError,
   withParam,
 } from "./params.ts";
+export {
+  POOL_EXIT,
+  POOL_EXIT_TEXT,
+  POOL_LIMITS,
+  POOL_OP,
+  poolAddress,
+  poolStateInit,
+} from "./pool/contract.ts";
+export { MAX_NOMINATORS, Nominator, POOL_KEYS, PoolConfig, PoolState } from "./pool/state.ts";
 export { Storage, storageKey } from "./records.ts";
-export { type ContractRun, nativeOf, runContract } from "./registry.ts";
+export { type ContractRun, codeError, nativeOf, runContract } from "./registry.ts";

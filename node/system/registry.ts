@@ -1,19 +1,36 @@
 // Which native contract a code image names, and running a contract's code, native or VM: the one
 // place where execution and get-methods choose between them (staking §1.1).
-import { EXIT, type RunResult, run, type Value } from "../../vm/index.ts";
+import { EXIT, loadProgram, type RunResult, run, type Value, VmCodeError } from "../../vm/index.ts";
 import { configContract } from "./config/contract.ts";
 import { electorContract } from "./elector/contract.ts";
 import { failed, isNativeImage, type NativeContract, type NativeInput } from "./native.ts";
+import { poolContract } from "./pool/contract.ts";
 
 const NATIVES: Readonly<Record<string, NativeContract>> = {
   config: configContract,
   elector: electorContract,
+  pool: poolContract,
 };
 
 /** The native contract `code` names, or null when it is not a native image (or names none). */
 export function nativeOf(code: Uint8Array): NativeContract | null {
   if (!isNativeImage(code)) return null;
   return NATIVES[new TextDecoder().decode(code.subarray(3))] ?? null;
+}
+
+/**
+ * Why `code` cannot be an account's code, or null: a native image must name a contract (staking
+ * §1.1), any other must load as a VM image (vm §3).
+ */
+export function codeError(code: Uint8Array): string | null {
+  if (isNativeImage(code)) return nativeOf(code) === null ? "names no native contract" : null;
+  try {
+    loadProgram(code);
+    return null;
+  } catch (e) {
+    if (e instanceof VmCodeError) return e.message;
+    throw e;
+  }
 }
 
 export interface ContractRun extends Omit<NativeInput, "stopAtAccept" | "stack"> {

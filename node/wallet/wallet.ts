@@ -3,7 +3,6 @@
 // Genesis, the CLI and the tests all build wallets here, so they agree on every address.
 import {
   type InitAction,
-  loadProgram,
   type OutMessage,
   SEND_MODE,
   type Value,
@@ -16,6 +15,7 @@ import { encode, t } from "../codec/index.ts";
 import { type KeyPair, sign } from "../crypto/index.ts";
 import { stateInitFromVm, toVmAddress } from "../execution/index.ts";
 import { accountId, type LedgerAddress, type Message, type StateInit } from "../ledger/index.ts";
+import { codeError } from "../system/index.ts";
 import { vmHost } from "../vmhost/index.ts";
 
 /** The state init of the standard wallet of `publicKey` with `subwalletId` and seqno 0. */
@@ -67,11 +67,8 @@ export function transferMessage(order: TransferOrder): Message {
   for (const [i, p] of order.payments.entries()) {
     if (p.init === undefined) continue;
     // Signing an order the action phase would refuse (BAD_CODE, BAD_INIT) costs the wallet its gas.
-    try {
-      loadProgram(p.init.code);
-    } catch (e) {
-      throw new RangeError(`payments[${i}].init.code: does not load: ${(e as Error).message}`);
-    }
+    const why = codeError(p.init.code);
+    if (why !== null) throw new RangeError(`payments[${i}].init.code: does not load: ${why}`);
     const expected = deployAddress(p.init, p.to.workchain);
     if (!equalBytes(expected.id, p.to.id))
       throw new RangeError(`payments[${i}].to: is not the address of its init (${toHex(expected.id)})`);
