@@ -52,11 +52,12 @@ async function votingChain() {
 }
 
 function voteFrom(chain: Chain, key: KeyPair, id: bigint, signature?: Uint8Array): ExternalMessage {
-  const sig = signature ?? sign(voteMessage(chain.genesisHash, id), key.secretKey);
+  const round = chain.config.validatorsSince;
+  const sig = signature ?? sign(voteMessage(chain.genesisHash, id, round), key.secretKey);
   const m: Message = {
     kind: "externalIn",
     dest: CONFIG_ADDRESS,
-    body: encode(t.vmValue, [CONFIG_OP.VOTE, id, key.publicKey, sig]).slice(),
+    body: encode(t.vmValue, [CONFIG_OP.VOTE, id, round, key.publicKey, sig]).slice(),
     init: null,
   };
   return ext(m);

@@ -28,6 +28,7 @@ export const CONFIG_EXIT = {
   NOT_VALIDATOR: 116,
   BAD_SIGNATURE: 117,
   ALREADY_VOTED: 118,
+  WRONG_ROUND: 119,
 } as const;
 
 export const CONFIG_EXIT_TEXT: Readonly<Record<number, string>> = {
@@ -40,17 +41,21 @@ export const CONFIG_EXIT_TEXT: Readonly<Record<number, string>> = {
   [CONFIG_EXIT.NOT_VALIDATOR]: "the key is not a validator of the set in force",
   [CONFIG_EXIT.BAD_SIGNATURE]: "the vote's signature is not the validator key's",
   [CONFIG_EXIT.ALREADY_VOTED]: "this validator has voted for this proposal in this round",
+  [CONFIG_EXIT.WRONG_ROUND]: "the vote is for another validator round than the one in force",
 };
 
 const GAS = { propose: 10_000n, vote: 10_000n, get: 1_000n } as const;
 const CONFIG_VM = toVmAddress(CONFIG_ADDRESS);
 
-const VoteProof = t.struct("VoteProof", { network: t.bytes(32), proposal: t.u64 });
+const VoteProof = t.struct("VoteProof", { network: t.bytes(32), proposal: t.u64, round: t.u64 });
 const VOTE_DOMAIN = new TextEncoder().encode("gram/vote/1");
 
-/** The bytes a validator key signs to vote for proposal `id` (config §4.2). */
-export function voteMessage(network: Uint8Array, id: bigint): Uint8Array {
-  const h = hashOf(VoteProof, { network, proposal: id });
+/**
+ * The bytes a validator key signs to vote for proposal `id` in the validator round that started
+ * at `round` (config §4.2): a vote of each round is a message of its own, never a copy of the last.
+ */
+export function voteMessage(network: Uint8Array, id: bigint, round: bigint): Uint8Array {
+  const h = hashOf(VoteProof, { network, proposal: id, round });
   const out = new Uint8Array(VOTE_DOMAIN.length + h.length);
   out.set(VOTE_DOMAIN, 0);
   out.set(h, VOTE_DOMAIN.length);
@@ -140,9 +145,10 @@ function propose(input: NativeInput, by: LedgerAddress, args: Args): RunResult {
  */
 function vote(input: NativeInput, args: Args): RunResult {
   const id = intArg(args[0], 0n, (1n << 64n) - 1n);
-  const key = bytesArg(args[1], 32);
-  const signature = bytesArg(args[2], 64);
-  if (id === null || key === null || signature === null || args.length !== 3)
+  const round = intArg(args[1], 0n, (1n << 64n) - 1n);
+  const key = bytesArg(args[2], 32);
+  const signature = bytesArg(args[3], 64);
+  if (id === null || round === null || key === null || signature === null || args.length !== 4)
     return fail(input, SYSTEM_EXIT.BAD_BODY, GAS.vote);
   const s = new Storage(input.storage);
   const now = input.context.now;
@@ -153,7 +159,8 @@ function vote(input: NativeInput, args: Args): RunResult {
   const set = readValidators(input.context.config);
   const voter = set.members.find((m) => equalBytes(m.publicKey, key));
   if (voter === undefined) return fail(input, CONFIG_EXIT.NOT_VALIDATOR, GAS.vote);
-  if (!input.host.ed25519Verify(voteMessage(readGenesis(input.context.config), id), key, signature))
+  if (round !== set.since) return fail(input, CONFIG_EXIT.WRONG_ROUND, GAS.vote);
+  if (!input.host.ed25519Verify(voteMessage(readGenesis(input.context.config), id, round), key, signature))
     return fail(input, CONFIG_EXIT.BAD_SIGNATURE, GAS.vote);
   const params = s.read(K.params, ConfigVersion)?.params ?? readParams(input.context.config);
   let p = open[at];
