@@ -34,6 +34,14 @@ export const COMMAND_GROUPS: readonly GroupEntry[] = [
   { commands: ["testnet"], load: async () => (await import("./commands/testnet.ts")).testnetCommands },
   { commands: ["faucet"], load: async () => (await import("./commands/faucet.ts")).faucetCommand },
   { commands: ["contract"], load: async () => (await import("./commands/contract.ts")).contractCommands },
+  {
+    commands: ["stake", "validators", "elections"],
+    load: async () => (await import("./commands/staking.ts")).stakingCommands,
+  },
+  {
+    commands: ["config", "propose", "proposals", "vote"],
+    load: async () => (await import("./commands/governance.ts")).governanceCommands,
+  },
 ];
 
 /** The groups `argv` needs: the one its command belongs to, or all (help, no command, a misspelling). */
