@@ -1,5 +1,6 @@
 // testnet/: the local network for contract developers (README "Quick start"): its funded test
-// wallets, its genesis, and the validator processes `gram testnet up` runs.
+// wallets, its genesis, and the node processes `gram testnet up` runs: validators, and spares that
+// follow the chain until they stake and win an election.
 export {
   TEST_ACCOUNTS,
   TEST_BALANCE_NANO,
@@ -15,12 +16,25 @@ export { followFiles, tailLines } from "./logs.ts";
 export { MANIFEST_FILE, readManifest, type TestnetManifest, writeManifest } from "./manifest.ts";
 export {
   assertBasePort,
+  assertNodeCounts,
   DEFAULT_BASE_PORT,
+  DEFAULT_SPARE,
   DEFAULT_VALIDATORS,
   MAX_BLOCK_TIME_MS,
+  MAX_NODES,
+  MAX_SPARE,
   MAX_VALIDATORS,
+  nodesText,
 } from "./options.ts";
 export { freeBasePort, freePort } from "./ports.ts";
 export type { NodeCommand } from "./processes.ts";
+export type { NodeRole } from "./roles.ts";
 export { type NodeStatus, requireManifest, testnetDown, testnetStatus } from "./status.ts";
-export { exitText, type NodeExit, type RunningTestnet, type TestnetUpOptions, testnetUp } from "./up.ts";
+export {
+  exitText,
+  type NodeExit,
+  type RunningNodeProcess,
+  type RunningTestnet,
+  type TestnetUpOptions,
+  testnetUp,
+} from "./up.ts";

@@ -1,15 +1,19 @@
-// A network on disk: one data directory per validator, `DIR/node-<i>`, all from one genesis, each
-// with its own validator key, network key and `node.json` (its ports, the others as bootstrap
-// peers, the consensus timeouts). A new network is built aside and moved into place, so a kill
-// halfway never leaves a network with some of its nodes missing.
+// A network on disk: one data directory per node, `DIR/node-<i>`, all from one genesis, each with
+// its own validator key, network key and `node.json` (its ports, the others as bootstrap peers,
+// the consensus timeouts). The genesis names the keys of the first nodes, the validators; the
+// nodes after them are spares, which follow the chain until they stake and win an election. A new
+// network is built aside and moved into place, so a kill halfway never leaves a network with some
+// of its nodes missing.
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { toHex } from "../node/bytes/index.ts";
 import { generateKeyPair } from "../node/crypto/index.ts";
 import { TestnetError } from "./errors.ts";
 import { testnetGenesis } from "./genesis.ts";
 import { MANIFEST_FILE } from "./manifest.ts";
 import { assertBasePort, assertBlockTimeMs, portsOf } from "./options.ts";
+import { type NodeRole, roleOf } from "./roles.ts";
 
 export const LOG_FILE = "node.log";
 
@@ -28,10 +32,16 @@ export interface NetworkNode {
   logFile: string;
   /** What it listens on, from its node.json. */
   listen: { rpc: Endpoint; p2p: Endpoint };
+  /** Its validator public key (hex), from its validator.json. */
+  validatorKey: string;
+  /** Whether the genesis names its key: a validator, or a spare that follows the chain. */
+  role: NodeRole;
 }
 
 export interface NewNetworkOptions {
   validators: number;
+  /** Nodes outside the genesis validator set, after the validators (none by default). */
+  spare?: number;
   basePort: number;
   /** The consensus's minBlockIntervalMs; the node's default when left out. */
   blockTimeMs?: number;
@@ -56,9 +66,23 @@ export function rpcUrlOf(rpc: Endpoint): string {
   return `http://${host.includes(":") ? `[${host}]` : host}:${rpc.port}`;
 }
 
-const nodeOf = (dir: string, index: number, listen: NetworkNode["listen"]): NetworkNode => {
+const nodeOf = (
+  dir: string,
+  index: number,
+  listen: NetworkNode["listen"],
+  validatorKey: string,
+  role: NodeRole,
+): NetworkNode => {
   const dataDir = join(dir, nodeDirName(index));
-  return { index, dataDir, rpc: rpcUrlOf(listen.rpc), logFile: join(dataDir, LOG_FILE), listen };
+  return {
+    index,
+    dataDir,
+    rpc: rpcUrlOf(listen.rpc),
+    logFile: join(dataDir, LOG_FILE),
+    listen,
+    validatorKey,
+    role,
+  };
 };
 
 /** What node `index` of a new network listens on: loopback, its ports from the base. */
@@ -67,10 +91,15 @@ export function loopbackListen(basePort: number, index: number): NetworkNode["li
   return { rpc: { host: "127.0.0.1", port: rpc }, p2p: { host: "127.0.0.1", port: p2p } };
 }
 
-/** Makes a new network of `validators` nodes in `dir`, which must hold none. */
+/**
+ * Makes a new network in `dir`, which must hold none: `validators` nodes whose keys the genesis
+ * names, then `spare` nodes with keys of their own that it does not.
+ */
 export async function createNetwork(dirPath: string, options: NewNetworkOptions): Promise<NetworkNode[]> {
   const { validators, basePort, blockTimeMs } = options;
-  assertBasePort(basePort, validators);
+  const spare = options.spare ?? 0;
+  assertBasePort(basePort, validators, spare);
+  const count = validators + spare;
   if (blockTimeMs !== undefined) assertBlockTimeMs(blockTimeMs);
   const dir = resolve(dirPath);
   // Loaded here, not for every gram command: the chain and its store, and libp2p for the peer ids.
@@ -78,11 +107,11 @@ export async function createNetwork(dirPath: string, options: NewNetworkOptions)
     import("../node/datadir/index.ts"),
     import("../node/p2p/index.ts"),
   ]);
-  const keys = Array.from({ length: validators }, () => generateKeyPair());
-  const seeds = Array.from({ length: validators }, () => new Uint8Array(randomBytes(32)));
+  const keys = Array.from({ length: count }, () => generateKeyPair());
+  const seeds = Array.from({ length: count }, () => new Uint8Array(randomBytes(32)));
   const addrs = seeds.map((s, i) => `/ip4/127.0.0.1/tcp/${portsOf(basePort, i).p2p}/p2p/${peerIdOf(s)}`);
   const genesis = testnetGenesis(
-    keys.map((k) => k.publicKey),
+    keys.slice(0, validators).map((k) => k.publicKey),
     options.time ?? BigInt(Math.floor(Date.now() / 1000)),
   );
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -107,11 +136,13 @@ export async function createNetwork(dirPath: string, options: NewNetworkOptions)
         });
       }),
     );
-    for (let i = 0; i < validators; i++) await rename(nodeDirs[i], join(dir, nodeDirName(i)));
+    for (let i = 0; i < count; i++) await rename(nodeDirs[i], join(dir, nodeDirName(i)));
   } finally {
     await rm(stage, { recursive: true, force: true });
   }
-  return keys.map((_, i) => nodeOf(dir, i, loopbackListen(basePort, i)));
+  return keys.map((k, i) =>
+    nodeOf(dir, i, loopbackListen(basePort, i), toHex(k.publicKey), i < validators ? "validator" : "spare"),
+  );
 }
 
 /** The indexes of the `node-<i>` directories in `dir`, sorted. */
@@ -132,7 +163,8 @@ async function nodeIndexes(dir: string): Promise<number[]> {
 
 /**
  * The network already in `dir`, as it is on disk, or null when there is none. A network with
- * gaps, a node not initialized, or a genesis naming another number of validators is refused.
+ * gaps, a node not initialized, or fewer nodes holding keys than its genesis names validators is
+ * refused. The nodes whose keys the genesis does not name are its spares.
  */
 export async function openNetwork(dirPath: string): Promise<NetworkNode[] | null> {
   const dir = resolve(dirPath);
@@ -151,18 +183,29 @@ export async function openNetwork(dirPath: string): Promise<NetworkNode[] | null
       "TESTNET_INCOMPLETE",
       `${dir} does not hold a whole testnet: ${why}; pass --reset to make a new one`,
     );
-  const nodes: NetworkNode[] = [];
+  const dirs: { dataDir: string; listen: NetworkNode["listen"]; validatorKey: string }[] = [];
   for (const [i, index] of indexes.entries()) {
     if (index !== i) throw incomplete(`${nodeDirName(i)} is missing`);
     const dataDir = join(dir, nodeDirName(i));
     if (!(await datadir.isInitialized(dataDir))) throw incomplete(`${nodeDirName(i)} is not initialized`);
     const config = await datadir.readNodeConfig(dataDir);
-    nodes.push(nodeOf(dir, i, { rpc: config.rpc, p2p: { host: config.p2p.host, port: config.p2p.port } }));
+    const validatorKey = toHex((await datadir.readKey(dataDir)).publicKey);
+    dirs.push({
+      dataDir,
+      listen: { rpc: config.rpc, p2p: { host: config.p2p.host, port: config.p2p.port } },
+      validatorKey,
+    });
   }
-  const genesis = await datadir.readGenesis(join(nodes[0].dataDir, datadir.FILES.genesis));
-  if (genesis.config.validators.length !== nodes.length)
+  const genesis = await datadir.readGenesis(join(dirs[0].dataDir, datadir.FILES.genesis));
+  const named = genesis.config.validators.length;
+  if (named > dirs.length)
+    throw incomplete(`its genesis names ${named} validators, and ${dirs.length} node directories are there`);
+  const set = new Set(genesis.config.validators.map((v) => toHex(v.publicKey)));
+  const nodes = dirs.map((d, i) => nodeOf(dir, i, d.listen, d.validatorKey, roleOf(d.validatorKey, set)));
+  const held = nodes.filter((n) => n.role === "validator").length;
+  if (held < named)
     throw incomplete(
-      `its genesis names ${genesis.config.validators.length} validators, and ${nodes.length} node directories are there`,
+      `its genesis names ${named} validators, and only ${held} of its ${nodes.length} node directories hold their keys`,
     );
   return nodes;
 }

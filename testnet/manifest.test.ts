@@ -46,6 +46,15 @@ describe("testnet.json", () => {
     expect(parseManifest(old).supervisor).toBeNull();
   });
 
+  test("a node's validator key is kept when there, and a file without it (an older Gram's) still reads", () => {
+    const key = "ab".repeat(32);
+    const withKey = { ...manifest(), nodes: [{ ...manifest().nodes[0], validatorKey: key.toUpperCase() }] };
+    expect(parseManifest(JSON.parse(JSON.stringify(withKey))).nodes[0].validatorKey).toBe(key);
+    const old = parseManifest(JSON.parse(JSON.stringify(manifest())));
+    expect(old.nodes[0]).toEqual(manifest().nodes[0]);
+    expect("validatorKey" in old.nodes[0]).toBe(false);
+  });
+
   test("malformed documents are refused with the field", () => {
     const cases: [unknown, RegExp][] = [
       [null, /not an object/],
@@ -56,6 +65,10 @@ describe("testnet.json", () => {
       [{ ...manifest(), nodes: [{ ...manifest().nodes[0], pid: 1.5 }] }, /nodes\[0\]\.pid/],
       [{ ...manifest(), nodes: [{ ...manifest().nodes[0], rpc: 1 }] }, /nodes\[0\]\.rpc/],
       [{ ...manifest(), nodes: [{ ...manifest().nodes[0], dataDir: null }] }, /nodes\[0\]\.dataDir/],
+      [
+        { ...manifest(), nodes: [{ ...manifest().nodes[0], validatorKey: "ab" }] },
+        /nodes\[0\]\.validatorKey/,
+      ],
     ];
     for (const [doc, message] of cases)
       expect(() => parseManifest(doc), JSON.stringify(doc)).toThrow(message);

@@ -1,5 +1,7 @@
 // `testnet.json`: which processes run a network, so `status`, `logs` and `down` can find them
 // from another terminal. It is written whole (temp file + rename): a reader never sees half of it.
+// A node's validator key came later: a file without it still reads, and its readers then take the
+// key from the node's data directory.
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { TestnetError } from "./errors.ts";
@@ -12,6 +14,8 @@ export interface ManifestNode {
   /** null once the process was stopped. */
   pid: number | null;
   dataDir: string;
+  /** Its validator public key (hex); absent in the files of an older Gram. */
+  validatorKey?: string;
 }
 
 export interface TestnetManifest {
@@ -28,6 +32,8 @@ const bad = (path: string, why: string): never => {
     `${path}: ${why}; 'gram testnet up --reset' makes a new network`,
   );
 };
+
+const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 
 const isPid = (v: unknown): v is number | null =>
   v === null || (typeof v === "number" && Number.isInteger(v) && v > 0);
@@ -46,7 +52,16 @@ export function parseManifest(doc: unknown, path = MANIFEST_FILE): TestnetManife
     if (typeof x.rpc !== "string") bad(path, `nodes[${i}].rpc must be a URL`);
     if (!isPid(x.pid)) bad(path, `nodes[${i}].pid must be a process id or null`);
     if (typeof x.dataDir !== "string") bad(path, `nodes[${i}].dataDir must be a path`);
-    return { index: i, rpc: x.rpc as string, pid: x.pid as number | null, dataDir: x.dataDir as string };
+    if (x.validatorKey !== undefined && !(typeof x.validatorKey === "string" && HEX_KEY.test(x.validatorKey)))
+      bad(path, `nodes[${i}].validatorKey must be 64 hex digits`);
+    const node: ManifestNode = {
+      index: i,
+      rpc: x.rpc as string,
+      pid: x.pid as number | null,
+      dataDir: x.dataDir as string,
+    };
+    if (x.validatorKey !== undefined) node.validatorKey = (x.validatorKey as string).toLowerCase();
+    return node;
   });
   return { nodes, startedAt: o.startedAt, supervisor };
 }

@@ -1,5 +1,15 @@
 import { describe, expect, test } from "vitest";
-import { assertBasePort, assertBlockTimeMs, assertValidators, MAX_VALIDATORS, portsOf } from "./options.ts";
+import {
+  assertBasePort,
+  assertBlockTimeMs,
+  assertNodeCounts,
+  assertSpare,
+  assertValidators,
+  MAX_SPARE,
+  MAX_VALIDATORS,
+  nodesText,
+  portsOf,
+} from "./options.ts";
 
 describe("the shape of a network", () => {
   test("node i's RPC is on base+i and its p2p on base+100+i", () => {
@@ -22,6 +32,25 @@ describe("the shape of a network", () => {
     expect(() => assertBasePort(0, 1)).toThrow(RangeError);
     expect(() => assertBasePort(8645.5, 1)).toThrow(RangeError);
     expect(() => assertBasePort(8645, 0)).toThrow(/validators/);
+    // Spares are nodes too: their ports come after the validators'.
+    expect(() => assertBasePort(65_535 - 100 - 4, 4, 1)).not.toThrow();
+    expect(() => assertBasePort(65_535 - 100 - 3, 4, 1)).toThrow(
+      /4 validators and 1 spare .*up to base\+104/,
+    );
+  });
+
+  test("spares are 0..16, and validators and spares at most 100 nodes in all", () => {
+    for (const n of [0, 1, MAX_SPARE]) expect(() => assertSpare(n)).not.toThrow();
+    for (const n of [-1, 1.5, MAX_SPARE + 1, Number.NaN]) expect(() => assertSpare(n)).toThrow(RangeError);
+    expect(() => assertNodeCounts(84, 16)).not.toThrow();
+    expect(() => assertNodeCounts(85, 16)).toThrow(/at most 100.*85 \+ 16/);
+    expect(() => assertNodeCounts(0, 1)).toThrow(/validators/);
+    expect([nodesText(1), nodesText(4, 0), nodesText(4, 1), nodesText(1, 2)]).toEqual([
+      "1 validator",
+      "4 validators",
+      "4 validators and 1 spare",
+      "1 validator and 2 spares",
+    ]);
   });
 
   test("a block time is 1 ms to a minute", () => {

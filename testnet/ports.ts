@@ -25,17 +25,14 @@ export async function isPortFree(port: number, host = "127.0.0.1"): Promise<bool
 }
 
 /**
- * A base port whose RPC and p2p ports for `validators` nodes are all free now. It is drawn below
+ * A base port whose RPC and p2p ports for `nodes` nodes (validators and spares) are all free now. It is drawn below
  * Linux's ephemeral range (32768..), where the OS does not hand out ports to outgoing connections.
  */
-export async function freeBasePort(validators: number, attempts = 100): Promise<number> {
+export async function freeBasePort(nodes: number, attempts = 100): Promise<number> {
   for (let i = 0; i < attempts; i++) {
-    const base = 10_000 + Math.floor(Math.random() * (32_768 - 10_000 - P2P_PORT_OFFSET - validators));
-    const ports = Array.from({ length: validators }, (_, n) => portsOf(base, n)).flatMap((p) => [
-      p.rpc,
-      p.p2p,
-    ]);
+    const base = 10_000 + Math.floor(Math.random() * (32_768 - 10_000 - P2P_PORT_OFFSET - nodes));
+    const ports = Array.from({ length: nodes }, (_, n) => portsOf(base, n)).flatMap((p) => [p.rpc, p.p2p]);
     if ((await Promise.all(ports.map((p) => isPortFree(p)))).every(Boolean)) return base;
   }
-  throw new Error(`no free range of ports for ${validators} validators after ${attempts} attempts`);
+  throw new Error(`no free range of ports for ${nodes} nodes after ${attempts} attempts`);
 }

@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { fromHex } from "../node/bytes/index.ts";
+import { fromHex, toHex } from "../node/bytes/index.ts";
 import { genesisToJson, parseGenesis } from "../node/chain/index.ts";
-import { FILES, readGenesis, readNodeConfig } from "../node/datadir/index.ts";
+import { FILES, readGenesis, readKey, readNodeConfig } from "../node/datadir/index.ts";
 import { isValidMnemonic } from "../node/mnemonic/index.ts";
 import { peerIdOf } from "../node/p2p/index.ts";
 import { TEST_MNEMONIC, TEST_PUBLIC_KEY, testAccounts, testKeyPair } from "./accounts.ts";
@@ -118,11 +118,74 @@ describe("a network on disk", () => {
     expect(await openNetwork(dir)).toBeNull();
   }, 30_000);
 
+  test("spares: node directories after the validators, with keys the genesis does not name", async () => {
+    const made = await createNetwork(dir, { validators: 4, spare: 1, basePort: 20_000 });
+    expect((await readdir(dir)).sort()).toEqual(["node-0", "node-1", "node-2", "node-3", "node-4"]);
+    expect(made.map((n) => n.role)).toEqual(["validator", "validator", "validator", "validator", "spare"]);
+    const genesis = await Promise.all(made.map((n) => readFile(join(n.dataDir, FILES.genesis), "utf8")));
+    expect(new Set(genesis).size).toBe(1);
+    const named = parseGenesis(JSON.parse(genesis[0])).config.validators.map((v) => toHex(v.publicKey));
+    expect(named).toHaveLength(4);
+    const keys = await Promise.all(made.map(async (n) => toHex((await readKey(n.dataDir)).publicKey)));
+    expect(made.map((n) => n.validatorKey)).toEqual(keys);
+    expect(new Set(keys).size).toBe(5);
+    expect(named).toEqual(keys.slice(0, 4));
+    expect(named).not.toContain(keys[4]);
+    // Its own ports, the next ones; every other node is its peer, and it is theirs.
+    const spare = await readNodeConfig(made[4].dataDir);
+    expect([spare.rpc.port, spare.p2p.port]).toEqual([20_004, 20_104]);
+    expect(spare.p2p.bootstrap).toHaveLength(4);
+    expect(spare.p2p.bootstrap.map((a) => a.split("/")[4])).toEqual(["20100", "20101", "20102", "20103"]);
+    for (const n of made.slice(0, 4))
+      expect((await readNodeConfig(n.dataDir)).p2p.bootstrap.some((a) => a.includes("/tcp/20104/"))).toBe(
+        true,
+      );
+    expect(await openNetwork(dir)).toEqual(made);
+  }, 30_000);
+
+  test("node directories may outnumber the genesis's validators, not fall short of them", async () => {
+    await createNetwork(dir, { validators: 4, spare: 1, basePort: 20_000 });
+    // Without its spare it is a network of four validators.
+    await rm(join(dir, "node-4"), { recursive: true });
+    expect((await openNetwork(dir))?.map((n) => n.role)).toEqual([
+      "validator",
+      "validator",
+      "validator",
+      "validator",
+    ]);
+    await rm(join(dir, "node-3"), { recursive: true });
+    await expect(openNetwork(dir)).rejects.toMatchObject({
+      code: "TESTNET_INCOMPLETE",
+      message: expect.stringMatching(/names 4 validators, and 3 node directories .* --reset/),
+    });
+  }, 30_000);
+
+  test("a validator whose directory holds another key leaves the network short of a validator", async () => {
+    await createNetwork(dir, { validators: 2, spare: 1, basePort: 20_000 });
+    await copyFile(join(dir, "node-2", FILES.key), join(dir, "node-1", FILES.key));
+    await expect(openNetwork(dir)).rejects.toMatchObject({
+      code: "TESTNET_INCOMPLETE",
+      message: expect.stringMatching(
+        /names 2 validators, and only 1 of its 3 node directories hold their keys/,
+      ),
+    });
+  }, 30_000);
+
   test("a bad base port or count is misuse, before anything is written", async () => {
     await expect(createNetwork(dir, { validators: 2, basePort: 65_435 })).rejects.toThrow(RangeError);
     await expect(createNetwork(dir, { validators: 0, basePort: 20_000 })).rejects.toThrow(RangeError);
     await expect(createNetwork(dir, { validators: 1, basePort: 20_000, blockTimeMs: 0 })).rejects.toThrow(
       RangeError,
+    );
+    // The spares' ports count: four validators fit below 65535 from 65432, four and a spare do not.
+    await expect(createNetwork(dir, { validators: 4, spare: 1, basePort: 65_432 })).rejects.toThrow(
+      /base\+104/,
+    );
+    await expect(createNetwork(dir, { validators: 1, spare: -1, basePort: 20_000 })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(createNetwork(dir, { validators: 90, spare: 11, basePort: 20_000 })).rejects.toThrow(
+      /at most 100/,
     );
     expect(await openNetwork(dir)).toBeNull();
   });

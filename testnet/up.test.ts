@@ -1,11 +1,14 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { toHex } from "../node/bytes/index.ts";
+import { readKey } from "../node/datadir/index.ts";
 import { readManifest } from "./manifest.ts";
 import { freeBasePort } from "./ports.ts";
 import { isAlive } from "./processes.ts";
+import { testnetStatus } from "./status.ts";
 import { type NodeExit, type RunningTestnet, testnetUp } from "./up.ts";
 
 const FAKE_NODE = join(import.meta.dirname, "fakeNode.testkit.ts");
@@ -15,6 +18,8 @@ const failingNode = () => ({
   file: process.execPath,
   args: ["-e", "console.error('gram: no good'); process.exit(1)"],
 });
+/** Where the stand-in node finds the validator set in force it answers getConfig with. */
+const IN_FORCE_FILE = "fake-validators.json";
 /** A node that never answers. */
 const silentNode = (dataDir: string) => ({
   file: process.execPath,
@@ -144,6 +149,88 @@ describe("testnet up, with stand-in nodes", () => {
     await expect(pending).rejects.toMatchObject({ code: "TESTNET_ABORTED" });
     expect((await readManifest(dir))?.nodes[0].pid).toBeNull();
   }, 30_000);
+
+  test("spares: started after the validators, recorded with their keys, labelled by the genesis", async () => {
+    const basePort = await freeBasePort(3);
+    const net = await up({ validators: 2, spare: 1, basePort });
+    expect(net.nodes.map((n) => [n.index, n.role, n.rpc])).toEqual([
+      [0, "validator", `http://127.0.0.1:${basePort}`],
+      [1, "validator", `http://127.0.0.1:${basePort + 1}`],
+      [2, "spare", `http://127.0.0.1:${basePort + 2}`],
+    ]);
+    const keys = await Promise.all(net.nodes.map(async (n) => toHex((await readKey(n.dataDir)).publicKey)));
+    expect(net.nodes.map((n) => n.validatorKey)).toEqual(keys);
+    for (const n of net.nodes) expect(await isAlive(n.pid)).toBe(true);
+    const m = await readManifest(dir);
+    expect(m?.nodes.map((n) => [n.pid, n.validatorKey])).toEqual(
+      net.nodes.map((n) => [n.pid, keys[n.index]]),
+    );
+    // The stand-ins do not answer getConfig: status falls back to the genesis's set.
+    const status = await testnetStatus(dir);
+    expect(status.nodes.map((n) => [n.role, n.validatorKey])).toEqual([
+      ["validator", keys[0]],
+      ["validator", keys[1]],
+      ["spare", keys[2]],
+    ]);
+    await net.stop();
+
+    // Resumed: the counts on disk win, and a different --spare says so.
+    const again = await up({ spare: 2 });
+    expect(again.nodes.map((n) => n.role)).toEqual(["validator", "validator", "spare"]);
+    expect(again.notes).toEqual([
+      `the network in ${dir} has 1 spare, not 2: --spare counts only for a new one (--reset)`,
+    ]);
+    await again.stop();
+    expect((await up({ validators: 2, spare: 1 })).notes).toEqual([]);
+  }, 30_000);
+
+  test("roles follow the validator set in force: an elected spare is a validator, a dropped one a spare", async () => {
+    const basePort = await freeBasePort(3);
+    const first = await up({ validators: 2, spare: 1, basePort });
+    await first.stop();
+    // After an election: node 0 and the spare validate, node 1 no longer does.
+    const inForce = [first.nodes[0].validatorKey, first.nodes[2].validatorKey];
+    for (const n of first.nodes) await writeFile(join(n.dataDir, IN_FORCE_FILE), JSON.stringify(inForce));
+    const net = await up();
+    expect(net.nodes.map((n) => n.role)).toEqual(["validator", "spare", "validator"]);
+    expect((await testnetStatus(dir)).nodes.map((n) => n.role)).toEqual(["validator", "spare", "validator"]);
+  }, 30_000);
+
+  test("a spare that does not follow the chain keeps the network from being up, and is named", async () => {
+    const err = await up({
+      validators: 1,
+      spare: 1,
+      basePort: await freeBasePort(2),
+      nodeCommand: (d) => (d.endsWith("node-1") ? silentNode(d) : fakeNode(d)),
+      readyTimeoutMs: 1_500,
+    }).catch((e) => e);
+    expect(err).toMatchObject({
+      code: "TESTNET_NOT_READY",
+      message: expect.stringMatching(
+        /^spare 1 did not follow the chain within [0-9.]+ s: it did not answer at http/,
+      ),
+    });
+    expect((await readManifest(dir))?.nodes.map((n) => n.pid)).toEqual([null, null]);
+  }, 30_000);
+
+  test("a spare that exits before the network is up is named as a spare", async () => {
+    const err = await up({
+      validators: 1,
+      spare: 1,
+      basePort: await freeBasePort(2),
+      nodeCommand: (d) => (d.endsWith("node-1") ? failingNode() : fakeNode(d)),
+    }).catch((e) => e);
+    expect(err).toMatchObject({
+      code: "TESTNET_NODE_EXITED",
+      message: expect.stringMatching(/^spare 1 \(pid [0-9]+\) exited with code 1 before the network was up/),
+    });
+  }, 30_000);
+
+  test("too many nodes, or a bad spare count, is misuse before anything is written", async () => {
+    await expect(up({ validators: 90, spare: 11 })).rejects.toThrow(/at most 100/);
+    await expect(up({ spare: 17 })).rejects.toThrow(/spare must be an integer in 0\.\.16/);
+    expect(await readManifest(dir)).toBeNull();
+  });
 
   test("a port already taken is named before any node starts", async () => {
     const basePort = await freeBasePort(1);

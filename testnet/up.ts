@@ -1,7 +1,9 @@
-// `gram testnet up`: a local network of validator processes. A fresh directory gets a new network
-// (layout.ts); one that holds a network carries on from it. Each validator runs as its own
+// `gram testnet up`: a local network of node processes, its validators and its spares (nodes that
+// follow the chain without voting, until they stake and win an election). A fresh directory gets a
+// new network (layout.ts); one that holds a network carries on from it. Each node runs as its own
 // `gram node start` process with its output in its node.log; this process watches them, records
-// them in testnet.json, says when blocks are final, and stops them all when asked.
+// them in testnet.json, says when blocks are final and every spare follows them, and stops them
+// all when asked.
 import { resolve } from "node:path";
 import { TestnetError } from "./errors.ts";
 import { createNetwork, loopbackListen, type NetworkNode, openNetwork, removeNetwork } from "./layout.ts";
@@ -10,25 +12,30 @@ import { readManifest, type TestnetManifest, withoutPids, writeManifest } from "
 import {
   assertBasePort,
   assertBlockTimeMs,
-  assertValidators,
+  assertNodeCounts,
   DEFAULT_BASE_PORT,
+  DEFAULT_SPARE,
   DEFAULT_VALIDATORS,
+  nodesText,
 } from "./options.ts";
 import { isPortFree } from "./ports.ts";
 import { isProcessOf, type NodeCommand, type Stopped, spawnLogged, stopProcesses } from "./processes.ts";
-import { waitForNewBlock } from "./readiness.ts";
+import { waitForHead, waitForNewBlock } from "./readiness.ts";
+import { type NodeRole, roleOf, validatorSetAt } from "./roles.ts";
 
 export interface TestnetUpOptions {
   dir: string;
   /** For a new network; a resumed one keeps the count on disk. */
   validators?: number;
+  /** Nodes outside the genesis validator set, for a new network (none by default). */
+  spare?: number;
   basePort?: number;
   blockTimeMs?: number;
   /** Remove the network in `dir` first and make a new one. */
   reset?: boolean;
-  /** The command that runs one validator from its data directory. */
+  /** The command that runs one node from its data directory. */
   nodeCommand: (dataDir: string) => NodeCommand;
-  /** How long to wait for the first final block (60 s by default). */
+  /** How long to wait for the first final block, and every spare following it (60 s by default). */
   readyTimeoutMs?: number;
   /** How long a node has to stop on SIGTERM before SIGKILL (15 s by default). */
   stopTimeoutMs?: number;
@@ -41,11 +48,17 @@ export interface TestnetUpOptions {
 
 export interface NodeExit {
   index: number;
+  /** What it was when it exited. */
+  role: NodeRole;
   pid: number;
   code: number | null;
   signal: NodeJS.Signals | null;
 }
 
+/**
+ * A node as it runs. Its `role` is by the validator set in force once the network is up (node 0's
+ * getConfig), and by the genesis's before that or when node 0 does not say.
+ */
 export interface RunningNodeProcess extends NetworkNode {
   pid: number;
 }
@@ -105,7 +118,7 @@ async function assertPortsFree(
         );
 }
 
-const validatorsText = (n: number) => `${n} validator${n === 1 ? "" : "s"}`;
+const sparesText = (n: number) => `${n} spare${n === 1 ? "" : "s"}`;
 
 async function prepare(
   dir: string,
@@ -122,14 +135,15 @@ async function prepare(
   const existing = await openNetwork(dir);
   if (existing === null) {
     const validators = o.validators ?? DEFAULT_VALIDATORS;
+    const spare = o.spare ?? DEFAULT_SPARE;
     const basePort = o.basePort ?? DEFAULT_BASE_PORT;
     // Checked before the network is written, whose node.json files then hold these ports.
     await assertPortsFree(
-      Array.from({ length: validators }, (_, i) => loopbackListen(basePort, i)),
+      Array.from({ length: validators + spare }, (_, i) => loopbackListen(basePort, i)),
       true,
       dir,
     );
-    const nodes = await createNetwork(dir, { validators, basePort, blockTimeMs: o.blockTimeMs });
+    const nodes = await createNetwork(dir, { validators, spare, basePort, blockTimeMs: o.blockTimeMs });
     return { nodes, fresh: true, notes: [] };
   }
   await assertPortsFree(
@@ -138,9 +152,15 @@ async function prepare(
     dir,
   );
   const notes: string[] = [];
-  if (o.validators !== undefined && o.validators !== existing.length)
+  const validators = existing.filter((n) => n.role === "validator").length;
+  const spare = existing.length - validators;
+  if (o.validators !== undefined && o.validators !== validators)
     notes.push(
-      `the network in ${dir} has ${validatorsText(existing.length)}, not ${o.validators}: --validators counts only for a new one (--reset)`,
+      `the network in ${dir} has ${nodesText(validators)}, not ${o.validators}: --validators counts only for a new one (--reset)`,
+    );
+  if (o.spare !== undefined && o.spare !== spare)
+    notes.push(
+      `the network in ${dir} has ${sparesText(spare)}, not ${o.spare}: --spare counts only for a new one (--reset)`,
     );
   if (o.basePort !== undefined && o.basePort !== existing[0].listen.rpc.port)
     notes.push(
@@ -154,9 +174,9 @@ async function prepare(
 }
 
 export async function testnetUp(options: TestnetUpOptions): Promise<RunningTestnet> {
-  if (options.validators !== undefined) assertValidators(options.validators);
-  if (options.basePort !== undefined)
-    assertBasePort(options.basePort, options.validators ?? DEFAULT_VALIDATORS);
+  const counts = [options.validators ?? DEFAULT_VALIDATORS, options.spare ?? DEFAULT_SPARE] as const;
+  assertNodeCounts(...counts);
+  if (options.basePort !== undefined) assertBasePort(options.basePort, ...counts);
   if (options.blockTimeMs !== undefined) assertBlockTimeMs(options.blockTimeMs);
   const dir = resolve(options.dir);
   const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
@@ -172,7 +192,7 @@ export async function testnetUp(options: TestnetUpOptions): Promise<RunningTestn
   const running: RunningNodeProcess[] = [];
   const exited = (index: number, pid: number, code: number | null, signal: NodeJS.Signals | null) => {
     if (exits.has(index)) return;
-    const exit = { index, pid, code, signal };
+    const exit: NodeExit = { index, role: running[index]?.role ?? nodes[index].role, pid, code, signal };
     exits.set(index, exit);
     if (up && !stopping) options.onNodeExit?.(exit);
     if (exits.size === nodes.length) resolveAllExited();
@@ -206,7 +226,7 @@ export async function testnetUp(options: TestnetUpOptions): Promise<RunningTestn
         const err = await new Promise<Error>((r) => child.once("error", r));
         throw new TestnetError(
           "TESTNET_NODE_EXITED",
-          `validator ${node.index} did not start: ${err.message}`,
+          `${node.role} ${node.index} did not start: ${err.message}`,
         );
       }
       child.once("exit", (code, signal) => exited(node.index, pid, code, signal));
@@ -214,20 +234,44 @@ export async function testnetUp(options: TestnetUpOptions): Promise<RunningTestn
       child.on("error", () => {});
       running.push({ ...node, pid });
     }
-    manifest.nodes = running.map((n) => ({ index: n.index, rpc: n.rpc, pid: n.pid, dataDir: n.dataDir }));
+    manifest.nodes = running.map((n) => ({
+      index: n.index,
+      rpc: n.rpc,
+      pid: n.pid,
+      dataDir: n.dataDir,
+      validatorKey: n.validatorKey,
+    }));
     await writeManifest(dir, manifest);
+    const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+    const deadline = Date.now() + readyTimeoutMs;
+    const failure = async () => {
+      const first = [...exits.values()][0];
+      if (first === undefined) return null;
+      const node = running[first.index];
+      const last = (await tailLines(node.logFile, 1)).lines[0] ?? "(its log is empty)";
+      return `${first.role} ${first.index} (pid ${first.pid}) exited with ${exitText(first)} before the network was up: ${last.slice(0, 500)}; see ${node.logFile} (a local testnet is disposable: --reset makes a new one)`;
+    };
     const masterchainSeqno = await waitForNewBlock({
       rpc: running[0].rpc,
-      timeoutMs: options.readyTimeoutMs ?? 60_000,
+      timeoutMs: readyTimeoutMs,
       signal: options.signal,
-      failure: async () => {
-        const first = [...exits.values()][0];
-        if (first === undefined) return null;
-        const node = running[first.index];
-        const last = (await tailLines(node.logFile, 1)).lines[0] ?? "(its log is empty)";
-        return `validator ${first.index} (pid ${first.pid}) exited with ${exitText(first)} before the network was up: ${last.slice(0, 500)}; see ${node.logFile} (a local testnet is disposable: --reset makes a new one)`;
-      },
+      failure,
     });
+    // The roles by the set in force, which elections change: on a resumed network a spare may
+    // have become a validator. A node 0 that does not say leaves the genesis's.
+    const inForce = await validatorSetAt(running[0].rpc, 2_000);
+    if (inForce !== null) for (const n of running) n.role = roleOf(n.validatorKey, inForce);
+    // A spare votes in no round, so node 0's block says nothing of it: it is up once it follows.
+    for (const n of running)
+      if (n.role === "spare")
+        await waitForHead({
+          rpc: n.rpc,
+          seqno: masterchainSeqno,
+          name: `spare ${n.index}`,
+          timeoutMs: Math.max(0, deadline - Date.now()),
+          signal: options.signal,
+          failure,
+        });
     up = true;
     return { dir, fresh, nodes: running, notes, masterchainSeqno, allExited, stop };
   } catch (e) {

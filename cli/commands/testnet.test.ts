@@ -31,6 +31,21 @@ describe("testnet, block and faucet arguments", () => {
     // Four validators need ports up to base+103.
     expectUsage(await up("--base-port", "65433"), /--base-port 65433 leaves no room.*base\+103/);
     expectUsage(await up("--base-port", "65400", "--validators", "40"), /leaves no room/);
+    expectUsage(
+      await up("--spare", "17"),
+      /invalid value '17' for --spare: --spare is a whole number in 0\.\.16/,
+    );
+    expectUsage(await up("--spare", "-1"), /--spare/);
+    expectUsage(await up("--spare", "one"), /--spare/);
+    expectUsage(
+      await up("--validators", "90", "--spare", "11"),
+      /--validators 90 and --spare 11 make 101 nodes; a testnet has at most 100/,
+    );
+    // Four validators and a spare need ports up to base+104.
+    expectUsage(
+      await up("--base-port", "65432", "--spare", "1"),
+      /--base-port 65432 leaves no room.*base\+104/,
+    );
     expectUsage(await up("--block-time", "0"), /--block-time/);
     expectUsage(await up("--block-time", "soon"), /--block-time/);
   });
@@ -101,10 +116,15 @@ describe("the testnet commands without a running network", () => {
           pid: 4_194_305,
           alive: false,
           dataDir: join(dir, "node-0"),
+          // Neither testnet.json nor a data directory names its key, and no genesis is there.
+          validatorKey: null,
+          role: null,
           masterchainSeqno: null,
           masterchainHash: null,
         },
       ]);
+      const text = await run(["testnet", "status", "--dir", dir], env);
+      expect(text.stdout).toMatch(/^node +role +rpc .*\n0 +unknown +http:\/\/127\.0\.0\.1:1 /m);
       const down = await run(["testnet", "down", "--dir", dir], env);
       expect([down.code, down.stdout]).toEqual([0, `Nothing was running in ${dir}.\n`]);
       const logs = await run(["testnet", "logs", "--dir", dir], env);

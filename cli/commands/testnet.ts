@@ -1,5 +1,6 @@
-// `gram testnet up|status|logs|down|accounts`: a local network of validator processes with funded
-// test wallets, for development. `up` runs in the foreground; the others find it from any
+// `gram testnet up|status|logs|down|accounts`: a local network of node processes (validators, and
+// spares that follow the chain until they stake and win an election) with funded test wallets, for
+// development. `up` runs in the foreground; the others find it from any
 // terminal through DIR/testnet.json.
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -8,8 +9,11 @@ import { isUnreachable } from "../../node/rpcclient/index.ts";
 import { formatGrams } from "../../node/units/index.ts";
 import {
   DEFAULT_BASE_PORT,
+  DEFAULT_SPARE,
   DEFAULT_VALIDATORS,
   MAX_BLOCK_TIME_MS,
+  MAX_NODES,
+  MAX_SPARE,
   MAX_VALIDATORS,
   nodeDirName,
   TEST_BALANCE_NANO,
@@ -34,7 +38,9 @@ export const testnetCommands: CommandGroup = {
   register(program, ctx) {
     const testnet = program
       .command("testnet")
-      .description("a local Gram network of validators with funded wallets, for development");
+      .description(
+        "a local Gram network of validators (and spare nodes) with funded wallets, for development",
+      );
 
     testnet
       .command("up")
@@ -43,6 +49,11 @@ export const testnetCommands: CommandGroup = {
         "--validators <n>",
         `how many validators a new network has (default ${DEFAULT_VALIDATORS})`,
         wholeNumber(1, MAX_VALIDATORS, "--validators"),
+      )
+      .option(
+        "--spare <n>",
+        `how many nodes of a new network are outside its genesis validator set: they follow the chain and validate once they stake and win an election (default ${DEFAULT_SPARE})`,
+        wholeNumber(0, MAX_SPARE, "--spare"),
       )
       .option("--dir <dir>", `${DIR_HELP}; kept between runs`)
       .option(
@@ -58,14 +69,23 @@ export const testnetCommands: CommandGroup = {
       .option("--reset", "remove the network in the directory first and start a new one")
       .action(
         (
-          opts: { dir?: string; validators?: number; blockTime?: number; basePort?: number; reset?: boolean },
+          opts: {
+            dir?: string;
+            validators?: number;
+            spare?: number;
+            blockTime?: number;
+            basePort?: number;
+            reset?: boolean;
+          },
           cmd: Command,
         ) => up(ctx, cmd, { ...opts, dir: opts.dir ?? defaultDir(ctx) }),
       );
 
     testnet
       .command("status")
-      .description("each node of the network: its RPC, process, and newest final masterchain block")
+      .description(
+        "each node of the network: validator or spare, its RPC, process, and newest final masterchain block",
+      )
       .option("--dir <dir>", DIR_HELP)
       .action((opts: { dir?: string }, cmd: Command) => status(ctx, cmd, opts.dir ?? defaultDir(ctx)));
 
@@ -73,7 +93,7 @@ export const testnetCommands: CommandGroup = {
       .command("logs")
       .description("the last lines of the nodes' logs (JSON, one event a line)")
       .option("--dir <dir>", DIR_HELP)
-      .option("--node <i>", "only node I's log", wholeNumber(0, MAX_VALIDATORS - 1, "--node"))
+      .option("--node <i>", "only node I's log", wholeNumber(0, MAX_NODES - 1, "--node"))
       .option("--lines <n>", "how many lines", wholeNumber(1, 100_000, "--lines"), 20)
       .option("--follow", "then print what the nodes log until Ctrl+C")
       .action((opts: { dir?: string; node?: number; lines: number; follow?: boolean }, cmd: Command) =>
@@ -121,9 +141,10 @@ async function status(ctx: CliContext, cmd: Command, dir: string): Promise<void>
     return [
       `Testnet in ${s.dir}:`,
       formatTable([
-        ["node", "rpc", "pid", "process", "masterchain", ...(anyPeers ? ["peers"] : []), "dataDir"],
+        ["node", "role", "rpc", "pid", "process", "masterchain", ...(anyPeers ? ["peers"] : []), "dataDir"],
         ...s.nodes.map((n) => [
           String(n.index),
+          n.role ?? "unknown",
           n.rpc,
           n.pid === null ? "-" : String(n.pid),
           n.alive ? "running" : "stopped",
@@ -142,12 +163,12 @@ async function down(ctx: CliContext, cmd: Command, dir: string): Promise<void> {
     `pid ${s.pid}${s.killed ? ", killed after SIGTERM timed out" : ""}`;
   const parts = [
     ...(r.supervisor === null ? [] : [`'gram testnet up' (${how(r.supervisor)})`]),
-    ...r.nodes.map((n) => `validator ${n.index} (${how(n)})`),
+    ...r.nodes.map((n) => `node ${n.index} (${how(n)})`),
   ];
   outputOf(ctx, cmd).result(r as never, () =>
     parts.length === 0
       ? `Nothing was running in ${r.dir}.`
-      : `Stopped ${parts.join(", ")}.${r.supervisor !== null ? " It stopped its validators." : ""}`,
+      : `Stopped ${parts.join(", ")}.${r.supervisor !== null ? " It stopped its nodes." : ""}`,
   );
 }
 

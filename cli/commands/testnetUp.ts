@@ -1,14 +1,18 @@
-// `gram testnet up`: the local network in the foreground. Each validator is a `gram node start`
-// child started with the node's V8 settings (runtime.ts); this process prints the network once
-// its blocks are final, reports a validator that dies (and does not restart it), and stops them
-// all on Ctrl+C or SIGTERM.
+// `gram testnet up`: the local network in the foreground. Each node — a validator, or a spare that
+// follows the chain outside the validator set — is a `gram node start` child started with the
+// node's V8 settings (runtime.ts); this process prints the network once its blocks are final and
+// its spares follow them, reports a node that dies (and does not restart it), and stops them all
+// on Ctrl+C or SIGTERM.
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import {
   assertBasePort,
+  DEFAULT_SPARE,
   DEFAULT_VALIDATORS,
   exitText,
+  MAX_NODES,
   type NodeCommand,
+  nodesText,
   type RunningTestnet,
   TEST_MNEMONIC,
   TestnetError,
@@ -25,6 +29,7 @@ import { stopOnSignals } from "./signals.ts";
 export interface UpOptions {
   dir: string;
   validators?: number;
+  spare?: number;
   basePort?: number;
   blockTime?: number;
   reset?: boolean;
@@ -39,9 +44,15 @@ export function nodeCommand(dataDir: string): NodeCommand {
 }
 
 export async function up(ctx: CliContext, cmd: Command, opts: UpOptions): Promise<void> {
+  const validators = opts.validators ?? DEFAULT_VALIDATORS;
+  const spare = opts.spare ?? DEFAULT_SPARE;
+  if (validators + spare > MAX_NODES)
+    throw usageError(
+      `--validators ${validators} and --spare ${spare} make ${validators + spare} nodes; a testnet has at most ${MAX_NODES}`,
+    );
   if (opts.basePort !== undefined) {
     try {
-      assertBasePort(opts.basePort, opts.validators ?? DEFAULT_VALIDATORS);
+      assertBasePort(opts.basePort, validators, spare);
     } catch (e) {
       throw usageError(
         `--base-port ${opts.basePort} leaves no room: ${(e as Error).message.replace(/^basePort /, "it ")}`,
@@ -58,6 +69,7 @@ export async function up(ctx: CliContext, cmd: Command, opts: UpOptions): Promis
       net = await testnetUp({
         dir: opts.dir,
         validators: opts.validators,
+        spare: opts.spare,
         basePort: opts.basePort,
         blockTimeMs: opts.blockTime,
         reset: opts.reset,
@@ -66,7 +78,7 @@ export async function up(ctx: CliContext, cmd: Command, opts: UpOptions): Promis
         signal: stop.signal,
         onNodeExit: (e) =>
           stderr.write(
-            `gram: validator ${e.index} (pid ${e.pid}) exited with ${exitText(e)}; the others go on\n`,
+            `gram: ${e.role} ${e.index} (pid ${e.pid}) exited with ${exitText(e)}; the others go on\n`,
           ),
       });
     } catch (e) {
@@ -77,14 +89,15 @@ export async function up(ctx: CliContext, cmd: Command, opts: UpOptions): Promis
     printUp(net, out);
     const why = await Promise.race([stop.stopped.then(() => "signal"), net.allExited.then(() => "exited")]);
     const stopped = await net.stop();
+    const anySpare = net.nodes.some((n) => n.role === "spare");
     if (why === "exited")
       throw new CliError(
         "CLI_NETWORK_DOWN",
-        `every validator has exited; see why with 'gram testnet logs --dir ${net.dir}'`,
+        `every ${anySpare ? "node" : "validator"} has exited; see why with 'gram testnet logs --dir ${net.dir}'`,
       );
     if (!out.json && stopped.length > 0)
       stderr.write(
-        `Stopped ${stopped.map((s) => `validator ${s.index}${s.killed ? " (killed)" : ""}`).join(", ")}.\n`,
+        `Stopped ${stopped.map((s) => `${net.nodes[s.index].role} ${s.index}${s.killed ? " (killed)" : ""}`).join(", ")}.\n`,
       );
   } finally {
     stop.dispose();
@@ -95,32 +108,44 @@ function printUp(net: RunningTestnet, out: ReturnType<typeof outputOf>) {
   const accounts = testAccounts();
   const friendly = (a: (typeof accounts)[number]) => friendlyOf(a.address, false);
   const rpc = net.nodes[0].rpc;
-  const n = net.nodes.length;
+  const validators = net.nodes.filter((x) => x.role === "validator").length;
+  const spares = net.nodes.filter((x) => x.role === "spare");
+  const shape = nodesText(validators, spares.length);
   const lines = [
-    `${net.fresh ? "Started a new" : "Resumed the"} Gram testnet of ${n} validator${n === 1 ? "" : "s"} in ${net.dir}.`,
+    `${net.fresh ? "Started a new" : "Resumed the"} Gram testnet of ${shape} in ${net.dir}.`,
     "",
     formatTable([
-      ["node", "rpc", "pid", "log"],
-      ...net.nodes.map((x) => [String(x.index), x.rpc, String(x.pid), x.logFile]),
+      ["node", "role", "rpc", "pid", "validator key", "log"],
+      ...net.nodes.map((x) => [String(x.index), x.role, x.rpc, String(x.pid), x.validatorKey, x.logFile]),
     ]).replace(/^/gm, "  "),
     "",
+    ...(spares.length === 0
+      ? []
+      : [
+          "A spare follows the chain without voting; it validates once it stakes and wins an election:",
+          `  gram stake AMOUNT --wallet W --validator-key ${spares[0].dataDir}`,
+          "",
+        ]),
     `Test mnemonic (public; these Grams are for local use only):`,
     `  ${TEST_MNEMONIC}`,
     "",
     "Funded wallets (subwallet id = index):",
     ...accounts.map((a) => `  ${a.index}  ${friendly(a)}`),
     "",
-    `Network is up: ${n} validator${n === 1 ? "" : "s"}, masterchain block ${net.masterchainSeqno} final, RPC at ${rpc}. Press Ctrl+C to stop.`,
+    `Network is up: ${shape}, masterchain block ${net.masterchainSeqno} final, RPC at ${rpc}. Press Ctrl+C to stop.`,
   ];
   out.result(
     {
       rpc,
       dir: net.dir,
       fresh: net.fresh,
-      validators: n,
+      validators,
+      spares: spares.length,
       masterchainSeqno: net.masterchainSeqno,
       nodes: net.nodes.map((x) => ({
         index: x.index,
+        role: x.role,
+        validatorKey: x.validatorKey,
         rpc: x.rpc,
         pid: x.pid,
         dataDir: x.dataDir,
