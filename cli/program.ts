@@ -34,6 +34,7 @@ export const COMMAND_GROUPS: readonly GroupEntry[] = [
   { commands: ["testnet"], load: async () => (await import("./commands/testnet.ts")).testnetCommands },
   { commands: ["faucet"], load: async () => (await import("./commands/faucet.ts")).faucetCommand },
   { commands: ["contract"], load: async () => (await import("./commands/contract.ts")).contractCommands },
+  { commands: ["pool"], load: async () => (await import("./commands/pool.ts")).poolCommands },
   {
     commands: ["stake", "validators", "elections"],
     load: async () => (await import("./commands/staking.ts")).stakingCommands,

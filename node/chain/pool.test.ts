@@ -3,7 +3,7 @@
 // and earns its round's rewards, comes back to the pool on anyone's RECOVER and is split (the
 // owner's fee, the rest pro rata), and a nominator then withdraws its Grams.
 import { describe, expect, test } from "vitest";
-import type { Value } from "../../vm/index.ts";
+import type { InitAction, Value } from "../../vm/index.ts";
 import { equalBytes } from "../bytes/index.ts";
 import { decode } from "../codec/index.ts";
 import { sign } from "../crypto/index.ts";
@@ -18,7 +18,7 @@ import {
   POOL_LIMITS,
   POOL_OP,
   poolAddress,
-  poolDeployMessage,
+  poolStateInit,
   runContract,
   Storage,
   stakeProofMessage,
@@ -84,10 +84,10 @@ describe("a nominator pool on one chain", () => {
     const chain = await poolChain();
     const t0 = GENESIS_TIME;
     const seqnos = new Map<string, bigint>();
-    const send = (seed: string, to: LedgerAddress, valueNano: bigint, body: Value, bounce = true) => {
+    const send = (seed: string, to: LedgerAddress, valueNano: bigint, body: Value, init?: InitAction) => {
       const seqno = seqnos.get(seed) ?? 0n;
       seqnos.set(seed, seqno + 1n);
-      return ext(transfer(seed, seqno, [{ to, valueNano, body, bounce }]));
+      return ext(transfer(seed, seqno, [{ to, valueNano, body, ...(init === undefined ? {} : { init }) }]));
     };
     const round = async (at: bigint, shard: ExternalMessage[] = []) => {
       const r = await chain.produceRound(at, { shard, mc: [] });
@@ -103,9 +103,10 @@ describe("a nominator pool on one chain", () => {
       (await getMethod(chain, pool, "deposit", [toVmAddress(w)]))[0] as bigint;
     const fee = POOL_LIMITS.DEPOSIT_FEE;
 
-    // Deployed: Grams to its address first, then its init with the one external it takes.
-    await round(t0 + 10n, [send("alice", pool, 5n * GRAM, null, false)]);
-    await round(t0 + 11n, [ext(poolDeployMessage(config))]);
+    // Deployed by the owner's wallet: its init with a TOP_UP for the pool's reserve.
+    expect((await chain.account(pool)).account).toBeNull();
+    await round(t0 + 10n, [send("alice", pool, 5n * GRAM, [POOL_OP.TOP_UP], poolStateInit(config))]);
+    await round(t0 + 11n);
     expect((await chain.account(pool)).account?.status.kind).toBe("active");
     expect(await status()).toEqual([validatorKey.publicKey, toVmAddress(alice), 100_000n, 0n, 0n, 0n]);
 
@@ -201,5 +202,32 @@ describe("a nominator pool on one chain", () => {
     expect(received).toBeLessThan(carol1);
     expect(await share(carol)).toBe(0n);
     expect((await status()).slice(3)).toEqual([0n, total - carol1, 3n]);
+  });
+
+  test("a nominator's DEPOSIT may deploy the pool: its first run starts from an empty book", async () => {
+    const chain = await poolChain();
+    const t0 = GENESIS_TIME;
+    const [alice, bob] = ["alice", "bob"].map((s) => walletOf(s));
+    const config = { validatorKey: validatorKey.publicKey, owner: alice, feePpm: 0 };
+    const pool = poolAddress(config);
+    const deposit = transfer("bob", 0n, [
+      { to: pool, valueNano: 10n * GRAM, init: poolStateInit(config), body: [POOL_OP.DEPOSIT] },
+    ]);
+    const r0 = await chain.produceRound(t0 + 10n, { shard: [ext(deposit)], mc: [] });
+    const r1 = await chain.produceRound(t0 + 11n, { shard: [], mc: [] });
+    expect([...txsOf(r0, pool), ...txsOf(r1, pool)].map((x) => x.transaction.compute)).toEqual([
+      expect.objectContaining({ exitCode: 0 }),
+    ]);
+    expect((await chain.account(pool)).account?.status.kind).toBe("active");
+    const share = 10n * GRAM - POOL_LIMITS.DEPOSIT_FEE;
+    expect(await getMethod(chain, pool, "deposit", [toVmAddress(bob)])).toEqual([share]);
+    expect(await getMethod(chain, pool, "status")).toEqual([
+      validatorKey.publicKey,
+      toVmAddress(alice),
+      0n,
+      0n,
+      share,
+      1n,
+    ]);
   });
 });

@@ -19,7 +19,7 @@ import { stateInitFromVm } from "../../execution/index.ts";
 import { accountId, type LedgerAddress, toVmAddress } from "../../ledger/index.ts";
 import { GRAM, testFees } from "../../ledger/testkit.ts";
 import { vmHost } from "../../vmhost/index.ts";
-import { deployAddress } from "../../wallet/index.ts";
+import { deployAddress, transferMessage } from "../../wallet/index.ts";
 import { ELECTOR_ADDRESS } from "../addresses.ts";
 import { SYSTEM_EXIT } from "../body.ts";
 import { CONFIG_PARAM, ValidatorList } from "../context.ts";
@@ -36,7 +36,6 @@ import {
   POOL_OP,
   poolAddress,
   poolContract,
-  poolDeployMessage,
   poolStateInit,
   settle,
 } from "./contract.ts";
@@ -197,8 +196,19 @@ describe("the pool's address and init", () => {
     expect(POOL.id).toEqual(accountId(stateInitFromVm(init)));
     expect(poolAddress(CONFIG, -1n)).toEqual({ workchain: -1n, id: POOL.id });
     expect(poolAddress({ ...CONFIG, feePpm: 0 }).id).not.toEqual(POOL.id);
-    const m = poolDeployMessage(CONFIG);
-    expect(m.kind === "externalIn" && m.init !== null && accountId(m.init)).toEqual(POOL.id);
+  });
+
+  test("a wallet deploys it: its order may carry the pool's init, to the pool's address only", () => {
+    const order = (to: LedgerAddress) =>
+      transferMessage({
+        key: key("a wallet"),
+        subwalletId: 0n,
+        seqno: 0n,
+        validUntil: 2_000_000n,
+        payments: [{ to, valueNano: 2n * GRAM, init: poolStateInit(CONFIG), body: [POOL_OP.TOP_UP] }],
+      });
+    expect(order(POOL).kind).toBe("externalIn");
+    expect(() => order(addr(9))).toThrow(RangeError);
   });
 
   test("a config out of range is refused", () => {
@@ -235,24 +245,38 @@ describe("where and how the pool runs", () => {
     expect(p.send(BOB, [POOL_OP.DEPOSIT], 5n * GRAM).exitCode).toBe(POOL_EXIT.BAD_CONFIG);
   });
 
-  test("the one external it takes is DEPLOY in its first run; any other is refused", () => {
+  test("it takes no external message, not even in its first run", () => {
     const p = new FakePool();
     p.balance = 5n * GRAM;
-    expect(p.run(RECV_EXTERNAL, [[POOL_OP.DEPOSIT]])).toMatchObject({
-      exitCode: SYSTEM_EXIT.NO_EXTERNALS,
-      accepted: false,
+    for (const body of [[POOL_OP.TOP_UP], [POOL_OP.DEPOSIT], [0x44706c79n], null] as Value[]) {
+      expect(p.run(RECV_EXTERNAL, [body])).toMatchObject({
+        exitCode: SYSTEM_EXIT.NO_EXTERNALS,
+        accepted: false,
+        storage: [],
+        actions: [],
+      });
+    }
+    expect(p.store.has(toHex(POOL_KEYS.state))).toBe(false);
+    expect(p.send(BOB, [POOL_OP.TOP_UP], GRAM).exitCode).toBe(0);
+    expect(p.run(RECV_EXTERNAL, [[POOL_OP.TOP_UP]]).accepted).toBe(false);
+  });
+
+  test("the deploying message's run finds no book: it is empty, and TOP_UP or DEPOSIT works", () => {
+    const topped = new FakePool();
+    expect(topped.store.has(toHex(POOL_KEYS.state))).toBe(false);
+    expect(topped.status()).toEqual([validator.publicKey, toVmAddress(OWNER), 100_000n, 0n, 0n, 0n]);
+    expect(topped.send(OWNER, [POOL_OP.TOP_UP], 2n * GRAM).exitCode).toBe(0);
+    expect(topped.store.has(toHex(POOL_KEYS.state))).toBe(true);
+    expect(topped.state()).toEqual({ staked: 0n, electAt: 0n, nominators: [] });
+    const deposited = new FakePool();
+    expect(deposited.send(BOB, [POOL_OP.DEPOSIT], 5n * GRAM).exitCode).toBe(0);
+    expect(deposited.state()).toEqual({
+      staked: 0n,
+      electAt: 0n,
+      nominators: [
+        { wallet: BOB, amount: 5n * GRAM - POOL_LIMITS.DEPOSIT_FEE, pending: 0n, withdraw: false },
+      ],
     });
-    const first = p.run(RECV_EXTERNAL, [[POOL_OP.DEPLOY]]);
-    expect(first).toMatchObject({ exitCode: 0, accepted: true });
-    expect(p.state()).toEqual({ staked: 0n, electAt: 0n, nominators: [] });
-    expect(p.run(RECV_EXTERNAL, [[POOL_OP.DEPLOY]])).toMatchObject({
-      exitCode: SYSTEM_EXIT.NO_EXTERNALS,
-      accepted: false,
-    });
-    // Once anything was written, a DEPLOY is one more external like any other.
-    const q = new FakePool();
-    expect(q.send(BOB, [POOL_OP.TOP_UP], GRAM).exitCode).toBe(0);
-    expect(q.run(RECV_EXTERNAL, [[POOL_OP.DEPLOY]]).accepted).toBe(false);
   });
 
   test("a body that is no operation bounces; a run without the gas is out of gas", () => {
