@@ -1,32 +1,16 @@
 // `gram config get`, `gram propose`, `gram proposals` and `gram vote` against a node of one
 // validator (a local testnet's parameters: a normal proposal passes in one won round, a critical
 // one in two), and `gram vote` against a small RPC server that refuses the vote as a node would.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { pino } from "pino";
-import { Registry } from "prom-client";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { toHex } from "../../node/bytes/index.ts";
 import { generateKeyPair } from "../../node/crypto/index.ts";
-import { initDataDir } from "../../node/datadir/index.ts";
-import { type RunningNode, startNode } from "../../node/node.ts";
-import { createRpcServer, method, RpcError, type RpcServer } from "../../node/rpc/index.ts";
+import { RpcError, type RpcServer } from "../../node/rpc/index.ts";
 import { CONFIG_EXIT, CONFIG_EXIT_TEXT, PARAMS } from "../../node/system/index.ts";
-import { TEST_MNEMONIC, testAccounts, testnetGenesis } from "../../testnet/index.ts";
+import { testAccounts } from "../../testnet/index.ts";
 import { run, tempHome } from "../testing.ts";
-
-const raw = (a: { workchain: bigint; id: Uint8Array }) => `${a.workchain}:${toHex(a.id)}`;
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { oneValidator, raw, stubRpcServer, until } from "./systemTesting.ts";
 
 const expectUsage = (r: { code: number; stdout: string; stderr: string }, message: string | RegExp) => {
   expect(r.code).toBe(2);
@@ -37,54 +21,14 @@ const expectUsage = (r: { code: number; stdout: string; stderr: string }, messag
 };
 
 describe("governance against a node", () => {
-  let node: RunningNode;
-  let dataDir = "";
-  let home = "";
-  let removeHome: () => Promise<void>;
-  let nodeKey = "";
+  const net = oneValidator({ name: "governance", wallets: ["alice"] });
+  const { gram, call } = net;
   let otherKeyFile = "";
   const alice = raw(testAccounts()[0].address);
-  const env = () => ({ GRAM_HOME: home, GRAM_PASSWORD: "pw" });
-  const gram = (...args: string[]) => run(["--rpc", node.rpcUrl, ...args], env());
-
-  async function call<T>(name: string, params?: unknown): Promise<T> {
-    const res = await fetch(node.rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: name, params }),
-    });
-    const body = (await res.json()) as { result: T; error?: unknown };
-    if (body.error !== undefined) throw new Error(JSON.stringify(body.error));
-    return body.result;
-  }
 
   beforeAll(async () => {
-    ({ home, remove: removeHome } = await tempHome());
-    dataDir = await mkdtemp(join(tmpdir(), "gram-cli-governance-"));
-    const key = generateKeyPair();
-    nodeKey = toHex(key.publicKey);
-    await initDataDir(dataDir, testnetGenesis([key.publicKey], BigInt(Math.floor(Date.now() / 1000))), key);
-    node = await startNode({
-      dataDir,
-      rpcPort: 0,
-      minBlockIntervalMs: 10,
-      idleBlockIntervalMs: 100,
-      verifierThreads: 1,
-      logger: pino({ level: "silent" }),
-    });
-    otherKeyFile = join(home, "not-a-validator.json");
+    otherKeyFile = join(net.home, "not-a-validator.json");
     await writeFile(otherKeyFile, JSON.stringify({ seed: toHex(generateKeyPair().secretKey) }));
-    const r = await run(["wallet", "import", "alice", "--mnemonic", TEST_MNEMONIC], env());
-    expect([r.code, r.stderr]).toEqual([0, ""]);
-  });
-
-  afterAll(async () => {
-    try {
-      await node?.close();
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-      await removeHome?.();
-    }
   });
 
   test("config get: every parameter by name, or one; an unknown name lists the known ones", async () => {
@@ -163,21 +107,21 @@ describe("governance against a node", () => {
     expect(stranger.stderr).toMatch(
       new RegExp(`^gram: ${CONFIG_EXIT_TEXT[CONFIG_EXIT.NOT_VALIDATOR]} \\(key [0-9a-f]{64}\\)\\n$`),
     );
-    const none = await gram("vote", "99", "--validator-key", dataDir);
+    const none = await gram("vote", "99", "--validator-key", net.dataDir);
     expect([none.code, none.stderr]).toEqual([
       1,
       `gram: ${CONFIG_EXIT_TEXT[CONFIG_EXIT.NO_PROPOSAL]} (99); see 'gram proposals'\n`,
     ]);
     expectUsage(
-      await gram("vote", "one", "--validator-key", dataDir),
+      await gram("vote", "one", "--validator-key", net.dataDir),
       /a proposal's number must be a whole number/,
     );
 
-    const voted = await gram("vote", "1", "--validator-key", dataDir, "--json");
+    const voted = await gram("vote", "1", "--validator-key", net.dataDir, "--json");
     expect([voted.code, voted.stderr]).toEqual([0, ""]);
     expect(JSON.parse(voted.stdout)).toMatchObject({
       proposal: 1,
-      publicKey: nodeKey,
+      publicKey: net.nodeKey,
       status: "final",
       open: false,
     });
@@ -193,10 +137,10 @@ describe("governance against a node", () => {
     expect([proposed.code, proposed.stderr]).toEqual([0, ""]);
     const { id, critical } = JSON.parse(proposed.stdout);
     expect(critical).toBe(true);
-    const voted = await gram("vote", String(id), "--validator-key", dataDir, "--json");
+    const voted = await gram("vote", String(id), "--validator-key", net.dataDir, "--json");
     expect([voted.code, voted.stderr]).toEqual([0, ""]);
     expect(JSON.parse(voted.stdout)).toMatchObject({ proposal: id, open: true, wins: 1 });
-    const again = await gram("vote", String(id), "--validator-key", join(dataDir, "validator.json"));
+    const again = await gram("vote", String(id), "--validator-key", join(net.dataDir, "validator.json"));
     expect([again.code, again.stderr]).toEqual([
       1,
       `gram: ${CONFIG_EXIT_TEXT[CONFIG_EXIT.ALREADY_VOTED]} (proposal ${id})\n`,
@@ -216,30 +160,20 @@ describe("a vote the node refuses", () => {
     const key = generateKeyPair();
     keyFile = join(home, "validator.json");
     await writeFile(keyFile, JSON.stringify({ publicKey: toHex(key.publicKey), seed: toHex(key.secretKey) }));
-    const any = (x: unknown) => x;
-    const answer = (value: unknown) => method({ params: any, handler: () => value });
-    server = await createRpcServer(
-      { host: "127.0.0.1", port: 0, topics: {} },
-      {
-        methods: {
-          getChainInfo: answer({ genesis: "ab".repeat(32) }),
-          getConfig: answer({
-            params: {},
-            validators: [{ publicKey: toHex(key.publicKey), stake: "1" }],
-            validatorsSince: 1_700_000_000,
-          }),
-          getProposals: answer({
-            version: 0,
-            totalStake: "1",
-            proposals: [{ id: 7, param: "fees.gasPrice", value: "5", voters: [] }],
-          }),
-          sendMessage: method({ params: any, handler: () => refusal() }),
-        },
-        logger: pino({ level: "silent" }),
-        metrics: new Registry(),
-        health: () => ({}),
+    server = await stubRpcServer({
+      getChainInfo: { genesis: "ab".repeat(32) },
+      getConfig: {
+        params: {},
+        validators: [{ publicKey: toHex(key.publicKey), stake: "1" }],
+        validatorsSince: 1_700_000_000,
       },
-    );
+      getProposals: {
+        version: 0,
+        totalStake: "1",
+        proposals: [{ id: 7, param: "fees.gasPrice", value: "5", voters: [] }],
+      },
+      sendMessage: () => refusal(),
+    });
   });
   afterEach(async () => {
     try {

@@ -33,12 +33,13 @@ import {
   bounceFrom,
   type ConfigAnswer,
   genesisOf,
+  KEY_FILE,
   paramsOf,
   pollUntil,
   readValidatorKey,
   sendTimeout,
   timeText,
-} from "./staking.ts";
+} from "./systemSend.ts";
 import { type StatusAnswer, sendFromWallet } from "./walletSend.ts";
 
 /** How long a proposal stays open unless told (or voting.maxSeconds, when that is shorter). */
@@ -153,7 +154,7 @@ export const governanceCommands: CommandGroup = {
       .argument("<id>", "the proposal's number (see 'gram proposals')")
       .requiredOption(
         "--validator-key <path>",
-        "the validator's key: a node's data directory, or its validator.json",
+        `the validator's key: a node's data directory, or its ${KEY_FILE}`,
       )
       .option("--timeout <seconds>", "how long to wait for the vote to be final", "60")
       .action((id: string, opts: { validatorKey: string; timeout: string }, cmd: Command) =>

@@ -2,33 +2,18 @@
 // the node's own key, nominators deposit and withdraw, the owner stakes the pool in the open
 // election, and after the test jumps the clock through the pool's round (and a round after it,
 // staked by the owner's own wallet), anyone's recover brings the stake back with its reward.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { toHex } from "../../node/bytes/index.ts";
+import { beforeAll, describe, expect, test } from "vitest";
 import { generateKeyPair } from "../../node/crypto/index.ts";
 import { initDataDir } from "../../node/datadir/index.ts";
-import { type RunningNode, startNode } from "../../node/node.ts";
 import { POOL_EXIT, POOL_EXIT_TEXT, POOL_LIMITS, poolAddress } from "../../node/system/index.ts";
-import { TEST_MNEMONIC, testAccounts, testnetGenesis } from "../../testnet/index.ts";
-import { run, tempHome } from "../testing.ts";
+import { testAccounts } from "../../testnet/index.ts";
 import { parseFeePercent, percentOf } from "./pool.ts";
+import { oneValidator, raw, until } from "./systemTesting.ts";
 
 const GRAM = 1_000_000_000n;
 const FEE = POOL_LIMITS.DEPOSIT_FEE;
-const raw = (a: { workchain: bigint; id: Uint8Array }) => `${a.workchain}:${toHex(a.id)}`;
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("--fee", () => {
   test("a percentage up to 100 with up to 4 decimals, as millionths", () => {
@@ -53,34 +38,29 @@ describe("pools against a node", () => {
   const HOLD = 30n;
   /** Seconds the node's clock is ahead of the system's. */
   let offset = 0n;
-  let node: RunningNode;
-  let dataDir = "";
-  let home = "";
-  let removeHome: () => Promise<void>;
-  let nodeKey = "";
+  const net = oneValidator({
+    name: "pool",
+    genesisTime,
+    elections: {
+      roundSeconds: Number(ROUND),
+      openBefore: Number(ROUND) - 10,
+      closeBefore: Number(ROUND - CLOSE),
+      holdSeconds: Number(HOLD),
+    },
+    offset: () => offset,
+    // The testnet's funded wallets 0, 1 and 2 (subwallets of the published test phrase).
+    wallets: ["alice", "bob", "carol"],
+  });
+  const { gram, call, historyOf } = net;
   let otherKeyFile = "";
   let pool = "";
-  // The testnet's funded wallets 0, 1 and 2 (subwallets of the published test phrase).
   const [alice, bob, carol] = testAccounts().map((a) => raw(a.address));
-  const env = () => ({ GRAM_HOME: home, GRAM_PASSWORD: "pw" });
-  const gram = (...args: string[]) => run(["--rpc", node.rpcUrl, ...args], env());
   const json = async (...args: string[]) => {
     const r = await gram(...args, "--json");
     expect([r.code, r.stderr]).toEqual([0, ""]);
     return JSON.parse(r.stdout);
   };
 
-  async function call<T>(name: string, params?: unknown): Promise<T> {
-    const res = await fetch(node.rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: name, params }),
-    });
-    const body = (await res.json()) as { result: T; error?: unknown };
-    if (body.error !== undefined) throw new Error(JSON.stringify(body.error));
-    return body.result;
-  }
-  const historyOf = (address: string) => call<unknown[]>("getTransactions", { address, limit: 100 });
   const balanceOf = async (address: string) =>
     BigInt((await call<{ balance: string }>("getAccount", { address })).balance);
   const elections = () =>
@@ -93,75 +73,35 @@ describe("pools against a node", () => {
     );
 
   beforeAll(async () => {
-    ({ home, remove: removeHome } = await tempHome());
-    dataDir = await mkdtemp(join(tmpdir(), "gram-cli-pool-"));
-    const key = generateKeyPair();
-    nodeKey = toHex(key.publicKey);
-    const genesis = testnetGenesis([key.publicKey], genesisTime);
-    genesis.config.elections = {
-      roundSeconds: Number(ROUND),
-      openBefore: Number(ROUND) - 10,
-      closeBefore: Number(ROUND - CLOSE),
-      holdSeconds: Number(HOLD),
-    };
-    genesis.config.validatorCounts = { min: 1, max: 1 };
-    genesis.config.stakes = { ...genesis.config.stakes, min: 100n * GRAM, minTotal: 100n * GRAM };
-    await initDataDir(dataDir, genesis, key);
-    node = await startNode({
-      dataDir,
-      rpcPort: 0,
-      minBlockIntervalMs: 10,
-      idleBlockIntervalMs: 100,
-      verifierThreads: 1,
-      logger: pino({ level: "silent" }),
-      now: () => BigInt(Math.floor(Date.now() / 1000)) + offset,
-    });
-    const otherDir = join(home, "other-node");
-    await initDataDir(otherDir, genesis, generateKeyPair());
+    const otherDir = join(net.home, "other-node");
+    await initDataDir(otherDir, net.genesis, generateKeyPair());
     otherKeyFile = join(otherDir, "validator.json");
-    await writeFile(join(home, "not-a-key.json"), "{}");
-    for (const [name, sub] of [
-      ["alice", "0"],
-      ["bob", "1"],
-      ["carol", "2"],
-    ]) {
-      const r = await run(["wallet", "import", name, "--mnemonic", TEST_MNEMONIC, "--subwallet", sub], env());
-      expect([r.code, r.stderr]).toEqual([0, ""]);
-    }
+    await writeFile(join(net.home, "not-a-key.json"), "{}");
     await until("the election to open", async () =>
       (await elections()).election === null ? undefined : true,
     );
   });
 
-  afterAll(async () => {
-    try {
-      await node?.close();
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-      await removeHome?.();
-    }
-  });
-
   test("bad arguments, unknown pools and accounts that are no pool are refused before anything is sent", async () => {
     const create = (...args: string[]) => gram("pool", "create", "--wallet", "alice", ...args);
-    const overFee = await create("--validator-key", dataDir, "--fee", "101");
+    const overFee = await create("--validator-key", net.dataDir, "--fee", "101");
     expect(overFee.code).toBe(2);
     expect(overFee.stderr).toBe(
       "gram: invalid value '101' for --fee: the owner's fee is a percentage in 0..100, up to 4 decimals (e.g. 10 or 12.5); see 'gram pool create --help'\n",
     );
-    expect((await create("--validator-key", dataDir, "--fee", "12.34567")).code).toBe(2);
+    expect((await create("--validator-key", net.dataDir, "--fee", "12.34567")).code).toBe(2);
     const noKey = await create();
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toMatch(/--validator-key <path>/);
-    const missing = await create("--validator-key", join(home, "nope"));
+    const missing = await create("--validator-key", join(net.home, "nope"));
     expect([missing.code, missing.stderr]).toEqual([
       2,
-      `gram: --validator-key ${join(home, "nope")}: no such file or directory\n`,
+      `gram: --validator-key ${join(net.home, "nope")}: no such file or directory\n`,
     ]);
-    expect((await create("--validator-key", join(home, "not-a-key.json"))).stderr).toMatch(
+    expect((await create("--validator-key", join(net.home, "not-a-key.json"))).stderr).toMatch(
       /give a node's data directory or its validator\.json/,
     );
-    expect((await create("--validator-key", dataDir, "--amount", "0")).code).toBe(2);
+    expect((await create("--validator-key", net.dataDir, "--amount", "0")).code).toBe(2);
 
     const unknown = `0:${"ab".repeat(32)}`;
     const small = await gram("pool", "deposit", unknown, "0.5", "--wallet", "bob");
@@ -196,17 +136,17 @@ describe("pools against a node", () => {
       "--wallet",
       "alice",
       "--validator-key",
-      dataDir,
+      net.dataDir,
       "--fee",
       "12.5",
     );
     const address = poolAddress({
-      validatorKey: Uint8Array.from(Buffer.from(nodeKey, "hex")),
+      validatorKey: Uint8Array.from(Buffer.from(net.nodeKey, "hex")),
       owner: testAccounts()[0].address,
       feePpm: 125_000,
     });
     pool = raw(address);
-    expect(created).toMatchObject({ raw: pool, validatorKey: nodeKey, owner: alice, feePpm: 125_000 });
+    expect(created).toMatchObject({ raw: pool, validatorKey: net.nodeKey, owner: alice, feePpm: 125_000 });
     expect(created.address).toMatch(/^[A-Za-z0-9_+/=-]{48}$/);
     expect((await call<{ status: string }>("getAccount", { address: pool })).status).toBe("active");
 
@@ -218,7 +158,7 @@ describe("pools against a node", () => {
       "--owner",
       "alice",
       "--validator-key",
-      dataDir,
+      net.dataDir,
       "--fee",
       "12.5",
     );
@@ -228,7 +168,7 @@ describe("pools against a node", () => {
     const status = await json("pool", "status", created.address);
     expect(status).toMatchObject({
       raw: pool,
-      validatorKey: nodeKey,
+      validatorKey: net.nodeKey,
       owner: alice,
       feePpm: 125_000,
       staked: "0",
@@ -281,32 +221,32 @@ describe("pools against a node", () => {
   });
 
   test("stake: only the owner, with the pool's validator key; the offer is the pool's", async () => {
-    const notOwner = await gram("pool", "stake", pool, "--wallet", "bob", "--validator-key", dataDir);
+    const notOwner = await gram("pool", "stake", pool, "--wallet", "bob", "--validator-key", net.dataDir);
     expect([notOwner.code, notOwner.stderr]).toEqual([
       1,
       `gram: bob is not the pool's owner (${alice}): ${POOL_EXIT_TEXT[POOL_EXIT.NOT_OWNER]}\n`,
     ]);
     const otherKey = await gram("pool", "stake", pool, "--wallet", "alice", "--validator-key", otherKeyFile);
     expect(otherKey.code).toBe(2);
-    expect(otherKey.stderr).toContain(`stakes for validator key ${nodeKey}, not `);
+    expect(otherKey.stderr).toContain(`stakes for validator key ${net.nodeKey}, not `);
     const nothing = await gram("pool", "recover", pool, "--wallet", "bob");
     expect([nothing.code, nothing.stderr]).toEqual([
       1,
       `gram: nothing to recover: ${POOL_EXIT_TEXT[POOL_EXIT.NOT_STAKED]}\n`,
     ]);
 
-    const staked = await json("pool", "stake", pool, "--wallet", "alice", "--validator-key", dataDir);
+    const staked = await json("pool", "stake", pool, "--wallet", "alice", "--validator-key", net.dataDir);
     expect(staked).toMatchObject({
       pool,
-      validatorKey: nodeKey,
+      validatorKey: net.nodeKey,
       stake: (150n * GRAM - FEE).toString(),
       electAt: Number(genesisTime + ROUND),
     });
     expect((await elections()).election?.offers).toEqual([
-      { publicKey: nodeKey, stake: (150n * GRAM - FEE).toString(), wallet: pool },
+      { publicKey: net.nodeKey, stake: (150n * GRAM - FEE).toString(), wallet: pool },
     ]);
     expect(await json("pool", "status", pool)).toMatchObject({ staked: (150n * GRAM - FEE).toString() });
-    const again = await gram("pool", "stake", pool, "--wallet", "alice", "--validator-key", dataDir);
+    const again = await gram("pool", "stake", pool, "--wallet", "alice", "--validator-key", net.dataDir);
     expect([again.code, again.stderr]).toEqual([
       1,
       `gram: the pool cannot stake: ${POOL_EXIT_TEXT[POOL_EXIT.ALREADY_STAKED]}\n`,
@@ -362,7 +302,7 @@ describe("pools against a node", () => {
       "--wallet",
       "alice",
       "--validator-key",
-      dataDir,
+      net.dataDir,
       "--timeout",
       "3600",
     );

@@ -4,11 +4,9 @@
 // asks for the stake back once its round is over. Each command checks what it can before signing,
 // then follows its message: to the pool's transaction that took it (or the bounce it sent back,
 // reported with the pool's or the elector's reason), and to the state change it was for.
-import { stat } from "node:fs/promises";
-import { basename, dirname } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import { equalBytes, fromHex, toHex } from "../../node/bytes/index.ts";
-import { type KeyPair, sha256, sign } from "../../node/crypto/index.ts";
+import { sha256, sign } from "../../node/crypto/index.ts";
 import { fromVmAddress, type LedgerAddress, toVmAddress } from "../../node/ledger/index.ts";
 import type { RpcClient } from "../../node/rpcclient/index.ts";
 import {
@@ -34,10 +32,24 @@ import { CliError, usageError } from "../errors.ts";
 import { formatTable } from "../output/index.ts";
 import { parseWalletName } from "./args.ts";
 import { clientOf, friendlyOf, ledger, rawOf, resolveTarget } from "./remote.ts";
-import { sendFromWallet, type TxAnswer, timeoutOf } from "./walletSend.ts";
+import {
+  bounceExit,
+  bounceFrom,
+  type ConfigAnswer,
+  type ElectionsAnswer,
+  genesisOf,
+  type HistoryTx,
+  historyAfter,
+  intItem,
+  intOf,
+  KEY_FILE,
+  opOf,
+  pollUntil,
+  readValidatorKey,
+  sendTimeout,
+} from "./systemSend.ts";
+import { sendFromWallet, type TxAnswer } from "./walletSend.ts";
 
-/** The file `gram node init` keeps the validator key in (chain §6.1). */
-const KEY_FILE = "validator.json";
 /** The hash of the pool's code, as an account answer gives it (rpc §2.2): what tells a pool. */
 const POOL_CODE_HASH = toHex(sha256(nativeCode("pool")));
 const GRAM = 1_000_000_000n;
@@ -47,9 +59,6 @@ const WITHDRAW_VALUE = GRAM / 2n;
 const STAKE_VALUE = GRAM;
 /** Sent with RECOVER: goes to the elector with the request and comes back with the stake. */
 const RECOVER_VALUE = GRAM;
-/** The first item of a bounced body (ledger §6.6). */
-const BOUNCE_TAG = 0xffffffffn;
-const POLL_MS = 100;
 const PPM = 1_000_000;
 
 const SYSTEM_EXIT_TEXT: Readonly<Record<number, string>> = {
@@ -76,31 +85,6 @@ export function percentOf(ppm: number): string {
   const whole = Math.floor(ppm / 10_000);
   const frac = (ppm % 10_000).toString().padStart(4, "0").replace(/0+$/, "");
   return frac === "" ? `${whole}` : `${whole}.${frac}`;
-}
-
-/**
- * The validator key at `path`: a node's data directory, or the `validator.json` in one (read by
- * node/datadir, as the node reads it).
- */
-export async function readValidatorKey(path: string): Promise<KeyPair> {
-  let dir = path;
-  try {
-    if (!(await stat(path)).isDirectory()) {
-      if (basename(path) !== KEY_FILE)
-        throw usageError(`--validator-key ${path}: give a node's data directory or its ${KEY_FILE}`);
-      dir = dirname(path);
-    }
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw usageError(`--validator-key ${path}: ${code === "ENOENT" ? "no such file or directory" : code}`);
-  }
-  const { readKey } = await import("../../node/datadir/index.ts");
-  try {
-    return await readKey(dir);
-  } catch (e) {
-    throw usageError(`--validator-key ${path}: ${(e as Error).message}`);
-  }
 }
 
 // ---- Reading a pool through the node ----
@@ -136,8 +120,6 @@ async function getMethod(client: RpcClient, address: LedgerAddress, method: stri
   return r.stack;
 }
 
-const intOf = (v: VmJson | undefined): bigint | null =>
-  v !== null && v !== undefined && "int" in v ? BigInt(v.int) : null;
 const bytesOf = (v: VmJson | undefined): Uint8Array | null =>
   v !== null && v !== undefined && "bytes" in v ? fromHex(v.bytes) : null;
 
@@ -188,52 +170,7 @@ export async function shareOf(
 
 // ---- Following a message to the pool ----
 
-/** A transaction as getTransactions gives it, with the inbound message's body (rpc §2.2, §3). */
-interface HistoryTx extends TxAnswer {
-  inMsg: TxAnswer["inMsg"] & { bounced?: boolean; body?: unknown };
-}
-
-/** The first item of a VM value in rpc §3's JSON, when it is a Tuple led by an Int. */
-function opOf(body: unknown): bigint | null {
-  const items = (body as { tuple?: unknown[] } | null)?.tuple;
-  return Array.isArray(items) ? intOf(items[0] as VmJson) : null;
-}
-
-/** Item `i` of a Tuple in rpc §3's JSON, when it is an Int. */
-function intItem(body: unknown, i: number): bigint | null {
-  const items = (body as { tuple?: unknown[] } | null)?.tuple;
-  return Array.isArray(items) ? intOf(items[i] as VmJson) : null;
-}
-
-/** The transactions of `address` after lt `afterLt`, oldest first. */
-async function historyAfter(
-  client: RpcClient,
-  address: LedgerAddress,
-  afterLt: bigint,
-): Promise<HistoryTx[]> {
-  const list = await client.call<HistoryTx[]>("getTransactions", { address: rawOf(address), limit: 50 });
-  return list.filter((tx) => BigInt(tx.lt) > afterLt).reverse();
-}
-
-/** Whether `m` is a bounce from `from` of a message of operation `op`; its exit code when it is. */
-function bounceExit(m: HistoryTx["inMsg"], from: LedgerAddress, op: bigint): number | null {
-  if (m.type !== "internal" || m.bounced !== true || m.src !== rawOf(from)) return null;
-  if (opOf(m.body) !== BOUNCE_TAG) return null;
-  if (opOf((m.body as { tuple: unknown[] }).tuple[1]) !== op) return null;
-  return Number(intItem(m.body, 3) ?? -1);
-}
-
 const poolExitText = (exit: number) => POOL_EXIT_TEXT[exit] ?? SYSTEM_EXIT_TEXT[exit] ?? `exit code ${exit}`;
-
-/** Polls `check` until it answers, or fails with `late` once `deadline` (ms) has passed. */
-async function pollUntil<T>(deadline: number, late: () => string, check: () => Promise<T | undefined>) {
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new CliError("CLI_TIMEOUT", late());
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
 
 interface Sending {
   ctx: CliContext;
@@ -255,7 +192,7 @@ interface Sending {
 async function sendToPool(
   s: Sending,
 ): Promise<{ walletTx: TxAnswer; poolTx: HistoryTx; wallet: LedgerAddress }> {
-  const timeout = timeoutOf({ wait: true, timeout: s.timeout });
+  const timeout = sendTimeout(s.timeout);
   const op = (s.payment.body as bigint[])[0];
   const sent = await sendFromWallet(s.ctx, s.cmd, s.wallet, [s.payment], { wait: true, timeout: s.timeout });
   if (sent.kind !== "final") throw new Error("pool: a waited-for send came back not final");
@@ -276,10 +213,8 @@ async function sendToPool(
     () =>
       `the ${s.what} was sent (transaction ${sent.tx.hash}) but the pool ${rawOf(s.pool)} did not take it within ${timeout} s; see 'gram history ${rawOf(s.pool)}'`,
     async () => {
-      for (const tx of await historyAfter(client, sent.wallet, afterLt)) {
-        const exit = bounceExit(tx.inMsg, s.pool, op);
-        if (exit !== null) throw refused(exit, true);
-      }
+      const exit = await bounceFrom(client, sent.wallet, s.pool, afterLt, op);
+      if (exit !== null) throw refused(exit, true);
       const tx = (await historyAfter(client, s.pool, afterLt)).find(
         (x) => x.inMsg.type === "internal" && x.inMsg.src === from && opOf(x.inMsg.body) === op,
       );
@@ -406,7 +341,7 @@ async function createAction(ctx: CliContext, cmd: Command, opts: CreateOpts) {
   const valueNano = parseGrams(opts.amount);
   if (valueNano === 0n)
     throw usageError("--amount must be more than 0: the pool's first run is paid from it");
-  timeoutOf({ wait: true, timeout: opts.timeout });
+  sendTimeout(opts.timeout);
   const key = await readValidatorKey(opts.validatorKey);
   const info = await keystoreOf(ctx).show(opts.wallet);
   const owner =
@@ -467,7 +402,7 @@ async function depositAction(ctx: CliContext, cmd: Command, target: string, amou
     throw usageError(
       `a deposit of ${formatGrams(valueNano)} Gram is below the pool's minimum, ${formatGrams(POOL_LIMITS.MIN_DEPOSIT)} Gram`,
     );
-  timeoutOf({ wait: true, timeout: opts.timeout });
+  sendTimeout(opts.timeout);
   const client = clientOf(cmd);
   const pool = await poolOf(ctx, client, target);
   const raw = rawOf(pool.address);
@@ -495,7 +430,7 @@ async function depositAction(ctx: CliContext, cmd: Command, target: string, amou
 }
 
 async function withdrawAction(ctx: CliContext, cmd: Command, target: string, opts: SendOpts) {
-  timeoutOf({ wait: true, timeout: opts.timeout });
+  sendTimeout(opts.timeout);
   const client = clientOf(cmd);
   const pool = await poolOf(ctx, client, target);
   const raw = rawOf(pool.address);
@@ -566,22 +501,13 @@ async function statusAction(ctx: CliContext, cmd: Command, target: string) {
   );
 }
 
-interface ElectionsAnswer {
-  election: {
-    electAt: number;
-    closeAt: number;
-    offers: { publicKey: string; stake: string; wallet: string }[];
-  } | null;
-  nextElectionAt: number;
-}
-
 async function stakeAction(
   ctx: CliContext,
   cmd: Command,
   target: string,
   opts: SendOpts & { validatorKey: string },
 ) {
-  const timeout = timeoutOf({ wait: true, timeout: opts.timeout });
+  const timeout = sendTimeout(opts.timeout);
   const key = await readValidatorKey(opts.validatorKey);
   const client = clientOf(cmd);
   const pool = await poolOf(ctx, client, target);
@@ -600,10 +526,10 @@ async function stakeAction(
   const refuse = (code: number) =>
     new CliError("CLI_TX_FAILED", `the pool cannot stake: ${POOL_EXIT_TEXT[code]}`);
   if (pool.staked > 0n) throw refuse(POOL_EXIT.ALREADY_STAKED);
-  const [info, el, config] = await Promise.all([
-    client.call<{ genesis?: string }>("getChainInfo"),
+  const [genesis, el, config] = await Promise.all([
+    genesisOf(client),
     client.call<ElectionsAnswer>("getElections"),
-    client.call<{ params?: Record<string, string | number> }>("getConfig"),
+    client.call<ConfigAnswer>("getConfig"),
   ]);
   const election = el.election;
   if (election === null)
@@ -618,9 +544,6 @@ async function stakeAction(
       `the pool cannot stake: its shares, ${formatGrams(pool.total)} Gram, are below the elector's minimum stake (stakes.min), ${formatGrams(BigInt(min))} Gram`,
     );
   if (pool.balance + STAKE_VALUE - pool.total < POOL_LIMITS.RESERVE) throw refuse(POOL_EXIT.NO_RESERVE);
-  const genesis = typeof info.genesis === "string" ? fromHex(info.genesis) : null;
-  if (genesis === null || genesis.length !== 32)
-    throw new CliError("CLI_BAD_ANSWER", "the node's chain info has no genesis hash");
   const signature = sign(stakeProofMessage(genesis, BigInt(election.electAt), pool.address), key.secretKey);
   const { poolTx } = await sendToPool({
     ctx,
@@ -637,14 +560,18 @@ async function stakeAction(
     () =>
       `the pool sent its stake (transaction ${poolTx.hash}) but the elector showed no offer for ${keyHex} within ${timeout} s; see 'gram elections'`,
     async () => {
-      for (const tx of await historyAfter(client, pool.address, BigInt(poolTx.lt))) {
-        const exit = bounceExit(tx.inMsg, ELECTOR_ADDRESS, ELECTOR_OP.STAKE);
-        if (exit !== null)
-          throw new CliError(
-            "CLI_TX_FAILED",
-            `the elector refused the pool's stake: ${ELECTOR_EXIT_TEXT[exit] ?? `exit code ${exit}`}; it is back in the pool, unstaked`,
-          );
-      }
+      const exit = await bounceFrom(
+        client,
+        pool.address,
+        ELECTOR_ADDRESS,
+        BigInt(poolTx.lt),
+        ELECTOR_OP.STAKE,
+      );
+      if (exit !== null)
+        throw new CliError(
+          "CLI_TX_FAILED",
+          `the elector refused the pool's stake: ${ELECTOR_EXIT_TEXT[exit] ?? `exit code ${exit}`}; it is back in the pool, unstaked`,
+        );
       const now = await client.call<ElectionsAnswer>("getElections");
       return now.election?.offers.find((o) => o.publicKey === keyHex && o.wallet === raw);
     },
@@ -668,7 +595,7 @@ async function stakeAction(
 }
 
 async function recoverAction(ctx: CliContext, cmd: Command, target: string, opts: SendOpts) {
-  const timeout = timeoutOf({ wait: true, timeout: opts.timeout });
+  const timeout = sendTimeout(opts.timeout);
   const client = clientOf(cmd);
   const pool = await poolOf(ctx, client, target);
   const raw = rawOf(pool.address);

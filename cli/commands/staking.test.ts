@@ -2,113 +2,53 @@
 // validator whose clock the test moves: the election is open from the first block, and closes
 // when the test jumps the clock past its closeAt. A second part runs `gram stake` against a small
 // RPC server that answers with a bounce, which a real elector only sends on a race.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { pino } from "pino";
-import { Registry } from "prom-client";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { toHex } from "../../node/bytes/index.ts";
 import { generateKeyPair } from "../../node/crypto/index.ts";
-import { initDataDir } from "../../node/datadir/index.ts";
-import { type RunningNode, startNode } from "../../node/node.ts";
-import { createRpcServer, method, type RpcServer } from "../../node/rpc/index.ts";
+import type { RpcServer } from "../../node/rpc/index.ts";
 import { ELECTOR_EXIT, ELECTOR_EXIT_TEXT, ELECTOR_OP } from "../../node/system/index.ts";
-import { TEST_MNEMONIC, TESTNET_STAKE_NANO, testAccounts, testnetGenesis } from "../../testnet/index.ts";
+import { TESTNET_STAKE_NANO, testAccounts } from "../../testnet/index.ts";
 import { PHRASES, run, tempHome } from "../testing.ts";
+import { oneValidator, raw, stubRpcServer, until } from "./systemTesting.ts";
 
 const GRAM = 1_000_000_000n;
-const raw = (a: { workchain: bigint; id: Uint8Array }) => `${a.workchain}:${toHex(a.id)}`;
 const ELECTOR = `-1:${"33".repeat(32)}`;
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("staking against a node", () => {
   const genesisTime = BigInt(Math.floor(Date.now() / 1000)) - 20n;
   const CLOSE_AFTER = 600n;
   /** Seconds the node's clock is ahead of the system's. */
   let offset = 0n;
-  let node: RunningNode;
-  let dataDir = "";
-  let home = "";
-  let removeHome: () => Promise<void>;
-  let nodeKey = "";
-  let otherKeyFile = "";
-  // The testnet's funded wallets 0 and 1 (subwallets of the published test phrase).
-  const alice = raw(testAccounts()[0].address);
-  const bob = raw(testAccounts()[1].address);
-  const env = () => ({ GRAM_HOME: home, GRAM_PASSWORD: "pw" });
-  const gram = (...args: string[]) => run(["--rpc", node.rpcUrl, ...args], env());
-
-  async function call<T>(name: string, params?: unknown): Promise<T> {
-    const res = await fetch(node.rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: name, params }),
-    });
-    const body = (await res.json()) as { result: T; error?: unknown };
-    if (body.error !== undefined) throw new Error(JSON.stringify(body.error));
-    return body.result;
-  }
-  const historyOf = (address: string) => call<unknown[]>("getTransactions", { address, limit: 100 });
-
-  beforeAll(async () => {
-    ({ home, remove: removeHome } = await tempHome());
-    dataDir = await mkdtemp(join(tmpdir(), "gram-cli-staking-"));
-    const key = generateKeyPair();
-    nodeKey = toHex(key.publicKey);
-    const genesis = testnetGenesis([key.publicKey], genesisTime);
-    // The set in force ends an hour after genesis; its successor's election is open from the first
-    // block and closes CLOSE_AFTER seconds after genesis. One winner at most.
-    genesis.config.elections = {
+  // The set in force ends an hour after genesis; its successor's election is open from the first
+  // block and closes CLOSE_AFTER seconds after genesis. One winner at most.
+  const net = oneValidator({
+    name: "staking",
+    genesisTime,
+    elections: {
       roundSeconds: 3_600,
       openBefore: 3_590,
       closeBefore: 3_000,
       holdSeconds: 60,
-    };
-    genesis.config.validatorCounts = { min: 1, max: 1 };
-    genesis.config.stakes = { ...genesis.config.stakes, min: 100n * GRAM, minTotal: 100n * GRAM };
-    await initDataDir(dataDir, genesis, key);
-    node = await startNode({
-      dataDir,
-      rpcPort: 0,
-      minBlockIntervalMs: 10,
-      idleBlockIntervalMs: 100,
-      verifierThreads: 1,
-      logger: pino({ level: "silent" }),
-      now: () => BigInt(Math.floor(Date.now() / 1000)) + offset,
-    });
-    otherKeyFile = join(home, "other-validator.json");
+    },
+    offset: () => offset,
+    // The testnet's funded wallets 0 and 1 (subwallets of the published test phrase).
+    wallets: ["alice", "bob"],
+  });
+  const { gram, call, historyOf } = net;
+  let otherKeyFile = "";
+  const alice = raw(testAccounts()[0].address);
+  const bob = raw(testAccounts()[1].address);
+
+  beforeAll(async () => {
+    otherKeyFile = join(net.home, "other-validator.json");
     await writeFile(otherKeyFile, JSON.stringify({ seed: toHex(generateKeyPair().secretKey) }));
-    for (const [name, sub] of [
-      ["alice", "0"],
-      ["bob", "1"],
-    ]) {
-      const r = await run(["wallet", "import", name, "--mnemonic", TEST_MNEMONIC, "--subwallet", sub], env());
-      expect([r.code, r.stderr]).toEqual([0, ""]);
-    }
     // The first block's tick opens the election.
     await until("the election to open", async () => {
       const el = await call<{ election: unknown }>("getElections");
       return el.election === null ? undefined : true;
     });
-  });
-
-  afterAll(async () => {
-    try {
-      await node?.close();
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-      await removeHome?.();
-    }
   });
 
   test("validators --json: the genesis set in force, no next set", async () => {
@@ -117,7 +57,7 @@ describe("staking against a node", () => {
     const v = JSON.parse(r.stdout);
     expect(v.current).toEqual([
       {
-        publicKey: nodeKey,
+        publicKey: net.nodeKey,
         stake: TESTNET_STAKE_NANO.toString(),
         weight: 1_000_000_000,
         wallet: null,
@@ -128,7 +68,7 @@ describe("staking against a node", () => {
     expect(v.next).toEqual([]);
     expect(v.currentRound).toMatchObject({ since: Number(genesisTime), until: Number(genesisTime) + 3_600 });
     const text = await gram("validators");
-    expect(text.stdout).toContain(nodeKey);
+    expect(text.stdout).toContain(net.nodeKey);
     expect(text.stdout).toContain("100.00%");
     expect(text.stdout).toContain("Next set: none elected yet.");
   });
@@ -153,7 +93,7 @@ describe("staking against a node", () => {
   });
 
   test("a stake below stakes.min, a missing key and a bad key file are refused before anything is sent", async () => {
-    const below = await gram("stake", "99", "--wallet", "alice", "--validator-key", dataDir);
+    const below = await gram("stake", "99", "--wallet", "alice", "--validator-key", net.dataDir);
     expect(below.code).toBe(2);
     expect(below.stderr).toBe(
       "gram: a stake of 99 Gram is below the chain's minimum (stakes.min), 100 Gram\n",
@@ -163,28 +103,35 @@ describe("staking against a node", () => {
       2,
       "gram: 'gram stake' needs --validator-key <path>, the key of the validator to stake for\n",
     ]);
-    const missing = await gram("stake", "100", "--wallet", "alice", "--validator-key", join(home, "nope"));
+    const missing = await gram(
+      "stake",
+      "100",
+      "--wallet",
+      "alice",
+      "--validator-key",
+      join(net.home, "nope"),
+    );
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--validator-key .*nope: no such file or directory/);
-    const notKey = await gram("stake", "100", "--wallet", "alice", "--validator-key", home);
+    const notKey = await gram("stake", "100", "--wallet", "alice", "--validator-key", net.home);
     expect(notKey.stderr).toMatch(/is a directory without validator\.json/);
     const recoverNoWallet = await gram("stake", "recover");
     expect([recoverNoWallet.code, recoverNoWallet.stderr]).toEqual([
       2,
       "gram: 'gram stake recover' needs --wallet <name>\n",
     ]);
-    const recoverKey = await gram("stake", "recover", "--wallet", "alice", "--validator-key", dataDir);
+    const recoverKey = await gram("stake", "recover", "--wallet", "alice", "--validator-key", net.dataDir);
     expect(recoverKey.code).toBe(2);
     expect(recoverKey.stderr).toMatch(/takes no --validator-key/);
     expect(await historyOf(alice)).toEqual([]);
   });
 
   test("stake: the offer shows in the election; a second stake adds to it; another wallet cannot take the key", async () => {
-    const r = await gram("stake", "1000", "--wallet", "alice", "--validator-key", dataDir, "--json");
+    const r = await gram("stake", "1000", "--wallet", "alice", "--validator-key", net.dataDir, "--json");
     expect([r.code, r.stderr]).toEqual([0, ""]);
     const first = JSON.parse(r.stdout);
     expect(first).toMatchObject({
-      publicKey: nodeKey,
+      publicKey: net.nodeKey,
       wallet: alice,
       stake: (1_000n * GRAM).toString(),
       electAt: Number(genesisTime) + 3_600,
@@ -197,15 +144,15 @@ describe("staking against a node", () => {
       "--wallet",
       "alice",
       "--validator-key",
-      join(dataDir, "validator.json"),
+      join(net.dataDir, "validator.json"),
     );
     expect([more.code, more.stderr]).toEqual([0, ""]);
     expect(more.stdout).toMatch(/offer +1500 Gram in all/);
 
-    const taken = await gram("stake", "200", "--wallet", "bob", "--validator-key", dataDir);
+    const taken = await gram("stake", "200", "--wallet", "bob", "--validator-key", net.dataDir);
     expect(taken.code).toBe(1);
     expect(taken.stderr).toBe(
-      `gram: validator key ${nodeKey} has an offer from ${alice} in this election: ${ELECTOR_EXIT_TEXT[ELECTOR_EXIT.KEY_TAKEN]}\n`,
+      `gram: validator key ${net.nodeKey} has an offer from ${alice} in this election: ${ELECTOR_EXIT_TEXT[ELECTOR_EXIT.KEY_TAKEN]}\n`,
     );
     expect(await historyOf(bob)).toEqual([]);
 
@@ -232,10 +179,12 @@ describe("staking against a node", () => {
       return el.election === null ? true : undefined;
     });
     const v = JSON.parse((await gram("validators", "--json")).stdout);
-    expect(v.next).toMatchObject([{ publicKey: nodeKey, stake: (1_500n * GRAM).toString(), wallet: alice }]);
+    expect(v.next).toMatchObject([
+      { publicKey: net.nodeKey, stake: (1_500n * GRAM).toString(), wallet: alice },
+    ]);
     expect(v.nextRound).toMatchObject({ since: Number(genesisTime) + 3_600 });
 
-    const closed = await gram("stake", "100", "--wallet", "alice", "--validator-key", dataDir);
+    const closed = await gram("stake", "100", "--wallet", "alice", "--validator-key", net.dataDir);
     expect(closed.code).toBe(1);
     expect(closed.stderr).toMatch(
       /^gram: no election is open; the next opens at \d{4}-\d\d-\d\dT[^\n]* \(in /,
@@ -261,66 +210,56 @@ describe("a stake the elector bounces", () => {
     ({ home, remove } = await tempHome());
     keyFile = join(home, "key.json");
     await writeFile(keyFile, JSON.stringify({ seed: "11".repeat(32) }));
-    const any = (x: unknown) => x;
-    const answer = (value: unknown) => method({ params: any, handler: () => value });
-    server = await createRpcServer(
-      { host: "127.0.0.1", port: 0, topics: {} },
-      {
-        methods: {
-          getChainInfo: answer({ genesis: "ab".repeat(32), masterchain: { time: 1_000 } }),
-          getConfig: answer({ params: { "stakes.min": "1000000000" }, validators: [] }),
-          getElections: answer({
-            now: 1_000,
-            election: { electAt: 5_000, closeAt: 4_000, offers: [] },
-            nextElectionAt: 0,
-            frozen: [],
-            held: "0",
-            pot: "0",
-            roundsPaid: 0,
-            lastReward: "0",
-            credit: "0",
-          }),
-          getAccount: answer({ status: "active", balance: "100000000000" }),
-          runGetMethod: answer({ exitCode: 0, gasUsed: "1", stack: [{ int: "0" }] }),
-          sendMessage: answer({ hash: "00", status: "accepted" }),
-          getMessageStatus: answer({
-            status: "final",
-            transaction: "cd".repeat(32),
-            exitCode: 0,
-            success: true,
-          }),
-          getTransaction: answer({
-            hash: "cd".repeat(32),
-            lt: "10",
-            fee: "1",
-            action: null,
-            compute: { success: true },
-          }),
-          getTransactions: answer([
-            {
-              hash: "ef".repeat(32),
-              lt: "12",
-              inMsg: {
-                type: "internal",
-                src: ELECTOR,
-                bounced: true,
-                body: {
-                  tuple: [
-                    { int: "4294967295" },
-                    { tuple: [{ int: ELECTOR_OP.STAKE.toString() }, { bytes: "00" }, { bytes: "00" }] },
-                    { int: "1" },
-                    { int: String(ELECTOR_EXIT.KEY_TAKEN) },
-                  ],
-                },
-              },
-            },
-          ]),
-        },
-        logger: pino({ level: "silent" }),
-        metrics: new Registry(),
-        health: () => ({}),
+    server = await stubRpcServer({
+      getChainInfo: { genesis: "ab".repeat(32), masterchain: { time: 1_000 } },
+      getConfig: { params: { "stakes.min": "1000000000" }, validators: [] },
+      getElections: {
+        now: 1_000,
+        election: { electAt: 5_000, closeAt: 4_000, offers: [] },
+        nextElectionAt: 0,
+        frozen: [],
+        held: "0",
+        pot: "0",
+        roundsPaid: 0,
+        lastReward: "0",
+        credit: "0",
       },
-    );
+      getAccount: { status: "active", balance: "100000000000" },
+      runGetMethod: { exitCode: 0, gasUsed: "1", stack: [{ int: "0" }] },
+      sendMessage: { hash: "00", status: "accepted" },
+      getMessageStatus: {
+        status: "final",
+        transaction: "cd".repeat(32),
+        exitCode: 0,
+        success: true,
+      },
+      getTransaction: {
+        hash: "cd".repeat(32),
+        lt: "10",
+        fee: "1",
+        action: null,
+        compute: { success: true },
+      },
+      getTransactions: [
+        {
+          hash: "ef".repeat(32),
+          lt: "12",
+          inMsg: {
+            type: "internal",
+            src: ELECTOR,
+            bounced: true,
+            body: {
+              tuple: [
+                { int: "4294967295" },
+                { tuple: [{ int: ELECTOR_OP.STAKE.toString() }, { bytes: "00" }, { bytes: "00" }] },
+                { int: "1" },
+                { int: String(ELECTOR_EXIT.KEY_TAKEN) },
+              ],
+            },
+          },
+        },
+      ],
+    });
     const imported = await run(["wallet", "import", "alice", "--mnemonic", PHRASES[0].words], {
       GRAM_HOME: home,
       GRAM_PASSWORD: "pw",

@@ -3,13 +3,10 @@
 // is checked against the open election before anything is signed, sent from a keystore wallet
 // with the validator key's proof of possession, and followed until the elector shows the offer or
 // bounces it with its reason.
-import { readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
 import type { Command, Option } from "commander";
-import { fromHex, toHex } from "../../node/bytes/index.ts";
-import { type KeyPair, keyPairFromSeed, sign } from "../../node/crypto/index.ts";
+import { toHex } from "../../node/bytes/index.ts";
+import { sign } from "../../node/crypto/index.ts";
 import { BOUNCE_TAG } from "../../node/execution/index.ts";
-import type { LedgerAddress } from "../../node/ledger/index.ts";
 import type { RpcClient } from "../../node/rpcclient/index.ts";
 import {
   ELECTOR_ADDRESS,
@@ -24,219 +21,28 @@ import { CliError, usageError } from "../errors.ts";
 import { formatTable } from "../output/index.ts";
 import { parseWalletName } from "./args.ts";
 import { clientOf, ledger, rawOf, resolveTarget } from "./remote.ts";
-import { sendFromWallet, timeoutOf } from "./walletSend.ts";
+import {
+  bounceFrom,
+  type ConfigAnswer,
+  type ElectionsAnswer,
+  genesisOf,
+  historyAfter,
+  intItem,
+  KEY_FILE,
+  type MemberAnswer,
+  opOf,
+  paramsOf,
+  pollUntil,
+  type RoundAnswer,
+  readValidatorKey,
+  sendTimeout,
+  timeText,
+  type ValidatorsAnswer,
+} from "./systemSend.ts";
+import { sendFromWallet } from "./walletSend.ts";
 
 /** What `stake recover` sends for the elector's fees; the elector sends it back with the credit. */
 const RECOVER_VALUE = 100_000_000n;
-/** The file `gram node init` keeps the validator key in (chain §6.1). */
-const KEY_FILE = "validator.json";
-const POLL_MS = 200;
-
-// ---- The RPC answers these commands read (rpc §2.13–§2.15) ----
-
-export interface MemberAnswer {
-  publicKey: string;
-  stake: string;
-  weight: number;
-  wallet: string | null;
-  reward: string;
-  fine: string;
-}
-
-export interface RoundAnswer {
-  since: number;
-  until: number;
-  members: MemberAnswer[];
-  removed: MemberAnswer[];
-}
-
-export interface ValidatorsAnswer {
-  current: RoundAnswer | null;
-  next: RoundAnswer | null;
-}
-
-export interface ElectionsAnswer {
-  now: number;
-  election: {
-    electAt: number;
-    closeAt: number;
-    offers: { publicKey: string; stake: string; wallet: string }[];
-  } | null;
-  nextElectionAt: number;
-  frozen: { releaseAt: number; round: RoundAnswer }[];
-  held: string;
-  pot: string;
-  roundsPaid: number;
-  lastReward: string;
-  credit?: string;
-}
-
-export interface ConfigAnswer {
-  hash: string;
-  encoded: string;
-  validators: { publicKey: string; stake: string }[];
-  version: number;
-  validatorsSince: number;
-  validatorsUntil: number;
-  params?: Record<string, string | number>;
-}
-
-/** A transaction of a wallet's history, with what this module reads of its inbound message. */
-interface HistoryTx {
-  hash: string;
-  lt: string;
-  inMsg: { type: string; src?: string; bounced?: boolean; body?: unknown };
-}
-
-// ---- Shared with governance.ts ----
-
-/** The node's parameters by name (rpc §2.2's `params`); an older node's answer has none. */
-export function paramsOf(config: ConfigAnswer): Record<string, string | number> {
-  if (config.params === undefined || typeof config.params !== "object")
-    throw new CliError(
-      "CLI_BAD_ANSWER",
-      "the node's getConfig answer has no parameters by name; is it older than this gram?",
-    );
-  return config.params;
-}
-
-/** The network's genesis hash: what proofs of possession and votes are signed for. */
-export async function genesisOf(client: RpcClient): Promise<Uint8Array> {
-  const info = await client.call<{ genesis?: string }>("getChainInfo");
-  const bytes = typeof info?.genesis === "string" ? fromHex(info.genesis) : null;
-  if (bytes === null || bytes.length !== 32)
-    throw new CliError("CLI_BAD_ANSWER", "the node's chain info has no genesis hash");
-  return bytes;
-}
-
-/**
- * The validator key at `path`: a key file (`{"seed": "<64 hex>"}`, as `gram node init` writes
- * `validator.json`) or a node's data directory holding one.
- */
-export async function readValidatorKey(path: string): Promise<KeyPair> {
-  let file = path;
-  try {
-    if ((await stat(path)).isDirectory()) file = join(path, KEY_FILE);
-  } catch (e) {
-    throw usageError(`--validator-key ${path}: ${fsReason(e)}`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(await readFile(file, "utf8"));
-  } catch (e) {
-    if (file !== path && (e as NodeJS.ErrnoException).code === "ENOENT")
-      throw usageError(
-        `--validator-key ${path} is a directory without ${KEY_FILE}; give a node's data directory or its key file`,
-      );
-    if (e instanceof SyntaxError) throw usageError(`--validator-key ${file} is not a JSON key file`);
-    throw usageError(`--validator-key ${file}: ${fsReason(e)}`);
-  }
-  const o = (typeof doc === "object" && doc !== null ? doc : {}) as { seed?: unknown; publicKey?: unknown };
-  const seed = typeof o.seed === "string" ? fromHex(o.seed) : null;
-  if (seed === null || seed.length !== 32)
-    throw usageError(`--validator-key ${file} has no "seed" of 64 hex digits; is it a validator key file?`);
-  const key = keyPairFromSeed(seed);
-  if (typeof o.publicKey === "string" && o.publicKey.toLowerCase() !== toHex(key.publicKey))
-    throw usageError(`--validator-key ${file}: its "publicKey" is not the key of its "seed"`);
-  return key;
-}
-
-function fsReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file or directory";
-  if (code === "EACCES") return "permission denied";
-  return code ?? String((e as Error).message ?? e);
-}
-
-/** `--timeout` as whole seconds, checked as every sending command checks it. */
-export function sendTimeout(timeout: string): number {
-  return timeoutOf({ wait: true, timeout });
-}
-
-/** Polls `check` until it answers, or fails with `late` once `deadline` (ms) has passed. */
-export async function pollUntil<T>(
-  deadline: number,
-  late: () => string,
-  check: () => Promise<T | undefined>,
-): Promise<T> {
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new CliError("CLI_TIMEOUT", late());
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
-
-/** The first item of a VM value in rpc §3's JSON, when it is a Tuple led by an Int. */
-function opOf(body: unknown): bigint | null {
-  const items = (body as { tuple?: unknown[] } | null)?.tuple;
-  const first = Array.isArray(items) ? (items[0] as { int?: unknown } | undefined) : undefined;
-  return typeof first?.int === "string" ? BigInt(first.int) : null;
-}
-
-/** Item `i` of a Tuple in rpc §3's JSON, when it is an Int. */
-function intItem(body: unknown, i: number): bigint | null {
-  const items = (body as { tuple?: unknown[] } | null)?.tuple;
-  const item = Array.isArray(items) ? (items[i] as { int?: unknown } | undefined) : undefined;
-  return typeof item?.int === "string" ? BigInt(item.int) : null;
-}
-
-/** The newest transactions of `wallet` after lt `afterLt`, oldest first. */
-async function historyAfter(client: RpcClient, wallet: LedgerAddress, afterLt: bigint): Promise<HistoryTx[]> {
-  const list = await client.call<HistoryTx[]>("getTransactions", { address: rawOf(wallet), limit: 20 });
-  return list.filter((tx) => BigInt(tx.lt) > afterLt).reverse();
-}
-
-/**
- * The exit code with which `from` bounced a message of operation `op` back to `wallet` after lt
- * `afterLt` (the bounced body is `[0xffffffff, original body, phase, exit code]`, ledger §6.6), or
- * null when the wallet's history shows no such bounce.
- */
-export async function bounceFrom(
-  client: RpcClient,
-  wallet: LedgerAddress,
-  from: LedgerAddress,
-  afterLt: bigint,
-  op: bigint,
-): Promise<number | null> {
-  for (const tx of await historyAfter(client, wallet, afterLt)) {
-    const m = tx.inMsg;
-    if (m.type !== "internal" || m.bounced !== true || m.src !== rawOf(from)) continue;
-    if (opOf(m.body) !== BOUNCE_TAG) continue;
-    const original = (m.body as { tuple: unknown[] }).tuple[1];
-    if (opOf(original) !== op) continue;
-    const exit = intItem(m.body, 3);
-    return exit === null ? -1 : Number(exit);
-  }
-  return null;
-}
-
-/** A unix time for people: its UTC date and how far it is from `now`. */
-export function timeText(at: number, now: number): string {
-  const date = new Date(at * 1000).toISOString().replace(/\.000Z$/, "Z");
-  const d = at - now;
-  if (d === 0) return `${date} (now)`;
-  return d > 0 ? `${date} (in ${spanText(d)})` : `${date} (${spanText(-d)} ago)`;
-}
-
-function spanText(seconds: number): string {
-  const units: [number, string][] = [
-    [86_400, "d"],
-    [3_600, "h"],
-    [60, "m"],
-    [1, "s"],
-  ];
-  const parts: string[] = [];
-  let rest = seconds;
-  for (const [size, name] of units) {
-    if (rest >= size || (size === 1 && parts.length === 0)) {
-      parts.push(`${Math.floor(rest / size)}${name}`);
-      rest %= size;
-    }
-    if (parts.length === 2) break;
-  }
-  return parts.join(" ");
-}
 
 const now = () => Math.floor(Date.now() / 1000);
 

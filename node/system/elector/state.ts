@@ -70,7 +70,7 @@ export const ElectorBook = t.struct("ElectorBook", {
   held: t.u64,
   /** Rounds that ended and were paid so far, for anyone who checks the rewards. */
   roundsPaid: t.u64,
-  /** What the last round's validators earned, and over which span of time. */
+  /** What the validators of the last round paid (staking §5.2) earned in all. */
   lastReward: t.u64,
 });
 export type ElectorBook = Infer<typeof ElectorBook>;
