@@ -141,6 +141,27 @@ describe("Chain", () => {
     expect(r3.txs.map((x) => x.account)).toEqual([ELECTOR_ADDRESS]);
   });
 
+  test("a round with nothing for the elector sends no tick; time, fees or a due duty do", async () => {
+    const { chain } = await fresh();
+    const ticks = (r: { txs: { account: { id: Uint8Array } }[] }) =>
+      r.txs.filter((x) => equalBytes(x.account.id, ELECTOR_ADDRESS.id)).length;
+    // Time moved: coins are minted (staking §5.1).
+    expect(ticks(await chain.produceRound(GENESIS_TIME + 5n, none))).toBe(1);
+    // The same second, no fees the round before: nothing to carry, nothing due.
+    const idle = await chain.produceRound(GENESIS_TIME + 5n, none);
+    expect(ticks(idle)).toBe(0);
+    expect(idle.mc.header.minted).toBe(0n);
+    // A transfer's fees in this round are carried by the next round's tick, in the same second.
+    await chain.produceRound(GENESIS_TIME + 5n, {
+      shard: [ext(transfer("alice", 0n, [{ to: walletOf("bob"), valueNano: GRAM }]))],
+      mc: [],
+    });
+    expect(chain.head.supply.rewardPool).toBeGreaterThan(0n);
+    expect(ticks(await chain.produceRound(GENESIS_TIME + 5n, none))).toBe(1);
+    expect(chain.head.supply.rewardPool).toBe(0n);
+    expect(ticks(await chain.produceRound(GENESIS_TIME + 5n, none))).toBe(0);
+  });
+
   test("the block loop sees queued messages of any value, also after a reopen", async () => {
     const { store, chain } = await fresh([
       { seed: "alice", balance: 10n * GRAM },

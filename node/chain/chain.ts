@@ -25,7 +25,7 @@ import { type AccountState, Transaction } from "../execution/index.ts";
 import { type Account, type LedgerAddress, Message } from "../ledger/index.ts";
 import type { TrieProof } from "../state/index.ts";
 import { BLOB_REF_BYTES, type KvStore, prefixEnd, StoreError, type WriteOp } from "../store/index.ts";
-import { CHAIN_ADDRESS, ELECTOR_ADDRESS, ELECTOR_OP, PPM } from "../system/index.ts";
+import { CHAIN_ADDRESS, ELECTOR_ADDRESS, ELECTOR_OP, electorDueAt, PPM } from "../system/index.ts";
 import {
   type CheckOutcome,
   type DryRunAnswer,
@@ -240,6 +240,8 @@ export class Chain {
   readonly #dryRuns: DryRunner | undefined;
   /** Rounds left to build with inline checks (§4.7). */
   #inlineRounds = 0;
+  /** The elector's next duty (staking §5.1): before it, a tick with nothing to carry is not sent. */
+  #electorDueAt = 0n;
   readonly #signer: BlockSigner;
   #queuedMessages = 0;
   /**
@@ -322,7 +324,15 @@ export class Chain {
       ],
       ops,
     );
-    return new Chain(store, state, config, head, mc, shard, options);
+    const chain = new Chain(store, state, config, head, mc, shard, options);
+    await chain.#readElectorDue();
+    return chain;
+  }
+
+  async #readElectorDue(): Promise<void> {
+    const { items } = await this.state.contractAt(this.#mc.header.stateRoot, ELECTOR_ADDRESS, false);
+    if (items === null) throw new ChainError("CHAIN_CORRUPT", "the elector is missing from the masterchain");
+    this.#electorDueAt = electorDueAt({ get: (k) => items.get(toHex(k))?.value }, this.config);
   }
 
   /** Opens the chain at its last committed round. */
@@ -361,6 +371,7 @@ export class Chain {
       { header: shardBlock.header, hash: d.hash },
       options,
     );
+    await chain.#readElectorDue();
     // Counted once here, then kept by each round: the queues are short (a round drains them).
     for await (const _ of store.entries({
       start: Uint8Array.of(PREFIX.QUEUE),
@@ -611,12 +622,14 @@ export class Chain {
    * The tick of the next masterchain block (staking §5.1): the coins minted for the time since the
    * last one, and the fees the last round collected, less the share burned.
    */
-  #tick(now: bigint, evidence: readonly Evidence[]): NonNullable<Parameters<typeof collate>[0]["tick"]> {
+  #tick(now: bigint, evidence: readonly Evidence[]): Parameters<typeof collate>[0]["tick"] {
     const prev = this.#mc.header;
     const time = now < prev.time ? prev.time : now;
     const { rewards } = this.config;
     const minted = rewards.mintPerSecond * (time - prev.time);
     const pool = this.#head.supply.rewardPool;
+    // Nothing to carry, no offender, no duty due: the tick would change nothing but its record.
+    if (minted === 0n && pool === 0n && evidence.length === 0 && time < this.#electorDueAt) return undefined;
     const burned = (pool * BigInt(rewards.feeBurnPpm)) / PPM;
     const message = tickMessage(prev, time, minted + pool - burned, evidence);
     const bytes = encode(Message, message).slice();
@@ -780,6 +793,7 @@ export class Chain {
     this.#mc = { header: mc.header, hash: mc.hash };
     // A vote passed or a new set took over: the next block runs under the new config (chain §3.2).
     if (mc.nextConfig !== null) this.#useConfig(mc.nextConfig);
+    if (mc.electorDueAt !== null) this.#electorDueAt = mc.electorDueAt;
     // Copies: the encodings are carved from a chunk of the round's encodings (codec's arena).
     for (const r of recent) this.#recentStatuses.set(r.hash, r.value.slice(), 1);
     return { mc: this.#mc, shard: shardTip, txs, statuses };

@@ -10,7 +10,12 @@ import { hashOf } from "../codec/index.ts";
 import type { Evidence } from "../consensus/index.ts";
 import { type ExecResult, executeTransaction } from "../execution/index.ts";
 import type { Account, LedgerAddress, Message } from "../ledger/index.ts";
-import { CONFIG_ADDRESS, ELECTOR_ADDRESS, isSystemAccount } from "../system/index.ts";
+import {
+  CONFIG_ADDRESS,
+  ELECTOR_ADDRESS,
+  electorDueAt as electorDueAt_,
+  isSystemAccount,
+} from "../system/index.ts";
 import {
   type BlockHeader,
   type BlockRef,
@@ -110,6 +115,8 @@ export interface Collated {
    * it; its hash is the header's `configHash`. Null when the config stays as it was.
    */
   nextConfig: ChainConfig | null;
+  /** Masterchain: the elector's next duty (staking §5.1) when the block changed a system contract. */
+  electorDueAt: bigint | null;
 }
 
 /** A transaction of the block being built, as its record will be stored. */
@@ -396,17 +403,17 @@ class Collator {
     // A changed system contract may have changed the config: the one it holds now is read again,
     // and the header names it as the config the next block runs under (chain §3.2).
     let nextConfig: ChainConfig | null = null;
+    let electorDueAt: bigint | null = null;
     let configHash = input.configHash;
     if (workchain === -1n && systemChanged) {
-      const c = chainConfigOf(
-        reader(await this.entryOf(CONFIG_ADDRESS)),
-        reader(await this.entryOf(ELECTOR_ADDRESS)),
-      );
+      const elector = reader(await this.entryOf(ELECTOR_ADDRESS));
+      const c = chainConfigOf(reader(await this.entryOf(CONFIG_ADDRESS)), elector);
       const h = hashOf(ChainConfig, c);
       if (!equalBytes(h, configHash)) {
         nextConfig = c;
         configHash = h;
       }
+      electorDueAt = electorDueAt_(elector, c);
     }
     const header: BlockHeader = {
       workchain,
@@ -453,6 +460,7 @@ class Collator {
       importedKeys,
       balanceDelta,
       nextConfig,
+      electorDueAt,
     };
   }
 }

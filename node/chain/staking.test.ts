@@ -142,4 +142,30 @@ describe("staking on one chain", () => {
     expect(aliceAfter - aliceBefore).toBeGreaterThan(5_000n * GRAM + pot - GRAM);
     expect((await electorStorage(chain)).get(ELECTOR_KEYS.credit(alice))).toBe(undefined);
   });
+
+  test("without minting or fees, the elector is ticked only when a duty is due", async () => {
+    const genesis = testGenesis([{ seed: "alice", balance: GRAM }], {
+      elections: ELECTIONS,
+      rewards: { mintPerSecond: 0n, feeBurnPpm: 0, finePpm: 0 },
+    });
+    const chain = await Chain.init(new MemoryStore(), genesis, {
+      host: createCachingHost(),
+      signer: keySigner(validatorKey),
+    });
+    const ticked = (r: RoundResult) => elector(r) !== null;
+    expect(ticked(await chain.produceRound(GENESIS_TIME + 10n, none))).toBe(false);
+    expect(ticked(await chain.produceRound(GENESIS_TIME + 14n, none))).toBe(false);
+    // The election for the round at +60 opens 45 s before it.
+    expect(ticked(await chain.produceRound(GENESIS_TIME + 15n, none))).toBe(true);
+    expect((await electorStorage(chain)).read(ELECTOR_KEYS.election, Election)?.closeAt).toBe(
+      GENESIS_TIME + 45n,
+    );
+    expect(ticked(await chain.produceRound(GENESIS_TIME + 44n, none))).toBe(false);
+    // No offers: the election fails at its close and moves on a round (staking §4.3).
+    expect(ticked(await chain.produceRound(GENESIS_TIME + 45n, none))).toBe(true);
+    expect((await electorStorage(chain)).read(ELECTOR_KEYS.election, Election)?.closeAt).toBe(
+      GENESIS_TIME + 105n,
+    );
+    expect(chain.config.validatorsUntil).toBe(GENESIS_TIME + 120n);
+  });
 });

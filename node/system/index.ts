@@ -6,7 +6,7 @@ export { SYSTEM_EXIT } from "./body.ts";
 export { CONFIG_EXIT, CONFIG_EXIT_TEXT, CONFIG_OP, voteMessage } from "./config/contract.ts";
 export { CONFIG_KEYS, ConfigVersion, MAX_PROPOSALS, Proposal, Proposals } from "./config/state.ts";
 export { CONFIG_PARAM, readValidators, Validator, ValidatorList } from "./context.ts";
-export { ELECTOR_EXIT, ELECTOR_EXIT_TEXT, ELECTOR_OP } from "./elector/contract.ts";
+export { ELECTOR_EXIT, ELECTOR_EXIT_TEXT, ELECTOR_OP, electorDueAt } from "./elector/contract.ts";
 export { stakeProofMessage } from "./elector/proof.ts";
 export { selectValidators } from "./elector/select.ts";
 export {

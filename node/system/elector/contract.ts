@@ -4,7 +4,13 @@
 // it: the chain sends it a tick at the start of every masterchain block (staking §5.1), carrying
 // the minted coins, the validators' share of the fees, and the double signing the block recorded.
 
-import { type Action, RECV_INTERNAL, type RunResult, SEND_MODE } from "../../../vm/index.ts";
+import {
+  type Action,
+  RECV_INTERNAL,
+  type RunResult,
+  SEND_MODE,
+  type StorageReader,
+} from "../../../vm/index.ts";
 import { equalBytes, toHex } from "../../bytes/index.ts";
 import { fromVmAddress, type LedgerAddress, toVmAddress } from "../../ledger/index.ts";
 import { CHAIN_ADDRESS, ELECTOR_ADDRESS, sameAddress } from "../addresses.ts";
@@ -192,6 +198,28 @@ function tick(input: NativeInput, args: Args): RunResult {
   if (cur !== current) s.write(K.current, ValidatorRound, cur);
   if (b !== b0) s.write(K.book, ElectorBook, b);
   return done(GAS.tick, s.changes());
+}
+
+/**
+ * staking §5.1: the first masterchain time at which the elector has a duty — to release frozen
+ * stakes, close the election, hand over to the next set, or open an election — from its storage
+ * and the parameters in force. Before it, a tick that carries no value and names no offender
+ * would change nothing, and the chain sends none.
+ */
+export function electorDueAt(storage: StorageReader, params: ConfigParams): bigint {
+  const s = new Storage(storage);
+  const current = s.read(K.current, ValidatorRound);
+  if (current === null) throw new Error("the elector holds no validator set");
+  const election = s.read(K.election, Election);
+  const next = s.read(K.next, ValidatorRound);
+  let due =
+    election !== null
+      ? election.closeAt
+      : next !== null
+        ? next.since
+        : current.until - BigInt(params.elections.openBefore);
+  for (const f of s.read(K.frozen, FrozenRounds)?.rounds ?? []) if (f.releaseAt < due) due = f.releaseAt;
+  return due;
 }
 
 /**
