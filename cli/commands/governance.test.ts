@@ -165,7 +165,7 @@ describe("a vote the node refuses", () => {
       getConfig: {
         params: {},
         validators: [{ publicKey: toHex(key.publicKey), stake: "1" }],
-        validatorsSince: 1_700_000_000,
+        validatorsUntil: 1_700_000_000,
       },
       getProposals: {
         version: 0,
@@ -207,6 +207,8 @@ describe("a vote the node refuses", () => {
     };
     const r = await run(["--rpc", server.url, "vote", "7", "--validator-key", keyFile], { GRAM_HOME: home });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^gram: this key's vote for proposal 7 is already in a final block/);
+    expect(r.stderr).toMatch(
+      /^gram: this key's vote for proposal 7 in this round is already in a final block/,
+    );
   });
 });

@@ -310,7 +310,7 @@ async function vote(
     throw new CliError("CLI_TX_FAILED", `${CONFIG_EXIT_TEXT[CONFIG_EXIT.ALREADY_VOTED]} (proposal ${id})`);
 
   // Signed for the validator round in force: a vote of each round is a message of its own.
-  const round = BigInt(config.validatorsSince);
+  const round = BigInt(config.validatorsUntil);
   const signature = sign(voteMessage(genesis, BigInt(id), round), key.secretKey);
   const message: Message = {
     kind: "externalIn",
@@ -335,7 +335,7 @@ async function vote(
       if (data.reason === "MEMPOOL_ALREADY_DONE")
         throw new CliError(
           "CLI_TX_FAILED",
-          `this key's vote for proposal ${id} is already in a final block (a vote is the same message in every round)`,
+          `this key's vote for proposal ${id} in this round is already in a final block`,
         );
       if (typeof data.exitCode === "number")
         throw new CliError("CLI_TX_FAILED", `the vote was refused: ${configReason(data.exitCode)}`);

@@ -119,7 +119,7 @@ export async function proposalsView(chain: Chain) {
       .filter((p) => p.expiresAt > now)
       .map((p) => {
         const rounds = p.critical ? chain.config.voting.critical : chain.config.voting.normal;
-        const current = p.round === chain.config.validatorsSince;
+        const current = p.round === chain.config.validatorsUntil;
         return {
           id: Number(p.id),
           param: p.param,

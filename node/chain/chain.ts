@@ -516,7 +516,9 @@ export class Chain {
     // One signer makes a block final only with more than 2/3 of the stake (chain §2.5).
     const own = this.validatorSet.indexOf(this.#signer.publicKey);
     if (own < 0 || !this.validatorSet.isQuorum(this.validatorSet.members[own].stake))
-      throw new Error("this node's signature does not make the block final: is its key the validator's?");
+      throw new Error(
+        "this node's signature does not make the block final: its key is not the validator's, or an election put others in the set; a node with other validators runs with peers (node.json p2p.bootstrap)",
+      );
     const candidate = await this.buildRound(now, externals);
     const vote = signVote(
       this.genesisHash,

@@ -278,8 +278,10 @@ class Collator {
 
   /** A transaction sends at most 255 messages (and one bounce); the block's lists must stay encodable. */
   room(): boolean {
+    // The tick takes no room (staking §5.1): a block of one transaction still takes a message.
+    const tick = this.input.tick === undefined ? 0 : 1;
     return (
-      this.ran.length < this.input.config.maxBlockTransactions &&
+      this.ran.length - tick < this.input.config.maxBlockTransactions &&
       this.outMsgs.length + 256 <= MAX_BLOCK_TRANSACTIONS * 4
     );
   }

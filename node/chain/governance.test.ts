@@ -52,7 +52,7 @@ async function votingChain() {
 }
 
 function voteFrom(chain: Chain, key: KeyPair, id: bigint, signature?: Uint8Array): ExternalMessage {
-  const round = chain.config.validatorsSince;
+  const round = chain.config.validatorsUntil;
   const sig = signature ?? sign(voteMessage(chain.genesisHash, id, round), key.secretKey);
   const m: Message = {
     kind: "externalIn",

@@ -83,6 +83,8 @@ export type ExecResult =
     };
 
 const ZERO_HASH = new Uint8Array(32);
+/** The gas of one run of a system contract (staking §1.2): well above what any of them uses. */
+const SYSTEM_GAS_LIMIT = 1_000_000n;
 
 function newAccount(now: bigint): Account {
   return {
@@ -215,7 +217,8 @@ function transact(
     bounceReason = { phase: PHASE.COMPUTE, exitCode: 0 };
   } else {
     const bought = gasBought(fees, balance);
-    const gasLimit = system ? fees.gasLimit : internal ? min(gasBought(fees, msg.value), bought) : bought;
+    // A system contract's limit is the protocol's, not a price a vote could set too low for it.
+    const gasLimit = system ? SYSTEM_GAS_LIMIT : internal ? min(gasBought(fees, msg.value), bought) : bought;
     const r = runContract({
       code: programOf(code),
       entry: internal ? RECV_INTERNAL : RECV_EXTERNAL,

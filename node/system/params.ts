@@ -132,7 +132,7 @@ const DAY = 86_400n;
 /** Every parameter by name (config §2), in the order `gram config get` lists them. */
 export const PARAMS: readonly ParamSpec[] = [
   spec("fees.gasPrice", "u64", 1n, U64_MAX),
-  spec("fees.gasLimit", "u64", 1_000n, MAX_GAS),
+  spec("fees.gasLimit", "u64", 200_000n, MAX_GAS),
   spec("fees.gasCredit", "u64", 0n, MAX_GAS),
   spec("fees.storagePrice", "u64", 0n, U64_MAX),
   spec("fees.fwdLump", "u64", 0n, U64_MAX),
@@ -151,7 +151,8 @@ export const PARAMS: readonly ParamSpec[] = [
   spec("stakes.max", "u64", 1n, U64_MAX, true),
   spec("stakes.minTotal", "u64", 0n, U64_MAX, true),
   spec("stakes.maxFactor", "u32", 65_536n, 100n * 65_536n, true),
-  spec("rewards.mintPerSecond", "u64", 0n, 1_000_000n * 1_000_000_000n),
+  // At most 10 Grams a second: the supply is a u64 of nanograms, 18.4 billion Grams in all.
+  spec("rewards.mintPerSecond", "u64", 0n, 10n * 1_000_000_000n),
   spec("rewards.feeBurnPpm", "u32", 0n, PPM),
   spec("rewards.finePpm", "u32", 0n, PPM),
   spec("voting.proposalFee", "u64", 0n, U64_MAX, true),
@@ -206,6 +207,9 @@ export function paramsError(params: ConfigParams): string | null {
   if (!(e.closeBefore < e.openBefore && e.openBefore < e.roundSeconds))
     return "elections must open before they close, within a round: closeBefore < openBefore < roundSeconds";
   if (c.min > c.max) return "validatorCounts.min must not exceed validatorCounts.max";
+  // The elector keeps the frozen stakes of at most 16 rounds (staking §2.1).
+  if (BigInt(e.holdSeconds) >= 15n * BigInt(e.roundSeconds))
+    return "elections.holdSeconds must be under 15 times elections.roundSeconds";
   if (stakes.min > stakes.max) return "stakes.min must not exceed stakes.max";
   return null;
 }

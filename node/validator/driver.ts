@@ -19,6 +19,7 @@ import {
   type Commit,
   type ConsensusSigner,
   type Evidence,
+  evidenceError,
   HeightMachine,
   type Input,
   type Output,
@@ -307,8 +308,10 @@ export class ConsensusDriver {
       if (e instanceof CodecError) return "reject";
       throw e;
     }
-    if (voteShapeError(vote) !== null || !sameChain(vote.chain, MC_CHAIN) || !this.#member(vote.validator))
-      return "reject";
+    if (voteShapeError(vote) !== null || !sameChain(vote.chain, MC_CHAIN)) return "reject";
+    // A member of the next set, or of the last, at a set change (staking §2.2): not this node's
+    // to judge, and no fault of the peer that passed it on.
+    if (!this.#member(vote.validator)) return "ignore";
     if (!verifyVote(this.#network, vote)) return "reject";
     this.#enqueue(() => this.#deliver({ vote }, vote.height, from));
     return "accept";
@@ -323,8 +326,8 @@ export class ConsensusDriver {
       throw e;
     }
     const p = message.proposal;
-    if (proposalShapeError(p) !== null || !sameChain(p.chain, MC_CHAIN) || !this.#member(p.proposer))
-      return "reject";
+    if (proposalShapeError(p) !== null || !sameChain(p.chain, MC_CHAIN)) return "reject";
+    if (!this.#member(p.proposer)) return "ignore";
     if (message.candidate !== null && !equalBytes(message.candidate.mcHash, p.value)) return "reject";
     if (!verifyProposal(this.#network, p)) return "reject";
     this.#enqueue(() => this.#deliver({ proposal: message }, p.height, from));
@@ -593,7 +596,13 @@ export class ConsensusDriver {
     this.#toPropose = null;
     const evidence: Evidence[] = [];
     for (const [k, e] of this.#evidence) {
-      if (await chain.evidenceRecorded(e)) this.#evidence.delete(k);
+      // Recorded, or no evidence under the set in force (its signer was fined out of it, or its
+      // round ended, staking §6): every checker would refuse a candidate that carries it.
+      if (
+        (await chain.evidenceRecorded(e)) ||
+        evidenceError(chain.genesisHash, (key) => chain.validatorSet.indexOf(key) >= 0, e) !== null
+      )
+        this.#evidence.delete(k);
       else if (evidence.length < MAX_EVIDENCE) evidence.push(e);
     }
     const t0 = performance.now();

@@ -96,7 +96,7 @@ const config = () =>
     version: number;
     params: Record<string, string>;
     validators: { publicKey: string }[];
-    validatorsSince: number;
+    validatorsUntil: number;
   }>("getConfig");
 
 /** Sends a transfer from test wallet `w` (subwallet id = index) and waits until it is final. */
@@ -156,7 +156,7 @@ async function stake(w: number, node: Node, electAt: number): Promise<void> {
 }
 
 async function vote(node: Node, id: number): Promise<Status> {
-  const round = BigInt((await config()).validatorsSince);
+  const round = BigInt((await config()).validatorsUntil);
   const sig = sign(voteMessage(genesis, BigInt(id), round), node.key.secretKey);
   const m: Message = {
     kind: "externalIn",

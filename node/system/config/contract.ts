@@ -51,8 +51,8 @@ const VoteProof = t.struct("VoteProof", { network: t.bytes(32), proposal: t.u64,
 const VOTE_DOMAIN = new TextEncoder().encode("gram/vote/1");
 
 /**
- * The bytes a validator key signs to vote for proposal `id` in the validator round that started
- * at `round` (config §4.2): a vote of each round is a message of its own, never a copy of the last.
+ * The bytes a validator key signs to vote for proposal `id` in the validator round that ends at
+ * `round` (config §4.2): a vote of each round is a message of its own, never a copy of the last.
  */
 export function voteMessage(network: Uint8Array, id: bigint, round: bigint): Uint8Array {
   const h = hashOf(VoteProof, { network, proposal: id, round });
@@ -121,7 +121,7 @@ function propose(input: NativeInput, by: LedgerAddress, args: Args): RunResult {
     critical: spec.critical,
     wins: 0,
     losses: 0,
-    round: readValidators(input.context.config).since,
+    round: readValidators(input.context.config).until,
     wonRound: false,
     voters: [],
     votedStake: 0n,
@@ -133,7 +133,8 @@ function propose(input: NativeInput, by: LedgerAddress, args: Args): RunResult {
     dest: toVmAddress(ELECTOR_ADDRESS),
     value: 0n,
     body: [ELECTOR_OP.REWARD],
-    mode: SEND_MODE.CARRY_INBOUND_VALUE | SEND_MODE.NON_BOUNCEABLE,
+    // A value too small to forward bounces the proposal whole rather than stay here.
+    mode: SEND_MODE.CARRY_INBOUND_VALUE | SEND_MODE.NON_BOUNCEABLE | SEND_MODE.BOUNCE_ON_ACTION_FAIL,
   };
   return done(GAS.propose, s.changes(), [toElector], [list.nextId]);
 }
@@ -159,15 +160,15 @@ function vote(input: NativeInput, args: Args): RunResult {
   const set = readValidators(input.context.config);
   const voter = set.members.find((m) => equalBytes(m.publicKey, key));
   if (voter === undefined) return fail(input, CONFIG_EXIT.NOT_VALIDATOR, GAS.vote);
-  if (round !== set.since) return fail(input, CONFIG_EXIT.WRONG_ROUND, GAS.vote);
+  if (round !== set.until) return fail(input, CONFIG_EXIT.WRONG_ROUND, GAS.vote);
   if (!input.host.ed25519Verify(voteMessage(readGenesis(input.context.config), id, round), key, signature))
     return fail(input, CONFIG_EXIT.BAD_SIGNATURE, GAS.vote);
   const params = s.read(K.params, ConfigVersion)?.params ?? readParams(input.context.config);
   let p = open[at];
-  if (p.round !== set.since) {
+  if (p.round !== set.until) {
     // A new round: the last one counts as lost unless it was won (config §4.3).
     const losses = p.wonRound ? p.losses : p.losses + 1;
-    p = { ...p, round: set.since, wonRound: false, voters: [], votedStake: 0n, losses };
+    p = { ...p, round: set.until, wonRound: false, voters: [], votedStake: 0n, losses };
   }
   if (p.voters.some((v) => equalBytes(v, key))) return fail(input, CONFIG_EXIT.ALREADY_VOTED, GAS.vote);
   if (input.stopAtAccept) return { ...done(GAS.vote, []), accepted: true };

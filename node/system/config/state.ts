@@ -19,7 +19,7 @@ export const Proposal = t.struct("Proposal", {
   critical: t.bool,
   wins: t.u8,
   losses: t.u8,
-  /** The validator round (its start) the votes below were cast in. */
+  /** The validator round the votes below were cast in: its end, which a failed election moves too. */
   round: t.u64,
   /** Whether the proposal won that round already. */
   wonRound: t.bool,

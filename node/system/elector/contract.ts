@@ -234,6 +234,8 @@ function fineIn(
   const at = round.members.findIndex((m) => equalBytes(m.publicKey, key));
   if (at < 0) return null;
   const m = round.members[at];
+  // Once per round: a last member, kept in the set, is not fined again for each offence.
+  if (m.fine > 0n) return null;
   const fine = m.wallet === null ? 0n : (m.stake * BigInt(params.rewards.finePpm)) / PPM;
   const fined: Member = { ...m, fine };
   if (round.members.length === 1) return { round: { ...round, members: [fined] }, fine };

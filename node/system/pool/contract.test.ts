@@ -423,12 +423,13 @@ describe("staking through the elector", () => {
     expect(p.state().staked).toBe(BOB0 + CAROL0);
   });
 
-  test("RECOVER asks the elector once the round the stake was for has ended", () => {
+  test("RECOVER asks the elector once the round the stake was for has ended and its hold is over", () => {
     const p = funded();
     expect(p.send(STRANGER, [POOL_OP.RECOVER], GRAM).exitCode).toBe(POOL_EXIT.NOT_STAKED);
     p.send(OWNER, [POOL_OP.STAKE, proofFor(POOL)], GRAM);
-    expect(p.send(STRANGER, [POOL_OP.RECOVER], GRAM, UNTIL + 59n).exitCode).toBe(POOL_EXIT.TOO_EARLY);
-    const r = p.send(STRANGER, [POOL_OP.RECOVER], GRAM, UNTIL + 60n);
+    expect(p.send(STRANGER, [POOL_OP.RECOVER], GRAM, UNTIL + 60n).exitCode).toBe(POOL_EXIT.TOO_EARLY);
+    expect(p.send(STRANGER, [POOL_OP.RECOVER], GRAM, UNTIL + 74n).exitCode).toBe(POOL_EXIT.TOO_EARLY);
+    const r = p.send(STRANGER, [POOL_OP.RECOVER], GRAM, UNTIL + 75n);
     expect(r).toMatchObject({ exitCode: 0, storage: [] });
     expect(sends(r)).toEqual([
       {

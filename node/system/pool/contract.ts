@@ -84,7 +84,7 @@ export const POOL_EXIT_TEXT: Readonly<Record<number, string>> = {
   [POOL_EXIT.BAD_PROOF]:
     "the signature is not the validator key's proof of possession for this pool and election",
   [POOL_EXIT.NO_ELECTION]: "no election is open",
-  [POOL_EXIT.TOO_EARLY]: "the round the stake was for has not ended",
+  [POOL_EXIT.TOO_EARLY]: "the round the stake was for has not ended, or its hold is not over",
   [POOL_EXIT.TOO_MANY_NOMINATORS]: "the pool has as many nominators as it keeps",
   [POOL_EXIT.WITHDRAWING]: "the nominator asked to withdraw: deposit again once paid",
   [POOL_EXIT.ALREADY_ASKED]: "the nominator has asked to withdraw already",
@@ -338,7 +338,8 @@ function stake(
 }
 
 /**
- * Asks the elector for what it holds for the pool, once the round the stake was for has ended
+ * Asks the elector for what it holds for the pool, once the round the stake was for has ended and
+ * its hold is over
  * (before that it would return only what the election did not take). The message's value goes
  * with the request and comes back with the answer.
  */
@@ -346,8 +347,10 @@ function recover(input: NativeInput, s: Storage, args: Args): RunResult {
   if (args.length !== 0) return fail(input, SYSTEM_EXIT.BAD_BODY, GAS.recover);
   const st = book(s);
   if (st.staked === 0n) return fail(input, POOL_EXIT.NOT_STAKED, GAS.recover);
-  const { roundSeconds } = readParams(input.context.config).elections;
-  if (input.context.now < st.electAt + BigInt(roundSeconds))
+  // Not before the hold is over: earlier the elector holds only what the election did not take,
+  // and a part settled as the whole would cut every share (staking §7).
+  const { roundSeconds, holdSeconds } = readParams(input.context.config).elections;
+  if (input.context.now < st.electAt + BigInt(roundSeconds) + BigInt(holdSeconds))
     return fail(input, POOL_EXIT.TOO_EARLY, GAS.recover);
   const send: Action = {
     type: "send",
