@@ -2,7 +2,9 @@
 // shown only after its proof checks out against the trusted validators; a transfer is signed
 // here, sent as an external message, and followed until it is final or refused.
 import type { Command } from "commander";
-import { type AccountProofJson, verifyAccountProof } from "../../node/lightclient/index.ts";
+import type { LedgerAddress } from "../../node/ledger/index.ts";
+import { type AccountProofJson, ProofError, verifyAccountProof } from "../../node/lightclient/index.ts";
+import type { RpcClient } from "../../node/rpcclient/index.ts";
 import { formatGrams, parseGrams } from "../../node/units/index.ts";
 import { commentBody } from "../../node/wallet/index.ts";
 import { type CliContext, type CommandGroup, keystoreOf, outputOf } from "../context.ts";
@@ -81,11 +83,7 @@ interface TransferOptions extends SendOptions {
 async function balance(ctx: CliContext, cmd: Command, text: string): Promise<void> {
   const target = await resolveTarget(ctx, text);
   const client = clientOf(cmd);
-  const { validators, network } = await trustedValidators(ctx, client);
-  const answer = await client.call<{ proof: AccountProofJson; status: string }>("getAccount", {
-    address: rawOf(target.address),
-  });
-  const proved = verifyAccountProof(answer.proof, target.address, validators, network);
+  const proved = await provedAccount(ctx, client, target.address);
   const nano = proved.account?.balance ?? 0n;
   const address = friendlyOf(target.address, target.bounceable !== false);
   outputOf(ctx, cmd).result(
@@ -98,6 +96,27 @@ async function balance(ctx: CliContext, cmd: Command, text: string): Promise<voi
     },
     () => `${formatGrams(nano)} Gram  (${address}, proved at masterchain block ${proved.mcSeqno})`,
   );
+}
+
+/**
+ * The account as the node proves it, against the validators this client trusts. The block a node
+ * answers with may be the key block that put a new set in force (signed by the set before), or
+ * one past a key block this client has not followed yet: the check is made again with the next
+ * block and the sets followed anew, a few times, never with a set that did not sign it.
+ */
+async function provedAccount(ctx: CliContext, client: RpcClient, address: LedgerAddress) {
+  for (let attempt = 1; ; attempt++) {
+    const { validators, network } = await trustedValidators(ctx, client);
+    const answer = await client.call<{ proof: AccountProofJson; status: string }>("getAccount", {
+      address: rawOf(address),
+    });
+    try {
+      return verifyAccountProof(answer.proof, address, validators, network);
+    } catch (e) {
+      if (!(e instanceof ProofError) || attempt === 3) throw e;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
 }
 
 async function transfer(
