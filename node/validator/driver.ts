@@ -720,8 +720,11 @@ export class ConsensusDriver {
       throw new Error(`height ${commit.height} was decided on a candidate this node has not checked`);
     const started = performance.now();
     this.#log.debug({ height: Number(this.#height), round: commit.round, atMs: this.#since() }, "decided");
+    // Whether this node should have signed: a member of the set that decided, before the round
+    // may hand over to another (staking §2.2).
+    const self = this.#signer()?.publicKey;
     const round = await this.#d.chain.commitRound(entry.built, commit);
-    this.#count(commit);
+    this.#count(commit, self);
     // Round 0 decides when the network is well; a later round says a proposer or votes were late.
     if (commit.round > 0)
       this.#log.info({ height: Number(commit.height), round: commit.round }, "decided in a later round");
@@ -744,8 +747,7 @@ export class ConsensusDriver {
     return s !== null && this.#d.chain.validatorSet.indexOf(s.publicKey) >= 0 ? s : null;
   }
 
-  #count(commit: Commit): void {
-    const self = this.#signer()?.publicKey;
+  #count(commit: Commit, self: Uint8Array | undefined): void {
     if (self !== undefined && !commit.signatures.some((s) => equalBytes(s.validator, self))) this.#missed++;
   }
 
