@@ -107,7 +107,7 @@ function configReason(exit: number | null | undefined): string {
 export const governanceCommands: CommandGroup = {
   name: "governance",
   register(program, ctx) {
-    const config = program.command("config").description("the protocol parameters in force (config §2)");
+    const config = program.command("config").description("the protocol parameters in force, by name");
     config
       .command("get")
       .description("print the parameters in force, or one of them")

@@ -251,7 +251,7 @@ export const poolCommands: CommandGroup = {
   register(program, ctx) {
     const pool = program
       .command("pool")
-      .description("nominator pools: lend a validator Grams to stake, and share its rewards (staking §7)");
+      .description("nominator pools: lend a validator Grams to stake, and share its rewards");
 
     pool
       .command("create")
