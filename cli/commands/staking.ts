@@ -6,7 +6,6 @@
 import type { Command, Option } from "commander";
 import { toHex } from "../../node/bytes/index.ts";
 import { sign } from "../../node/crypto/index.ts";
-import { BOUNCE_TAG } from "../../node/execution/index.ts";
 import type { RpcClient } from "../../node/rpcclient/index.ts";
 import {
   ELECTOR_ADDRESS,
@@ -22,6 +21,7 @@ import { formatTable } from "../output/index.ts";
 import { parseWalletName } from "./args.ts";
 import { clientOf, ledger, rawOf, resolveTarget } from "./remote.ts";
 import {
+  bounceExit,
   bounceFrom,
   type ConfigAnswer,
   type ElectionsAnswer,
@@ -273,8 +273,8 @@ async function recoverAction(ctx: CliContext, cmd: Command, name: string, timeou
       for (const tx of await historyAfter(client, wallet, afterLt)) {
         const m = tx.inMsg;
         if (m.type !== "internal" || m.src !== rawOf(ELECTOR_ADDRESS)) continue;
-        if (m.bounced === true && opOf(m.body) === BOUNCE_TAG) {
-          const exit = Number(intItem(m.body, 3) ?? -1);
+        const exit = bounceExit(m, ELECTOR_ADDRESS, ELECTOR_OP.RECOVER);
+        if (exit !== null) {
           throw new CliError(
             "CLI_TX_FAILED",
             `the elector refused: ${ELECTOR_EXIT_TEXT[exit] ?? `exit code ${exit}`}`,

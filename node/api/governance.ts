@@ -23,8 +23,10 @@ import { rawAddress } from "./views.ts";
 
 const BILLION = 1_000_000_000n;
 
-async function storageOf(chain: Chain, address: LedgerAddress): Promise<Storage> {
-  return new Storage((await chain.contract(address)).storage);
+/** A system contract's storage and balance at the newest final state, in one read. */
+async function contractOf(chain: Chain, address: LedgerAddress): Promise<{ s: Storage; balance: bigint }> {
+  const c = await chain.contract(address);
+  return { s: new Storage(c.storage), balance: c.account?.balance ?? 0n };
 }
 
 /** The parameters by name (config §2), each in its JSON form: the answer of `gram config get`. */
@@ -60,7 +62,7 @@ function roundView(r: ValidatorRound | null) {
 
 /** rpc §2.13: the set in force and the one elected next. */
 export async function validatorsView(chain: Chain) {
-  const s = await storageOf(chain, ELECTOR_ADDRESS);
+  const { s } = await contractOf(chain, ELECTOR_ADDRESS);
   return {
     current: roundView(s.read(ELECTOR_KEYS.current, ValidatorRound)),
     next: roundView(s.read(ELECTOR_KEYS.next, ValidatorRound)),
@@ -69,12 +71,10 @@ export async function validatorsView(chain: Chain) {
 
 /** rpc §2.14: the open election, the frozen stakes, the elector's book, and a wallet's credit. */
 export async function electionsView(chain: Chain, wallet: LedgerAddress | null) {
-  const s = await storageOf(chain, ELECTOR_ADDRESS);
+  const { s, balance } = await contractOf(chain, ELECTOR_ADDRESS);
   const e = s.read(ELECTOR_KEYS.election, Election);
   const book = s.read(ELECTOR_KEYS.book, ElectorBook);
-  const elector = (await chain.account(ELECTOR_ADDRESS)).account;
   const held = book?.held ?? 0n;
-  const balance = elector?.balance ?? 0n;
   const c = chain.config;
   const credit = wallet === null ? null : s.get(ELECTOR_KEYS.credit(wallet));
   return {
@@ -107,7 +107,7 @@ export async function electionsView(chain: Chain, wallet: LedgerAddress | null) 
 
 /** rpc §2.15: the proposals still open, with their votes in the round in force. */
 export async function proposalsView(chain: Chain) {
-  const s = await storageOf(chain, CONFIG_ADDRESS);
+  const { s } = await contractOf(chain, CONFIG_ADDRESS);
   const now = chain.head.mc.header.time;
   const list = s.read(CONFIG_KEYS.proposals, Proposals);
   let total = 0n;

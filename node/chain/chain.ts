@@ -276,9 +276,9 @@ export class Chain {
     this.#signer = options.signer;
   }
 
-  #useConfig(config: ChainConfig): void {
+  #useConfig(config: ChainConfig, hash = hashOf(ChainConfig, config)): void {
     this.config = config;
-    this.configHash = hashOf(ChainConfig, config);
+    this.configHash = hash;
     this.validatorSet = new ValidatorSet(config.validators);
     this.configParams = configParams(config, this.genesisHash);
     this.#dryRunContext = { fees: config.fees, config: [...this.configParams] };
@@ -740,7 +740,8 @@ export class Chain {
         txRefs: refs.slice(2 + shard.txs.length, refs.length - 1),
       },
     ];
-    // The last round's fees went to the elector, or were burned, with the tick (staking §5.1).
+    // The fees since the last tick went to the elector, or were burned, with this one (staking §5.1);
+    // a round without a tick had none.
     const supply = {
       ...this.#head.supply,
       minted: this.#head.supply.minted + mc.header.minted,
@@ -794,7 +795,7 @@ export class Chain {
     this.#shard = shardTip;
     this.#mc = { header: mc.header, hash: mc.hash };
     // A vote passed or a new set took over: the next block runs under the new config (chain §3.2).
-    if (mc.nextConfig !== null) this.#useConfig(mc.nextConfig);
+    if (mc.nextConfig !== null) this.#useConfig(mc.nextConfig, mc.header.configHash);
     if (mc.electorDueAt !== null) this.#electorDueAt = mc.electorDueAt;
     // Copies: the encodings are carved from a chunk of the round's encodings (codec's arena).
     for (const r of recent) this.#recentStatuses.set(r.hash, r.value.slice(), 1);

@@ -10,12 +10,7 @@ import { hashOf } from "../codec/index.ts";
 import type { Evidence } from "../consensus/index.ts";
 import { type ExecResult, executeTransaction } from "../execution/index.ts";
 import type { Account, LedgerAddress, Message } from "../ledger/index.ts";
-import {
-  CONFIG_ADDRESS,
-  ELECTOR_ADDRESS,
-  electorDueAt as electorDueAt_,
-  isSystemAccount,
-} from "../system/index.ts";
+import { CONFIG_ADDRESS, ELECTOR_ADDRESS, electorDueAt, isSystemAccount } from "../system/index.ts";
 import {
   type BlockHeader,
   type BlockRef,
@@ -405,7 +400,7 @@ class Collator {
     // A changed system contract may have changed the config: the one it holds now is read again,
     // and the header names it as the config the next block runs under (chain §3.2).
     let nextConfig: ChainConfig | null = null;
-    let electorDueAt: bigint | null = null;
+    let dueAt: bigint | null = null;
     let configHash = input.configHash;
     if (workchain === -1n && systemChanged) {
       const elector = reader(await this.entryOf(ELECTOR_ADDRESS));
@@ -415,7 +410,7 @@ class Collator {
         nextConfig = c;
         configHash = h;
       }
-      electorDueAt = electorDueAt_(elector, c);
+      dueAt = electorDueAt(elector, c);
     }
     const header: BlockHeader = {
       workchain,
@@ -462,7 +457,7 @@ class Collator {
       importedKeys,
       balanceDelta,
       nextConfig,
-      electorDueAt,
+      electorDueAt: dueAt,
     };
   }
 }

@@ -52,18 +52,11 @@ export function chainConfigOf(configStorage: StorageReader, electorStorage: Stor
   };
 }
 
-/** The parameters alone, as the config contract keeps them. */
+/** The parameters alone, as the config contract keeps them: the fields of PARAM_FIELDS. */
 export function paramsOf(c: ChainConfig): ConfigParams {
-  return {
-    fees: c.fees,
-    maxBlockTransactions: c.maxBlockTransactions,
-    getMethodGasLimit: c.getMethodGasLimit,
-    elections: c.elections,
-    validatorCounts: c.validatorCounts,
-    stakes: c.stakes,
-    rewards: c.rewards,
-    voting: c.voting,
-  };
+  return Object.fromEntries(
+    Object.keys(PARAM_FIELDS).map((k) => [k, c[k as keyof ConfigParams]]),
+  ) as ConfigParams;
 }
 
 /**

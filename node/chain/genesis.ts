@@ -30,7 +30,7 @@ import {
 } from "../system/index.ts";
 import { walletAddress, walletStateInit } from "../wallet/index.ts";
 import { MAX_BLOCK_TRANSACTIONS } from "./block.ts";
-import type { ChainConfig, Validator } from "./config.ts";
+import { type ChainConfig, chainConfigOf, type Validator } from "./config.ts";
 import { ChainError } from "./errors.ts";
 import type { AccountWrite } from "./shardStore.ts";
 
@@ -225,38 +225,48 @@ export function genesisWrites(genesis: Genesis, workchain: bigint): AccountWrite
   const accounts = genesis.accounts
     .filter((a) => a.address.workchain === workchain)
     .map((a): AccountWrite => {
-      const base: Account = {
-        balance: a.balance,
-        status: { kind: "uninit" },
-        storageBytes: 0,
-        lastPaid: genesis.time,
-        storageDue: 0n,
-        lastLt: 0n,
-        lastTxHash: new Uint8Array(32),
-      };
-      if (a.wallet === null)
-        return { address: a.address, before: null, account: base, code: null, storage: [] };
+      if (a.wallet === null) return genesisAccount(genesis, a.address, a.balance, null, []);
       const init = walletStateInit(a.wallet.publicKey, a.wallet.subwalletId);
-      return {
-        address: a.address,
-        before: null,
-        account: {
-          ...base,
-          status: { kind: "active", codeHash: sha256(init.code), storageRoot: new Uint8Array(32) },
-        },
-        code: init.code,
-        storage: init.data.map(([key, value]) => ({ key, value: decode(t.vmValue, value) })),
-      };
+      const storage = init.data.map(([key, value]) => ({ key, value: decode(t.vmValue, value) }));
+      return genesisAccount(genesis, a.address, a.balance, init.code, storage);
     });
-  return workchain === -1n ? [...accounts, ...systemWrites(genesis)] : accounts;
+  if (workchain !== -1n) return accounts;
+  const { config, elector } = systemStorage(genesis);
+  return [
+    ...accounts,
+    genesisAccount(genesis, CONFIG_ADDRESS, 0n, nativeCode("config"), config.changes()),
+    genesisAccount(genesis, ELECTOR_ADDRESS, 0n, nativeCode("elector"), elector.changes()),
+  ];
+}
+
+/** An account of block 0 (chain §5.2): active with `code` and its storage, or a plain balance. */
+function genesisAccount(
+  genesis: Genesis,
+  address: LedgerAddress,
+  balance: bigint,
+  code: Uint8Array | null,
+  storage: AccountWrite["storage"],
+): AccountWrite {
+  const zero = new Uint8Array(32);
+  const account: Account = {
+    balance,
+    status:
+      code === null ? { kind: "uninit" } : { kind: "active", codeHash: sha256(code), storageRoot: zero },
+    storageBytes: 0,
+    lastPaid: genesis.time,
+    storageDue: 0n,
+    lastLt: 0n,
+    lastTxHash: zero,
+  };
+  return { address, before: null, account, code, storage };
 }
 
 /**
- * The config contract with the genesis parameters and the elector with the genesis validators as
- * the first round's set (staking §2.2). Their stakes are weight only: no Grams stand behind them,
- * and the first election replaces them.
+ * The storage of the config contract, with the genesis parameters, and of the elector, with the
+ * genesis validators as the first round's set (staking §2.2). Their stakes are weight only: no
+ * Grams stand behind them, and the first election replaces them.
  */
-function systemWrites(genesis: Genesis): AccountWrite[] {
+function systemStorage(genesis: Genesis): { config: Storage; elector: Storage } {
   const { validators, ...params } = genesis.config;
   const config = new Storage(EMPTY_STORAGE);
   config.write(CONFIG_KEYS.params, ConfigVersion, { version: 0n, params });
@@ -264,49 +274,20 @@ function systemWrites(genesis: Genesis): AccountWrite[] {
   elector.write(ELECTOR_KEYS.current, ValidatorRound, {
     since: genesis.time,
     until: genesis.time + BigInt(params.elections.roundSeconds),
+    // In ascending key order, as the elector keeps every set (its winners come sorted).
     members: [...validators]
       .sort((a, b) => compareBytes(a.publicKey, b.publicKey))
       .map((v) => ({ publicKey: v.publicKey, stake: v.stake, wallet: null, reward: 0n, fine: 0n })),
     removed: [],
   });
   elector.write(ELECTOR_KEYS.book, ElectorBook, { held: 0n, roundsPaid: 0n, lastReward: 0n });
-  const account = (name: string): Account => ({
-    balance: 0n,
-    status: { kind: "active", codeHash: sha256(nativeCode(name)), storageRoot: new Uint8Array(32) },
-    storageBytes: 0,
-    lastPaid: genesis.time,
-    storageDue: 0n,
-    lastLt: 0n,
-    lastTxHash: new Uint8Array(32),
-  });
-  return [
-    {
-      address: CONFIG_ADDRESS,
-      before: null,
-      account: account("config"),
-      code: nativeCode("config"),
-      storage: config.changes(),
-    },
-    {
-      address: ELECTOR_ADDRESS,
-      before: null,
-      account: account("elector"),
-      code: nativeCode("elector"),
-      storage: elector.changes(),
-    },
-  ].sort((a, b) => compareBytes(a.address.id, b.address.id));
+  return { config, elector };
 }
 
 /** The config in force at block 0: what the system contracts hold there (chain §5.2). */
 export function genesisChainConfig(genesis: Genesis): ChainConfig {
-  const { validators, ...params } = genesis.config;
-  return {
-    version: 0n,
-    ...params,
-    validators: [...validators].sort((a, b) => compareBytes(a.publicKey, b.publicKey)),
-    validatorsSince: genesis.time,
-    validatorsUntil: genesis.time + BigInt(params.elections.roundSeconds),
-  };
+  const { config, elector } = systemStorage(genesis);
+  return chainConfigOf(config, elector);
 }
 
 /** The governance parameters as nested JSON, each in its JSON form (config §2). */

@@ -1,10 +1,7 @@
 // The bounce phase (ledger §6.6): a failed bounceable message returns what is left of its value,
 // less the forward fee of the return, with its original body and why it failed.
 import { encode, t } from "../codec/index.ts";
-import { type Fees, forwardFee, Message } from "../ledger/index.ts";
-
-/** The first item of a bounced body, as TON's 0xffffffff prefix. */
-export const BOUNCE_TAG = 0xffffffffn;
+import { BOUNCE_TAG, type Fees, forwardFee, Message } from "../ledger/index.ts";
 
 export function bounceMessage(
   msg: Extract<Message, { kind: "internal" }>,

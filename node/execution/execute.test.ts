@@ -15,6 +15,7 @@ import { keyPairFromSeed, sha256, sign } from "../crypto/index.ts";
 import {
   type Account,
   accountId,
+  BOUNCE_TAG,
   type Fees,
   type LedgerAddress,
   Message,
@@ -23,7 +24,6 @@ import {
 } from "../ledger/index.ts";
 import { GRAM, testFees } from "../ledger/testkit.ts";
 import { vmHost } from "../vmhost/index.ts";
-import { BOUNCE_TAG } from "./bounce.ts";
 import { type AccountState, type ExecEnv, type ExecResult, executeTransaction } from "./execute.ts";
 import { stateInitFromVm } from "./stateInit.ts";
 import { ACTION_FAIL, COMPUTE_SKIPPED, PHASE } from "./transaction.ts";

@@ -1,6 +1,5 @@
 // node/execution: one transaction at a time (ledger §6): the phases, the action rules, bounces.
-export { fromVmAddress, toVmAddress } from "../ledger/index.ts";
-export { BOUNCE_TAG } from "./bounce.ts";
+export { BOUNCE_TAG, fromVmAddress, toVmAddress } from "../ledger/index.ts";
 export {
   type AccountState,
   type CheckResult,

@@ -5,6 +5,7 @@ export { forwardFee, gasBought, gasFee, storageFee } from "./fees.ts";
 export {
   Account,
   AccountStatus,
+  BOUNCE_TAG,
   Fees,
   LedgerAddress,
   MAX_CODE_BYTES,

@@ -71,6 +71,9 @@ export const Message = t.variant("Message", {
 });
 export type Message = Infer<typeof Message>;
 
+/** ledger §6.6: the first item of a bounced message's body, as TON's 0xffffffff prefix. */
+export const BOUNCE_TAG = 0xffffffffn;
+
 /** ledger §5: the config parameter `fees`. */
 export const Fees = t.struct("Fees", {
   gasPrice: t.u64,

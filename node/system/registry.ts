@@ -6,6 +6,8 @@ import { electorContract } from "./elector/contract.ts";
 import { failed, isNativeImage, type NativeContract, type NativeInput } from "./native.ts";
 import { poolContract } from "./pool/contract.ts";
 
+const decoder = new TextDecoder();
+
 const NATIVES: Readonly<Record<string, NativeContract>> = {
   config: configContract,
   elector: electorContract,
@@ -15,7 +17,7 @@ const NATIVES: Readonly<Record<string, NativeContract>> = {
 /** The native contract `code` names, or null when it is not a native image (or names none). */
 export function nativeOf(code: Uint8Array): NativeContract | null {
   if (!isNativeImage(code)) return null;
-  return NATIVES[new TextDecoder().decode(code.subarray(3))] ?? null;
+  return NATIVES[decoder.decode(code.subarray(3))] ?? null;
 }
 
 /**

@@ -5,7 +5,7 @@
 
 import { type Action, RECV_EXTERNAL, RECV_INTERNAL, type RunResult, SEND_MODE } from "../../../vm/index.ts";
 import { equalBytes } from "../../bytes/index.ts";
-import { hashOf, t } from "../../codec/index.ts";
+import { encode, t } from "../../codec/index.ts";
 import { fromVmAddress, type LedgerAddress, toVmAddress } from "../../ledger/index.ts";
 import { CONFIG_ADDRESS, ELECTOR_ADDRESS } from "../addresses.ts";
 import { type Args, bytesArg, charge, done, fail, intArg, operation, SYSTEM_EXIT } from "../body.ts";
@@ -47,19 +47,20 @@ export const CONFIG_EXIT_TEXT: Readonly<Record<number, string>> = {
 const GAS = { propose: 10_000n, vote: 10_000n, get: 1_000n } as const;
 const CONFIG_VM = toVmAddress(CONFIG_ADDRESS);
 
-const VoteProof = t.struct("VoteProof", { network: t.bytes(32), proposal: t.u64, round: t.u64 });
-const VOTE_DOMAIN = new TextEncoder().encode("gram/vote/1");
+/** As consensus signs its votes (consensus §3.2): the domain is the first field of what is signed. */
+const VoteProof = t.struct("VoteProof", {
+  domain: t.string(64),
+  network: t.bytes(32),
+  proposal: t.u64,
+  round: t.u64,
+});
 
 /**
  * The bytes a validator key signs to vote for proposal `id` in the validator round that ends at
  * `round` (config §4.2): a vote of each round is a message of its own, never a copy of the last.
  */
 export function voteMessage(network: Uint8Array, id: bigint, round: bigint): Uint8Array {
-  const h = hashOf(VoteProof, { network, proposal: id, round });
-  const out = new Uint8Array(VOTE_DOMAIN.length + h.length);
-  out.set(VOTE_DOMAIN, 0);
-  out.set(h, VOTE_DOMAIN.length);
-  return out;
+  return encode(VoteProof, { domain: "gram/config/vote", network, proposal: id, round }).slice();
 }
 
 export function configContract(input: NativeInput): RunResult {

@@ -177,23 +177,19 @@ function tick(input: NativeInput, args: Args): RunResult {
     }
   }
   release(s, now);
-  const election = s.read(K.election, Election);
-  let next = s.read(K.next, ValidatorRound);
-  if (election !== null && now >= election.closeAt) {
-    const closed = close(s, election, cur, params);
-    cur = closed.current;
-    next = closed.next ?? next;
-  } else if (next !== null && now >= next.since) {
-    b = endRound(s, cur, now, params, input.context.balance, b);
-    cur = next;
-    next = null;
-    s.write(K.next, ValidatorRound, null);
-  } else if (election === null && next === null && now + BigInt(params.elections.openBefore) >= cur.until) {
-    s.write(K.election, Election, {
-      electAt: cur.until,
-      closeAt: cur.until - BigInt(params.elections.closeBefore),
-      offers: [],
-    });
+  const duty = nextDuty(s, cur, params);
+  if (now >= duty.at) {
+    if (duty.kind === "close") cur = close(s, duty.election, cur, params);
+    else if (duty.kind === "handOver") {
+      b = endRound(s, cur, now, params, input.context.balance, b);
+      cur = duty.next;
+      s.write(K.next, ValidatorRound, null);
+    } else
+      s.write(K.election, Election, {
+        electAt: cur.until,
+        closeAt: cur.until - BigInt(params.elections.closeBefore),
+        offers: [],
+      });
   }
   if (cur !== current) s.write(K.current, ValidatorRound, cur);
   if (b !== b0) s.write(K.book, ElectorBook, b);
@@ -210,16 +206,27 @@ export function electorDueAt(storage: StorageReader, params: ConfigParams): bigi
   const s = new Storage(storage);
   const current = s.read(K.current, ValidatorRound);
   if (current === null) throw new Error("the elector holds no validator set");
-  const election = s.read(K.election, Election);
-  const next = s.read(K.next, ValidatorRound);
-  let due =
-    election !== null
-      ? election.closeAt
-      : next !== null
-        ? next.since
-        : current.until - BigInt(params.elections.openBefore);
+  let due = nextDuty(s, current, params).at;
   for (const f of s.read(K.frozen, FrozenRounds)?.rounds ?? []) if (f.releaseAt < due) due = f.releaseAt;
   return due;
+}
+
+type Duty =
+  | { kind: "close"; at: bigint; election: Election }
+  | { kind: "handOver"; at: bigint; next: ValidatorRound }
+  | { kind: "open"; at: bigint };
+
+/**
+ * staking §4.1: the one schedule duty the elector has next, and from when: to close the open
+ * election, else to hand over to the elected set, else to open the next election. The tick and
+ * the chain's skipping of ticks both read it here, so they cannot disagree.
+ */
+function nextDuty(s: Storage, current: ValidatorRound, params: ConfigParams): Duty {
+  const election = s.read(K.election, Election);
+  if (election !== null) return { kind: "close", at: election.closeAt, election };
+  const next = s.read(K.next, ValidatorRound);
+  if (next !== null) return { kind: "handOver", at: next.since, next };
+  return { kind: "open", at: current.until - BigInt(params.elections.openBefore) };
 }
 
 /**
@@ -272,7 +279,7 @@ function close(
   election: Election,
   current: ValidatorRound,
   params: ConfigParams,
-): { current: ValidatorRound; next: ValidatorRound | null } {
+): ValidatorRound {
   const outcome = selectValidators(election.offers, {
     minValidators: params.validatorCounts.min,
     maxValidators: params.validatorCounts.max,
@@ -288,28 +295,26 @@ function close(
       electAt: until,
       closeAt: until - BigInt(params.elections.closeBefore),
     });
-    return { current: { ...current, until }, next: null };
+    return { ...current, until };
   }
   const winners = new Map(outcome.winners.map((w) => [toHex(w.publicKey), w]));
-  const members: Member[] = [];
-  for (const o of election.offers) {
-    const w = winners.get(toHex(o.publicKey));
-    if (w === undefined) credit(s, o.wallet, o.stake);
-    else credit(s, o.wallet, w.excess);
-  }
-  for (const w of outcome.winners) {
-    const o = election.offers.find((x) => equalBytes(x.publicKey, w.publicKey)) as Election["offers"][number];
-    members.push({ publicKey: w.publicKey, stake: w.stake, wallet: o.wallet, reward: 0n, fine: 0n });
-  }
-  const next: ValidatorRound = {
+  const wallets = new Map(election.offers.map((o) => [toHex(o.publicKey), o.wallet]));
+  for (const o of election.offers) credit(s, o.wallet, winners.get(toHex(o.publicKey))?.excess ?? o.stake);
+  const members: Member[] = outcome.winners.map((w) => ({
+    publicKey: w.publicKey,
+    stake: w.stake,
+    wallet: wallets.get(toHex(w.publicKey)) as LedgerAddress,
+    reward: 0n,
+    fine: 0n,
+  }));
+  s.write(K.election, Election, null);
+  s.write(K.next, ValidatorRound, {
     since: election.electAt,
     until: election.electAt + BigInt(params.elections.roundSeconds),
     members,
     removed: [],
-  };
-  s.write(K.election, Election, null);
-  s.write(K.next, ValidatorRound, next);
-  return { current, next };
+  });
+  return current;
 }
 
 /**

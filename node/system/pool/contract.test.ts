@@ -14,9 +14,8 @@ import {
 import { toHex } from "../../bytes/index.ts";
 import { encode, t } from "../../codec/index.ts";
 import { keyPairFromSeed, sha256, sign } from "../../crypto/index.ts";
-import { BOUNCE_TAG } from "../../execution/bounce.ts";
 import { stateInitFromVm } from "../../execution/index.ts";
-import { accountId, type LedgerAddress, toVmAddress } from "../../ledger/index.ts";
+import { accountId, BOUNCE_TAG, type LedgerAddress, toVmAddress } from "../../ledger/index.ts";
 import { GRAM, testFees } from "../../ledger/testkit.ts";
 import { vmHost } from "../../vmhost/index.ts";
 import { deployAddress, transferMessage } from "../../wallet/index.ts";

@@ -22,6 +22,7 @@ import { equalBytes } from "../../bytes/index.ts";
 import { decode, encode, t } from "../../codec/index.ts";
 import {
   accountId,
+  BOUNCE_TAG,
   fromVmAddress,
   KNOWN_WORKCHAINS,
   type LedgerAddress,
@@ -108,9 +109,6 @@ export const POOL_LIMITS = {
    */
   MAX_PAYOUTS: 255,
 } as const;
-
-/** The first item of a bounced body (ledger §6.6, TON's 0xffffffff prefix). */
-const BOUNCE_TAG = 0xffffffffn;
 
 /**
  * Gas of each operation: the pool pays gas like any contract, out of the message's value, so each
